@@ -1,0 +1,190 @@
+package tax
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Schedule is a piecewise-linear tax schedule. The zero value is not valid;
+// build one with New, which validates it and precomputes the tax due at every
+// cutoff so that Tax costs one short scan and one multiply.
+type Schedule struct {
+	cutoffs []float64 // b_0 = 0 < b_1 < … < b_{K−1}
+	rates   []float64 // τ_k applies to income in [b_k, b_{k+1})
+	base    []float64 // base[k] = Tax(b_k)
+}
+
+// Bounds are the allowed range of every marginal rate. The default is [0, 1];
+// a scenario may allow negative rates (subsidies) explicitly.
+type Bounds struct {
+	Min, Max float64
+}
+
+// DefaultBounds allows marginal rates from 0 to 1 inclusive.
+var DefaultBounds = Bounds{Min: 0, Max: 1}
+
+// Validate reports whether the bounds are usable: finite, Min ≤ Max, and
+// inside [−1, 1] (a marginal rate above 1 makes take-home pay fall with income).
+func (b Bounds) Validate() error {
+	switch {
+	case math.IsNaN(b.Min) || math.IsInf(b.Min, 0):
+		return fmt.Errorf("rate_min must be finite, got %v", b.Min)
+	case math.IsNaN(b.Max) || math.IsInf(b.Max, 0):
+		return fmt.Errorf("rate_max must be finite, got %v", b.Max)
+	case b.Min < -1 || b.Max > 1:
+		return fmt.Errorf("rate bounds must lie inside [-1, 1], got [%v, %v]", b.Min, b.Max)
+	case b.Min > b.Max:
+		return fmt.Errorf("rate_min %v is above rate_max %v", b.Min, b.Max)
+	}
+	return nil
+}
+
+// Clamp returns r limited to the bounds.
+func (b Bounds) Clamp(r float64) float64 { return min(max(r, b.Min), b.Max) }
+
+// ValidateCutoffs checks that cutoffs start at 0, are finite and strictly
+// increasing. Errors name the offending index.
+func ValidateCutoffs(cutoffs []float64) error {
+	if len(cutoffs) == 0 {
+		return errors.New("cutoffs must not be empty")
+	}
+	if cutoffs[0] != 0 {
+		return fmt.Errorf("the first cutoff must be 0, got %v", cutoffs[0])
+	}
+	for k, b := range cutoffs {
+		if math.IsNaN(b) || math.IsInf(b, 0) {
+			return fmt.Errorf("cutoff %d must be finite, got %v", k, b)
+		}
+		if k > 0 && b <= cutoffs[k-1] {
+			return fmt.Errorf("cutoffs must be strictly increasing: cutoff %d (%v) is not above cutoff %d (%v)", k, b, k-1, cutoffs[k-1])
+		}
+	}
+	return nil
+}
+
+// New returns the schedule with the given cutoffs and marginal rates after
+// checking them: one rate per cutoff, cutoffs valid (see ValidateCutoffs),
+// rates finite and inside bounds. The slices are copied.
+func New(cutoffs, rates []float64, bounds Bounds) (Schedule, error) {
+	if err := bounds.Validate(); err != nil {
+		return Schedule{}, err
+	}
+	if err := ValidateCutoffs(cutoffs); err != nil {
+		return Schedule{}, err
+	}
+	if len(rates) != len(cutoffs) {
+		return Schedule{}, fmt.Errorf("need one rate per bracket: %d cutoffs but %d rates", len(cutoffs), len(rates))
+	}
+	for k, r := range rates {
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return Schedule{}, fmt.Errorf("rate %d must be finite, got %v", k, r)
+		}
+		if r < bounds.Min || r > bounds.Max {
+			return Schedule{}, fmt.Errorf("rate %d is %v, outside the allowed bounds [%v, %v]", k, r, bounds.Min, bounds.Max)
+		}
+	}
+	s := Schedule{cutoffs: slices.Clone(cutoffs), rates: slices.Clone(rates), base: make([]float64, len(cutoffs))}
+	for k := 1; k < len(cutoffs); k++ {
+		s.base[k] = s.base[k-1] + rates[k-1]*(cutoffs[k]-cutoffs[k-1])
+	}
+	return s, nil
+}
+
+// MustNew is New for schedules known to be valid (tests, presets); it panics
+// on an invalid schedule.
+func MustNew(cutoffs, rates []float64, bounds Bounds) Schedule {
+	s, err := New(cutoffs, rates, bounds)
+	if err != nil {
+		panic("tax: " + err.Error())
+	}
+	return s
+}
+
+// Brackets returns the number of brackets K.
+func (s Schedule) Brackets() int { return len(s.cutoffs) }
+
+// Cutoffs returns a copy of the cutoffs.
+func (s Schedule) Cutoffs() []float64 { return slices.Clone(s.cutoffs) }
+
+// Rates returns a copy of the marginal rates.
+func (s Schedule) Rates() []float64 { return slices.Clone(s.rates) }
+
+// Cutoff returns b_k.
+func (s Schedule) Cutoff(k int) float64 { return s.cutoffs[k] }
+
+// Rate returns τ_k.
+func (s Schedule) Rate(k int) float64 { return s.rates[k] }
+
+// Upper returns the upper end of bracket k: b_{k+1}, or +Inf for the top bracket.
+func (s Schedule) Upper(k int) float64 {
+	if k+1 < len(s.cutoffs) {
+		return s.cutoffs[k+1]
+	}
+	return math.Inf(1)
+}
+
+// BaseTax returns Tax(b_k), the tax due on the income below bracket k.
+func (s Schedule) BaseTax(k int) float64 { return s.base[k] }
+
+// Bracket returns the index k of the bracket holding income z: the largest k
+// with b_k ≤ z (0 for z ≤ 0).
+func (s Schedule) Bracket(z float64) int {
+	k := len(s.cutoffs) - 1
+	for k > 0 && z < s.cutoffs[k] {
+		k--
+	}
+	return k
+}
+
+// Tax returns the tax due on pre-tax income z. It is 0 for z ≤ 0.
+func (s Schedule) Tax(z float64) float64 {
+	if z <= 0 {
+		return 0
+	}
+	k := s.Bracket(z)
+	return s.base[k] + s.rates[k]*(z-s.cutoffs[k])
+}
+
+// Marginal returns the marginal rate at income z: the rate of the bracket
+// holding z (right-continuous at the cutoffs). For z ≤ 0 it is τ_0.
+func (s Schedule) Marginal(z float64) float64 { return s.rates[s.Bracket(z)] }
+
+// Average returns Tax(z)/z, and 0 for z ≤ 0.
+func (s Schedule) Average(z float64) float64 {
+	if z <= 0 {
+		return 0
+	}
+	return s.Tax(z) / z
+}
+
+// Convex reports whether marginal rates never fall with income. On a convex
+// schedule take-home pay is concave in income, so a worker with convex costs
+// has a single optimum.
+func (s Schedule) Convex() bool {
+	for k := 1; k < len(s.rates); k++ {
+		if s.rates[k] < s.rates[k-1] {
+			return false
+		}
+	}
+	return true
+}
+
+// WithRates returns a schedule on the same cutoffs with new rates, validated
+// against bounds.
+func (s Schedule) WithRates(rates []float64, bounds Bounds) (Schedule, error) {
+	return New(s.cutoffs, rates, bounds)
+}
+
+// String renders the schedule as "0+: 10%, 11600+: 12%, …".
+func (s Schedule) String() string {
+	out := ""
+	for k := range s.cutoffs {
+		if k > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%g+: %g%%", s.cutoffs[k], 100*s.rates[k])
+	}
+	return out
+}
