@@ -1,0 +1,181 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// Response is a worker's exact best response to one tax schedule, prepared
+// once per schedule and shared read-only by all goroutines.
+//
+// The best response is the global maximum of u(w·l − Tax(w·l) + transfer, l)
+// over l ∈ [0, hours_max]. On a piecewise-linear schedule it is among: each
+// segment's interior optimum when it lies inside the segment, each kink,
+// l = 0 and l = hours_max. Schedules with falling rates have several local
+// optima, so every candidate is evaluated and the best kept (ties go to
+// fewer hours). For quasi-linear utility on a convex schedule the utility is
+// concave in income and the optimum has a closed form (see hoursConvexQL),
+// which is the engine's hot path.
+type Response struct {
+	u      Utility
+	s      tax.Schedule
+	hmax   float64
+	convex bool
+	// a[k] = ((1−τ_k)/κ)^e: under quasi-linear utility a worker with
+	// potential P = w^(1+e) who faced τ_k everywhere would earn a[k]·P,
+	// from the first-order condition (1−τ)·w = κ·l^(1/e).
+	a []float64
+	b []float64 // cutoffs
+}
+
+// NewResponse prepares the best response to schedule s for utility u and an
+// hours cap hmax (hours per round). u must have been Init-ed.
+func NewResponse(u Utility, s tax.Schedule, hmax float64) *Response {
+	r := &Response{u: u, s: s, hmax: hmax, convex: s.Convex(), b: s.Cutoffs(), a: make([]float64, s.Brackets())}
+	for k := range r.a {
+		if net := 1 - s.Rate(k); net > 0 {
+			r.a[k] = math.Pow(net/u.Kappa, u.Elasticity)
+		}
+	}
+	return r
+}
+
+// Schedule returns the schedule the response was prepared for.
+func (r *Response) Schedule() tax.Schedule { return r.s }
+
+// Utility returns the utility the response was prepared for.
+func (r *Response) Utility() *Utility { return &r.u }
+
+// HoursMax returns the hours cap.
+func (r *Response) HoursMax() float64 { return r.hmax }
+
+// Potential returns P = w^(1+e), the income scale of a worker with wage w.
+// It depends only on the wage and the elasticity, so the engine caches it
+// per worker.
+func (u *Utility) Potential(w float64) float64 {
+	switch u.Elasticity {
+	case 0.5:
+		return w * math.Sqrt(w)
+	case 1:
+		return w * w
+	}
+	return w * math.Pow(w, u.Elasticity)
+}
+
+// Hours returns the best-response hours of a worker with wage w > 0
+// (currency per hour) and potential pot = Potential(w) who expects the
+// lump-sum transfer tr. A worker with w ≤ 0 gains nothing by working: 0.
+func (r *Response) Hours(w, pot, tr float64) float64 {
+	if w <= 0 {
+		return 0
+	}
+	if r.u.Kind == Quasilinear {
+		if r.convex {
+			return r.hoursConvexQL(w, pot)
+		}
+		return r.hoursEnumerate(w, pot, 0)
+	}
+	return r.hoursEnumerate(w, pot, tr)
+}
+
+// hoursConvexQL: with non-decreasing rates the marginal benefit of income
+// (1−τ(z)) falls while the marginal cost rises, so the optimum is in the first
+// segment k whose own optimum a[k]·P does not pass its upper cutoff: interior
+// at a[k]·P if that is above b_k, otherwise bunched at the kink b_k. The hours
+// cap binds last, as the objective is concave.
+func (r *Response) hoursConvexQL(w, pot float64) float64 {
+	k := 0
+	last := len(r.b) - 1
+	for k < last && r.a[k]*pot > r.b[k+1] {
+		k++
+	}
+	z := max(r.a[k]*pot, r.b[k])
+	return min(z/w, r.hmax)
+}
+
+// hoursEnumerate evaluates every candidate in increasing order of hours and
+// keeps the strictly best, so ties go to fewer hours.
+func (r *Response) hoursEnumerate(w, pot, tr float64) float64 {
+	bestL, bestU := 0.0, r.value(w, 0, tr)
+	try := func(l float64) {
+		if l <= bestL || l > r.hmax {
+			return
+		}
+		if v := r.value(w, l, tr); v > bestU {
+			bestL, bestU = l, v
+		}
+	}
+	for k := range r.b {
+		lo := r.b[k] / w
+		if lo >= r.hmax {
+			break
+		}
+		try(lo)
+		hi := min(r.s.Upper(k)/w, r.hmax)
+		if l, ok := r.interior(k, w, pot, tr, lo, hi); ok {
+			try(l)
+		}
+	}
+	try(r.hmax)
+	return bestL
+}
+
+// value is the utility of working l hours at wage w with transfer tr.
+func (r *Response) value(w, l, tr float64) float64 {
+	z := w * l
+	return r.u.Value(z-r.s.Tax(z)+tr, l)
+}
+
+// interior returns the optimum of segment k inside (lo, hi) when there is one.
+func (r *Response) interior(k int, w, pot, tr, lo, hi float64) (float64, bool) {
+	net := 1 - r.s.Rate(k)
+	if net <= 0 || hi <= lo {
+		return 0, false
+	}
+	if r.u.Kind == Quasilinear {
+		l := r.a[k] * pot / w
+		return l, l > lo && l < hi
+	}
+	// Isoelastic: g(l) = (1−τ)·w·c(l)^(−η) − κ·l^(1/e) is decreasing in l, with
+	// c(l) = (1−τ)·w·l + I and virtual income I = tr − Tax(b_k) + τ·b_k.
+	virt := tr - r.s.BaseTax(k) + r.s.Rate(k)*r.s.Cutoff(k)
+	e, eta, kappa := r.u.Elasticity, r.u.Eta, r.u.Kappa
+	g := func(l float64) (float64, float64) {
+		c := max(net*w*l+virt, ConsumptionFloor)
+		mc := kappa * math.Pow(l, 1/e)
+		gl := net*w*math.Pow(c, -eta) - mc
+		dg := -eta*net*net*w*w*math.Pow(c, -eta-1) - mc/(e*max(l, 1e-300))
+		return gl, dg
+	}
+	glo, _ := g(lo)
+	ghi, _ := g(hi)
+	if !(glo > 0 && ghi < 0) {
+		return 0, false
+	}
+	return newtonBisect(g, lo, hi), true
+}
+
+// newtonBisect finds the root of a decreasing g on [lo, hi] with g(lo) > 0 >
+// g(hi): Newton steps, falling back to bisection whenever a step leaves the
+// bracket, until the bracket is below relative 1e-13.
+func newtonBisect(g func(float64) (float64, float64), lo, hi float64) float64 {
+	x := 0.5 * (lo + hi)
+	for range 200 {
+		gx, dg := g(x)
+		if gx > 0 {
+			lo = x
+		} else {
+			hi = x
+		}
+		if gx == 0 || hi-lo <= 1e-13*max(1, hi) {
+			return x
+		}
+		next := x - gx/dg
+		if !(next > lo && next < hi) {
+			next = 0.5 * (lo + hi)
+		}
+		x = next
+	}
+	return x
+}

@@ -1,0 +1,35 @@
+// Package agents holds the worker population and how workers decide.
+//
+// The population is a struct of arrays indexed by agent id (skill, hours,
+// income, consumption, utility), stored in ascending order of skill: agent 0
+// is the least skilled. That order costs nothing to keep, and because a
+// rational worker's income never falls with skill (single crossing of the
+// utilities below), it lets the engine compute the Gini of incomes in one
+// linear pass instead of a sort.
+//
+// Units: a round is one year unless the scenario says otherwise; skill is a
+// wage in currency units per hour (dollars by default); hours are hours per
+// round; income and consumption are currency units per round.
+//
+// Utility of consumption c and hours l, with labour-supply elasticity e and
+// disutility scale κ (Saez 2001; Zheng et al. 2022):
+//
+//	quasilinear: u = c − κ·l^(1+1/e)/(1+1/e)
+//	isoelastic:  u = (c^(1−η) − 1)/(1−η) − κ·l^(1+1/e)/(1+1/e)   (ln c when η = 1)
+//
+// Consumption below ConsumptionFloor is raised to it inside the isoelastic
+// utility, so that zero consumption has a finite (very low) utility.
+//
+// Behaviours choose hours from the exact best response (see Response):
+//
+//	rational: the best response itself;
+//	noisy:    the best response times exp(σ·ε − σ²/2), ε ~ N(0, 1), clamped
+//	          to [0, hours_max] — a mean-preserving multiplicative error of
+//	          log-scale σ (agents.noise, default 0.1);
+//	adaptive: partial adjustment l_t = l_{t−1} + α·(BR_t − l_{t−1})
+//	          (agents.adjustment α, default 0.5).
+//
+// Before round 0 every worker works its best response to a zero tax with no
+// transfer: the status quo from which adaptive workers adjust and against
+// which round 0's labor_change is measured.
+package agents

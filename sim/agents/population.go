@@ -1,0 +1,34 @@
+package agents
+
+// Population is the workers as a struct of arrays: one slice per attribute,
+// all of length N, indexed by agent id. Agents are stored in ascending order
+// of skill. Slices are owned by the engine; read them between rounds only.
+type Population struct {
+	Skill       []float64 // wage, currency units per hour
+	Potential   []float64 // cache of Skill^(1+e) (see Utility.Potential)
+	Hours       []float64 // hours worked this round
+	Income      []float64 // pre-tax income z this round
+	Consumption []float64 // c = z − Tax(z) + transfer this round
+	Utility     []float64 // u(c, l) this round
+}
+
+// NewPopulation returns a population with the given skills (sorted ascending,
+// not copied) and potentials computed for u. Hours start at zero.
+func NewPopulation(skill []float64, u *Utility) *Population {
+	n := len(skill)
+	p := &Population{
+		Skill:       skill,
+		Potential:   make([]float64, n),
+		Hours:       make([]float64, n),
+		Income:      make([]float64, n),
+		Consumption: make([]float64, n),
+		Utility:     make([]float64, n),
+	}
+	for i, w := range skill {
+		p.Potential[i] = u.Potential(w)
+	}
+	return p
+}
+
+// Len returns N.
+func (p *Population) Len() int { return len(p.Skill) }
