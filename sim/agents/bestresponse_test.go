@@ -91,7 +91,7 @@ func TestIncomeEffect(t *testing.T) {
 	rate, w := 0.25, 30.0
 	r := NewResponse(u, tax.MustNew([]float64{0}, []float64{rate}, tax.DefaultBounds), 1e5)
 	for _, tr := range []float64{0, 1000, 20000} {
-		a, b, c := u.Kappa*(1-rate)*w, u.Kappa*tr, -(1 - rate) * w
+		a, b, c := u.Kappa*(1-rate)*w, u.Kappa*tr, -(1-rate)*w
 		want := (-b + math.Sqrt(b*b-4*a*c)) / (2 * a)
 		within(t, "isoelastic hours", hours(r, w, tr), want, 1e-10)
 	}

@@ -28,7 +28,7 @@ func TestSkillMoments(t *testing.T) {
 	}
 	x = SkillDist{Dist: "pareto", Alpha: 3, Min: 10}.Sample(n, r)
 	within(t, "pareto median", median(x), 10*math.Pow(2, 1.0/3), 0.01) // xmin·2^(1/α)
-	within(t, "pareto mean", mean(x), 15, 0.02)                       // α·xmin/(α−1)
+	within(t, "pareto mean", mean(x), 15, 0.02)                        // α·xmin/(α−1)
 	x = SkillDist{Dist: "uniform", Min: 10, Max: 30}.Sample(n, r)
 	within(t, "uniform mean", mean(x), 20, 0.005)
 	x = SkillDist{Dist: "values", Values: []float64{3, 1, 2}}.Sample(5, r)
