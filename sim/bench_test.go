@@ -1,0 +1,46 @@
+package sim
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/planner"
+)
+
+// BenchmarkRound times one round of rational quasi-linear workers under the
+// seven-bracket US schedule with every metric computed, on all cores, and
+// reports agent-rounds per second.
+func BenchmarkRound(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"agents=1e4", 1e4}, {"agents=1e5", 1e5}, {"agents=1e6", 1e6}, {"agents=1e7", 1e7}} {
+		b.Run(c.name, func(b *testing.B) {
+			if testing.Short() && c.n > 1e6 {
+				b.Skip("short mode")
+			}
+			cfg := lognormalConfig(c.n)
+			cfg.Behavior = agents.Behavior{Kind: agents.Rational}
+			cfg.Workers = runtime.GOMAXPROCS(0)
+			cfg.Rounds = 1 << 30
+			cfg.Period = 1 << 30
+			e, err := New(cfg, planner.USFederal())
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := e.Step(ctx); err != nil { // the planner's proposal is not the round's cost
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := e.Step(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(c.n)*float64(b.N)/b.Elapsed().Seconds(), "agent-rounds/s")
+		})
+	}
+}

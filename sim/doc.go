@@ -1,0 +1,30 @@
+// Package sim is the econsim engine: a synchronous, deterministic round loop
+// over a population of workers facing a tax schedule chosen by a planner.
+//
+// For round t = 0 … R−1, Step does:
+//
+//  1. If t is a multiple of the tax period, ask the planner for this period's
+//     schedule (Planner.Propose) and prepare the workers' best response to it.
+//  2. Every worker chooses hours in [0, hours_max] given the schedule, its
+//     wage and the transfer it expects (last round's; none in round 0).
+//     Workers are updated in parallel over fixed chunks of ChunkSize agents.
+//  3. The market turns hours into pre-tax income z_i = ω·skill_i·hours_i.
+//  4. Taxes are collected and the revenue redistributed (lump sum, none, or to
+//     the bottom share of earners); c_i = z_i − Tax(z_i) + transfer_i.
+//  5. Utilities, welfare and equilibrium statistics go into RoundStats.
+//  6. The planner observes the round (Planner.Observe); Run hands the stats
+//     to the Recorder, which never changes state.
+//
+// Determinism: every random stream comes from Stream(seed, name, index), and
+// chunk boundaries depend on ChunkSize only. Each chunk writes its partial
+// sums into its own slot and the slots are combined in chunk order, so the
+// results are byte-identical for any number of workers and any GOMAXPROCS.
+// The engine reads no clock, does no I/O, and its goroutines all exit before
+// Step returns.
+//
+// Speed: the population is stored in ascending order of skill. When incomes
+// (or consumption) come out in that same order, as they do for rational
+// workers, the Gini is finished from a rank-weighted sum computed in the same
+// pass as every other metric: two linear passes per round in all. Otherwise
+// the engine sorts a scratch copy, which is exact but O(N log N).
+package sim

@@ -1,0 +1,161 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// Recorder receives every round's statistics. Recorders never change the
+// engine's state; an error from one stops Run.
+type Recorder interface {
+	Record(s *RoundStats) error
+}
+
+// Engine runs the rounds of one scenario. It is not safe for concurrent use.
+type Engine struct {
+	cfg     Config
+	planner planner.Planner
+	pop     *agents.Population
+	u       agents.Utility
+	workers int
+	nChunks int
+
+	round int
+	sched tax.Schedule
+	resp  *agents.Response
+	clear market.Clearing
+
+	// What workers expect to receive this round: last round's transfers.
+	expect transferRule
+
+	parts   []chunkSums
+	scratch []float64 // sort buffer, allocated on first need
+	stats   RoundStats
+}
+
+// New validates cfg, draws the population from the stream (seed, "skill", 0)
+// and places every worker at its best response to a zero tax with no
+// transfer, the status quo before round 0.
+func New(cfg Config, p planner.Planner) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, fmt.Errorf("sim: no planner")
+	}
+	u := cfg.Utility
+	u.Init()
+	skill := cfg.Skill.Sample(cfg.Agents, Stream(cfg.Seed, "skill", 0))
+	e := &Engine{
+		cfg:     cfg,
+		planner: p,
+		pop:     agents.NewPopulation(skill, &u),
+		u:       u,
+		workers: max(cfg.Workers, 1),
+		nChunks: (cfg.Agents + ChunkSize - 1) / ChunkSize,
+		clear:   market.Fixed(),
+	}
+	e.parts = make([]chunkSums, e.nChunks)
+	free := agents.NewResponse(u, tax.MustNew([]float64{0}, []float64{0}, tax.Bounds{Min: 0, Max: 1}), cfg.HoursMax)
+	pop := e.pop
+	e.parallel(func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			l := free.Hours(pop.Skill[i], pop.Potential[i], 0)
+			pop.Hours[i] = l
+			pop.Income[i] = pop.Skill[i] * l
+		}
+	})
+	return e, nil
+}
+
+// Population returns the workers; read it between rounds only.
+func (e *Engine) Population() *agents.Population { return e.pop }
+
+// Schedule returns the schedule in force (zero before round 0).
+func (e *Engine) Schedule() tax.Schedule { return e.sched }
+
+// Round returns the number of rounds completed.
+func (e *Engine) Round() int { return e.round }
+
+// Done reports whether every round of the scenario has run.
+func (e *Engine) Done() bool { return e.round >= e.cfg.Rounds }
+
+// Run steps the remaining rounds, handing each round's statistics to rec
+// (which may be nil). It stops at the first error or when ctx is done.
+func (e *Engine) Run(ctx context.Context, rec Recorder) error {
+	for !e.Done() {
+		s, err := e.Step(ctx)
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			if err := rec.Record(s); err != nil {
+				return fmt.Errorf("round %d: record: %w", s.Round, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Step runs one round and returns its statistics, valid until the next Step.
+func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if e.Done() {
+		return nil, fmt.Errorf("sim: all %d rounds have run", e.cfg.Rounds)
+	}
+	t := e.round
+	if t%e.cfg.Period == 0 {
+		s, err := e.planner.Propose(ctx, planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds})
+		if err != nil {
+			return nil, fmt.Errorf("round %d: planner: %w", t, err)
+		}
+		if s.Brackets() != len(e.cfg.Cutoffs) {
+			return nil, fmt.Errorf("round %d: planner proposed %d brackets, scenario has %d", t, s.Brackets(), len(e.cfg.Cutoffs))
+		}
+		e.sched = s
+		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
+	}
+	e.step()
+	e.planner.Observe(planner.Observation{Round: t, Schedule: e.sched, Stats: &e.stats, Income: e.pop.Income})
+	e.round++
+	return &e.stats, nil
+}
+
+// parallel calls fn for every chunk, on up to e.workers goroutines that all
+// exit before it returns. Chunk c covers agents [c·ChunkSize, (c+1)·ChunkSize).
+func (e *Engine) parallel(fn func(c, lo, hi int)) {
+	n := e.cfg.Agents
+	span := func(c int) (int, int) { return c * ChunkSize, min((c+1)*ChunkSize, n) }
+	w := min(e.workers, e.nChunks)
+	if w <= 1 {
+		for c := range e.nChunks {
+			lo, hi := span(c)
+			fn(c, lo, hi)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range w {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= e.nChunks {
+					return
+				}
+				lo, hi := span(c)
+				fn(c, lo, hi)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -1,0 +1,202 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+	"github.com/econsim/econsim/sim/welfare"
+)
+
+func near(t *testing.T, name string, got, want, rel float64) {
+	t.Helper()
+	if math.Abs(got-want) > rel*math.Max(1, math.Abs(want)) {
+		t.Errorf("%s = %.12g, want %.12g (relative tolerance %g)", name, got, want, rel)
+	}
+}
+
+func baseConfig() Config {
+	return Config{
+		Seed: 1, Agents: 3, Rounds: 2, Period: 1, HoursMax: 5000,
+		Skill:          agents.SkillDist{Dist: "values", Values: []float64{10, 20, 40}},
+		Utility:        agents.Utility{Kind: agents.Quasilinear, Elasticity: 1, Kappa: 0.01},
+		Behavior:       agents.Behavior{Kind: agents.Rational},
+		Cutoffs:        []float64{0},
+		Bounds:         tax.DefaultBounds,
+		Redistribution: Redistribution{Kind: "lump_sum"},
+	}
+}
+
+func mustRun(t *testing.T, cfg Config, p planner.Planner) (*Engine, []RoundStats) {
+	t.Helper()
+	e, err := New(cfg, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hist []RoundStats
+	for !e.Done() {
+		s, err := e.Step(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := *s
+		c.Rates = slices.Clone(s.Rates)
+		hist = append(hist, c)
+	}
+	return e, hist
+}
+
+// TestHandComputedRound: skills 10, 20, 40, κ = 0.01, e = 1, flat 25% with a
+// lump-sum rebate. Hours l = (1−τ)w/κ = 750, 1500, 3000; incomes 7500,
+// 30000, 120000 (mean 52500); revenue 13125 each; c = 0.75z + 13125 =
+// 18750, 35625, 103125; u = c − κl²/2 = 15937.5, 24375, 58125. Before
+// round 0 workers face no tax: l = w/κ = 1000, 2000, 4000.
+func TestHandComputedRound(t *testing.T) {
+	_, h := mustRun(t, baseConfig(), planner.Flat(0.25))
+	s := h[0]
+	giniPre := (2*120000.0 - 2*7500) / (3 * 157500)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"productivity", s.Productivity, 52500},
+		{"revenue", s.Revenue, 13125},
+		{"transfer", s.Transfer, 13125},
+		{"avg_tax_rate", s.AvgTaxRate, 0.25},
+		{"labor_mean", s.LaborMean, 1750},
+		{"gini_pre", s.GiniPre, giniPre},
+		{"gini_post", s.GiniPost, 0.75 * giniPre},
+		{"equality", s.Equality, 1 - 0.75*giniPre*1.5},
+		{"eq_x_prod", s.EqXProd, (1 - 0.75*giniPre*1.5) * 52500},
+		{"welfare_utilitarian", s.WelfareUtilitarian, (15937.5 + 24375 + 58125) / 3},
+		{"welfare_rawls", s.WelfareRawls, 15937.5},
+		{"welfare_inv_income", s.WelfareInvIncome, (15937.5/7500 + 24375.0/30000 + 58125.0/120000) / (1/7500.0 + 1/30000.0 + 1/120000.0)},
+		{"labor_change round 0", s.LaborChange, (250 + 500 + 1000) / 3.0},
+		{"labor_change round 1", h[1].LaborChange, 0},
+		{"br_regret_max", s.BRRegretMax, 0},
+		{"atkinson_1", s.Atkinson1, 1 - math.Cbrt(18750*35625*103125)/(157500/3.0)},
+		{"wage", s.Wage, 1},
+		{"rate_0", s.Rates[0], 0.25},
+	} {
+		near(t, c.name, c.got, c.want, 1e-12)
+	}
+}
+
+// TestTargetedTransfer: with share 1/3 the single lowest earner (7500) gets
+// all 39375 of revenue: c = 5625 + 39375 = 45000.
+func TestTargetedTransfer(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Redistribution = Redistribution{Kind: "targeted", Share: 1.0 / 3}
+	e, h := mustRun(t, cfg, planner.Flat(0.25))
+	near(t, "c of the poorest", e.Population().Consumption[0], 45000, 1e-12)
+	near(t, "c of the richest", e.Population().Consumption[2], 90000, 1e-12)
+	near(t, "mean transfer", h[1].Transfer, 13125, 1e-12)
+	cfg.Redistribution = Redistribution{Kind: "none"}
+	_, h = mustRun(t, cfg, planner.Flat(0.25))
+	near(t, "no transfer", h[0].Transfer, 0, 0)
+	near(t, "gini_post without rebate", h[0].GiniPost, h[0].GiniPre, 1e-12)
+}
+
+// TestAdaptiveConvergence: l_t − BR = (1−α)^(t+1)·(l_{−1} − BR).
+func TestAdaptiveConvergence(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Rounds = 5
+	cfg.Behavior = agents.Behavior{Kind: agents.Adaptive, Adjustment: 0.3}
+	e, h := mustRun(t, cfg, planner.Flat(0.25))
+	for i, w := range []float64{10, 20, 40} {
+		br, start := 75*w, 100*w
+		near(t, "adaptive hours", e.Population().Hours[i], br+math.Pow(0.7, 5)*(start-br), 1e-12)
+	}
+	if !(h[0].BRRegretMean > h[4].BRRegretMean && h[4].BRRegretMean > 0) {
+		t.Errorf("regret should fall but stay positive: %v → %v", h[0].BRRegretMean, h[4].BRRegretMean)
+	}
+}
+
+func lognormalConfig(n int) Config {
+	cfg := baseConfig()
+	cfg.Agents = n
+	cfg.Rounds = 3
+	cfg.Skill = agents.SkillDist{Dist: "lognormal", Mu: 3, Sigma: 0.6}
+	cfg.Utility = agents.Utility{Kind: agents.Quasilinear, Elasticity: 0.5, Kappa: 4e-6}
+	cfg.Cutoffs, _ = tax.Preset("us_federal_2024")
+	return cfg
+}
+
+// TestMetricsMatchReference recomputes every metric from the population
+// with the package welfare reference functions (which sort) and checks the
+// engine's fused single-pass values, for sorted and unsorted populations.
+func TestMetricsMatchReference(t *testing.T) {
+	for _, beh := range []agents.Behavior{{Kind: agents.Rational}, {Kind: agents.Noisy, Noise: 0.3}} {
+		cfg := lognormalConfig(3*ChunkSize + 17)
+		cfg.Behavior = beh
+		e, h := mustRun(t, cfg, planner.USFederal())
+		p, s := e.Population(), h[len(h)-1]
+		near(t, beh.Kind.String()+" gini_pre", s.GiniPre, welfare.Gini(p.Income), 1e-10)
+		near(t, beh.Kind.String()+" gini_post", s.GiniPost, welfare.Gini(p.Consumption), 1e-10)
+		near(t, beh.Kind.String()+" utilitarian", s.WelfareUtilitarian, welfare.Utilitarian(p.Utility), 1e-10)
+		near(t, beh.Kind.String()+" inv_income", s.WelfareInvIncome, welfare.InvIncome(p.Income, p.Utility), 1e-10)
+		near(t, beh.Kind.String()+" rawls", s.WelfareRawls, welfare.Rawls(p.Utility), 0)
+		near(t, beh.Kind.String()+" atkinson", s.Atkinson1, welfare.Atkinson1(p.Consumption), 1e-10)
+		near(t, beh.Kind.String()+" theil", s.Theil, welfare.Theil(p.Consumption), 1e-10)
+		near(t, beh.Kind.String()+" productivity", s.Productivity, welfare.Mean(p.Income), 1e-12)
+		if beh.Kind == agents.Noisy && !(s.BRRegretMean > 0) {
+			t.Errorf("noisy workers have zero regret")
+		}
+	}
+}
+
+// TestFlatRebateIdentity: gini_post = (1−t)·gini_pre under a flat rate with
+// a full lump-sum rebate, on a lognormal population.
+func TestFlatRebateIdentity(t *testing.T) {
+	cfg := lognormalConfig(20000)
+	cfg.Cutoffs = []float64{0}
+	for _, rate := range []float64{0, 0.3, 0.7} {
+		_, h := mustRun(t, cfg, planner.Flat(rate))
+		near(t, "gini_post", h[2].GiniPost, (1-rate)*h[2].GiniPre, 1e-12)
+	}
+}
+
+// TestDeterministicAcrossWorkers: byte-identical statistics for 1 and 8
+// goroutines, with noise so that every random stream is exercised.
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	for _, beh := range []agents.Behavior{{Kind: agents.Rational}, {Kind: agents.Noisy, Noise: 0.2}} {
+		var runs [][]RoundStats
+		for _, w := range []int{1, 8} {
+			cfg := lognormalConfig(5*ChunkSize + 3)
+			cfg.Behavior = beh
+			cfg.Workers = w
+			_, h := mustRun(t, cfg, planner.USFederal())
+			runs = append(runs, h)
+		}
+		for r := range runs[0] {
+			a, b := runs[0][r].Values(), runs[1][r].Values()
+			for i := range a {
+				if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+					t.Fatalf("%s round %d %s: %v with 1 worker, %v with 8", beh.Kind, r, MetricNames(7)[i], a[i], b[i])
+				}
+			}
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Agents = 0
+	cfg.Period = 0
+	_, err := New(cfg, planner.None())
+	if err == nil {
+		t.Fatal("invalid config accepted")
+	}
+	for _, want := range []string{"population.agents", "tax.period"} {
+		if !contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

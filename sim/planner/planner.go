@@ -1,0 +1,82 @@
+// Package planner holds the tax planners: the leader of the Stackelberg game
+// who, every tax period, proposes the marginal rates of the scenario's
+// brackets from what it has observed.
+//
+// The engine calls Propose at the start of every tax period and Observe after
+// every round. Planners keep whatever history they need; they never see the
+// engine itself, only the small interfaces declared here. This file holds the
+// shared shape and the fixed planners:
+//
+//	none:       every rate 0 (the free market)
+//	flat:       one rate for every bracket
+//	fixed:      one given rate per bracket
+//	us_federal: the statutory rates .10 .12 .22 .24 .32 .35 .37 on a
+//	            seven-bracket US preset
+package planner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// Request is what the engine tells a planner when a tax period starts.
+type Request struct {
+	Round   int        // the round the schedule takes effect
+	Cutoffs []float64  // the scenario's bracket cutoffs (fixed for the run)
+	Bounds  tax.Bounds // allowed range of every marginal rate
+}
+
+// Metrics gives a round's statistics by metric name (the contract names,
+// and the objective names with "welfare_" dropped).
+type Metrics interface {
+	Metric(name string) (float64, bool)
+}
+
+// Observation is one round as the planner sees it.
+type Observation struct {
+	Round    int
+	Schedule tax.Schedule
+	Stats    Metrics
+	Income   []float64 // pre-tax incomes, read-only and valid only during Observe
+}
+
+// Planner proposes schedules and learns from rounds.
+type Planner interface {
+	// Propose returns the schedule for the tax period starting at req.Round.
+	Propose(ctx context.Context, req Request) (tax.Schedule, error)
+	// Observe receives every round after it is computed.
+	Observe(obs Observation)
+}
+
+// Fixed proposes the same rates every period; it learns nothing.
+type Fixed struct {
+	Rates []float64 // one per bracket; a single rate is applied to every bracket
+}
+
+// None is the free market: every rate 0.
+func None() *Fixed { return &Fixed{Rates: []float64{0}} }
+
+// Flat applies one rate to every bracket.
+func Flat(rate float64) *Fixed { return &Fixed{Rates: []float64{rate}} }
+
+// USFederal is the statutory US federal rates; the scenario must use a
+// seven-bracket US preset.
+func USFederal() *Fixed { return &Fixed{Rates: slices.Clone(tax.USFederalRates)} }
+
+// Propose implements Planner.
+func (f *Fixed) Propose(_ context.Context, req Request) (tax.Schedule, error) {
+	rates := f.Rates
+	if len(rates) == 1 && len(req.Cutoffs) > 1 {
+		rates = slices.Repeat(rates, len(req.Cutoffs))
+	}
+	if len(rates) != len(req.Cutoffs) {
+		return tax.Schedule{}, fmt.Errorf("planner has %d rates for %d brackets", len(rates), len(req.Cutoffs))
+	}
+	return tax.New(req.Cutoffs, rates, req.Bounds)
+}
+
+// Observe implements Planner; a fixed planner ignores observations.
+func (f *Fixed) Observe(Observation) {}

@@ -1,0 +1,258 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/welfare"
+)
+
+// transferRule says what each worker receives: everyone gets Lump; under a
+// targeted rule, workers with income ≤ Threshold also get Share.
+type transferRule struct {
+	Lump      float64
+	Targeted  bool
+	Threshold float64
+	Share     float64
+}
+
+func (r transferRule) of(z float64) float64 {
+	if r.Targeted && z <= r.Threshold {
+		return r.Share
+	}
+	return r.Lump
+}
+
+// chunkSums are one chunk's partial results, combined in chunk order.
+type chunkSums struct {
+	// pass 1
+	z, tax, l, dl float64
+	zFirst, zLast float64
+	zSorted       bool
+	// pass 2
+	c, cPos, u, minU  float64
+	wu, w             float64
+	logC, cLogC       float64
+	rankZ, rankC      float64
+	regret, regretMax float64
+	cFirst, cLast     float64
+	cSorted, anyZeroC bool
+}
+
+// step computes one round under e.sched into e.stats.
+func (e *Engine) step() {
+	pop, n := e.pop, e.cfg.Agents
+	sched, resp, beh := e.sched, e.resp, e.cfg.Behavior
+	wage := e.clear.Wage
+	expect := e.expect
+	round := uint64(e.round)
+	nChunks := uint64(e.nChunks)
+
+	// Pass 1: choices, incomes, taxes (steps 2–4 up to the revenue).
+	e.parallel(func(c, lo, hi int) {
+		p := &e.parts[c]
+		var sz, st, sl, sdl float64
+		sorted := true
+		prev := math.Inf(-1)
+		skill, pot, hours, income, net := pop.Skill[lo:hi], pop.Potential[lo:hi], pop.Hours[lo:hi], pop.Income[lo:hi], pop.Consumption[lo:hi]
+		var rng *rand.Rand
+		if beh.Kind == agents.Noisy {
+			rng = Stream(e.cfg.Seed, "noise", round*nChunks+uint64(c))
+		}
+		for i := range skill {
+			w := skill[i] * wage
+			br := resp.Hours(w, pot[i], expect.of(income[i]))
+			l := br
+			if beh.Kind != agents.Rational {
+				l = beh.Choose(br, hours[i], e.cfg.HoursMax, rng)
+			}
+			sdl += math.Abs(l - hours[i])
+			hours[i] = l
+			z := w * l
+			tz := sched.Tax(z)
+			income[i] = z
+			net[i] = z - tz
+			sz += z
+			st += tz
+			sl += l
+			if z < prev {
+				sorted = false
+			}
+			prev = z
+		}
+		*p = chunkSums{z: sz, tax: st, l: sl, dl: sdl, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted}
+	})
+
+	var sumZ, sumTax, sumL, sumDL float64
+	zSorted := true
+	for c := range e.parts {
+		p := &e.parts[c]
+		sumZ += p.z
+		sumTax += p.tax
+		sumL += p.l
+		sumDL += p.dl
+		if !p.zSorted || (c > 0 && p.zFirst < e.parts[c-1].zLast) {
+			zSorted = false
+		}
+	}
+
+	// Redistribution.
+	rule := transferRule{}
+	var sumTr float64     // Σ transfers
+	var sortedZ []float64 // incomes in ascending order, when known
+	if zSorted {
+		sortedZ = pop.Income
+	}
+	switch e.cfg.Redistribution.Kind {
+	case "lump_sum":
+		rule.Lump = sumTax / float64(n)
+		sumTr = sumTax
+	case "targeted":
+		if sortedZ == nil {
+			sortedZ = e.sortedCopy(pop.Income)
+		}
+		m := int(math.Ceil(e.cfg.Redistribution.Share * float64(n)))
+		m = min(max(m, 1), n)
+		th := sortedZ[m-1]
+		count := sort.Search(n, func(i int) bool { return sortedZ[i] > th })
+		rule = transferRule{Targeted: true, Threshold: th, Share: sumTax / float64(count)}
+		sumTr = rule.Share * float64(count)
+	}
+	var giniPre float64
+	if !zSorted {
+		if sortedZ == nil {
+			sortedZ = e.sortedCopy(pop.Income)
+		}
+		giniPre = welfare.GiniSorted(sortedZ)
+	}
+
+	// Pass 2: consumption, utility, welfare and equilibrium statistics.
+	u := &e.u
+	needRegret := beh.Kind != agents.Rational || u.Kind != agents.Quasilinear
+	fn := float64(n)
+	e.parallel(func(c, lo, hi int) {
+		p := &e.parts[c]
+		var sc, scp, su, swu, sw, slog, sclog, rz, rc, sreg, mreg float64
+		minU := math.Inf(1)
+		cSorted, anyZero := true, false
+		prev := math.Inf(-1)
+		skill, pot, hours, income, cons, util := pop.Skill[lo:hi], pop.Potential[lo:hi], pop.Hours[lo:hi], pop.Income[lo:hi], pop.Consumption[lo:hi], pop.Utility[lo:hi]
+		rank := 2*float64(lo+1) - fn - 1 // 2i − N − 1 for rank i = lo+1
+		for i := range income {
+			z := income[i]
+			tr := rule.of(z)
+			ci := cons[i] + tr
+			cons[i] = ci
+			l := hours[i]
+			ui := u.Value(ci, l)
+			util[i] = ui
+			sc += ci
+			su += ui
+			minU = min(minU, ui)
+			wt := 1 / max(z, 1)
+			swu += wt * ui
+			sw += wt
+			if ci > 0 {
+				lg := math.Log(ci)
+				slog += lg
+				sclog += ci * lg
+				scp += ci
+			} else {
+				anyZero = true
+			}
+			rz += rank * z
+			rc += rank * ci
+			rank += 2
+			if ci < prev {
+				cSorted = false
+			}
+			prev = ci
+			if needRegret {
+				w := skill[i] * wage
+				br := resp.Hours(w, pot[i], tr)
+				zb := w * br
+				reg := max(u.Value(zb-sched.Tax(zb)+tr, br)-ui, 0)
+				sreg += reg
+				mreg = max(mreg, reg)
+			}
+		}
+		p.c, p.cPos, p.u, p.minU, p.wu, p.w = sc, scp, su, minU, swu, sw
+		p.logC, p.cLogC, p.rankZ, p.rankC = slog, sclog, rz, rc
+		p.regret, p.regretMax = sreg, mreg
+		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = cons[0], cons[len(cons)-1], cSorted, anyZero
+	})
+
+	var sumC, sumCPos, sumU, sumWU, sumW, sumLog, sumCLog, rankZ, rankC, sumReg, maxReg float64
+	minU := math.Inf(1)
+	cSorted, anyZero := true, false
+	for c := range e.parts {
+		p := &e.parts[c]
+		sumC += p.c
+		sumCPos += p.cPos
+		sumU += p.u
+		minU = min(minU, p.minU)
+		sumWU += p.wu
+		sumW += p.w
+		sumLog += p.logC
+		sumCLog += p.cLogC
+		rankZ += p.rankZ
+		rankC += p.rankC
+		sumReg += p.regret
+		maxReg = max(maxReg, p.regretMax)
+		anyZero = anyZero || p.anyZeroC
+		if !p.cSorted || (c > 0 && p.cFirst < e.parts[c-1].cLast) {
+			cSorted = false
+		}
+	}
+	if zSorted {
+		giniPre = welfare.GiniFromSums(n, rankZ, sumZ)
+	}
+	var giniPost float64
+	if cSorted {
+		giniPost = welfare.GiniFromSums(n, rankC, sumC)
+	} else {
+		giniPost = welfare.GiniSorted(e.sortedCopy(pop.Consumption))
+	}
+
+	s := &e.stats
+	*s = RoundStats{
+		Round:              e.round,
+		Productivity:       sumZ / fn,
+		GiniPre:            giniPre,
+		GiniPost:           giniPost,
+		WelfareUtilitarian: sumU / fn,
+		WelfareInvIncome:   sumWU / sumW,
+		WelfareRawls:       minU,
+		Atkinson1:          welfare.Atkinson1FromSums(n, sumLog, sumCPos, anyZero),
+		Theil:              welfare.TheilFromSums(n, sumCLog, sumCPos),
+		Revenue:            sumTax / fn,
+		Transfer:           sumTr / fn,
+		LaborMean:          sumL / fn,
+		BRRegretMean:       sumReg / fn,
+		BRRegretMax:        maxReg,
+		LaborChange:        sumDL / fn,
+		Wage:               e.clear.Wage,
+		MarketResidual:     e.clear.Residual,
+		Rates:              e.sched.Rates(),
+	}
+	if sumZ > 0 {
+		s.AvgTaxRate = sumTax / sumZ
+	}
+	s.Equality = welfare.Equality(giniPost, n)
+	s.EqXProd = s.Equality * s.Productivity
+	e.expect = rule
+}
+
+// sortedCopy copies x into the scratch buffer and sorts it.
+func (e *Engine) sortedCopy(x []float64) []float64 {
+	if cap(e.scratch) < len(x) {
+		e.scratch = make([]float64, len(x))
+	}
+	s := e.scratch[:len(x)]
+	copy(s, x)
+	slices.Sort(s)
+	return s
+}

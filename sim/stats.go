@@ -1,0 +1,91 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RoundStats is one round's statistics: the metrics of the design's contract
+// (per-capita means unless noted; money in currency units per round).
+type RoundStats struct {
+	Round              int
+	Productivity       float64   // Σ z_i / N
+	GiniPre            float64   // population Gini of pre-tax income z
+	GiniPost           float64   // population Gini of consumption c
+	Equality           float64   // 1 − gini_post·N/(N−1)
+	EqXProd            float64   // equality × productivity
+	WelfareUtilitarian float64   // mean u_i
+	WelfareInvIncome   float64   // Σ ω_i u_i, ω_i ∝ 1/max(z_i, 1)
+	WelfareRawls       float64   // min u_i
+	Atkinson1          float64   // Atkinson index (ε = 1) of c
+	Theil              float64   // Theil T index of c
+	Revenue            float64   // Σ Tax(z_i) / N
+	Transfer           float64   // mean transfer received
+	AvgTaxRate         float64   // Σ Tax(z_i) / Σ z_i (0 when Σ z = 0)
+	LaborMean          float64   // mean hours
+	BRRegretMean       float64   // mean of u(best response) − u(choice)
+	BRRegretMax        float64   // max of the same: the ε of an ε-Nash equilibrium
+	LaborChange        float64   // mean |l_t − l_{t−1}|
+	Wage               float64   // wage index ω (1 under a fixed wage)
+	MarketResidual     float64   // clearing residual (0 under a fixed wage)
+	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
+}
+
+// metricNames is the contract's column order (before the rates).
+var metricNames = []string{
+	"productivity", "gini_pre", "gini_post", "equality", "eq_x_prod",
+	"welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
+	"atkinson_1", "theil", "revenue", "transfer", "avg_tax_rate",
+	"labor_mean", "br_regret_mean", "br_regret_max", "labor_change",
+	"wage", "market_residual",
+}
+
+// MetricNames returns the metric names in column order for a schedule with
+// k brackets: the contract's metrics, then rate_0 … rate_{k−1}.
+func MetricNames(k int) []string {
+	names := append([]string(nil), metricNames...)
+	for i := range k {
+		names = append(names, fmt.Sprintf("rate_%d", i))
+	}
+	return names
+}
+
+// Values returns the metrics in MetricNames order.
+func (s *RoundStats) Values() []float64 {
+	v := []float64{
+		s.Productivity, s.GiniPre, s.GiniPost, s.Equality, s.EqXProd,
+		s.WelfareUtilitarian, s.WelfareInvIncome, s.WelfareRawls,
+		s.Atkinson1, s.Theil, s.Revenue, s.Transfer, s.AvgTaxRate,
+		s.LaborMean, s.BRRegretMean, s.BRRegretMax, s.LaborChange,
+		s.Wage, s.MarketResidual,
+	}
+	return append(v, s.Rates...)
+}
+
+// Metric returns the named metric. It accepts the contract's names and the
+// planner objective names, which drop the "welfare_" prefix (utilitarian,
+// inv_income, rawls).
+func (s *RoundStats) Metric(name string) (float64, bool) {
+	if !strings.HasPrefix(name, "welfare_") {
+		switch name {
+		case "utilitarian", "inv_income", "rawls":
+			name = "welfare_" + name
+		}
+	}
+	for i, n := range MetricNames(len(s.Rates)) {
+		if n == name {
+			return s.Values()[i], true
+		}
+	}
+	return 0, false
+}
+
+// IsObjective reports whether name is a metric a planner can maximise.
+func IsObjective(name string) bool {
+	if strings.HasPrefix(name, "rate_") {
+		return false
+	}
+	var s RoundStats
+	_, ok := s.Metric(name)
+	return ok
+}
