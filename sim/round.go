@@ -64,17 +64,17 @@ func (e *Engine) step() {
 		}
 		for i := range skill {
 			w := skill[i] * wage
-			br := resp.Hours(w, pot[i], expect.of(income[i]))
-			l := br
+			l, z := resp.Choice(w, pot[i], expect.of(income[i]))
 			if beh.Kind != agents.Rational {
-				l = beh.Choose(br, hours[i], e.cfg.HoursMax, rng)
+				l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
+				z = w * l
 			}
 			sdl += math.Abs(l - hours[i])
 			hours[i] = l
-			z := w * l
-			tz := sched.Tax(z)
+			nz := sched.Net(z)
+			tz := z - nz
 			income[i] = z
-			net[i] = z - tz
+			net[i] = nz
 			sz += z
 			st += tz
 			sl += l
@@ -156,7 +156,7 @@ func (e *Engine) step() {
 			swu += wt * ui
 			sw += wt
 			if ci > 0 {
-				lg := math.Log(ci)
+				lg := welfare.Log(ci)
 				slog += lg
 				sclog += ci * lg
 				scp += ci

@@ -15,7 +15,7 @@ import (
 // l = 0 and l = hours_max. Schedules with falling rates have several local
 // optima, so every candidate is evaluated and the best kept (ties go to
 // fewer hours). For quasi-linear utility on a convex schedule the utility is
-// concave in income and the optimum has a closed form (see hoursConvexQL),
+// concave in income and the optimum has a closed form (see choiceConvexQL),
 // which is the engine's hot path.
 type Response struct {
 	u      Utility
@@ -67,16 +67,26 @@ func (u *Utility) Potential(w float64) float64 {
 // (currency per hour) and potential pot = Potential(w) who expects the
 // lump-sum transfer tr. A worker with w ≤ 0 gains nothing by working: 0.
 func (r *Response) Hours(w, pot, tr float64) float64 {
+	l, _ := r.Choice(w, pot, tr)
+	return l
+}
+
+// Choice returns the best-response hours and the income they earn. On the
+// closed-form path the income is computed directly (not as w·hours), so that
+// it never falls as the wage rises, not even by rounding: the engine relies on
+// that order for its linear-time Gini.
+func (r *Response) Choice(w, pot, tr float64) (hours, income float64) {
 	if w <= 0 {
-		return 0
+		return 0, 0
+	}
+	if r.u.Kind == Quasilinear && r.convex {
+		return r.choiceConvexQL(w, pot)
 	}
 	if r.u.Kind == Quasilinear {
-		if r.convex {
-			return r.hoursConvexQL(w, pot)
-		}
-		return r.hoursEnumerate(w, pot, 0)
+		tr = 0
 	}
-	return r.hoursEnumerate(w, pot, tr)
+	l := r.hoursEnumerate(w, pot, tr)
+	return l, w * l
 }
 
 // hoursConvexQL: with non-decreasing rates the marginal benefit of income
@@ -84,14 +94,17 @@ func (r *Response) Hours(w, pot, tr float64) float64 {
 // segment k whose own optimum a[k]·P does not pass its upper cutoff: interior
 // at a[k]·P if that is above b_k, otherwise bunched at the kink b_k. The hours
 // cap binds last, as the objective is concave.
-func (r *Response) hoursConvexQL(w, pot float64) float64 {
+func (r *Response) choiceConvexQL(w, pot float64) (hours, income float64) {
 	k := 0
 	last := len(r.b) - 1
 	for k < last && r.a[k]*pot > r.b[k+1] {
 		k++
 	}
 	z := max(r.a[k]*pot, r.b[k])
-	return min(z/w, r.hmax)
+	if zmax := w * r.hmax; z >= zmax {
+		return r.hmax, zmax
+	}
+	return z / w, z
 }
 
 // hoursEnumerate evaluates every candidate in increasing order of hours and

@@ -14,6 +14,7 @@ type Schedule struct {
 	cutoffs []float64 // b_0 = 0 < b_1 < … < b_{K−1}
 	rates   []float64 // τ_k applies to income in [b_k, b_{k+1})
 	base    []float64 // base[k] = Tax(b_k)
+	net     []float64 // net[k] = b_k − Tax(b_k), take-home pay at b_k
 }
 
 // Bounds are the allowed range of every marginal rate. The default is [0, 1];
@@ -85,9 +86,10 @@ func New(cutoffs, rates []float64, bounds Bounds) (Schedule, error) {
 			return Schedule{}, fmt.Errorf("rate %d is %v, outside the allowed bounds [%v, %v]", k, r, bounds.Min, bounds.Max)
 		}
 	}
-	s := Schedule{cutoffs: slices.Clone(cutoffs), rates: slices.Clone(rates), base: make([]float64, len(cutoffs))}
+	s := Schedule{cutoffs: slices.Clone(cutoffs), rates: slices.Clone(rates), base: make([]float64, len(cutoffs)), net: make([]float64, len(cutoffs))}
 	for k := 1; k < len(cutoffs); k++ {
 		s.base[k] = s.base[k-1] + rates[k-1]*(cutoffs[k]-cutoffs[k-1])
+		s.net[k] = cutoffs[k] - s.base[k]
 	}
 	return s, nil
 }
@@ -145,6 +147,18 @@ func (s Schedule) Tax(z float64) float64 {
 	}
 	k := s.Bracket(z)
 	return s.base[k] + s.rates[k]*(z-s.cutoffs[k])
+}
+
+// Net returns take-home pay z − Tax(z), computed as
+// (b_k − Tax(b_k)) + (1 − τ_k)·(z − b_k) so that, in floating point as in
+// exact arithmetic, it never falls as z rises within a bracket when τ_k ≤ 1.
+// For z ≤ 0 it is z.
+func (s Schedule) Net(z float64) float64 {
+	if z <= 0 {
+		return z
+	}
+	k := s.Bracket(z)
+	return s.net[k] + (1-s.rates[k])*(z-s.cutoffs[k])
 }
 
 // Marginal returns the marginal rate at income z: the rate of the bracket

@@ -41,6 +41,9 @@ func TestTaxHandTables(t *testing.T) {
 			if got := s.Tax(c.z); !close(got, c.want, 1e-12) {
 				t.Errorf("Tax(%v) = %v, want %v", c.z, got, c.want)
 			}
+			if got, want := s.Net(c.z), c.z-c.want; !close(got, want, 1e-12) {
+				t.Errorf("Net(%v) = %v, want %v", c.z, got, want)
+			}
 		})
 	}
 }
