@@ -1,0 +1,190 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Keys lists every dotted key a scenario may set, in declaration order.
+func Keys() []string {
+	var out []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			k := joinKey(prefix, tagName(f))
+			if f.Type.Kind() == reflect.Struct {
+				walk(f.Type, k)
+				continue
+			}
+			out = append(out, k)
+		}
+	}
+	walk(reflect.TypeOf(Scenario{}), "")
+	return out
+}
+
+func tagName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+	return name
+}
+
+// Set applies one override "key=value" to s, parsing value as the key's
+// type: integers, numbers (nan and inf are parsed, then rejected by
+// validation), strings (quotes optional), and lists of numbers ("[1, 2]" or
+// "1,2").
+func (s *Scenario) Set(kv string) (key string, err error) {
+	key, val, ok := strings.Cut(kv, "=")
+	key = strings.TrimSpace(key)
+	if !ok || key == "" {
+		return key, fmt.Errorf("want key=value, got %q", kv)
+	}
+	val = strings.TrimSpace(val)
+	v := reflect.ValueOf(s).Elem()
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		f, found := fieldByTag(v, p)
+		if !found {
+			return key, fmt.Errorf("unknown key%s", suggest(key))
+		}
+		if i < len(parts)-1 {
+			if f.Kind() != reflect.Struct {
+				return key, fmt.Errorf("unknown key%s", suggest(key))
+			}
+			v = f
+			continue
+		}
+		if f.Kind() == reflect.Struct {
+			return key, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(f.Type().Field(0)))
+		}
+		return key, assign(f, val)
+	}
+	return key, nil
+}
+
+func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		if tagName(t.Field(i)) == name {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+func assign(f reflect.Value, val string) error {
+	switch f.Kind() {
+	case reflect.String:
+		if u, err := strconv.Unquote(val); err == nil {
+			val = u
+		}
+		f.SetString(val)
+	case reflect.Int:
+		n, err := strconv.ParseInt(val, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want an integer, got %q", val)
+		}
+		f.SetInt(n)
+	case reflect.Uint64:
+		n, err := strconv.ParseUint(val, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a non-negative integer, got %q", val)
+		}
+		f.SetUint(n)
+	case reflect.Float64:
+		x, err := parseFloat(val)
+		if err != nil {
+			return err
+		}
+		f.SetFloat(x)
+	case reflect.Pointer:
+		x, err := parseFloat(val)
+		if err != nil {
+			return err
+		}
+		f.Set(reflect.ValueOf(&x))
+	case reflect.Slice:
+		xs, err := parseFloats(val)
+		if err != nil {
+			return err
+		}
+		f.Set(reflect.ValueOf(xs))
+	default:
+		panic("scenario: no parser for " + f.Kind().String())
+	}
+	return nil
+}
+
+func parseFloat(val string) (float64, error) {
+	switch strings.ToLower(val) {
+	case "nan", "+nan", "-nan":
+		return math.NaN(), nil
+	case "inf", "+inf":
+		return math.Inf(1), nil
+	case "-inf":
+		return math.Inf(-1), nil
+	}
+	x, err := strconv.ParseFloat(strings.ReplaceAll(val, "_", ""), 64)
+	if err != nil {
+		return 0, fmt.Errorf("want a number, got %q", val)
+	}
+	return x, nil
+}
+
+func parseFloats(val string) ([]float64, error) {
+	if strings.HasPrefix(val, "[") {
+		var doc struct{ V []float64 }
+		if _, err := toml.Decode("V = "+val, &doc); err != nil {
+			return nil, fmt.Errorf("want a list of numbers like [0.1, 0.2], got %q", val)
+		}
+		return doc.V, nil
+	}
+	var out []float64
+	for _, p := range strings.Split(val, ",") {
+		x, err := parseFloat(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("want a list of numbers like 0.1,0.2, got %q", val)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// suggest returns " (did you mean X?)" for the closest known key, if close.
+func suggest(key string) string {
+	best, bestD := "", 4
+	for _, k := range Keys() {
+		if d := editDistance(key, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,108 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Load reads the scenario file at path, applies the overrides in sets
+// ("key=value"), and returns the resolved, validated scenario. Problems are
+// returned together as Errors.
+func Load(path string, sets []string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, sets)
+}
+
+// Parse is Load on the contents of a file; file names it in errors.
+func Parse(file string, data []byte, sets []string) (*Scenario, error) {
+	s := defaults()
+	lines := keyLines(data)
+	md, err := toml.Decode(string(data), &s)
+	if err != nil {
+		return nil, Errors{decodeError(file, data, lines, err)}
+	}
+	var errs Errors
+	for _, k := range md.Undecoded() {
+		key := k.String()
+		errs = append(errs, &Error{File: file, Line: lineOf(lines, key), Key: key, Msg: "unknown key" + suggest(key)})
+	}
+	setKeys := map[string]bool{}
+	for _, kv := range sets {
+		key, err := s.Set(kv)
+		if err != nil {
+			errs = append(errs, &Error{File: "--set", Key: key, Msg: err.Error()})
+			continue
+		}
+		setKeys[key] = true
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	v := &validator{}
+	s.resolve(v)
+	s.validate(v)
+	if len(v.errs) == 0 {
+		return &s, nil
+	}
+	for _, e := range v.errs {
+		e.File = file
+		switch {
+		case setKeys[e.Key]:
+			e.File = "--set"
+		default:
+			e.Line = lineOf(lines, e.Key)
+		}
+	}
+	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
+	return nil, v.errs
+}
+
+var decodeMsg = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
+
+// decodeError turns the TOML decoder's error into an Error with a line.
+func decodeError(file string, data []byte, lines map[string]int, err error) *Error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		// The decoder counts an unexpected end of line as the next line;
+		// the line holding the offending byte is what a user wants.
+		ln := pe.Position.Line
+		if st := pe.Position.Start; st > 0 && st <= len(data) {
+			if st == len(data) {
+				st-- // an error at the end of input belongs to the last line
+			}
+			ln = 1 + bytes.Count(data[:st], []byte("\n"))
+		}
+		return &Error{File: file, Line: ln, Key: pe.LastKey, Msg: pe.Message}
+	}
+	if m := decodeMsg.FindStringSubmatch(err.Error()); m != nil {
+		ln, _ := strconv.Atoi(m[1])
+		if ln == 0 {
+			ln = lineOf(lines, m[2])
+		}
+		msg := strings.Replace(m[3], "incompatible types: ", "wrong type: ", 1)
+		return &Error{File: file, Line: ln, Key: m[2], Msg: msg}
+	}
+	return &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+// validator collects keyed problems.
+type validator struct{ errs Errors }
+
+func (v *validator) add(key, format string, args ...any) {
+	v.errs = append(v.errs, &Error{Key: key, Msg: fmt.Sprintf(format, args...)})
+}

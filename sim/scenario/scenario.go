@@ -1,0 +1,113 @@
+package scenario
+
+// Scenario is the TOML file's shape. Comments give each key's meaning, unit
+// and default; README.md has the same reference for users.
+type Scenario struct {
+	Name       string     `toml:"name"`   // label used in output paths; default the file name
+	Seed       uint64     `toml:"seed"`   // root of every random stream; default 1
+	Rounds     int        `toml:"rounds"` // rounds to run (a round is a year); default 50
+	Population Population `toml:"population"`
+	Utility    Utility    `toml:"utility"`
+	Agents     Agents     `toml:"agents"`
+	Tax        Tax        `toml:"tax"`
+	Planner    Planner    `toml:"planner"`
+	Market     Market     `toml:"market"`
+	Output     Output     `toml:"output"`
+}
+
+// Population describes the workers.
+type Population struct {
+	Agents   int     `toml:"agents"`    // number of workers N; default 1000
+	HoursMax float64 `toml:"hours_max"` // hours cap per round; default 5000
+	Skill    Skill   `toml:"skill"`     // wage distribution; default lognormal(3, 0.6)
+}
+
+// Skill is the wage distribution (currency units per hour). Only the keys of
+// the chosen dist may be given.
+type Skill struct {
+	Dist         string    `toml:"dist"`                     // lognormal | pareto | uniform | values | gb2
+	Preset       string    `toml:"preset,omitempty"`         // gb2 only: us_acs_2023
+	Mu           *float64  `toml:"mu,omitempty"`             // lognormal: mean of log wage; gb2: scale (annual income)
+	Sigma        *float64  `toml:"sigma,omitempty"`          // lognormal: sd of log wage; gb2: shape
+	Alpha        *float64  `toml:"alpha,omitempty"`          // pareto: tail index
+	Min          *float64  `toml:"min,omitempty"`            // pareto: minimum wage; uniform: lower end
+	Max          *float64  `toml:"max,omitempty"`            // uniform: upper end
+	Nu           *float64  `toml:"nu,omitempty"`             // gb2 shape ν
+	Tau          *float64  `toml:"tau,omitempty"`            // gb2 shape τ
+	HoursPerYear *float64  `toml:"hours_per_year,omitempty"` // gb2: annual income → hourly wage divisor; default 2080
+	Values       []float64 `toml:"values,omitempty"`         // values: one wage per agent, cycled
+}
+
+// Utility is the workers' utility function.
+type Utility struct {
+	Kind       string   `toml:"kind"`          // quasilinear | isoelastic; default quasilinear
+	Elasticity float64  `toml:"elasticity"`    // labour-supply elasticity e > 0; default 0.5
+	Kappa      *float64 `toml:"kappa"`         // disutility scale κ > 0; default 4e-6 (quasilinear), 1.25e-10 (isoelastic)
+	Eta        *float64 `toml:"eta,omitempty"` // isoelastic only: curvature η ≥ 0; default 1 (log)
+}
+
+// Agents is how workers decide.
+type Agents struct {
+	Behavior   string   `toml:"behavior"`             // rational | noisy | adaptive; default rational
+	Noise      *float64 `toml:"noise,omitempty"`      // noisy only: log-scale σ of the error; default 0.1
+	Adjustment *float64 `toml:"adjustment,omitempty"` // adaptive only: α ∈ (0, 1]; default 0.5
+}
+
+// Tax is the bracket structure and what happens to revenue.
+type Tax struct {
+	Brackets       string    `toml:"brackets,omitempty"` // a preset: us_federal_2024 | us_federal_2018_scaled; default us_federal_2024 when no cutoffs
+	Cutoffs        []float64 `toml:"cutoffs,omitempty"`  // explicit cutoffs, first 0, strictly increasing (currency per round)
+	Period         int       `toml:"period"`             // rounds between planner decisions; default 10
+	Redistribution string    `toml:"redistribution"`     // lump_sum | none | targeted; default lump_sum
+	Share          *float64  `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
+	RateMin        float64   `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
+	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1
+}
+
+// Planner chooses the schedule.
+type Planner struct {
+	Kind      string    `toml:"kind"`            // none | flat | fixed | us_federal; default us_federal
+	Objective string    `toml:"objective"`       // the metric optimising planners maximise; default utilitarian
+	Rate      *float64  `toml:"rate,omitempty"`  // flat only: the one marginal rate
+	Rates     []float64 `toml:"rates,omitempty"` // fixed only: one marginal rate per bracket
+}
+
+// Market turns hours into income.
+type Market struct {
+	Kind string `toml:"kind"` // fixed_wage; default fixed_wage
+}
+
+// Output says where a run writes.
+type Output struct {
+	Dir string `toml:"dir"` // run folder; {name} and {seed} are replaced; default results/{name}/seed-{seed}
+}
+
+// defaults returns a scenario holding every scalar default; kind-dependent
+// defaults are filled by resolve after decoding.
+func defaults() Scenario {
+	return Scenario{
+		Seed:       1,
+		Rounds:     50,
+		Population: Population{Agents: 1000, HoursMax: 5000},
+		Utility:    Utility{Kind: "quasilinear", Elasticity: 0.5},
+		Agents:     Agents{Behavior: "rational"},
+		Tax:        Tax{Period: 10, Redistribution: "lump_sum", RateMin: 0, RateMax: 1},
+		Planner:    Planner{Kind: "us_federal", Objective: "utilitarian"},
+		Market:     Market{Kind: "fixed_wage"},
+		Output:     Output{Dir: "results/{name}/seed-{seed}"},
+	}
+}
+
+// Default kind-dependent values.
+const (
+	defaultKappaQuasilinear = 4e-6     // √(0.8·20/4e-6) = 2000 hours for a $20/h worker at a 20% rate
+	defaultKappaIsoelastic  = 1.25e-10 // log utility without transfers: l = κ^(−e/(1+e)) = 2000 hours at e = 0.5
+	defaultEta              = 1.0
+	defaultNoise            = 0.1
+	defaultAdjustment       = 0.5
+	defaultShare            = 0.2
+	defaultHoursPerYear     = 2080.0
+	defaultBrackets         = "us_federal_2024"
+)
+
+func ptr(v float64) *float64 { return &v }

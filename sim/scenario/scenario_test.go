@@ -1,0 +1,209 @@
+package scenario
+
+import (
+	"errors"
+	"math"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const minimal = `name = "t"
+rounds = 3
+
+[population]
+agents = 10
+skill = { dist = "lognormal", mu = 3.0, sigma = 0.6 }
+
+[tax]
+cutoffs = [0, 100]
+
+[planner]
+kind = "fixed"
+rates = [0.1, 0.2]
+`
+
+func TestExampleScenariosLoad(t *testing.T) {
+	files, _ := filepath.Glob("../../scenarios/*.toml")
+	if len(files) < 4 {
+		t.Fatalf("found %d scenarios, want at least 4", len(files))
+	}
+	for _, f := range files {
+		if _, err := Load(f, nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	s, err := Parse("x/empty.toml", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "empty" || s.Seed != 1 || s.Rounds != 50 || s.Population.Agents != 1000 ||
+		s.Planner.Kind != "us_federal" || len(s.Tax.Cutoffs) != 7 || *s.Utility.Kappa != 4e-6 ||
+		s.Population.Skill.Dist != "lognormal" || *s.Population.Skill.Mu != 3 {
+		t.Errorf("defaults not as documented: %+v", s)
+	}
+	s, err = Parse("iso.toml", []byte("[utility]\nkind = \"isoelastic\"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *s.Utility.Kappa != 1.25e-10 || *s.Utility.Eta != 1 {
+		t.Errorf("isoelastic defaults: kappa %v eta %v", *s.Utility.Kappa, *s.Utility.Eta)
+	}
+	s, err = Parse("gb2.toml", []byte("[population]\nskill = { dist = \"gb2\", preset = \"us_acs_2023\" }\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := s.Population.Skill; *k.Mu != 72402.78 || *k.Tau != 1.14104 || *k.HoursPerYear != 2080 || k.Preset != "" {
+		t.Errorf("gb2 preset not expanded: %+v", k)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		doc  string
+		sets []string
+		want []string // substrings of the message
+	}{
+		{"malformed", "rounds = 3\n[population\nagents = 1\n", nil, []string{"f.toml:2: "}},
+		{"malformed value", "rounds = 3\nseed = = 4\n", nil, []string{"f.toml:2: "}},
+		{"unknown key", "[population]\nagent = 5\n", nil, []string{"f.toml:2: population.agent: unknown key (did you mean population.agents?)"}},
+		{"wrong type", "[population]\nagents = \"many\"\n", nil, []string{"f.toml:2: population.agents: wrong type"}},
+		{"non-increasing cutoffs", "[tax]\ncutoffs = [0, 10, 10]\n[planner]\nkind = \"none\"\n", nil, []string{"f.toml:2: tax.cutoffs: cutoffs must be strictly increasing"}},
+		{"first cutoff", "[tax]\ncutoffs = [5]\n[planner]\nkind = \"none\"\n", nil, []string{"f.toml:2: tax.cutoffs: the first cutoff must be 0"}},
+		{"rate out of bounds", "[tax]\ncutoffs = [0]\n[planner]\nkind = \"flat\"\nrate = 1.5\n", nil, []string{"f.toml:5: planner.rate: 1.5 is outside"}},
+		{"rates count", "[tax]\ncutoffs = [0, 1]\n[planner]\nkind = \"fixed\"\nrates = [0.1]\n", nil, []string{"f.toml:5: planner.rates: has 1 rates but the schedule has 2"}},
+		{"agents zero", "[population]\nagents = 0\n", nil, []string{"f.toml:2: population.agents: must be between 1"}},
+		{"agents negative", "[population]\nagents = -4\n", nil, []string{"population.agents: must be between 1"}},
+		{"elasticity zero", "[utility]\nelasticity = 0.0\n", nil, []string{"f.toml:2: utility.elasticity: must be positive"}},
+		{"nan", "[utility]\nkappa = nan\n", nil, []string{"f.toml:2: utility.kappa: must be a finite number, got NaN"}},
+		{"inf", "[population]\nhours_max = inf\n", nil, []string{"f.toml:2: population.hours_max: must be a finite number, got +Inf"}},
+		{"inline skill param", "[population]\nskill = { dist = \"lognormal\", mu = 3.0 }\n", nil, []string{"f.toml:2: population.skill.sigma: is required"}},
+		{"inapplicable", "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = 1.0, alpha = 2.0 }\n", nil, []string{"population.skill.alpha: does not apply"}},
+		{"negative sigma", "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = -1.0 }\n", nil, []string{"f.toml:2: population.skill.sigma: sigma must be positive"}},
+		{"unknown planner", "[planner]\nkind = \"magic\"\n", nil, []string{"f.toml:2: planner.kind: unknown planner \"magic\""}},
+		{"us_federal brackets", "[tax]\ncutoffs = [0, 10]\n", nil, []string{"planner.kind: us_federal needs the 7 brackets"}},
+		{"both brackets", "[tax]\nbrackets = \"us_federal_2024\"\ncutoffs = [0]\n", nil, []string{"f.toml:3: tax.cutoffs: give either"}},
+		{"objective", "[planner]\nobjective = \"happiness\"\n", nil, []string{"planner.objective: unknown metric"}},
+		{"several at once", "rounds = 0\n[population]\nagents = 0\n", nil, []string{"f.toml:1: rounds", "f.toml:3: population.agents"}},
+		{"set unknown", "", []string{"population.agnts=5"}, []string{"--set: population.agnts: unknown key (did you mean population.agents?)"}},
+		{"set wrong type", "", []string{"population.agents=lots"}, []string{"--set: population.agents: want an integer"}},
+		{"set invalid value", "", []string{"population.agents=0"}, []string{"--set: population.agents: must be between 1"}},
+		{"set table", "", []string{"population=3"}, []string{"--set: population: is a table"}},
+		{"set no equals", "", []string{"rounds"}, []string{"want key=value"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.toml", []byte(c.doc), c.sets)
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("error = %v, want scenario.Errors", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestSetOverrides(t *testing.T) {
+	s, err := Parse("f.toml", []byte(minimal), []string{
+		"population.agents=500", "planner.kind=flat", "planner.rates=", "planner.rate=0.25",
+		"seed=42", `name="renamed"`, "tax.cutoffs=[0, 50, 200]", "population.skill.sigma=0.9",
+	})
+	if err == nil {
+		t.Fatal("planner.rates= (an empty list) with kind flat should be rejected as not applicable")
+	}
+	s, err = Parse("f.toml", []byte(minimal), []string{
+		"population.agents=500", "planner.rates=0.1,0.2,0.3", "seed=42", `name="renamed"`,
+		"tax.cutoffs=[0, 50, 200]", "population.skill.sigma=0.9", "utility.elasticity=1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Population.Agents != 500 || s.Seed != 42 || s.Name != "renamed" || len(s.Tax.Cutoffs) != 3 ||
+		*s.Population.Skill.Sigma != 0.9 || s.Utility.Elasticity != 1 || !reflect.DeepEqual(s.Planner.Rates, []float64{0.1, 0.2, 0.3}) {
+		t.Errorf("overrides not applied: %+v", s)
+	}
+	if got := s.OutputDir(); got != "results/renamed/seed-42" {
+		t.Errorf("OutputDir = %q", got)
+	}
+}
+
+func TestEncodeRoundTrip(t *testing.T) {
+	for _, doc := range []string{minimal, "", "[agents]\nbehavior = \"noisy\"\n[tax]\nredistribution = \"targeted\"\n",
+		"[population]\nskill = { dist = \"gb2\", preset = \"us_acs_2023\" }\n[utility]\nkind = \"isoelastic\"\neta = 2.0\n"} {
+		s, err := Parse("f.toml", []byte(doc), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Parse("resolved.toml", out, nil)
+		if err != nil {
+			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(s, s2) {
+			t.Errorf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
+		}
+	}
+}
+
+func TestKeyLines(t *testing.T) {
+	doc := "a = 1 # c = 2\n[t] # comment\n  x = \"#\" \ny = { p = 1, q = [1, 2] }\n[u.v]\n\"w\" = 3\n"
+	m := keyLines([]byte(doc))
+	for k, want := range map[string]int{"a": 1, "t": 2, "t.x": 3, "t.y": 4, "t.y.p": 4, "t.y.q": 4, "u.v": 5, "u.v.w": 6} {
+		if m[k] != want {
+			t.Errorf("line of %s = %d, want %d", k, m[k], want)
+		}
+	}
+	if _, ok := m["c"]; ok {
+		t.Error("a key inside a comment was indexed")
+	}
+}
+
+// FuzzParse: any input either fails with scenario.Errors (never a panic) or
+// gives a scenario whose encoding parses back to the same scenario.
+func FuzzParse(f *testing.F) {
+	f.Add(minimal)
+	f.Add("[population]\nagents = 0\n")
+	f.Add("[tax]\ncutoffs = [0, nan]\n")
+	f.Add("[population]\nskill = { dist = \"values\", values = [1.0, 2.0] }\n")
+	f.Fuzz(func(t *testing.T, doc string) {
+		s, err := Parse("f.toml", []byte(doc), nil)
+		if err != nil {
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if s.Population.Agents > 1e6 || s.Rounds > 1e6 {
+			return
+		}
+		for _, c := range s.Tax.Cutoffs {
+			if math.IsNaN(c) {
+				t.Fatal("NaN cutoff accepted")
+			}
+		}
+		out, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Parse("resolved.toml", out, nil)
+		if err != nil {
+			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(s, s2) {
+			t.Fatalf("round trip changed the scenario\n%s", out)
+		}
+	})
+}

@@ -1,0 +1,294 @@
+package scenario
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// maxAgents bounds the population to what fits in memory (about 60 bytes a worker).
+const maxAgents = 1_000_000_000
+
+// skillParams lists, per dist, the keys it takes (required unless defaulted).
+var skillParams = map[string][]string{
+	"lognormal": {"mu", "sigma"},
+	"pareto":    {"alpha", "min"},
+	"uniform":   {"min", "max"},
+	"values":    {"values"},
+	"gb2":       {"mu", "sigma", "nu", "tau", "hours_per_year"},
+}
+
+func (k *Skill) params() map[string]bool {
+	given := map[string]bool{}
+	for name, p := range map[string]*float64{"mu": k.Mu, "sigma": k.Sigma, "alpha": k.Alpha, "min": k.Min, "max": k.Max, "nu": k.Nu, "tau": k.Tau, "hours_per_year": k.HoursPerYear} {
+		if p != nil {
+			given[name] = true
+		}
+	}
+	if k.Values != nil {
+		given["values"] = true
+	}
+	if k.Preset != "" {
+		given["preset"] = true
+	}
+	return given
+}
+
+// resolve fills kind-dependent defaults and expands presets, so that the
+// scenario states every value the run uses.
+func (s *Scenario) resolve(v *validator) {
+	k := &s.Population.Skill
+	if k.Dist == "" && len(k.params()) == 0 {
+		k.Dist, k.Mu, k.Sigma = "lognormal", ptr(3), ptr(0.6)
+	}
+	if k.Dist == "gb2" {
+		if k.Preset != "" {
+			mu, sigma, nu, tau, err := agents.GB2Preset(k.Preset)
+			if err != nil {
+				v.add("population.skill.preset", "%v", err)
+			} else if k.Mu != nil || k.Sigma != nil || k.Nu != nil || k.Tau != nil {
+				v.add("population.skill.preset", "give either a preset or mu, sigma, nu and tau, not both")
+			} else {
+				k.Mu, k.Sigma, k.Nu, k.Tau, k.Preset = &mu, &sigma, &nu, &tau, ""
+			}
+		}
+		if k.HoursPerYear == nil {
+			k.HoursPerYear = ptr(defaultHoursPerYear)
+		}
+	}
+	u := &s.Utility
+	if u.Kappa == nil {
+		u.Kappa = ptr(defaultKappaQuasilinear)
+		if u.Kind == "isoelastic" {
+			u.Kappa = ptr(defaultKappaIsoelastic)
+		}
+	}
+	if u.Kind == "isoelastic" && u.Eta == nil {
+		u.Eta = ptr(defaultEta)
+	}
+	a := &s.Agents
+	if a.Behavior == "noisy" && a.Noise == nil {
+		a.Noise = ptr(defaultNoise)
+	}
+	if a.Behavior == "adaptive" && a.Adjustment == nil {
+		a.Adjustment = ptr(defaultAdjustment)
+	}
+	t := &s.Tax
+	if t.Brackets == "" && t.Cutoffs == nil {
+		t.Brackets = defaultBrackets
+	}
+	if t.Brackets != "" {
+		if t.Cutoffs != nil {
+			v.add("tax.cutoffs", "give either tax.brackets (a preset) or tax.cutoffs, not both")
+		} else if c, err := tax.Preset(t.Brackets); err != nil {
+			v.add("tax.brackets", "%v", err)
+		} else {
+			t.Cutoffs, t.Brackets = c, ""
+		}
+	}
+	if t.Redistribution == "targeted" && t.Share == nil {
+		t.Share = ptr(defaultShare)
+	}
+}
+
+func finiteErr(v *validator, key string, x float64) bool {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		v.add(key, "must be a finite number, got %v", x)
+		return false
+	}
+	return true
+}
+
+func positiveCheck(v *validator, key string, x float64) {
+	if finiteErr(v, key, x) && x <= 0 {
+		v.add(key, "must be positive, got %v", x)
+	}
+}
+
+func notApplicable(v *validator, given bool, key, why string) {
+	if given {
+		v.add(key, "does not apply %s; remove it", why)
+	}
+}
+
+// validate checks every key after resolve.
+func (s *Scenario) validate(v *validator) {
+	if strings.ContainsAny(s.Name, `/\`) || s.Name == "." || s.Name == ".." {
+		v.add("name", "must not contain path separators, got %q", s.Name)
+	}
+	if s.Rounds <= 0 {
+		v.add("rounds", "must be positive, got %d", s.Rounds)
+	}
+	p := s.Population
+	if p.Agents <= 0 || p.Agents > maxAgents {
+		v.add("population.agents", "must be between 1 and %d, got %d", maxAgents, p.Agents)
+	}
+	positiveCheck(v, "population.hours_max", p.HoursMax)
+	s.validateSkill(v)
+
+	u := s.Utility
+	if _, err := agents.ParseUtilityKind(u.Kind); err != nil {
+		v.add("utility.kind", "%v", err)
+	}
+	positiveCheck(v, "utility.elasticity", u.Elasticity)
+	positiveCheck(v, "utility.kappa", *u.Kappa)
+	if u.Kind == "isoelastic" {
+		if finiteErr(v, "utility.eta", *u.Eta) && *u.Eta < 0 {
+			v.add("utility.eta", "must be non-negative, got %v", *u.Eta)
+		}
+	} else {
+		notApplicable(v, u.Eta != nil, "utility.eta", "to quasilinear utility")
+	}
+
+	a := s.Agents
+	if _, err := agents.ParseBehaviorKind(a.Behavior); err != nil {
+		v.add("agents.behavior", "%v", err)
+	}
+	if a.Behavior == "noisy" {
+		if finiteErr(v, "agents.noise", *a.Noise) && *a.Noise < 0 {
+			v.add("agents.noise", "must be non-negative, got %v", *a.Noise)
+		}
+	} else {
+		notApplicable(v, a.Noise != nil, "agents.noise", "unless agents.behavior = \"noisy\"")
+	}
+	if a.Behavior == "adaptive" {
+		if x := *a.Adjustment; finiteErr(v, "agents.adjustment", x) && !(x > 0 && x <= 1) {
+			v.add("agents.adjustment", "must be in (0, 1], got %v", x)
+		}
+	} else {
+		notApplicable(v, a.Adjustment != nil, "agents.adjustment", "unless agents.behavior = \"adaptive\"")
+	}
+
+	t := s.Tax
+	cutoffsOK := false
+	if t.Cutoffs != nil {
+		if err := tax.ValidateCutoffs(t.Cutoffs); err != nil {
+			v.add("tax.cutoffs", "%v", err)
+		} else {
+			cutoffsOK = true
+		}
+	}
+	if t.Period <= 0 {
+		v.add("tax.period", "must be positive, got %d", t.Period)
+	}
+	switch t.Redistribution {
+	case "lump_sum", "none":
+		notApplicable(v, t.Share != nil, "tax.share", "unless tax.redistribution = \"targeted\"")
+	case "targeted":
+		if q := *t.Share; finiteErr(v, "tax.share", q) && !(q > 0 && q <= 1) {
+			v.add("tax.share", "must be in (0, 1], got %v", q)
+		}
+	default:
+		v.add("tax.redistribution", "must be lump_sum, none or targeted, got %q", t.Redistribution)
+	}
+	bounds := tax.Bounds{Min: t.RateMin, Max: t.RateMax}
+	boundsOK := false
+	if finiteErr(v, "tax.rate_min", t.RateMin) && finiteErr(v, "tax.rate_max", t.RateMax) {
+		if err := bounds.Validate(); err != nil {
+			v.add("tax.rate_max", "%v", err)
+		} else {
+			boundsOK = true
+		}
+	}
+
+	s.validatePlanner(v, cutoffsOK, boundsOK, bounds)
+	if s.Market.Kind != "fixed_wage" {
+		v.add("market.kind", "must be fixed_wage, got %q", s.Market.Kind)
+	}
+	if strings.TrimSpace(s.Output.Dir) == "" {
+		v.add("output.dir", "must not be empty")
+	}
+}
+
+func (s *Scenario) validateSkill(v *validator) {
+	k := &s.Population.Skill
+	want, ok := skillParams[k.Dist]
+	if !ok {
+		v.add("population.skill.dist", "unknown dist %q (want lognormal, pareto, uniform, values or gb2)", k.Dist)
+		return
+	}
+	given := k.params()
+	before := len(v.errs)
+	for _, name := range want {
+		if !given[name] {
+			v.add("population.skill."+name, "is required for dist %q", k.Dist)
+		}
+		delete(given, name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(given)) {
+		v.add("population.skill."+name, "does not apply to dist %q (it takes %s)", k.Dist, strings.Join(want, ", "))
+	}
+	if len(v.errs) > before {
+		return
+	}
+	d := s.skillDist()
+	if err := d.Validate(); err != nil {
+		key, msg := "population.skill", err.Error()
+		if name, rest, ok := strings.Cut(msg, " "); ok && skillKey(name) {
+			key, msg = key+"."+strings.SplitN(name, "[", 2)[0], name+" "+rest
+		}
+		v.add(key, "%s", msg)
+	}
+}
+
+func skillKey(name string) bool {
+	base := strings.SplitN(name, "[", 2)[0]
+	for _, ks := range skillParams {
+		for _, k := range ks {
+			if k == base {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bounds tax.Bounds) {
+	pl := s.Planner
+	if !sim.IsObjective(pl.Objective) {
+		v.add("planner.objective", "unknown metric %q (e.g. utilitarian, inv_income, rawls, eq_x_prod, equality, productivity, revenue)", pl.Objective)
+	}
+	checkRate := func(key string, r float64) {
+		if finiteErr(v, key, r) && boundsOK && (r < bounds.Min || r > bounds.Max) {
+			v.add(key, "%v is outside the allowed rates [tax.rate_min, tax.rate_max] = [%v, %v]", r, bounds.Min, bounds.Max)
+		}
+	}
+	notApplicable(v, pl.Rate != nil && pl.Kind != "flat", "planner.rate", "unless planner.kind = \"flat\"")
+	notApplicable(v, pl.Rates != nil && pl.Kind != "fixed", "planner.rates", "unless planner.kind = \"fixed\"")
+	k := len(s.Tax.Cutoffs)
+	switch pl.Kind {
+	case "none":
+	case "flat":
+		if pl.Rate == nil {
+			v.add("planner.rate", "is required for planner.kind = \"flat\"")
+		} else {
+			checkRate("planner.rate", *pl.Rate)
+		}
+	case "fixed":
+		if pl.Rates == nil {
+			v.add("planner.rates", "is required for planner.kind = \"fixed\" (one rate per bracket)")
+			break
+		}
+		if cutoffsOK && len(pl.Rates) != k {
+			v.add("planner.rates", "has %d rates but the schedule has %d brackets", len(pl.Rates), k)
+		}
+		for i, r := range pl.Rates {
+			checkRate(fmt.Sprintf("planner.rates[%d]", i), r)
+		}
+	case "us_federal":
+		if cutoffsOK && k != len(tax.USFederalRates) {
+			v.add("planner.kind", "us_federal needs the %d brackets of a US preset (tax.brackets = \"us_federal_2024\"), but the schedule has %d; use planner.kind = \"fixed\" with rates", len(tax.USFederalRates), k)
+		}
+		if boundsOK && bounds.Max < 0.37 {
+			v.add("planner.kind", "us_federal's top rate 0.37 is above tax.rate_max = %v", bounds.Max)
+		}
+	default:
+		v.add("planner.kind", "unknown planner %q (available: none, flat, fixed, us_federal)", pl.Kind)
+	}
+}
