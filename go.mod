@@ -3,7 +3,6 @@ module github.com/econsim/econsim
 go 1.26.0
 
 require (
-	github.com/BurntSushi/toml v1.6.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
+	github.com/BurntSushi/toml v1.6.0
+	gonum.org/v1/gonum v0.17.0
 )
