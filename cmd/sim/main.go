@@ -1,0 +1,94 @@
+// Command sim runs econsim scenarios: an agent-based simulator of workers
+// choosing how much to work under a tax schedule chosen by a planner.
+//
+//	sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force]
+//	sim validate FILE.toml [--set key=value]...
+//	sim version
+//
+// Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/econsim/econsim/sim/scenario"
+)
+
+// Version is the version `sim version` prints.
+const Version = "0.1.0"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	var se scenario.Errors
+	switch {
+	case errors.As(err, &se):
+		fmt.Fprintln(os.Stderr, se.Error()) // file:line: key: message, one per line
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "sim: "+err.Error())
+	}
+	os.Exit(exitCode(err))
+}
+
+// usageError is bad usage of the command line (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// exitCode maps an error to the exit status of the design: 2 for bad usage
+// or a bad scenario, 1 for anything else.
+func exitCode(err error) int {
+	var ue *usageError
+	var se scenario.Errors
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue), errors.As(err, &se):
+		return 2
+	}
+	return 1
+}
+
+const topUsage = `sim — econsim, an agent-based simulator for tax-policy design
+
+Usage:
+  sim run FILE.toml [flags]       run a scenario and write its outputs
+  sim validate FILE.toml [flags]  check a scenario without running it
+  sim version                     print the version
+
+Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
+defaults are documented in README.md.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, topUsage)
+		return usagef("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return runCmd(ctx, rest, stdout, stderr)
+	case "validate":
+		return validateCmd(rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "sim %s\n", Version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, topUsage)
+		return nil
+	default:
+		fmt.Fprint(stderr, topUsage)
+		return usagef("unknown command %q", cmd)
+	}
+}
