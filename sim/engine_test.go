@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -200,3 +201,40 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestEdgePopulations: a single worker and workers who cannot earn give
+// finite metrics with the documented conventions.
+func TestEdgePopulations(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Agents = 1
+	_, h := mustRun(t, cfg, planner.Flat(0.25))
+	s := h[0]
+	near(t, "single gini", s.GiniPost, 0, 0)
+	near(t, "single equality", s.Equality, 1, 0)
+	near(t, "single productivity", s.Productivity, 7500, 1e-12) // wage 10: l = 0.75·10/0.01 = 750 hours, z = 7500
+	cfg = baseConfig()
+	cfg.Skill = agents.SkillDist{Dist: "values", Values: []float64{0}}
+	_, h = mustRun(t, cfg, planner.Flat(0.25))
+	for i, v := range h[0].Values() {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Errorf("%s = %v with zero wages", MetricNames(1)[i], v)
+		}
+	}
+	near(t, "zero-wage gini", h[0].GiniPre, 0, 0)
+	near(t, "zero-wage atkinson", h[0].Atkinson1, 0, 0)
+}
+
+// TestGOMAXPROCS: the same run under GOMAXPROCS 1 and the machine's value.
+func TestGOMAXPROCS(t *testing.T) {
+	cfg := lognormalConfig(2*ChunkSize + 5)
+	cfg.Workers = 4
+	_, a := mustRun(t, cfg, planner.USFederal())
+	old := runtime.GOMAXPROCS(1)
+	_, b := mustRun(t, cfg, planner.USFederal())
+	runtime.GOMAXPROCS(old)
+	for r := range a {
+		if !slices.Equal(a[r].Values(), b[r].Values()) {
+			t.Fatalf("round %d differs under GOMAXPROCS 1", r)
+		}
+	}
+}
