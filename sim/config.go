@@ -38,6 +38,9 @@ type Config struct {
 	Cutoffs        []float64  // bracket cutoffs, b_0 = 0
 	Bounds         tax.Bounds // allowed marginal rates
 	Redistribution Redistribution
+	// Objective is the metric reported as "objective" every round (the
+	// planner's); default "utilitarian".
+	Objective string
 	// Workers is the number of goroutines for agent updates; ≤ 0 means 1.
 	// It never changes results.
 	Workers int
@@ -72,6 +75,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Bounds.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("tax: %w", err))
+	}
+	if c.Objective != "" && !IsObjective(c.Objective) {
+		errs = append(errs, fmt.Errorf("planner.objective: unknown metric %q", c.Objective))
 	}
 	switch c.Redistribution.Kind {
 	case "lump_sum", "none":

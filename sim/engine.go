@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 
@@ -38,6 +39,8 @@ type Engine struct {
 	parts   []chunkSums
 	scratch []float64 // sort buffer, allocated on first need
 	stats   RoundStats
+	model   model
+	extra   []string // the planner's extra columns
 }
 
 // New validates cfg, draws the population from the stream (seed, "skill", 0)
@@ -49,6 +52,9 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	}
 	if p == nil {
 		return nil, fmt.Errorf("sim: no planner")
+	}
+	if cfg.Objective == "" {
+		cfg.Objective = "utilitarian"
 	}
 	u := cfg.Utility
 	u.Init()
@@ -63,6 +69,10 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 		clear:   market.Fixed(),
 	}
 	e.parts = make([]chunkSums, e.nChunks)
+	e.model.e = e
+	if r, ok := p.(planner.Reporter); ok {
+		e.extra = r.Columns()
+	}
 	free := agents.NewResponse(u, tax.MustNew([]float64{0}, []float64{0}, tax.Bounds{Min: 0, Max: 1}), cfg.HoursMax)
 	pop := e.pop
 	e.parallel(func(_, lo, hi int) {
@@ -114,7 +124,8 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	t := e.round
 	if t%e.cfg.Period == 0 {
-		s, err := e.planner.Propose(ctx, planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds})
+		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
+		s, err := e.planner.Propose(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("round %d: planner: %w", t, err)
 		}
@@ -125,9 +136,30 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
 	}
 	e.step()
+	e.fillObjective(&e.stats)
 	e.planner.Observe(planner.Observation{Round: t, Schedule: e.sched, Stats: &e.stats, Income: e.pop.Income})
+	if g, ok := e.planner.(planner.Gapper); ok {
+		if gap, ok := g.Gap(); ok {
+			e.stats.StackelbergGap = gap
+		}
+	}
+	if r, ok := e.planner.(planner.Reporter); ok {
+		e.stats.Extra = r.Report(e.stats.Extra[:0])
+	}
 	e.round++
 	return &e.stats, nil
+}
+
+// fillObjective sets the objective value and marks the gap as not computed.
+func (e *Engine) fillObjective(s *RoundStats) {
+	s.Objective, _ = s.Metric(e.cfg.Objective)
+	s.StackelbergGap = math.NaN()
+}
+
+// Columns returns the names of RoundStats.Values in order: the contract's
+// metrics, the rates, then any columns the planner adds.
+func (e *Engine) Columns() []string {
+	return append(MetricNames(len(e.cfg.Cutoffs)), e.extra...)
 }
 
 // parallel calls fn for every chunk, on up to e.workers goroutines that all

@@ -216,6 +216,9 @@ func TestEdgePopulations(t *testing.T) {
 	cfg.Skill = agents.SkillDist{Dist: "values", Values: []float64{0}}
 	_, h = mustRun(t, cfg, planner.Flat(0.25))
 	for i, v := range h[0].Values() {
+		if MetricNames(1)[i] == "stackelberg_gap" { // NaN by design: no planner computed it
+			continue
+		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			t.Errorf("%s = %v with zero wages", MetricNames(1)[i], v)
 		}
@@ -233,8 +236,12 @@ func TestGOMAXPROCS(t *testing.T) {
 	_, b := mustRun(t, cfg, planner.USFederal())
 	runtime.GOMAXPROCS(old)
 	for r := range a {
-		if !slices.Equal(a[r].Values(), b[r].Values()) {
+		if !sameBits(a[r].Values(), b[r].Values()) {
 			t.Fatalf("round %d differs under GOMAXPROCS 1", r)
 		}
 	}
+}
+
+func sameBits(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
 )
 
@@ -42,22 +43,47 @@ type chunkSums struct {
 	cSorted, anyZeroC bool
 }
 
+// state is where a round's per-worker results go: the population itself for
+// a real round, scratch slices for a model evaluation. hours holds last
+// round's hours on entry.
+type state struct {
+	hours, income, cons, util []float64
+}
+
+// roundIn is what one round is computed from.
+type roundIn struct {
+	sched  tax.Schedule
+	resp   *agents.Response
+	beh    agents.Behavior
+	expect transferRule // transfers workers expect
+	noise  uint64       // index of the round's noise streams
+}
+
 // step computes one round under e.sched into e.stats.
 func (e *Engine) step() {
+	in := roundIn{sched: e.sched, resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
+	pop := e.pop
+	e.expect = e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
+	e.stats.Round = e.round
+}
+
+// compute runs steps 2–5 of the round from in into st and out, and returns
+// the transfers paid, which workers expect next round.
+func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 	pop, n := e.pop, e.cfg.Agents
-	sched, resp, beh := e.sched, e.resp, e.cfg.Behavior
+	sched, resp, beh := in.sched, in.resp, in.beh
 	wage := e.clear.Wage
-	expect := e.expect
-	round := uint64(e.round)
+	expect := in.expect
+	round := in.noise
 	nChunks := uint64(e.nChunks)
 
 	// Pass 1: choices, incomes, taxes (steps 2–4 up to the revenue).
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
-		var sz, st, sl, sdl float64
+		var sz, stx, sl, sdl float64
 		sorted := true
 		prev := math.Inf(-1)
-		skill, pot, hours, income, net := pop.Skill[lo:hi], pop.Potential[lo:hi], pop.Hours[lo:hi], pop.Income[lo:hi], pop.Consumption[lo:hi]
+		skill, pot, hours, income, net := pop.Skill[lo:hi], pop.Potential[lo:hi], st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi]
 		var rng *rand.Rand
 		if beh.Kind == agents.Noisy {
 			rng = Stream(e.cfg.Seed, "noise", round*nChunks+uint64(c))
@@ -76,14 +102,14 @@ func (e *Engine) step() {
 			income[i] = z
 			net[i] = nz
 			sz += z
-			st += tz
+			stx += tz
 			sl += l
 			if z < prev {
 				sorted = false
 			}
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: st, l: sl, dl: sdl, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted}
 	})
 
 	var sumZ, sumTax, sumL, sumDL float64
@@ -104,7 +130,7 @@ func (e *Engine) step() {
 	var sumTr float64     // Σ transfers
 	var sortedZ []float64 // incomes in ascending order, when known
 	if zSorted {
-		sortedZ = pop.Income
+		sortedZ = st.income
 	}
 	switch e.cfg.Redistribution.Kind {
 	case "lump_sum":
@@ -112,7 +138,7 @@ func (e *Engine) step() {
 		sumTr = sumTax
 	case "targeted":
 		if sortedZ == nil {
-			sortedZ = e.sortedCopy(pop.Income)
+			sortedZ = e.sortedCopy(st.income)
 		}
 		m := int(math.Ceil(e.cfg.Redistribution.Share * float64(n)))
 		m = min(max(m, 1), n)
@@ -124,7 +150,7 @@ func (e *Engine) step() {
 	var giniPre float64
 	if !zSorted {
 		if sortedZ == nil {
-			sortedZ = e.sortedCopy(pop.Income)
+			sortedZ = e.sortedCopy(st.income)
 		}
 		giniPre = welfare.GiniSorted(sortedZ)
 	}
@@ -139,7 +165,7 @@ func (e *Engine) step() {
 		minU := math.Inf(1)
 		cSorted, anyZero := true, false
 		prev := math.Inf(-1)
-		skill, pot, hours, income, cons, util := pop.Skill[lo:hi], pop.Potential[lo:hi], pop.Hours[lo:hi], pop.Income[lo:hi], pop.Consumption[lo:hi], pop.Utility[lo:hi]
+		skill, pot, hours, income, cons, util := pop.Skill[lo:hi], pop.Potential[lo:hi], st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi], st.util[lo:hi]
 		rank := 2*float64(lo+1) - fn - 1 // 2i − N − 1 for rank i = lo+1
 		for i := range income {
 			z := income[i]
@@ -214,12 +240,11 @@ func (e *Engine) step() {
 	if cSorted {
 		giniPost = welfare.GiniFromSums(n, rankC, sumC)
 	} else {
-		giniPost = welfare.GiniSorted(e.sortedCopy(pop.Consumption))
+		giniPost = welfare.GiniSorted(e.sortedCopy(st.cons))
 	}
 
-	s := &e.stats
+	s := out
 	*s = RoundStats{
-		Round:              e.round,
 		Productivity:       sumZ / fn,
 		GiniPre:            giniPre,
 		GiniPost:           giniPost,
@@ -236,14 +261,14 @@ func (e *Engine) step() {
 		LaborChange:        sumDL / fn,
 		Wage:               e.clear.Wage,
 		MarketResidual:     e.clear.Residual,
-		Rates:              e.sched.Rates(),
+		Rates:              sched.Rates(),
 	}
 	if sumZ > 0 {
 		s.AvgTaxRate = sumTax / sumZ
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
-	e.expect = rule
+	return rule
 }
 
 // sortedCopy copies x into the scratch buffer and sorts it.

@@ -28,7 +28,10 @@ type RoundStats struct {
 	LaborChange        float64   // mean |l_t − l_{t−1}|
 	Wage               float64   // wage index ω (1 under a fixed wage)
 	MarketResidual     float64   // clearing residual (0 under a fixed wage)
+	Objective          float64   // the planner's objective metric this round
+	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
+	Extra              []float64 // columns the planner adds (planner.Reporter)
 }
 
 // metricNames is the contract's column order (before the rates).
@@ -37,7 +40,7 @@ var metricNames = []string{
 	"welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
 	"atkinson_1", "theil", "revenue", "transfer", "avg_tax_rate",
 	"labor_mean", "br_regret_mean", "br_regret_max", "labor_change",
-	"wage", "market_residual",
+	"wage", "market_residual", "objective", "stackelberg_gap",
 }
 
 // MetricNames returns the metric names in column order for a schedule with
@@ -57,9 +60,10 @@ func (s *RoundStats) Values() []float64 {
 		s.WelfareUtilitarian, s.WelfareInvIncome, s.WelfareRawls,
 		s.Atkinson1, s.Theil, s.Revenue, s.Transfer, s.AvgTaxRate,
 		s.LaborMean, s.BRRegretMean, s.BRRegretMax, s.LaborChange,
-		s.Wage, s.MarketResidual,
+		s.Wage, s.MarketResidual, s.Objective, s.StackelbergGap,
 	}
-	return append(v, s.Rates...)
+	v = append(v, s.Rates...)
+	return append(v, s.Extra...)
 }
 
 // Metric returns the named metric. It accepts the contract's names and the
@@ -82,7 +86,7 @@ func (s *RoundStats) Metric(name string) (float64, bool) {
 
 // IsObjective reports whether name is a metric a planner can maximise.
 func IsObjective(name string) bool {
-	if strings.HasPrefix(name, "rate_") {
+	if strings.HasPrefix(name, "rate_") || name == "objective" || name == "stackelberg_gap" {
 		return false
 	}
 	var s RoundStats

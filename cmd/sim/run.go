@@ -99,7 +99,7 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if err := record.WriteFile(filepath.Join(dir, "scenario.toml"), append([]byte(header), resolved...)); err != nil {
 		return err
 	}
-	rounds, err := record.NewRounds(dir, s.Rounds, s.Tax.Period, len(s.Tax.Cutoffs))
+	rounds, err := record.NewRounds(dir, s.Rounds, s.Tax.Period, eng.Columns())
 	if err != nil {
 		return err
 	}

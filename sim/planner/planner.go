@@ -12,6 +12,11 @@
 //	fixed:      one given rate per bracket
 //	us_federal: the statutory rates .10 .12 .22 .24 .32 .35 .37 on a
 //	            seven-bracket US preset
+//
+// and the optimising ones, each in its own file: saez (the Saez 2001 formula
+// on the observed incomes), search (a Stackelberg optimiser over the
+// workers' response model), learn (model-free SPSA on the observed
+// objective) and vote (workers vote among candidate schedules).
 package planner
 
 import (
@@ -24,9 +29,35 @@ import (
 
 // Request is what the engine tells a planner when a tax period starts.
 type Request struct {
-	Round   int        // the round the schedule takes effect
-	Cutoffs []float64  // the scenario's bracket cutoffs (fixed for the run)
-	Bounds  tax.Bounds // allowed range of every marginal rate
+	Round   int          // the round the schedule takes effect
+	Cutoffs []float64    // the scenario's bracket cutoffs (fixed for the run)
+	Bounds  tax.Bounds   // allowed range of every marginal rate
+	Current tax.Schedule // the schedule in force (zero value before round 0)
+	Model   Model        // the workers' response model; valid during Propose only
+}
+
+// Model answers a planner's "what would workers do under this schedule?".
+// The engine satisfies it by computing a round, on scratch memory, in which
+// every worker plays its best response to s (the expected response of noisy
+// workers and the steady state of adaptive ones) with the transfers that
+// response pays for (a fixed point under income effects).
+type Model interface {
+	// Evaluate returns the statistics of that round and every worker's
+	// utility in it, by agent id. Both are valid until the next call.
+	Evaluate(s tax.Schedule) (Metrics, []float64)
+}
+
+// Gapper is implemented by planners that know the Stackelberg gap: the
+// objective at their best response to the workers' model minus the objective
+// observed this round.
+type Gapper interface {
+	Gap() (float64, bool)
+}
+
+// Reporter is implemented by planners that add columns to rounds.csv.
+type Reporter interface {
+	Columns() []string              // fixed for the run
+	Report(dst []float64) []float64 // this round's values, appended to dst
 }
 
 // Metrics gives a round's statistics by metric name (the contract names,

@@ -52,7 +52,7 @@ func TestPrepare(t *testing.T) {
 // ((4−1)/3·3 = 3); with 5 rounds it is rounds 3 and 4.
 func TestRounds(t *testing.T) {
 	dir := t.TempDir()
-	r, err := NewRounds(dir, 5, 3, 1)
+	r, err := NewRounds(dir, 5, 3, sim.MetricNames(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +70,10 @@ func TestRounds(t *testing.T) {
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "rounds.csv"))
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 6 || !strings.HasPrefix(lines[0], "round,productivity,gini_pre,") || !strings.HasSuffix(lines[0], ",market_residual,rate_0") {
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "round,productivity,gini_pre,") || !strings.HasSuffix(lines[0], ",market_residual,objective,stackelberg_gap,rate_0") {
 		t.Fatalf("unexpected csv:\n%s", b)
 	}
-	if !strings.HasPrefix(lines[3], "2,20,0,") || !strings.HasSuffix(lines[3], ",1,0,0.25") {
+	if !strings.HasPrefix(lines[3], "2,20,0,") || !strings.HasSuffix(lines[3], ",1,0,0,0,0.25") {
 		t.Errorf("row 2 = %q", lines[3])
 	}
 	if got := r.MeanLastPeriod()["productivity"]; got != 35 {

@@ -28,9 +28,9 @@ type Rounds struct {
 	closed bool
 }
 
-// NewRounds starts dir/rounds.csv for a run of the given rounds, tax period
-// and number of brackets.
-func NewRounds(dir string, rounds, period, brackets int) (*Rounds, error) {
+// NewRounds starts dir/rounds.csv for a run of the given rounds and tax
+// period, with the given columns after "round" (sim.Engine.Columns).
+func NewRounds(dir string, rounds, period int, columns []string) (*Rounds, error) {
 	path := filepath.Join(dir, "rounds.csv")
 	f, err := os.CreateTemp(dir, ".rounds.csv.tmp-*")
 	if err != nil {
@@ -40,7 +40,7 @@ func NewRounds(dir string, rounds, period, brackets int) (*Rounds, error) {
 		path:  path,
 		f:     f,
 		w:     bufio.NewWriter(f),
-		names: sim.MetricNames(brackets),
+		names: columns,
 		from:  (rounds - 1) / period * period,
 	}
 	r.sums = make([]float64, len(r.names))

@@ -47,6 +47,7 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 		Cutoffs:        s.Tax.Cutoffs,
 		Bounds:         tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax},
 		Redistribution: sim.Redistribution{Kind: s.Tax.Redistribution, Share: val(s.Tax.Share)},
+		Objective:      s.Planner.Objective,
 		Workers:        workers,
 	}
 }

@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// maxFixedPoint bounds the iterations on transfers when a model evaluation
+// has income effects (isoelastic utility).
+const maxFixedPoint = 100
+
+// model is the engine's answer to planner.Model: a round computed on scratch
+// slices (allocated on first use and reused, so evaluations allocate
+// nothing that grows with the population) in which every worker plays its
+// best response. Noisy workers are represented by their best response, the
+// mean of their mean-preserving error when hours_max does not bind; adaptive
+// workers by the best response, the steady state of partial adjustment.
+type model struct {
+	e     *Engine
+	st    state
+	stats RoundStats
+}
+
+// Evaluate implements planner.Model.
+func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
+	e := m.e
+	n := e.cfg.Agents
+	if m.st.hours == nil {
+		m.st = state{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
+	}
+	copy(m.st.income, e.pop.Income)
+	in := roundIn{
+		sched:  s,
+		resp:   agents.NewResponse(e.u, s, e.cfg.HoursMax),
+		beh:    agents.Behavior{Kind: agents.Rational},
+		expect: e.expect,
+	}
+	for range maxFixedPoint {
+		copy(m.st.hours, e.pop.Hours) // labor_change is measured from now
+		rule := e.compute(m.st, in, &m.stats)
+		if e.u.Kind == agents.Quasilinear || rule.near(in.expect) {
+			break
+		}
+		in.expect = rule
+	}
+	m.stats.Round = e.round
+	e.fillObjective(&m.stats)
+	return &m.stats, m.st.util
+}
+
+// near reports whether two transfer rules agree to 1e-10 relative.
+func (r transferRule) near(o transferRule) bool {
+	c := func(a, b float64) bool { return math.Abs(a-b) <= 1e-10*math.Max(1, math.Abs(b)) }
+	return r.Targeted == o.Targeted && c(r.Lump, o.Lump) && c(r.Share, o.Share) && c(r.Threshold, o.Threshold)
+}
