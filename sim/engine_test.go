@@ -245,3 +245,32 @@ func TestGOMAXPROCS(t *testing.T) {
 func sameBits(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }
+
+// TestModelEvaluateAllocations: a model evaluation on a million workers
+// allocates only small constant things (the prepared response, the rates,
+// the goroutines of the two passes), never memory proportional to the
+// population (8 MB per slice here), so planners may evaluate many candidates.
+func TestModelEvaluateAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million workers")
+	}
+	cfg := lognormalConfig(1_000_000)
+	cfg.Workers = 2
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, _ := tax.Preset("us_federal_2024")
+	s := tax.MustNew(cut, tax.USFederalRates, tax.DefaultBounds)
+	e.model.Evaluate(s) // first use allocates the scratch slices
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const runs = 5
+	for range runs {
+		e.model.Evaluate(s)
+	}
+	runtime.ReadMemStats(&after)
+	if perEval := (after.TotalAlloc - before.TotalAlloc) / runs; perEval > 64<<10 {
+		t.Errorf("%d bytes allocated per evaluation, want under 64 KiB", perEval)
+	}
+}

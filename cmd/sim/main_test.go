@@ -76,6 +76,29 @@ func TestRunWritesOutputs(t *testing.T) {
 	}
 }
 
+// TestEveryScenarioRuns runs each example scenario to completion (the 10M
+// benchmark is run by TestREADMECommands).
+func TestEveryScenarioRuns(t *testing.T) {
+	files, _ := filepath.Glob(scen("*.toml"))
+	for _, f := range files {
+		if strings.Contains(f, "bench-10m") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			dir := t.TempDir()
+			if _, errs, code := invoke(t, context.Background(), "run", f, "--out", dir, "--quiet"); code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var sum struct {
+				ConvergedRound *int `json:"converged_round"`
+			}
+			if err := json.Unmarshal(readFile(t, filepath.Join(dir, "summary.json")), &sum); err != nil || sum.ConvergedRound == nil {
+				t.Errorf("summary.json lacks converged_round (%v)", err)
+			}
+		})
+	}
+}
+
 func TestRunJSON(t *testing.T) {
 	out, errs, code := invoke(t, context.Background(), "run", scen("flat-30.toml"), "--out", t.TempDir(), "--json")
 	if code != 0 {

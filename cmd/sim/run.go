@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -117,8 +118,9 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	sum := &record.Summary{
 		Name: s.Name, Seed: s.Seed, Agents: s.Population.Agents, Rounds: s.Rounds, Version: Version,
 		Final: rounds.Final(), MeanLastPeriod: rounds.MeanLastPeriod(),
-		Schedule: record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
-		Perf:     record.Perf{WallSeconds: wall, AgentRoundsPerSec: float64(s.Population.Agents) * float64(s.Rounds) / max(wall, 1e-9), Workers: f.workers},
+		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
+		ConvergedRound: rounds.ConvergedRound(),
+		Perf:           record.Perf{WallSeconds: wall, AgentRoundsPerSec: float64(s.Population.Agents) * float64(s.Rounds) / max(wall, 1e-9), Workers: f.workers},
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
 		return err
@@ -172,7 +174,8 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, s.Agents.Behavior)
 	var parts []string
 	for k, c := range sum.Schedule.Cutoffs {
-		parts = append(parts, fmt.Sprintf("%s+ %s%%", human(c), strconv.FormatFloat(100*sum.Schedule.Rates[k], 'f', -1, 64)))
+		pct := math.Round(1e4*sum.Schedule.Rates[k]) / 100 // percent to two decimals
+		parts = append(parts, fmt.Sprintf("%s+ %s%%", human(c), strconv.FormatFloat(pct, 'f', -1, 64)))
 	}
 	fmt.Fprintf(w, "schedule: %s\n\n", strings.Join(parts, " · "))
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)

@@ -95,3 +95,28 @@ func TestFloatJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestConvergedRound: objective 10, 12, 11, 11.005, 11.004 with a rate that
+// last moves at round 2 → the tail from round 2 is within 1e-3 relative of
+// 11.004, so the answer is 2; a rate moving at round 4 makes it 4.
+func TestConvergedRound(t *testing.T) {
+	for _, c := range []struct {
+		rates []float64
+		want  int
+	}{
+		{[]float64{0.1, 0.2, 0.3, 0.3, 0.3}, 2},
+		{[]float64{0.3, 0.3, 0.3, 0.3, 0.31}, 4},
+	} {
+		r, err := NewRounds(t.TempDir(), 5, 1, sim.MetricNames(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, obj := range []float64{10, 12, 11, 11.005, 11.004} {
+			r.Record(&sim.RoundStats{Round: i, Objective: obj, Rates: []float64{c.rates[i]}})
+		}
+		r.Close()
+		if got := r.ConvergedRound(); got != c.want {
+			t.Errorf("rates %v: converged round %d, want %d", c.rates, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/econsim/econsim/sim"
 )
@@ -26,6 +27,9 @@ type Rounds struct {
 	n      int
 	buf    []byte
 	closed bool
+	// History of the objective and rates, for ConvergedRound.
+	track  []int       // column indices of "objective" and "rate_*"
+	traces [][]float64 // traces[r] = the tracked values of round r
 }
 
 // NewRounds starts dir/rounds.csv for a run of the given rounds and tax
@@ -44,6 +48,11 @@ func NewRounds(dir string, rounds, period int, columns []string) (*Rounds, error
 		from:  (rounds - 1) / period * period,
 	}
 	r.sums = make([]float64, len(r.names))
+	for i, n := range columns {
+		if n == "objective" || strings.HasPrefix(n, "rate_") {
+			r.track = append(r.track, i)
+		}
+	}
 	r.w.WriteString("round")
 	for _, n := range r.names {
 		r.w.WriteString("," + n)
@@ -69,6 +78,11 @@ func (r *Rounds) Record(s *sim.RoundStats) error {
 		return err
 	}
 	r.last = v
+	tr := make([]float64, len(r.track))
+	for j, i := range r.track {
+		tr[j] = v[i]
+	}
+	r.traces = append(r.traces, tr)
 	if s.Round >= r.from {
 		for i, x := range v {
 			r.sums[i] += x
@@ -95,6 +109,40 @@ func (r *Rounds) Close() error {
 		return err
 	}
 	return commit(r.f, r.path)
+}
+
+// Convergence tolerances of ConvergedRound.
+const (
+	ObjectiveTolerance = 1e-3 // relative to the final objective's magnitude
+	RateTolerance      = 1e-3 // absolute, per marginal rate
+)
+
+// ConvergedRound returns the first round from which the objective stayed
+// within ObjectiveTolerance (relative) and every rate within RateTolerance of
+// their final values until the end. It is the last round when nothing
+// settled, and -1 when no round was recorded.
+func (r *Rounds) ConvergedRound() int {
+	if len(r.traces) == 0 {
+		return -1
+	}
+	final := r.traces[len(r.traces)-1]
+	within := func(tr []float64) bool {
+		for j, i := range r.track {
+			tol := RateTolerance
+			if r.names[i] == "objective" {
+				tol = ObjectiveTolerance * math.Abs(final[j])
+			}
+			if !(math.Abs(tr[j]-final[j]) <= tol) {
+				return false
+			}
+		}
+		return true
+	}
+	t := len(r.traces) - 1
+	for t > 0 && within(r.traces[t-1]) {
+		t--
+	}
+	return t
 }
 
 // Final maps each metric to its value in the last recorded round.

@@ -15,7 +15,10 @@ type Summary struct {
 	Final          map[string]Float `json:"final"`
 	MeanLastPeriod map[string]Float `json:"mean_last_period"`
 	Schedule       Schedule         `json:"schedule"`
-	Perf           Perf             `json:"perf"`
+	// ConvergedRound is the first round from which the objective and the
+	// rates stayed within tolerance of their final values (Rounds.ConvergedRound).
+	ConvergedRound int  `json:"converged_round"`
+	Perf           Perf `json:"perf"`
 }
 
 // Schedule is the tax schedule in force at the end of the run.

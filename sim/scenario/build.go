@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -52,19 +53,50 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 	}
 }
 
-// NewPlanner returns the scenario's planner.
+// NewPlanner returns the scenario's planner. Planners that draw take their
+// stream from (seed, "planner", i), i = 0 for the planner and 1, 2, … for a
+// vote's candidates.
 func (s *Scenario) NewPlanner() (planner.Planner, error) {
-	switch s.Planner.Kind {
+	p, err := s.newPlanner(s.Planner.Kind, 0)
+	if err != nil {
+		return nil, err
+	}
+	if s.Planner.ReportGap && s.Planner.Kind != "search" {
+		p = &planner.WithGap{Planner: p, Objective: s.Planner.Objective, Budget: s.Planner.Budget}
+	}
+	return p, nil
+}
+
+func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, error) {
+	pl := s.Planner
+	rng := func() *rand.Rand { return sim.Stream(s.Seed, "planner", stream) }
+	switch kind {
 	case "none":
 		return planner.None(), nil
 	case "flat":
-		return planner.Flat(*s.Planner.Rate), nil
+		return planner.Flat(*pl.Rate), nil
 	case "fixed":
-		return &planner.Fixed{Rates: s.Planner.Rates}, nil
+		return &planner.Fixed{Rates: pl.Rates}, nil
 	case "us_federal":
 		return planner.USFederal(), nil
+	case "search":
+		return &planner.Search{Objective: pl.Objective, Budget: pl.Budget}, nil
+	case "saez":
+		return &planner.Saez{Weights: pl.Weights, Elasticity: val(pl.Elasticity), Rand: rng()}, nil
+	case "learn":
+		return &planner.Learn{Objective: pl.Objective, Start: pl.Start, Step: *pl.Step, Perturbation: *pl.Perturbation, Rand: rng()}, nil
+	case "vote":
+		v := &planner.Vote{Rule: pl.Rule, Names: pl.Candidates, Perturbations: *pl.Perturbations, Rand: rng()}
+		for i, c := range pl.Candidates {
+			cp, err := s.newPlanner(c, uint64(i+1))
+			if err != nil {
+				return nil, err
+			}
+			v.Candidates = append(v.Candidates, cp)
+		}
+		return v, nil
 	}
-	return nil, fmt.Errorf("unknown planner %q", s.Planner.Kind)
+	return nil, fmt.Errorf("unknown planner %q", kind)
 }
 
 // OutputDir is output.dir with {name} and {seed} replaced.

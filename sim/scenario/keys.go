@@ -102,13 +102,23 @@ func assign(f reflect.Value, val string) error {
 			return err
 		}
 		f.SetFloat(x)
-	case reflect.Pointer:
-		x, err := parseFloat(val)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(val)
 		if err != nil {
+			return fmt.Errorf("want true or false, got %q", val)
+		}
+		f.SetBool(b)
+	case reflect.Pointer:
+		p := reflect.New(f.Type().Elem())
+		if err := assign(p.Elem(), val); err != nil {
 			return err
 		}
-		f.Set(reflect.ValueOf(&x))
+		f.Set(p)
 	case reflect.Slice:
+		if f.Type().Elem().Kind() == reflect.String {
+			f.Set(reflect.ValueOf(parseStrings(val)))
+			return nil
+		}
 		xs, err := parseFloats(val)
 		if err != nil {
 			return err
@@ -153,6 +163,22 @@ func parseFloats(val string) ([]float64, error) {
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// parseStrings reads `["a", "b"]`, `[a, b]` or `a,b`.
+func parseStrings(val string) []string {
+	val = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(val), "["), "]")
+	out := []string{}
+	for _, p := range strings.Split(val, ",") {
+		p = strings.TrimSpace(p)
+		if u, err := strconv.Unquote(p); err == nil {
+			p = u
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // suggest returns " (did you mean X?)" for the closest known key, if close.

@@ -64,12 +64,23 @@ type Tax struct {
 	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1
 }
 
-// Planner chooses the schedule.
+// Planner chooses the schedule. Which keys apply depends on kind (and, for
+// vote, on the candidate kinds).
 type Planner struct {
-	Kind      string    `toml:"kind"`            // none | flat | fixed | us_federal; default us_federal
-	Objective string    `toml:"objective"`       // the metric optimising planners maximise; default utilitarian
-	Rate      *float64  `toml:"rate,omitempty"`  // flat only: the one marginal rate
-	Rates     []float64 `toml:"rates,omitempty"` // fixed only: one marginal rate per bracket
+	Kind          string    `toml:"kind"`                    // none | flat | fixed | us_federal | saez | search | learn | vote; default us_federal
+	Objective     string    `toml:"objective"`               // the metric optimising planners maximise; default utilitarian
+	Rate          *float64  `toml:"rate,omitempty"`          // flat only: the one marginal rate
+	Rates         []float64 `toml:"rates,omitempty"`         // fixed only: one marginal rate per bracket
+	Budget        int       `toml:"budget,omitempty"`        // search and report_gap: model evaluations per tax period; default 400
+	ReportGap     bool      `toml:"report_gap,omitempty"`    // compute stackelberg_gap for planners other than search; default false
+	Weights       string    `toml:"weights,omitempty"`       // saez: welfare weights, inv_income | uniform; default inv_income
+	Elasticity    *float64  `toml:"elasticity,omitempty"`    // saez: a fixed elasticity; absent: estimated from the history
+	Start         []float64 `toml:"start,omitempty"`         // learn: initial rates, one or one per bracket; default 0
+	Step          *float64  `toml:"step,omitempty"`          // learn: SPSA gain a; default 0.2
+	Perturbation  *float64  `toml:"perturbation,omitempty"`  // learn: SPSA perturbation c; default 0.05
+	Candidates    []string  `toml:"candidates,omitempty"`    // vote: planner kinds whose proposals are on the ballot
+	Rule          string    `toml:"rule,omitempty"`          // vote: plurality | borda; default plurality
+	Perturbations *int      `toml:"perturbations,omitempty"` // vote: perturbed status-quo candidates; default 2
 }
 
 // Market turns hours into income.
@@ -108,6 +119,10 @@ const (
 	defaultShare            = 0.2
 	defaultHoursPerYear     = 2080.0
 	defaultBrackets         = "us_federal_2024"
+	defaultBudget           = 400
+	defaultStep             = 0.2
+	defaultPerturbation     = 0.05
+	defaultPerturbations    = 2
 )
 
 func ptr(v float64) *float64 { return &v }

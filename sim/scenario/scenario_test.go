@@ -90,6 +90,16 @@ func TestErrors(t *testing.T) {
 		{"both brackets", "[tax]\nbrackets = \"us_federal_2024\"\ncutoffs = [0]\n", nil, []string{"f.toml:3: tax.cutoffs: give either"}},
 		{"objective", "[planner]\nobjective = \"happiness\"\n", nil, []string{"planner.objective: unknown metric"}},
 		{"several at once", "rounds = 0\n[population]\nagents = 0\n", nil, []string{"f.toml:1: rounds", "f.toml:3: population.agents"}},
+		{"rate for search", "[planner]\nkind = \"search\"\nrate = 0.2\n", nil, []string{"f.toml:3: planner.rate: does not apply"}},
+		{"budget zero", "[planner]\nkind = \"search\"\nbudget = -1\n", nil, []string{"f.toml:3: planner.budget: must be at least 1"}},
+		{"saez weights", "[planner]\nkind = \"saez\"\nweights = \"rich\"\n", nil, []string{"f.toml:3: planner.weights: must be inv_income or uniform"}},
+		{"saez elasticity", "[planner]\nkind = \"saez\"\nelasticity = 0.0\n", nil, []string{"f.toml:3: planner.elasticity: must be positive"}},
+		{"learn start", "[planner]\nkind = \"learn\"\nstart = [0.1, 0.2]\n", nil, []string{"f.toml:3: planner.start: has 2 rates"}},
+		{"vote candidate", "[planner]\nkind = \"vote\"\ncandidates = [\"king\"]\n", nil, []string{"planner.candidates[0]: unknown candidate planner \"king\""}},
+		{"vote flat needs rate", "[planner]\nkind = \"vote\"\ncandidates = [\"flat\"]\n", nil, []string{"planner.rate: is required"}},
+		{"vote rule", "[planner]\nkind = \"vote\"\nrule = \"dice\"\n", nil, []string{"f.toml:3: planner.rule: must be plurality or borda"}},
+		{"rule without vote", "[planner]\nrule = \"borda\"\n", nil, []string{"f.toml:2: planner.rule: does not apply"}},
+		{"set bool", "", []string{"planner.report_gap=maybe"}, []string{"--set: planner.report_gap: want true or false"}},
 		{"set unknown", "", []string{"population.agnts=5"}, []string{"--set: population.agnts: unknown key (did you mean population.agents?)"}},
 		{"set wrong type", "", []string{"population.agents=lots"}, []string{"--set: population.agents: want an integer"}},
 		{"set invalid value", "", []string{"population.agents=0"}, []string{"--set: population.agents: must be between 1"}},
@@ -136,8 +146,26 @@ func TestSetOverrides(t *testing.T) {
 	}
 }
 
+func TestPlannerKeys(t *testing.T) {
+	s, err := Parse("f.toml", []byte("[planner]\nkind = \"vote\"\ncandidates = [\"search\", \"learn\"]\n"),
+		[]string{"planner.candidates=saez,learn", "planner.report_gap=true", "planner.perturbations=0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := s.Planner
+	if !reflect.DeepEqual(pl.Candidates, []string{"saez", "learn"}) || !pl.ReportGap || *pl.Perturbations != 0 ||
+		pl.Rule != "plurality" || pl.Weights != "inv_income" || *pl.Step != 0.2 || pl.Budget != 400 {
+		t.Errorf("planner keys not resolved as documented: %+v", pl)
+	}
+	if _, err := s.NewPlanner(); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestEncodeRoundTrip(t *testing.T) {
 	for _, doc := range []string{minimal, "", "[agents]\nbehavior = \"noisy\"\n[tax]\nredistribution = \"targeted\"\n",
+		"[planner]\nkind = \"vote\"\ncandidates = [\"saez\", \"flat\", \"learn\"]\nrate = 0.2\nperturbations = 0\nreport_gap = true\n",
+		"[planner]\nkind = \"search\"\nobjective = \"rawls\"\n",
 		"[population]\nskill = { dist = \"gb2\", preset = \"us_acs_2023\" }\n[utility]\nkind = \"isoelastic\"\neta = 2.0\n"} {
 		s, err := Parse("f.toml", []byte(doc), nil)
 		if err != nil {

@@ -95,6 +95,30 @@ func (s *Scenario) resolve(v *validator) {
 	if t.Redistribution == "targeted" && t.Share == nil {
 		t.Share = ptr(defaultShare)
 	}
+	pl := &s.Planner
+	if pl.uses("saez") && pl.Weights == "" {
+		pl.Weights = "inv_income"
+	}
+	if pl.Budget == 0 && (pl.uses("search") || pl.ReportGap) {
+		pl.Budget = defaultBudget
+	}
+	if pl.uses("learn") {
+		if pl.Step == nil {
+			pl.Step = ptr(defaultStep)
+		}
+		if pl.Perturbation == nil {
+			pl.Perturbation = ptr(defaultPerturbation)
+		}
+	}
+	if pl.Kind == "vote" {
+		if pl.Rule == "" {
+			pl.Rule = "plurality"
+		}
+		if pl.Perturbations == nil {
+			n := defaultPerturbations
+			pl.Perturbations = &n
+		}
+	}
 }
 
 func finiteErr(v *validator, key string, x float64) bool {
@@ -249,8 +273,20 @@ func skillKey(name string) bool {
 	return false
 }
 
+// plannerKinds are the planners a scenario may name.
+var plannerKinds = []string{"none", "flat", "fixed", "us_federal", "saez", "search", "learn", "vote"}
+
+// uses reports whether the planner, or one of a vote's candidates, is of kind.
+func (pl *Planner) uses(kind string) bool {
+	return pl.Kind == kind || (pl.Kind == "vote" && slices.Contains(pl.Candidates, kind))
+}
+
 func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bounds tax.Bounds) {
-	pl := s.Planner
+	pl := &s.Planner
+	if !slices.Contains(plannerKinds, pl.Kind) {
+		v.add("planner.kind", "unknown planner %q (available: %s)", pl.Kind, strings.Join(plannerKinds, ", "))
+		return
+	}
 	if !sim.IsObjective(pl.Objective) {
 		v.add("planner.objective", "unknown metric %q (e.g. utilitarian, inv_income, rawls, eq_x_prod, equality, productivity, revenue)", pl.Objective)
 	}
@@ -259,36 +295,81 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 			v.add(key, "%v is outside the allowed rates [tax.rate_min, tax.rate_max] = [%v, %v]", r, bounds.Min, bounds.Max)
 		}
 	}
-	notApplicable(v, pl.Rate != nil && pl.Kind != "flat", "planner.rate", "unless planner.kind = \"flat\"")
-	notApplicable(v, pl.Rates != nil && pl.Kind != "fixed", "planner.rates", "unless planner.kind = \"fixed\"")
+	only := func(given bool, key, kind string) {
+		notApplicable(v, given && !pl.uses(kind), key, fmt.Sprintf("unless planner.kind (or a vote candidate) is %q", kind))
+	}
+	only(pl.Rate != nil, "planner.rate", "flat")
+	only(pl.Rates != nil, "planner.rates", "fixed")
+	only(pl.Weights != "", "planner.weights", "saez")
+	only(pl.Elasticity != nil, "planner.elasticity", "saez")
+	only(pl.Start != nil, "planner.start", "learn")
+	only(pl.Step != nil, "planner.step", "learn")
+	only(pl.Perturbation != nil, "planner.perturbation", "learn")
+	notApplicable(v, pl.Candidates != nil && pl.Kind != "vote", "planner.candidates", `unless planner.kind = "vote"`)
+	notApplicable(v, pl.Rule != "" && pl.Kind != "vote", "planner.rule", `unless planner.kind = "vote"`)
+	notApplicable(v, pl.Perturbations != nil && pl.Kind != "vote", "planner.perturbations", `unless planner.kind = "vote"`)
+	notApplicable(v, pl.Budget != 0 && !pl.uses("search") && !pl.ReportGap, "planner.budget", `unless planner.kind is "search" or report_gap = true`)
 	k := len(s.Tax.Cutoffs)
-	switch pl.Kind {
-	case "none":
-	case "flat":
+	if pl.uses("flat") {
 		if pl.Rate == nil {
-			v.add("planner.rate", "is required for planner.kind = \"flat\"")
+			v.add("planner.rate", "is required for a flat planner")
 		} else {
 			checkRate("planner.rate", *pl.Rate)
 		}
-	case "fixed":
+	}
+	if pl.uses("fixed") {
 		if pl.Rates == nil {
-			v.add("planner.rates", "is required for planner.kind = \"fixed\" (one rate per bracket)")
-			break
-		}
-		if cutoffsOK && len(pl.Rates) != k {
+			v.add("planner.rates", "is required for a fixed planner (one rate per bracket)")
+		} else if cutoffsOK && len(pl.Rates) != k {
 			v.add("planner.rates", "has %d rates but the schedule has %d brackets", len(pl.Rates), k)
 		}
 		for i, r := range pl.Rates {
 			checkRate(fmt.Sprintf("planner.rates[%d]", i), r)
 		}
-	case "us_federal":
+	}
+	if pl.uses("us_federal") {
 		if cutoffsOK && k != len(tax.USFederalRates) {
 			v.add("planner.kind", "us_federal needs the %d brackets of a US preset (tax.brackets = \"us_federal_2024\"), but the schedule has %d; use planner.kind = \"fixed\" with rates", len(tax.USFederalRates), k)
 		}
 		if boundsOK && bounds.Max < 0.37 {
 			v.add("planner.kind", "us_federal's top rate 0.37 is above tax.rate_max = %v", bounds.Max)
 		}
-	default:
-		v.add("planner.kind", "unknown planner %q (available: none, flat, fixed, us_federal)", pl.Kind)
+	}
+	if pl.uses("saez") {
+		if pl.Weights != "inv_income" && pl.Weights != "uniform" {
+			v.add("planner.weights", "must be inv_income or uniform, got %q", pl.Weights)
+		}
+		if pl.Elasticity != nil {
+			positiveCheck(v, "planner.elasticity", *pl.Elasticity)
+		}
+	}
+	if pl.Budget < 0 || (pl.Budget == 0 && (pl.uses("search") || pl.ReportGap)) {
+		v.add("planner.budget", "must be at least 1, got %d", pl.Budget)
+	}
+	if pl.uses("learn") {
+		if pl.Start != nil && cutoffsOK && len(pl.Start) != 1 && len(pl.Start) != k {
+			v.add("planner.start", "has %d rates; give one, or one per bracket (%d)", len(pl.Start), k)
+		}
+		for i, r := range pl.Start {
+			checkRate(fmt.Sprintf("planner.start[%d]", i), r)
+		}
+		positiveCheck(v, "planner.step", *pl.Step)
+		positiveCheck(v, "planner.perturbation", *pl.Perturbation)
+	}
+	if pl.Kind == "vote" {
+		for i, c := range pl.Candidates {
+			if c == "vote" || !slices.Contains(plannerKinds, c) {
+				v.add(fmt.Sprintf("planner.candidates[%d]", i), "unknown candidate planner %q (any kind but vote)", c)
+			}
+		}
+		if pl.Rule != "plurality" && pl.Rule != "borda" {
+			v.add("planner.rule", "must be plurality or borda, got %q", pl.Rule)
+		}
+		if *pl.Perturbations < 0 {
+			v.add("planner.perturbations", "must not be negative, got %d", *pl.Perturbations)
+		}
+		if len(pl.Candidates)+*pl.Perturbations == 0 {
+			v.add("planner.candidates", "a vote needs at least one candidate besides the status quo (candidates or perturbations)")
+		}
 	}
 }
