@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -38,6 +39,8 @@ type Config struct {
 	Cutoffs        []float64  // bracket cutoffs, b_0 = 0
 	Bounds         tax.Bounds // allowed marginal rates
 	Redistribution Redistribution
+	// Market is how hours become income; the zero value is the fixed wage.
+	Market market.Config
 	// Objective is the metric reported as "objective" every round (the
 	// planner's); default "utilitarian".
 	Objective string
@@ -75,6 +78,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Bounds.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("tax: %w", err))
+	}
+	if err := c.Market.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Objective != "" && !IsObjective(c.Objective) {
 		errs = append(errs, fmt.Errorf("planner.objective: unknown metric %q", c.Objective))

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/econsim/econsim/sim/agents"
-	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -31,7 +30,7 @@ type Engine struct {
 	round int
 	sched tax.Schedule
 	resp  *agents.Response
-	clear market.Clearing
+	econ  economy
 
 	// What workers expect to receive this round: last round's transfers.
 	expect transferRule
@@ -66,23 +65,33 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 		u:       u,
 		workers: max(cfg.Workers, 1),
 		nChunks: (cfg.Agents + ChunkSize - 1) / ChunkSize,
-		clear:   market.Fixed(),
 	}
 	e.parts = make([]chunkSums, e.nChunks)
 	e.model.e = e
 	if r, ok := p.(planner.Reporter); ok {
 		e.extra = r.Columns()
 	}
-	free := agents.NewResponse(u, tax.MustNew([]float64{0}, []float64{0}, tax.Bounds{Min: 0, Max: 1}), cfg.HoursMax)
-	pop := e.pop
-	e.parallel(func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			l := free.Hours(pop.Skill[i], pop.Potential[i], 0)
-			pop.Hours[i] = l
-			pop.Income[i] = pop.Skill[i] * l
-		}
-	})
+	e.initEconomy()
+	if err := e.statusQuo(); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// statusQuo places every worker at its best response to a zero tax with no
+// transfer (in the production economy, at that economy's clearing wage):
+// the state before round 0.
+func (e *Engine) statusQuo() error {
+	free := tax.MustNew([]float64{0}, []float64{0}, tax.Bounds{Min: 0, Max: 1})
+	in := roundIn{sched: free, resp: agents.NewResponse(e.u, free, e.cfg.HoursMax), beh: agents.Behavior{Kind: agents.Rational}}
+	pop := e.pop
+	st := state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}
+	if _, cl, err := e.compute(st, in, &e.stats); err != nil {
+		return fmt.Errorf("status quo before round 0: %w", err)
+	} else {
+		e.econ.last = cl
+	}
+	return nil
 }
 
 // Population returns the workers; read it between rounds only.
@@ -135,7 +144,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		e.sched = s
 		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
 	}
-	e.step()
+	if err := e.step(); err != nil {
+		return nil, fmt.Errorf("round %d: %w", t, err)
+	}
 	e.fillObjective(&e.stats)
 	e.planner.Observe(planner.Observation{Round: t, Schedule: e.sched, Stats: &e.stats, Income: e.pop.Income})
 	if g, ok := e.planner.(planner.Gapper); ok {

@@ -40,7 +40,16 @@ func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 	}
 	for range maxFixedPoint {
 		copy(m.st.hours, e.pop.Hours) // labor_change is measured from now
-		rule := e.compute(m.st, in, &m.stats)
+		rule, _, err := e.compute(m.st, in, &m.stats)
+		if err != nil { // no clearing wage under s: nothing to recommend it
+			nan := math.NaN()
+			m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan,
+				WelfareUtilitarian: nan, WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan}
+			for i := range m.st.util {
+				m.st.util[i] = math.Inf(-1)
+			}
+			return &m.stats, m.st.util
+		}
 		if e.u.Kind == agents.Quasilinear || rule.near(in.expect) {
 			break
 		}

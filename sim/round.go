@@ -2,11 +2,11 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sort"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
 )
@@ -29,10 +29,10 @@ func (r transferRule) of(z float64) float64 {
 
 // chunkSums are one chunk's partial results, combined in chunk order.
 type chunkSums struct {
-	// pass 1
-	z, tax, l, dl float64
-	zFirst, zLast float64
-	zSorted       bool
+	// pass 1; supply is the clearing passes' Σ skill·hours
+	z, tax, l, dl, supply float64
+	zFirst, zLast         float64
+	zSorted               bool
 	// pass 2
 	c, cPos, u, minU  float64
 	wu, w             float64
@@ -59,23 +59,39 @@ type roundIn struct {
 	noise  uint64       // index of the round's noise streams
 }
 
-// step computes one round under e.sched into e.stats.
-func (e *Engine) step() {
+// step computes one round under e.sched into e.stats and commits what the
+// next round starts from: the transfers workers expect, the market's
+// clearing, and capital.
+func (e *Engine) step() error {
 	in := roundIn{sched: e.sched, resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
 	pop := e.pop
-	e.expect = e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
+	rule, cl, err := e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
+	if err != nil {
+		return err
+	}
+	e.expect = rule
+	e.econ.last = cl
+	if e.econ.cfg.Kind == market.Production {
+		e.econ.capital = e.econ.cfg.Accumulate(cl.Capital, cl.Output)
+	}
 	e.stats.Round = e.round
+	return nil
 }
 
 // compute runs steps 2–5 of the round from in into st and out, and returns
-// the transfers paid, which workers expect next round.
-func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
+// the transfers paid (which workers expect next round) and the market's
+// clearing.
+func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, market.Clearing, error) {
 	pop, n := e.pop, e.cfg.Agents
 	sched, resp, beh := in.sched, in.resp, in.beh
-	wage := e.clear.Wage
-	expect := in.expect
-	round := in.noise
-	nChunks := uint64(e.nChunks)
+
+	// Step 3 first: the wage (and profits) that clear the market.
+	of, cl, err := e.clear(st, &in)
+	if err != nil {
+		return transferRule{}, cl, err
+	}
+	samePay := of.payWage == of.choiceWage
+	fixed := e.econ.cfg.Kind != market.Production
 
 	// Pass 1: choices, incomes, taxes (steps 2–4 up to the revenue).
 	e.parallel(func(c, lo, hi int) {
@@ -83,21 +99,37 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 		var sz, stx, sl, sdl float64
 		sorted := true
 		prev := math.Inf(-1)
-		skill, pot, hours, income, net := pop.Skill[lo:hi], pop.Potential[lo:hi], st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi]
-		var rng *rand.Rand
-		if beh.Kind == agents.Noisy {
-			rng = Stream(e.cfg.Seed, "noise", round*nChunks+uint64(c))
-		}
-		for i := range skill {
-			w := skill[i] * wage
-			l, z := resp.Choice(w, pot[i], expect.of(income[i]))
-			if beh.Kind != agents.Rational {
-				l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
-				z = w * l
+		skill, pot, hours, income, net := pop.Skill, pop.Potential, st.hours, st.income, st.cons
+		rng := e.noiseStream(&in, c)
+		for i := lo; i < hi; i++ {
+			var l, lab float64
+			if fixed { // the hot path, inlined: wage = skill, no capital income
+				w := skill[i]
+				l, lab = resp.Choice(w, pot[i], in.expect.of(income[i]), 0)
+				if beh.Kind != agents.Rational {
+					l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
+					lab = w * l
+				}
+			} else {
+				l, lab = e.choose(i, &in, &of, hours[i], income[i], rng)
+			}
+			if !samePay {
+				lab = of.payWage * skill[i] * l
 			}
 			sdl += math.Abs(l - hours[i])
 			hours[i] = l
-			nz := sched.Net(z)
+			z, nz := lab, 0.0
+			if of.capReal == 0 {
+				nz = sched.Net(z)
+			} else {
+				k := of.capReal * e.share(i)
+				z = lab + k
+				if of.taxCapital {
+					nz = sched.Net(z)
+				} else {
+					nz = sched.Net(lab) + k
+				}
+			}
 			tz := z - nz
 			income[i] = z
 			net[i] = nz
@@ -109,7 +141,7 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 			}
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted}
 	})
 
 	var sumZ, sumTax, sumL, sumDL float64
@@ -157,7 +189,12 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 
 	// Pass 2: consumption, utility, welfare and equilibrium statistics.
 	u := &e.u
-	needRegret := beh.Kind != agents.Rational || u.Kind != agents.Quasilinear
+	// A rational quasi-linear worker's choice is its best response whatever
+	// the transfer, so its regret is exactly 0 and need not be computed; not
+	// so with income effects, taxed capital income (it is expected before it
+	// is known), or a paid wage other than the one it chose at.
+	needRegret := beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || !samePay
+	payPow := math.Pow(of.payWage, 1+u.Elasticity)
 	fn := float64(n)
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
@@ -197,10 +234,17 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 			}
 			prev = ci
 			if needRegret {
-				w := skill[i] * wage
-				br := resp.Hours(w, pot[i], tr)
-				zb := w * br
-				reg := max(u.Value(zb-sched.Tax(zb)+tr, br)-ui, 0)
+				w := skill[i] * of.payWage
+				untaxed, other := tr, 0.0
+				if of.capReal != 0 {
+					if k := of.capReal * e.share(lo+i); of.taxCapital {
+						other = k
+					} else {
+						untaxed += k
+					}
+				}
+				br, _ := resp.Choice(w, pot[i]*payPow, untaxed, other)
+				reg := max(resp.Value(w, br, untaxed, other)-ui, 0)
 				sreg += reg
 				mreg = max(mreg, reg)
 			}
@@ -259,16 +303,23 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) transferRule {
 		BRRegretMean:       sumReg / fn,
 		BRRegretMax:        maxReg,
 		LaborChange:        sumDL / fn,
-		Wage:               e.clear.Wage,
-		MarketResidual:     e.clear.Residual,
+		Wage:               of.payWage,
+		MarketResidual:     cl.Residual,
+		MarketIterations:   float64(cl.Iterations),
+		Output:             cl.Output / fn,
+		CapitalIncome:      of.capReal / fn,
+		Capital:            cl.Capital,
 		Rates:              sched.Rates(),
 	}
 	if sumZ > 0 {
 		s.AvgTaxRate = sumTax / sumZ
 	}
+	if e.econ.cfg.Kind != market.Production {
+		s.Output = s.Productivity // output is the income workers earn
+	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
-	return rule
+	return rule, cl, nil
 }
 
 // sortedCopy copies x into the scratch buffer and sorts it.

@@ -27,7 +27,11 @@ type RoundStats struct {
 	BRRegretMax        float64   // max of the same: the ε of an ε-Nash equilibrium
 	LaborChange        float64   // mean |l_t − l_{t−1}|
 	Wage               float64   // wage index ω (1 under a fixed wage)
-	MarketResidual     float64   // clearing residual (0 under a fixed wage)
+	MarketResidual     float64   // clearing residual (S − L_d)/L_d (0 under a fixed wage)
+	MarketIterations   float64   // passes over the population the clearing used (0 under a fixed wage)
+	Output             float64   // output per worker Y/N (mean labour income under a fixed wage)
+	CapitalIncome      float64   // profits per worker αY/N paid to owners (0 under a fixed wage)
+	Capital            float64   // capital K in use this round (0 under a fixed wage)
 	Objective          float64   // the planner's objective metric this round
 	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
@@ -40,7 +44,8 @@ var metricNames = []string{
 	"welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
 	"atkinson_1", "theil", "revenue", "transfer", "avg_tax_rate",
 	"labor_mean", "br_regret_mean", "br_regret_max", "labor_change",
-	"wage", "market_residual", "objective", "stackelberg_gap",
+	"wage", "market_residual", "market_iterations", "output", "capital_income", "capital",
+	"objective", "stackelberg_gap",
 }
 
 // MetricNames returns the metric names in column order for a schedule with
@@ -60,7 +65,8 @@ func (s *RoundStats) Values() []float64 {
 		s.WelfareUtilitarian, s.WelfareInvIncome, s.WelfareRawls,
 		s.Atkinson1, s.Theil, s.Revenue, s.Transfer, s.AvgTaxRate,
 		s.LaborMean, s.BRRegretMean, s.BRRegretMax, s.LaborChange,
-		s.Wage, s.MarketResidual, s.Objective, s.StackelbergGap,
+		s.Wage, s.MarketResidual, s.MarketIterations, s.Output, s.CapitalIncome, s.Capital,
+		s.Objective, s.StackelbergGap,
 	}
 	v = append(v, s.Rates...)
 	return append(v, s.Extra...)

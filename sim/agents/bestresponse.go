@@ -65,42 +65,47 @@ func (u *Utility) Potential(w float64) float64 {
 
 // Hours returns the best-response hours of a worker with wage w > 0
 // (currency per hour) and potential pot = Potential(w) who expects the
-// lump-sum transfer tr. A worker with w ≤ 0 gains nothing by working: 0.
+// lump-sum transfer tr and has no other income. A worker with w ≤ 0 gains
+// nothing by working: 0.
 func (r *Response) Hours(w, pot, tr float64) float64 {
-	l, _ := r.Choice(w, pot, tr)
+	l, _ := r.Choice(w, pot, tr, 0)
 	return l
 }
 
-// Choice returns the best-response hours and the income they earn. On the
-// closed-form path the income is computed directly (not as w·hours), so that
-// it never falls as the wage rises, not even by rounding: the engine relies on
-// that order for its linear-time Gini.
-func (r *Response) Choice(w, pot, tr float64) (hours, income float64) {
+// Choice returns the best-response hours and the labour income they earn,
+// for a worker who also receives the untaxed transfer tr and the taxable
+// non-labour income off ≥ 0 (capital income taxed with labour income: the
+// schedule applies to labour income + off). On the closed-form path the
+// income is computed directly (not as w·hours), so that it never falls as
+// the wage rises, not even by rounding: the engine relies on that order for
+// its linear-time Gini.
+func (r *Response) Choice(w, pot, tr, off float64) (hours, income float64) {
 	if w <= 0 {
 		return 0, 0
 	}
 	if r.u.Kind == Quasilinear && r.convex {
-		return r.choiceConvexQL(w, pot)
+		return r.choiceConvexQL(w, pot, off)
 	}
 	if r.u.Kind == Quasilinear {
 		tr = 0
 	}
-	l := r.hoursEnumerate(w, pot, tr)
+	l := r.hoursEnumerate(w, pot, tr, off)
 	return l, w * l
 }
 
-// hoursConvexQL: with non-decreasing rates the marginal benefit of income
-// (1−τ(z)) falls while the marginal cost rises, so the optimum is in the first
-// segment k whose own optimum a[k]·P does not pass its upper cutoff: interior
-// at a[k]·P if that is above b_k, otherwise bunched at the kink b_k. The hours
-// cap binds last, as the objective is concave.
-func (r *Response) choiceConvexQL(w, pot float64) (hours, income float64) {
+// choiceConvexQL: with non-decreasing rates the marginal benefit of income
+// (1−τ) falls while the marginal cost rises, so the optimum is in the first
+// segment k whose own optimum does not pass its upper cutoff (total income
+// a[k]·P + off ≤ b_{k+1}): interior at labour income a[k]·P if total income
+// is then above b_k, otherwise bunched at the kink (labour income b_k − off).
+// The hours cap binds last, as the objective is concave.
+func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 	k := 0
 	last := len(r.b) - 1
-	for k < last && r.a[k]*pot > r.b[k+1] {
+	for k < last && r.a[k]*pot+off > r.b[k+1] {
 		k++
 	}
-	z := max(r.a[k]*pot, r.b[k])
+	z := max(r.a[k]*pot, r.b[k]-off)
 	if zmax := w * r.hmax; z >= zmax {
 		return r.hmax, zmax
 	}
@@ -109,24 +114,27 @@ func (r *Response) choiceConvexQL(w, pot float64) (hours, income float64) {
 
 // hoursEnumerate evaluates every candidate in increasing order of hours and
 // keeps the strictly best, so ties go to fewer hours.
-func (r *Response) hoursEnumerate(w, pot, tr float64) float64 {
-	bestL, bestU := 0.0, r.value(w, 0, tr)
+func (r *Response) hoursEnumerate(w, pot, tr, off float64) float64 {
+	bestL, bestU := 0.0, r.value(w, 0, tr, off)
 	try := func(l float64) {
 		if l <= bestL || l > r.hmax {
 			return
 		}
-		if v := r.value(w, l, tr); v > bestU {
+		if v := r.value(w, l, tr, off); v > bestU {
 			bestL, bestU = l, v
 		}
 	}
 	for k := range r.b {
-		lo := r.b[k] / w
+		if r.s.Upper(k) <= off {
+			continue // the whole segment lies below the other income
+		}
+		lo := max(r.b[k]-off, 0) / w
 		if lo >= r.hmax {
 			break
 		}
 		try(lo)
-		hi := min(r.s.Upper(k)/w, r.hmax)
-		if l, ok := r.interior(k, w, pot, tr, lo, hi); ok {
+		hi := min((r.s.Upper(k)-off)/w, r.hmax)
+		if l, ok := r.interior(k, w, pot, tr, off, lo, hi); ok {
 			try(l)
 		}
 	}
@@ -134,14 +142,19 @@ func (r *Response) hoursEnumerate(w, pot, tr float64) float64 {
 	return bestL
 }
 
-// value is the utility of working l hours at wage w with transfer tr.
-func (r *Response) value(w, l, tr float64) float64 {
-	z := w * l
-	return r.u.Value(z-r.s.Tax(z)+tr, l)
+// value is the utility of working l hours at wage w with transfer tr and
+// taxable other income off.
+func (r *Response) value(w, l, tr, off float64) float64 {
+	y := w*l + off
+	return r.u.Value(r.s.Net(y)+tr, l)
 }
 
+// Value is the utility of working l hours at wage w with the untaxed
+// transfer tr and the taxable other income off.
+func (r *Response) Value(w, l, tr, off float64) float64 { return r.value(w, l, tr, off) }
+
 // interior returns the optimum of segment k inside (lo, hi) when there is one.
-func (r *Response) interior(k int, w, pot, tr, lo, hi float64) (float64, bool) {
+func (r *Response) interior(k int, w, pot, tr, off, lo, hi float64) (float64, bool) {
 	net := 1 - r.s.Rate(k)
 	if net <= 0 || hi <= lo {
 		return 0, false
@@ -151,8 +164,9 @@ func (r *Response) interior(k int, w, pot, tr, lo, hi float64) (float64, bool) {
 		return l, l > lo && l < hi
 	}
 	// Isoelastic: g(l) = (1−τ)·w·c(l)^(−η) − κ·l^(1/e) is decreasing in l, with
-	// c(l) = (1−τ)·w·l + I and virtual income I = tr − Tax(b_k) + τ·b_k.
-	virt := tr - r.s.BaseTax(k) + r.s.Rate(k)*r.s.Cutoff(k)
+	// c(l) = (1−τ)·w·l + I and virtual income
+	// I = tr − Tax(b_k) + τ·b_k + (1−τ)·off.
+	virt := tr - r.s.BaseTax(k) + r.s.Rate(k)*r.s.Cutoff(k) + net*off
 	e, eta, kappa := r.u.Elasticity, r.u.Eta, r.u.Kappa
 	g := func(l float64) (float64, float64) {
 		c := max(net*w*l+virt, ConsumptionFloor)

@@ -113,10 +113,11 @@ func TestHoursMaxBinds(t *testing.T) {
 }
 
 // TestAgainstGridSearch compares the best response with an independent
-// brute-force maximiser on random schedules (convex or not) and utilities.
+// brute-force maximiser on random schedules (convex or not), utilities and
+// taxable other incomes.
 func TestAgainstGridSearch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := 0; trial < 300; trial++ {
+	for trial := 0; trial < 600; trial++ {
 		k := 1 + rng.IntN(4)
 		cut := []float64{0}
 		for len(cut) < k {
@@ -137,32 +138,36 @@ func TestAgainstGridSearch(t *testing.T) {
 		hmax := 5000.0
 		r := NewResponse(u, s, hmax)
 		w := 2 + rng.Float64()*80
-		got := hours(r, w, tr)
-		uGot := r.value(w, got, tr)
+		off := 0.0 // taxable other income (capital income taxed with labour)
+		if rng.IntN(2) == 1 {
+			off = rng.Float64() * 80000
+		}
+		got, _ := r.Choice(w, u.Potential(w), tr, off)
+		uGot := r.value(w, got, tr, off)
 		// Grid over [0, hmax] then golden refinement around the best cell.
 		best, bestU := 0.0, math.Inf(-1)
 		const n = 20000
 		for i := 0; i <= n; i++ {
 			l := hmax * float64(i) / n
-			if v := r.value(w, l, tr); v > bestU {
+			if v := r.value(w, l, tr, off); v > bestU {
 				best, bestU = l, v
 			}
 		}
 		lo, hi := max(best-hmax/n, 0), min(best+hmax/n, hmax)
 		for range 100 {
 			m1, m2 := lo+(hi-lo)/3, hi-(hi-lo)/3
-			if r.value(w, m1, tr) < r.value(w, m2, tr) {
+			if r.value(w, m1, tr, off) < r.value(w, m2, tr, off) {
 				lo = m1
 			} else {
 				hi = m2
 			}
 		}
-		if v := r.value(w, lo, tr); v > bestU {
+		if v := r.value(w, lo, tr, off); v > bestU {
 			bestU = v
 		}
 		if uGot < bestU-1e-9*math.Max(1, math.Abs(bestU)) {
-			t.Fatalf("trial %d: best response %v hours gives u=%v, grid finds u=%v at %v (schedule %v, utility %+v, w %v, tr %v)",
-				trial, got, uGot, bestU, best, s, u, w, tr)
+			t.Fatalf("trial %d: best response %v hours gives u=%v, grid finds u=%v at %v (schedule %v, utility %+v, w %v, tr %v, off %v)",
+				trial, got, uGot, bestU, best, s, u, w, tr, off)
 		}
 	}
 }

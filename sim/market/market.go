@@ -1,13 +1,25 @@
 // Package market turns hours into pre-tax income.
 //
-// Under the fixed wage (partial equilibrium), worker i's income is
-// z_i = skill_i · hours_i: skill is the hourly wage and does not respond to
-// how much anyone works. The wage index is then 1 and the market clears
-// trivially (residual 0). A production economy with a clearing wage is the
-// other kind the design plans.
+// Under the fixed wage (partial equilibrium), worker i's labour income is
+// skill_i · hours_i: skill is the hourly wage and does not respond to how
+// much anyone works. The wage index is 1 and the market clears trivially.
+//
+// In the production economy (general equilibrium) a representative firm
+// produces Y = tfp·K^α·L^(1−α) from capital K and effective labour
+// L = Σ_i skill_i·hours_i, and pays the marginal product ω = (1−α)·Y/L per
+// efficiency unit: worker i's labour income is ω·skill_i·hours_i. The
+// profits α·Y go to the owners of capital (equally, or in proportion to
+// skill^power). The wage clears the labour market: it is the ω at which the
+// labour workers supply at ω equals the demand L_d(ω) = ((1−α)·tfp·K^α/ω)^(1/α)
+// that makes ω the marginal product (Solve). Capital is constant, or
+// accumulates as K_{t+1} = (1−δ)·K_t + s·Y_t.
 package market
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"math"
+)
 
 // Kind names a market.
 type Kind int
@@ -15,24 +27,95 @@ type Kind int
 const (
 	// FixedWage pays each worker its skill per hour.
 	FixedWage Kind = iota
+	// Production is the Cobb–Douglas economy with a clearing wage.
+	Production
 )
 
 // ParseKind maps a scenario name to a market kind.
 func ParseKind(s string) (Kind, error) {
-	if s == "fixed_wage" {
+	switch s {
+	case "fixed_wage":
 		return FixedWage, nil
+	case "production":
+		return Production, nil
 	}
-	return 0, fmt.Errorf("unknown market %q (want fixed_wage)", s)
+	return 0, fmt.Errorf("unknown market %q (want fixed_wage or production)", s)
 }
 
-func (k Kind) String() string { return "fixed_wage" }
+func (k Kind) String() string {
+	if k == Production {
+		return "production"
+	}
+	return "fixed_wage"
+}
 
-// Clearing is the outcome of one round's market: the wage index ω that
-// multiplies every skill, and the residual left in the clearing condition.
+// Clearing is the outcome of one round's market.
 type Clearing struct {
-	Wage     float64
-	Residual float64
+	Wage       float64 // ω, currency per efficiency unit of labour (1 under a fixed wage)
+	Residual   float64 // (supply − demand)/demand at ω; 0 under a fixed wage
+	Iterations int     // passes over the population the solve used
+	Labor      float64 // effective labour L = Σ skill·hours
+	Output     float64 // Y (0 under a fixed wage)
+	Capital    float64 // K used this round
 }
 
 // Fixed is the fixed-wage market's clearing: ω = 1, nothing to clear.
-func Fixed() Clearing { return Clearing{Wage: 1, Residual: 0} }
+func Fixed() Clearing { return Clearing{Wage: 1} }
+
+// Config is the production economy's parameters.
+type Config struct {
+	Kind    Kind
+	Alpha   float64 // capital share α ∈ (0, 1)
+	TFP     float64 // total factor productivity > 0
+	Capital float64 // initial capital per worker > 0 (K₀ = N·Capital)
+	// Ownership of profits: "equal" (αY/N each) or "skill" (∝ skill^OwnershipPower).
+	Ownership      string
+	OwnershipPower float64 // ≥ 0, "skill" only
+	TaxCapital     bool    // tax capital income with labour income through the schedule
+	Depreciation   float64 // δ ∈ [0, 1]
+	Saving         float64 // s ∈ [0, 1]; capital accumulates when s > 0 or δ > 0
+	Tolerance      float64 // relative clearing tolerance on |S − L_d|/L_d; > 0
+}
+
+// Validate checks the parameters; errors name the scenario key.
+func (c Config) Validate() error {
+	if c.Kind == FixedWage {
+		return nil
+	}
+	var errs []error
+	bad := func(key string, v float64, ok bool, want string) {
+		if math.IsNaN(v) || math.IsInf(v, 0) || !ok {
+			errs = append(errs, fmt.Errorf("market.%s must be %s, got %v", key, want, v))
+		}
+	}
+	bad("alpha", c.Alpha, c.Alpha > 0 && c.Alpha < 1, "in (0, 1)")
+	bad("tfp", c.TFP, c.TFP > 0, "positive")
+	bad("capital", c.Capital, c.Capital > 0, "positive")
+	bad("ownership_power", c.OwnershipPower, c.OwnershipPower >= 0, "non-negative")
+	bad("depreciation", c.Depreciation, c.Depreciation >= 0 && c.Depreciation <= 1, "in [0, 1]")
+	bad("saving", c.Saving, c.Saving >= 0 && c.Saving <= 1, "in [0, 1]")
+	bad("tolerance", c.Tolerance, c.Tolerance > 0 && c.Tolerance < 1, "in (0, 1)")
+	if c.Ownership != "equal" && c.Ownership != "skill" {
+		errs = append(errs, fmt.Errorf("market.ownership must be equal or skill, got %q", c.Ownership))
+	}
+	return errors.Join(errs...)
+}
+
+// Output is Y = tfp·K^α·L^(1−α).
+func (c Config) Output(k, l float64) float64 {
+	if l <= 0 {
+		return 0
+	}
+	return c.TFP * math.Pow(k, c.Alpha) * math.Pow(l, 1-c.Alpha)
+}
+
+// Demand is the effective labour L_d(ω) = ((1−α)·tfp·K^α/ω)^(1/α) at which
+// ω is the marginal product of labour.
+func (c Config) Demand(k, wage float64) float64 {
+	return math.Pow((1-c.Alpha)*c.TFP*math.Pow(k, c.Alpha)/wage, 1/c.Alpha)
+}
+
+// Accumulate returns next round's capital K' = (1−δ)·K + s·Y.
+func (c Config) Accumulate(k, y float64) float64 {
+	return (1-c.Depreciation)*k + c.Saving*y
+}

@@ -70,10 +70,10 @@ func TestRounds(t *testing.T) {
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "rounds.csv"))
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 6 || !strings.HasPrefix(lines[0], "round,productivity,gini_pre,") || !strings.HasSuffix(lines[0], ",market_residual,objective,stackelberg_gap,rate_0") {
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "round,productivity,gini_pre,") || !strings.HasSuffix(lines[0], ",market_residual,market_iterations,output,capital_income,capital,objective,stackelberg_gap,rate_0") {
 		t.Fatalf("unexpected csv:\n%s", b)
 	}
-	if !strings.HasPrefix(lines[3], "2,20,0,") || !strings.HasSuffix(lines[3], ",1,0,0,0,0.25") {
+	if !strings.HasPrefix(lines[3], "2,20,0,") || !strings.HasSuffix(lines[3], ",1,0,0,0,0,0,0,0,0.25") {
 		t.Errorf("row 2 = %q", lines[3])
 	}
 	if got := r.MeanLastPeriod()["productivity"]; got != 35 {
