@@ -6,13 +6,21 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 )
 
 // BenchmarkRound times one round of rational quasi-linear workers under the
 // seven-bracket US schedule with every metric computed, on all cores, and
 // reports agent-rounds per second.
-func BenchmarkRound(b *testing.B) {
+func BenchmarkRound(b *testing.B) { benchRounds(b, false) }
+
+// BenchmarkRoundProduction is BenchmarkRound in the production economy with
+// capital accumulating (so the wage moves and the market is cleared to
+// tolerance 1e-10 every round).
+func BenchmarkRoundProduction(b *testing.B) { benchRounds(b, true) }
+
+func benchRounds(b *testing.B, production bool) {
 	for _, c := range []struct {
 		name string
 		n    int
@@ -26,6 +34,10 @@ func BenchmarkRound(b *testing.B) {
 			cfg.Workers = runtime.GOMAXPROCS(0)
 			cfg.Rounds = 1 << 30
 			cfg.Period = 1 << 30
+			if production {
+				cfg.Market = market.Config{Kind: market.Production, Alpha: 0.33, TFP: 1, Capital: 200000,
+					Ownership: "equal", Saving: 0.2, Depreciation: 0.05, Tolerance: 1e-10}
+			}
 			e, err := New(cfg, planner.USFederal())
 			if err != nil {
 				b.Fatal(err)
@@ -41,6 +53,9 @@ func BenchmarkRound(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(c.n)*float64(b.N)/b.Elapsed().Seconds(), "agent-rounds/s")
+			if production {
+				b.ReportMetric(e.stats.MarketIterations, "passes/round")
+			}
 		})
 	}
 }

@@ -146,7 +146,11 @@ func (e *Engine) clear(st state, in *roundIn) (offer, market.Clearing, error) {
 		d := cfg.Demand(k, guess)
 		return of, market.Clearing{Wage: of.payWage, Residual: (l - d) / d, Iterations: 1, Labor: l, Output: y, Capital: k}, nil
 	}
-	cl, err := cfg.Solve(k, guess, el+1/alpha, func(w float64) float64 { return e.supply(st, in, at(w)) })
+	slope := ec.last.Slope // last round's observed slope, else the model's:
+	if !(slope > 0) {      // d ln S/d ln ω = e for interior workers, plus 1/α
+		slope = el + 1/alpha
+	}
+	cl, err := cfg.Solve(k, guess, slope, func(w float64) float64 { return e.supply(st, in, at(w)) })
 	if err != nil {
 		return offer{}, cl, fmt.Errorf("market: %w", err)
 	}

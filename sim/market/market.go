@@ -57,6 +57,7 @@ type Clearing struct {
 	Labor      float64 // effective labour L = Σ skill·hours
 	Output     float64 // Y (0 under a fixed wage)
 	Capital    float64 // K used this round
+	Slope      float64 // d(ln S − ln L_d)/d ln ω near the solution; 0 when unknown
 }
 
 // Fixed is the fixed-wage market's clearing: ω = 1, nothing to clear.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -49,7 +50,22 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 		Bounds:         tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax},
 		Redistribution: sim.Redistribution{Kind: s.Tax.Redistribution, Share: val(s.Tax.Share)},
 		Objective:      s.Planner.Objective,
+		Market:         s.marketConfig(),
 		Workers:        workers,
+	}
+}
+
+// marketConfig returns the market's configuration (the zero value, a fixed
+// wage, unless market.kind = "production").
+func (s *Scenario) marketConfig() market.Config {
+	m := s.Market
+	if m.Kind != "production" {
+		return market.Config{}
+	}
+	return market.Config{
+		Kind: market.Production, Alpha: val(m.Alpha), TFP: val(m.TFP), Capital: val(m.Capital),
+		Ownership: m.Ownership, OwnershipPower: val(m.OwnershipPower), TaxCapital: m.TaxCapital,
+		Depreciation: val(m.Depreciation), Saving: val(m.Saving), Tolerance: val(m.Tolerance),
 	}
 }
 

@@ -83,9 +83,18 @@ type Planner struct {
 	Perturbations *int      `toml:"perturbations,omitempty"` // vote: perturbed status-quo candidates; default 2
 }
 
-// Market turns hours into income.
+// Market turns hours into income. All keys but kind are production only.
 type Market struct {
-	Kind string `toml:"kind"` // fixed_wage; default fixed_wage
+	Kind           string   `toml:"kind"`                      // fixed_wage | production; default fixed_wage
+	Alpha          *float64 `toml:"alpha,omitempty"`           // capital share α ∈ (0, 1); default 0.33
+	TFP            *float64 `toml:"tfp,omitempty"`             // total factor productivity > 0; default 1
+	Capital        *float64 `toml:"capital,omitempty"`         // initial capital per worker (currency units) > 0; default 200000
+	Ownership      string   `toml:"ownership,omitempty"`       // who gets profits: equal | skill; default equal
+	OwnershipPower *float64 `toml:"ownership_power,omitempty"` // skill: shares ∝ skill^power, ≥ 0; default 1
+	TaxCapital     bool     `toml:"tax_capital,omitempty"`     // tax capital income with labour income; default false
+	Depreciation   *float64 `toml:"depreciation,omitempty"`    // δ ∈ [0, 1] per round; default 0
+	Saving         *float64 `toml:"saving,omitempty"`          // s ∈ [0, 1] of output invested; default 0 (constant capital)
+	Tolerance      *float64 `toml:"tolerance,omitempty"`       // clearing tolerance on |S − L_d|/L_d; default 1e-10
 }
 
 // Output says where a run writes.
@@ -123,6 +132,10 @@ const (
 	defaultStep             = 0.2
 	defaultPerturbation     = 0.05
 	defaultPerturbations    = 2
+	defaultAlpha            = 0.33
+	defaultTFP              = 1.0
+	defaultCapital          = 200000.0 // with α = 0.33 and tfp 1, ω ≈ 1 for the quickstart population
+	defaultTolerance        = 1e-10
 )
 
 func ptr(v float64) *float64 { return &v }

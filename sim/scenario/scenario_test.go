@@ -100,6 +100,12 @@ func TestErrors(t *testing.T) {
 		{"vote rule", "[planner]\nkind = \"vote\"\nrule = \"dice\"\n", nil, []string{"f.toml:3: planner.rule: must be plurality or borda"}},
 		{"rule without vote", "[planner]\nrule = \"borda\"\n", nil, []string{"f.toml:2: planner.rule: does not apply"}},
 		{"set bool", "", []string{"planner.report_gap=maybe"}, []string{"--set: planner.report_gap: want true or false"}},
+		{"market key on fixed wage", "[market]\nalpha = 0.3\n", nil, []string{"f.toml:2: market.alpha: does not apply"}},
+		{"alpha", "[market]\nkind = \"production\"\nalpha = 1.0\n", nil, []string{"f.toml:3: market.alpha: must be in (0, 1)"}},
+		{"capital", "[market]\nkind = \"production\"\ncapital = 0.0\n", nil, []string{"f.toml:3: market.capital: must be positive"}},
+		{"ownership", "[market]\nkind = \"production\"\nownership = \"state\"\n", nil, []string{"f.toml:3: market.ownership: must be equal or skill"}},
+		{"ownership power", "[market]\nkind = \"production\"\nownership_power = 2.0\n", nil, []string{"f.toml:3: market.ownership_power: does not apply"}},
+		{"market kind", "[market]\nkind = \"barter\"\n", nil, []string{"f.toml:2: market.kind: must be fixed_wage or production"}},
 		{"set unknown", "", []string{"population.agnts=5"}, []string{"--set: population.agnts: unknown key (did you mean population.agents?)"}},
 		{"set wrong type", "", []string{"population.agents=lots"}, []string{"--set: population.agents: want an integer"}},
 		{"set invalid value", "", []string{"population.agents=0"}, []string{"--set: population.agents: must be between 1"}},
@@ -166,6 +172,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	for _, doc := range []string{minimal, "", "[agents]\nbehavior = \"noisy\"\n[tax]\nredistribution = \"targeted\"\n",
 		"[planner]\nkind = \"vote\"\ncandidates = [\"saez\", \"flat\", \"learn\"]\nrate = 0.2\nperturbations = 0\nreport_gap = true\n",
 		"[planner]\nkind = \"search\"\nobjective = \"rawls\"\n",
+		"[market]\nkind = \"production\"\nownership = \"skill\"\ntax_capital = true\nsaving = 0.2\n",
 		"[population]\nskill = { dist = \"gb2\", preset = \"us_acs_2023\" }\n[utility]\nkind = \"isoelastic\"\neta = 2.0\n"} {
 		s, err := Parse("f.toml", []byte(doc), nil)
 		if err != nil {

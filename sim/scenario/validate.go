@@ -110,6 +110,22 @@ func (s *Scenario) resolve(v *validator) {
 			pl.Perturbation = ptr(defaultPerturbation)
 		}
 	}
+	if m := &s.Market; m.Kind == "production" {
+		for _, f := range []struct {
+			p *(*float64)
+			v float64
+		}{{&m.Alpha, defaultAlpha}, {&m.TFP, defaultTFP}, {&m.Capital, defaultCapital}, {&m.Depreciation, 0}, {&m.Saving, 0}, {&m.Tolerance, defaultTolerance}} {
+			if *f.p == nil {
+				*f.p = ptr(f.v)
+			}
+		}
+		if m.Ownership == "" {
+			m.Ownership = "equal"
+		}
+		if m.Ownership == "skill" && m.OwnershipPower == nil {
+			m.OwnershipPower = ptr(1)
+		}
+	}
 	if pl.Kind == "vote" {
 		if pl.Rule == "" {
 			pl.Rule = "plurality"
@@ -222,9 +238,7 @@ func (s *Scenario) validate(v *validator) {
 	}
 
 	s.validatePlanner(v, cutoffsOK, boundsOK, bounds)
-	if s.Market.Kind != "fixed_wage" {
-		v.add("market.kind", "must be fixed_wage, got %q", s.Market.Kind)
-	}
+	s.validateMarket(v)
 	if strings.TrimSpace(s.Output.Dir) == "" {
 		v.add("output.dir", "must not be empty")
 	}
@@ -372,4 +386,32 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 			v.add("planner.candidates", "a vote needs at least one candidate besides the status quo (candidates or perturbations)")
 		}
 	}
+}
+
+func (s *Scenario) validateMarket(v *validator) {
+	m := s.Market
+	switch m.Kind {
+	case "fixed_wage":
+		for _, k := range []struct {
+			key   string
+			given bool
+		}{{"alpha", m.Alpha != nil}, {"tfp", m.TFP != nil}, {"capital", m.Capital != nil},
+			{"ownership", m.Ownership != ""}, {"ownership_power", m.OwnershipPower != nil}, {"tax_capital", m.TaxCapital},
+			{"depreciation", m.Depreciation != nil}, {"saving", m.Saving != nil}, {"tolerance", m.Tolerance != nil}} {
+			notApplicable(v, k.given, "market."+k.key, `unless market.kind = "production"`)
+		}
+		return
+	case "production":
+	default:
+		v.add("market.kind", "must be fixed_wage or production, got %q", m.Kind)
+		return
+	}
+	cfg := s.marketConfig()
+	if err := cfg.Validate(); err != nil {
+		for _, e := range strings.Split(err.Error(), "\n") {
+			key, msg, _ := strings.Cut(e, " ")
+			v.add(key, "%s", msg)
+		}
+	}
+	notApplicable(v, m.OwnershipPower != nil && m.Ownership != "skill", "market.ownership_power", `unless market.ownership = "skill"`)
 }
