@@ -1,0 +1,315 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/time/rate"
+)
+
+// Message is one chat message.
+type Message struct {
+	Role    string `json:"role"` // system | user | assistant
+	Content string `json:"content"`
+}
+
+// Reply is one completion.
+type Reply struct {
+	Content   string
+	TokensIn  int
+	TokensOut int
+	Cached    bool
+}
+
+// Usage counts what the client did. Calls are completions used (from the
+// network or the cache); Requests are HTTP requests made, Retries the
+// requests after a first failed attempt.
+type Usage struct {
+	Calls, CacheHits, Requests, Retries int64
+	TokensIn, TokensOut                 int64
+	Cost                                float64 // of every completion used, at the configured price
+	SpentCost                           float64 // of the completions fetched over the network
+	Fallbacks                           int64   // decisions the caller made without a valid reply
+}
+
+// Sub returns u − v, for per-round deltas.
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{u.Calls - v.Calls, u.CacheHits - v.CacheHits, u.Requests - v.Requests, u.Retries - v.Retries,
+		u.TokensIn - v.TokensIn, u.TokensOut - v.TokensOut, u.Cost - v.Cost, u.SpentCost - v.SpentCost, u.Fallbacks - v.Fallbacks}
+}
+
+// ErrReplayMiss is returned in replay mode for a prompt the cache lacks.
+var ErrReplayMiss = errors.New("llm replay: no cached reply")
+
+// Client talks to one endpoint. It is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	api     *openai.Client
+	sem     chan struct{}
+	limiter *rate.Limiter
+	cache   *diskCache
+
+	mu     sync.Mutex
+	usage  Usage
+	jitter *rand.Rand
+}
+
+// New returns a client for cfg, reading the API key from the environment
+// variable cfg.APIKeyEnv through getenv (os.Getenv in the command).
+func New(cfg Config, getenv func(string) string) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	key := ""
+	if cfg.APIKeyEnv != "" {
+		key = getenv(cfg.APIKeyEnv)
+		if key == "" && cfg.CacheMode != CacheReplay {
+			return nil, fmt.Errorf("llm.api_key_env: the environment variable %s is empty or unset", cfg.APIKeyEnv)
+		}
+	}
+	oc := openai.DefaultConfig(key)
+	oc.BaseURL = cfg.BaseURL
+	oc.HTTPClient = &http.Client{Transport: retryAfterTransport{http.DefaultTransport}}
+	c := &Client{
+		cfg:    cfg,
+		api:    openai.NewClientWithConfig(oc),
+		sem:    make(chan struct{}, cfg.MaxConcurrency),
+		jitter: rand.New(rand.NewPCG(cfg.Seed, 0x6c6c6d)),
+	}
+	if cfg.RequestsPerMinute > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RequestsPerMinute/60), 1)
+	}
+	if cfg.CachePath != "" && cfg.CacheMode != CacheOff {
+		c.cache = &diskCache{dir: cfg.CachePath}
+	}
+	if c.cfg.BackoffBase <= 0 {
+		c.cfg.BackoffBase = 500 * time.Millisecond
+	}
+	if c.cfg.BackoffMax <= 0 {
+		c.cfg.BackoffMax = 30 * time.Second
+	}
+	return c, nil
+}
+
+// Usage returns the counters so far.
+func (c *Client) Usage() Usage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.usage
+}
+
+// AddFallback counts a decision made without a valid reply.
+func (c *Client) AddFallback() {
+	c.mu.Lock()
+	c.usage.Fallbacks++
+	c.mu.Unlock()
+}
+
+// MaxConcurrency is the number of requests the client lets be in flight.
+func (c *Client) MaxConcurrency() int { return c.cfg.MaxConcurrency }
+
+// Complete returns a completion of msgs; seed tells samples of the same
+// prompt apart (and is sent to servers that honour it).
+func (c *Client) Complete(ctx context.Context, msgs []Message, seed int) (Reply, error) {
+	key := cacheKey(c.cfg.Model, msgs, c.cfg.Temperature, seed, c.cfg.MaxTokens, c.cfg.JSONMode)
+	if c.cache != nil {
+		e, ok, err := c.cache.get(key)
+		if err != nil {
+			return Reply{}, cacheError{err}
+		}
+		if ok {
+			r := Reply{Content: e.Content, TokensIn: e.TokensIn, TokensOut: e.TokensOut, Cached: true}
+			c.account(r)
+			return r, nil
+		}
+		if c.cfg.CacheMode == CacheReplay {
+			return Reply{}, fmt.Errorf("%w for the prompt %q (seed %d)", ErrReplayMiss, excerpt(lastUser(msgs)), seed)
+		}
+	}
+	var lastErr error
+	var wait time.Duration
+	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
+		if attempt > 0 {
+			if err := sleep(ctx, c.backoff(attempt, wait)); err != nil {
+				return Reply{}, err
+			}
+		}
+		r, after, err := c.once(ctx, msgs, seed)
+		if err == nil {
+			if c.cache != nil {
+				if err := c.cache.put(entry{Key: key, Model: c.cfg.Model, Prompt: lastUser(msgs), Content: r.Content, TokensIn: r.TokensIn, TokensOut: r.TokensOut}); err != nil {
+					return Reply{}, cacheError{err}
+				}
+			}
+			c.account(r)
+			return r, nil
+		}
+		if ctx.Err() != nil {
+			return Reply{}, ctx.Err()
+		}
+		if !retryable(err) {
+			return Reply{}, fmt.Errorf("llm: %w", err)
+		}
+		lastErr, wait = err, after
+	}
+	return Reply{}, fmt.Errorf("llm: gave up after %d attempts: %w", c.cfg.Retries+1, lastErr)
+}
+
+// once makes one request, within the concurrency and rate limits.
+func (c *Client) once(ctx context.Context, msgs []Message, seed int) (Reply, time.Duration, error) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return Reply{}, 0, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return Reply{}, 0, err
+		}
+	}
+	c.mu.Lock()
+	c.usage.Requests++
+	c.mu.Unlock()
+	note := &retryNote{}
+	callCtx, cancel := context.WithTimeout(context.WithValue(ctx, retryNoteKey{}, note), c.cfg.Timeout)
+	defer cancel()
+	req := openai.ChatCompletionRequest{
+		Model:       c.cfg.Model,
+		Temperature: float32(c.cfg.Temperature),
+		MaxTokens:   c.cfg.MaxTokens,
+		Seed:        &seed,
+	}
+	for _, m := range msgs {
+		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
+	}
+	if c.cfg.JSONMode {
+		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
+	}
+	resp, err := c.api.CreateChatCompletion(callCtx, req)
+	if err != nil {
+		if ctx.Err() == nil && callCtx.Err() != nil {
+			err = fmt.Errorf("%w: no reply within %v", errTimeout, c.cfg.Timeout)
+		}
+		return Reply{}, note.after, err
+	}
+	if len(resp.Choices) == 0 {
+		return Reply{}, 0, errEmpty
+	}
+	return Reply{Content: resp.Choices[0].Message.Content, TokensIn: resp.Usage.PromptTokens, TokensOut: resp.Usage.CompletionTokens}, 0, nil
+}
+
+var (
+	errTimeout = errors.New("request timed out")
+	errEmpty   = errors.New("reply has no choices")
+)
+
+// retryable reports whether a failed request is worth repeating: rate
+// limits, server errors, time-outs and broken or empty replies; not other
+// client errors (bad request, bad key).
+func retryable(err error) bool {
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
+	case errors.As(err, &reqErr):
+		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500 || reqErr.HTTPStatusCode == 0
+	}
+	return true // network errors, time-outs, truncated or undecodable bodies
+}
+
+// backoff is the wait before the given retry: the server's Retry-After when
+// it sent one, else base·2^(attempt−1) with ±50% jitter, capped.
+func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, c.cfg.BackoffMax)
+	}
+	d := float64(c.cfg.BackoffBase) * math.Pow(2, float64(attempt-1))
+	c.mu.Lock()
+	j := 0.5 + c.jitter.Float64()
+	c.mu.Unlock()
+	return min(time.Duration(d*j), c.cfg.BackoffMax)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) account(r Reply) {
+	cost := (float64(r.TokensIn)*c.cfg.InputPerMillion + float64(r.TokensOut)*c.cfg.OutputPerMillion) / 1e6
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.usage.Calls++
+	c.usage.TokensIn += int64(r.TokensIn)
+	c.usage.TokensOut += int64(r.TokensOut)
+	c.usage.Cost += cost
+	if r.Cached {
+		c.usage.CacheHits++
+	} else {
+		c.usage.SpentCost += cost
+	}
+}
+
+// retryAfterTransport records the Retry-After of 429 and 5xx responses in
+// the request's retryNote.
+type retryAfterTransport struct{ base http.RoundTripper }
+
+type retryNoteKey struct{}
+
+type retryNote struct{ after time.Duration }
+
+func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500) {
+		if n, ok := r.Context().Value(retryNoteKey{}).(*retryNote); ok {
+			n.after = parseRetryAfter(resp.Header.Get("Retry-After"))
+		}
+	}
+	return resp, err
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent.
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+func lastUser(msgs []Message) string {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == "user" {
+			return msgs[i].Content
+		}
+	}
+	return ""
+}
+
+func excerpt(s string) string {
+	if len(s) > 160 {
+		return s[:160] + "…"
+	}
+	return s
+}

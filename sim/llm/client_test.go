@@ -1,0 +1,278 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/econsim/econsim/sim/llm/llmtest"
+)
+
+const secret = "sk-test-SECRET-value-42"
+
+func env(name string) string {
+	if name == "TEST_LLM_KEY" {
+		return secret
+	}
+	return ""
+}
+
+func testConfig(base string) Config {
+	return Config{
+		BaseURL: base, Model: "test-model", APIKeyEnv: "TEST_LLM_KEY", Temperature: 0.7, MaxTokens: 200,
+		Timeout: 2 * time.Second, MaxConcurrency: 4, Retries: 3, JSONMode: true, CacheMode: CacheOff,
+		InputPerMillion: 2, OutputPerMillion: 10, BackoffBase: 5 * time.Millisecond, BackoffMax: 200 * time.Millisecond,
+	}
+}
+
+func user(s string) []Message {
+	return []Message{{Role: "system", Content: "be brief"}, {Role: "user", Content: s}}
+}
+
+func TestCompleteAndAccounting(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: `{"hours": 2000}`, TokensIn: 1000, TokensOut: 50}
+	})
+	defer srv.Close()
+	c, err := New(testConfig(srv.BaseURL()), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Complete(context.Background(), user("how much?"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Content != `{"hours": 2000}` || r.TokensIn != 1000 || r.TokensOut != 50 {
+		t.Errorf("reply %+v", r)
+	}
+	u := c.Usage()
+	// Cost: 1000 × 2/1e6 + 50 × 10/1e6 = 0.0025.
+	if u.Calls != 1 || u.Requests != 1 || u.TokensIn != 1000 || u.TokensOut != 50 || fmt.Sprintf("%.6f", u.Cost) != "0.002500" || u.SpentCost != u.Cost {
+		t.Errorf("usage %+v", u)
+	}
+	if !srv.SawAuth("Bearer " + secret) {
+		t.Error("the key was not sent as a bearer token")
+	}
+}
+
+func TestRetries(t *testing.T) {
+	cases := []struct {
+		name     string
+		script   []llmtest.Response // by arrival; the last repeats
+		wantReqs int64
+		wantErr  bool
+		minWait  time.Duration
+	}{
+		{"429 with Retry-After", []llmtest.Response{{Status: 429, RetryAfter: "0.1"}, {Status: 429, RetryAfter: "0.1"}, {Content: "ok"}}, 3, false, 200 * time.Millisecond},
+		{"500s", []llmtest.Response{{Status: 500}, {Status: 502}, {Content: "ok"}}, 3, false, 0},
+		{"slower than the timeout", []llmtest.Response{{Delay: time.Second, Content: "late"}, {Content: "ok"}}, 2, false, 0},
+		{"truncated body", []llmtest.Response{{Content: "ok", Truncate: true}, {Content: "ok"}}, 2, false, 0},
+		{"always 503", []llmtest.Response{{Status: 503}}, 4, true, 0},
+		{"400 is not retried", []llmtest.Response{{Status: 400}}, 1, true, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+				return tc.script[min(r.N, len(tc.script))-1]
+			})
+			defer srv.Close()
+			cfg := testConfig(srv.BaseURL())
+			cfg.Timeout = 300 * time.Millisecond
+			c, _ := New(cfg, env)
+			start := time.Now()
+			r, err := c.Complete(context.Background(), user("x"), 0)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if !tc.wantErr && r.Content != "ok" {
+				t.Errorf("content %q", r.Content)
+			}
+			if got := srv.Requests(); got != tc.wantReqs {
+				t.Errorf("%d requests, want %d", got, tc.wantReqs)
+			}
+			if el := time.Since(start); el < tc.minWait {
+				t.Errorf("took %v, Retry-After asked for at least %v", el, tc.minWait)
+			}
+			if u := c.Usage(); u.Retries != 0 && u.Requests != tc.wantReqs {
+				t.Errorf("usage %+v", u)
+			}
+			if err != nil && strings.Contains(err.Error(), secret) {
+				t.Error("the API key appears in an error")
+			}
+		})
+	}
+}
+
+// TestConcurrencyLimit: 40 calls against a 30 ms server with
+// max_concurrency 4: the server never sees more than 4 at once, and sees 4
+// (the limit is kept full while calls are pending).
+func TestConcurrencyLimit(t *testing.T) {
+	srv := llmtest.New(func(llmtest.Request) llmtest.Response { return llmtest.Response{Content: "ok"} })
+	srv.Delay = 30 * time.Millisecond
+	defer srv.Close()
+	c, _ := New(testConfig(srv.BaseURL()), env)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			if _, err := c.Complete(context.Background(), user(fmt.Sprint(i)), i); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := srv.MaxInFlight(); m != 4 {
+		t.Errorf("max in flight %d, want exactly 4", m)
+	}
+}
+
+// TestRateLimit: at 600 requests a minute (one per 100 ms, no burst), 8
+// requests span at least 7 × 100 ms, and no 100 ms holds two arrivals
+// (with 20 ms of scheduling slack).
+func TestRateLimit(t *testing.T) {
+	srv := llmtest.New(func(llmtest.Request) llmtest.Response { return llmtest.Response{Content: "ok"} })
+	defer srv.Close()
+	cfg := testConfig(srv.BaseURL())
+	cfg.RequestsPerMinute = 600
+	c, _ := New(cfg, env)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() { c.Complete(context.Background(), user(fmt.Sprint(i)), i) })
+	}
+	wg.Wait()
+	a := srv.Arrivals()
+	if len(a) != 8 {
+		t.Fatalf("%d arrivals", len(a))
+	}
+	for i := 1; i < len(a); i++ {
+		if gap := a[i].Sub(a[i-1]); gap < 80*time.Millisecond {
+			t.Errorf("arrivals %d and %d only %v apart", i-1, i, gap)
+		}
+	}
+}
+
+func TestCacheAndReplay(t *testing.T) {
+	dir := t.TempDir()
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: "reply to " + r.LastUser() + fmt.Sprintf(" seed %d", *r.Seed)}
+	})
+	defer srv.Close()
+	cfg := testConfig(srv.BaseURL())
+	cfg.CachePath, cfg.CacheMode = dir, CacheReadWrite
+	// Two clients write the same keys concurrently: the cache stays whole.
+	var wg sync.WaitGroup
+	for range 2 {
+		c, _ := New(cfg, env)
+		for i := range 20 {
+			wg.Go(func() {
+				if _, err := c.Complete(context.Background(), user(fmt.Sprintf("q%d", i%5)), i%3); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	before := srv.Requests()
+	cfg.CacheMode = CacheReplay
+	cfg.BaseURL = "http://127.0.0.1:1/v1" // nothing listens: replay must not try
+	rc, err := New(cfg, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		r, err := rc.Complete(context.Background(), user(fmt.Sprintf("q%d", i)), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("reply to q%d seed 1", i); r.Content != want || !r.Cached {
+			t.Errorf("replayed %q (cached %v), want %q", r.Content, r.Cached, want)
+		}
+	}
+	if srv.Requests() != before {
+		t.Error("replay used the network")
+	}
+	_, err = rc.Complete(context.Background(), user("never asked"), 0)
+	if !errors.Is(err, ErrReplayMiss) || !strings.Contains(err.Error(), "never asked") {
+		t.Errorf("replay miss error = %v, want one naming the prompt", err)
+	}
+	if u := rc.Usage(); u.CacheHits != 5 || u.SpentCost != 0 || u.Cost <= 0 {
+		t.Errorf("replay usage %+v: hits are priced as completions used, nothing spent", u)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		var e entry
+		if json.Unmarshal(b, &e) != nil || strings.Contains(string(b), secret) {
+			t.Errorf("bad cache file %s", f)
+		}
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		switch {
+		case strings.Contains(r.LastUser(), "not usable"): // a re-ask
+			if strings.Contains(r.Messages[0].Content, "stubborn") {
+				return llmtest.Response{Content: `{"hours": 99999}`}
+			}
+			return llmtest.Response{Content: "Sure! ```json\n{\"hours\": 1800, \"reason\": \"a {brace} in text\"}\n``` hope that helps"}
+		default:
+			return llmtest.Response{Content: `{"hours": "lots"`}
+		}
+	})
+	defer srv.Close()
+	c, _ := New(testConfig(srv.BaseURL()), env)
+	check := func(raw json.RawMessage) error {
+		var v struct{ Hours float64 }
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		if v.Hours < 0 || v.Hours > 5000 {
+			return fmt.Errorf("hours %v outside [0, 5000]", v.Hours)
+		}
+		return nil
+	}
+	raw, ok, err := c.AskJSON(context.Background(), user("decide"), 0, 2, check)
+	if err != nil || !ok || !strings.Contains(string(raw), "1800") {
+		t.Errorf("re-ask: %s %v %v", raw, ok, err)
+	}
+	msgs := []Message{{Role: "system", Content: "stubborn"}, {Role: "user", Content: "decide"}}
+	_, ok, err = c.AskJSON(context.Background(), msgs, 0, 2, check)
+	if err != nil || ok {
+		t.Errorf("out-of-range replies: ok %v err %v, want a fallback", ok, err)
+	}
+	if got := srv.Requests(); got != 2+3 {
+		t.Errorf("%d requests, want 2 + 3 (one ask and up to two re-asks each)", got)
+	}
+}
+
+func TestExtractJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":1}`:                                `{"a":1}`,
+		"text {\"a\": \"}\"} more {\"b\":2}":     `{"a": "}"}`,
+		"{broken {\"ok\": true}":                 `{"ok": true}`,
+		"```json\n{\"h\": [1, {\"x\": 2}]}\n```": `{"h": [1, {"x": 2}]}`,
+	} {
+		got, err := ExtractJSON(in)
+		if err != nil || string(got) != want {
+			t.Errorf("ExtractJSON(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	if _, err := ExtractJSON("no object here"); !errors.Is(err, ErrNoJSON) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestMissingKey(t *testing.T) {
+	cfg := testConfig("http://127.0.0.1:1/v1")
+	_, err := New(cfg, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "TEST_LLM_KEY") {
+		t.Errorf("err = %v, want one naming the variable", err)
+	}
+}
