@@ -10,6 +10,11 @@ type Population struct {
 	Income      []float64 // pre-tax income z this round
 	Consumption []float64 // c = z − Tax(z) + transfer this round
 	Utility     []float64 // u(c, l) this round
+
+	// Personas, for skill dist us_occupations only (nil otherwise): index
+	// into Occupations() and age in years.
+	Occupation []uint8
+	Age        []uint8
 }
 
 // NewPopulation returns a population with the given skills (sorted ascending,

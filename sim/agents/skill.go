@@ -20,6 +20,9 @@ import (
 //	           second kind in the GAMLSS parameterisation: annual income
 //	           q = Mu·((Nu/Tau)·W)^(1/Sigma) with W ~ F(2·Nu, 2·Tau), and the
 //	           hourly skill q / HoursPerYear (default 2080 = 52 × 40).
+//	us_occupations: HoursPerYear — US personas (SamplePersonas): occupation
+//	           by employment, annual wage within the occupation's quantiles,
+//	           divided by HoursPerYear.
 type SkillDist struct {
 	Dist              string
 	Mu, Sigma, Alpha  float64
@@ -84,6 +87,8 @@ func (d SkillDist) Validate() error {
 				return fmt.Errorf("values[%d] must be a finite, non-negative wage, got %v", i, v)
 			}
 		}
+	case "us_occupations":
+		return positive("hours_per_year", d.HoursPerYear)
 	case "gb2":
 		for _, p := range []struct {
 			k string
@@ -94,7 +99,7 @@ func (d SkillDist) Validate() error {
 			}
 		}
 	default:
-		return fmt.Errorf("unknown dist %q (want lognormal, pareto, uniform, values or gb2)", d.Dist)
+		return fmt.Errorf("unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", d.Dist)
 	}
 	return nil
 }
@@ -125,6 +130,9 @@ func (d SkillDist) Sample(n int, r *rand.Rand) []float64 {
 		for i := range x {
 			x[i] = d.Mu * math.Pow(d.Nu/d.Tau*f.Rand(), 1/d.Sigma) / d.HoursPerYear
 		}
+	case "us_occupations":
+		x, _, _ = SamplePersonas(n, d.HoursPerYear, r)
+		return x
 	default:
 		panic("agents: Sample of unvalidated distribution " + d.Dist)
 	}
