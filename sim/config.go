@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -39,6 +40,14 @@ type Config struct {
 	Cutoffs        []float64  // bracket cutoffs, b_0 = 0
 	Bounds         tax.Bounds // allowed marginal rates
 	Redistribution Redistribution
+	// LLM is the language-model client of LLM workers and planners (nil when
+	// none is used); its usage is reported per round (llm_* columns).
+	LLM *llm.Client
+	// LLMWorkers decides hours when Behavior.Kind is agents.LLM.
+	LLMWorkers *agents.LLMWorkers
+	// MaxCost stops the run before a round whose LLM cost, estimated as the
+	// last round's, would take the total past it; 0 means no limit.
+	MaxCost float64
 	// Market is how hours become income; the zero value is the fixed wage.
 	Market market.Config
 	// Objective is the metric reported as "objective" every round (the
@@ -78,6 +87,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Bounds.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("tax: %w", err))
+	}
+	if c.Behavior.Kind == agents.LLM && (c.LLMWorkers == nil || c.LLMWorkers.Client == nil) {
+		errs = append(errs, errors.New("agents.behavior = \"llm\" needs an [llm] table"))
 	}
 	if err := c.Market.Validate(); err != nil {
 		errs = append(errs, err)

@@ -2,12 +2,14 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -39,8 +41,16 @@ type Engine struct {
 	scratch []float64 // sort buffer, allocated on first need
 	stats   RoundStats
 	model   model
-	extra   []string // the planner's extra columns
+	extra   []string  // columns after the rates: llm_* (with an LLM), then the planner's
+	spent   llm.Usage // LLM usage before this round
+	lastLLM llm.Usage // LLM usage of the last round
 }
+
+// llmColumns are the per-round LLM columns, present when an LLM is used.
+var llmColumns = []string{"llm_calls", "llm_tokens_in", "llm_tokens_out", "llm_cost", "llm_fallbacks"}
+
+// ErrBudget is returned by Run when the next round would exceed MaxCost.
+var ErrBudget = errors.New("the LLM budget would be exceeded")
 
 // New validates cfg, draws the population from the stream (seed, "skill", 0)
 // and places every worker at its best response to a zero tax with no
@@ -57,7 +67,13 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	}
 	u := cfg.Utility
 	u.Init()
-	skill := cfg.Skill.Sample(cfg.Agents, Stream(cfg.Seed, "skill", 0))
+	var skill []float64
+	var occ, age []uint8
+	if cfg.Skill.Dist == "us_occupations" {
+		skill, occ, age = agents.SamplePersonas(cfg.Agents, cfg.Skill.HoursPerYear, Stream(cfg.Seed, "skill", 0))
+	} else {
+		skill = cfg.Skill.Sample(cfg.Agents, Stream(cfg.Seed, "skill", 0))
+	}
 	e := &Engine{
 		cfg:     cfg,
 		planner: p,
@@ -66,10 +82,14 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 		workers: max(cfg.Workers, 1),
 		nChunks: (cfg.Agents + ChunkSize - 1) / ChunkSize,
 	}
+	e.pop.Occupation, e.pop.Age = occ, age
 	e.parts = make([]chunkSums, e.nChunks)
 	e.model.e = e
+	if cfg.LLM != nil {
+		e.extra = append(e.extra, llmColumns...)
+	}
 	if r, ok := p.(planner.Reporter); ok {
-		e.extra = r.Columns()
+		e.extra = append(e.extra, r.Columns()...)
 	}
 	e.initEconomy()
 	if err := e.statusQuo(); err != nil {
@@ -108,8 +128,19 @@ func (e *Engine) Done() bool { return e.round >= e.cfg.Rounds }
 
 // Run steps the remaining rounds, handing each round's statistics to rec
 // (which may be nil). It stops at the first error or when ctx is done.
+//
+// With an LLM budget (MaxCost) it stops cleanly, returning ErrBudget, before
+// a round whose cost, estimated as the last round's, would take the total
+// LLM cost past the budget. Cost is the priced cost of the completions used,
+// so a replay from the cache stops at the same round.
 func (e *Engine) Run(ctx context.Context, rec Recorder) error {
 	for !e.Done() {
+		if e.cfg.MaxCost > 0 && e.cfg.LLM != nil && e.round > 0 {
+			if spent := e.cfg.LLM.Usage().Cost; spent+e.lastLLM.Cost > e.cfg.MaxCost {
+				return fmt.Errorf("%w: $%.4f spent, the next round would cost about $%.4f, the budget is $%.4f",
+					ErrBudget, spent, e.lastLLM.Cost, e.cfg.MaxCost)
+			}
+		}
 		s, err := e.Step(ctx)
 		if err != nil {
 			return err
@@ -132,6 +163,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		return nil, fmt.Errorf("sim: all %d rounds have run", e.cfg.Rounds)
 	}
 	t := e.round
+	if e.cfg.LLM != nil {
+		e.spent = e.cfg.LLM.Usage()
+	}
 	if t%e.cfg.Period == 0 {
 		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
 		s, err := e.planner.Propose(ctx, req)
@@ -144,6 +178,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		e.sched = s
 		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
 	}
+	if err := e.decide(ctx); err != nil {
+		return nil, fmt.Errorf("round %d: %w", t, err)
+	}
 	if err := e.step(); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
@@ -154,11 +191,37 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 			e.stats.StackelbergGap = gap
 		}
 	}
+	e.stats.Extra = e.stats.Extra[:0]
+	if e.cfg.LLM != nil {
+		u := e.cfg.LLM.Usage().Sub(e.spent)
+		e.lastLLM = u
+		e.stats.Extra = append(e.stats.Extra, float64(u.Calls), float64(u.TokensIn), float64(u.TokensOut), u.Cost, float64(u.Fallbacks))
+	}
 	if r, ok := e.planner.(planner.Reporter); ok {
-		e.stats.Extra = r.Report(e.stats.Extra[:0])
+		e.stats.Extra = r.Report(e.stats.Extra)
 	}
 	e.round++
 	return &e.stats, nil
+}
+
+// decide asks LLM workers for this round's hours (steps 2's I/O, done before
+// the round's arithmetic). They decide at last round's wage.
+func (e *Engine) decide(ctx context.Context) error {
+	w := e.cfg.LLMWorkers
+	if e.cfg.Behavior.Kind != agents.LLM || w == nil {
+		return nil
+	}
+	pop, wage := e.pop, e.econ.last.Wage
+	wpow := math.Pow(wage, 1+e.u.Elasticity)
+	return w.Decide(ctx, agents.DecideInput{
+		Round:    e.round,
+		Schedule: e.sched,
+		Wage:     wage,
+		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
+		Fallback: func(i int) float64 {
+			return e.resp.Hours(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.expect.of(pop.Income[i]))
+		},
+	}, pop)
 }
 
 // fillObjective sets the objective value and marks the gap as not computed.

@@ -87,6 +87,10 @@ func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome flo
 			tr += k
 		}
 	}
+	if in.beh.Kind == agents.LLM {
+		l := e.cfg.LLMWorkers.Hours(i, e.pop, rng)
+		return l, w * l
+	}
 	l, z := in.resp.Choice(w, e.pop.Potential[i]*of.choicePow, tr, off)
 	if in.beh.Kind != agents.Rational {
 		l = in.beh.Choose(l, prevHours, e.cfg.HoursMax, rng)
@@ -113,13 +117,16 @@ func (e *Engine) supply(st state, in *roundIn, of offer) float64 {
 	return s
 }
 
-// noiseStream returns chunk c's stream for noisy workers (nil otherwise);
-// every pass of a round draws the same numbers.
+// noiseStream returns chunk c's stream for noisy and LLM workers (nil
+// otherwise); every pass of a round draws the same numbers.
 func (e *Engine) noiseStream(in *roundIn, c int) *rand.Rand {
-	if in.beh.Kind != agents.Noisy {
-		return nil
+	switch in.beh.Kind {
+	case agents.Noisy:
+		return Stream(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
+	case agents.LLM: // which of its archetype's replies each worker takes
+		return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
 	}
-	return Stream(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
+	return nil
 }
 
 // clear finds this round's offer: the clearing wage for workers who respond
@@ -137,7 +144,7 @@ func (e *Engine) clear(st state, in *roundIn) (offer, market.Clearing, error) {
 		return offer{choiceWage: w, choicePow: math.Pow(w, 1+el), capExpect: alpha * y, payWage: w, taxCapital: cfg.TaxCapital}
 	}
 	guess := ec.last.Wage
-	if in.beh.Kind == agents.Adaptive {
+	if in.beh.Kind == agents.Adaptive || in.beh.Kind == agents.LLM { // cannot be asked again this round
 		of := at(guess)
 		l := e.supply(st, in, of)
 		y := cfg.Output(k, l)

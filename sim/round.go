@@ -91,7 +91,7 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 		return transferRule{}, cl, err
 	}
 	samePay := of.payWage == of.choiceWage
-	fixed := e.econ.cfg.Kind != market.Production
+	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
 
 	// Pass 1: choices, incomes, taxes (steps 2–4 up to the revenue).
 	e.parallel(func(c, lo, hi int) {

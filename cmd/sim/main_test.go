@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/econsim/econsim/sim/llm/llmtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -86,7 +88,14 @@ func TestEveryScenarioRuns(t *testing.T) {
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			dir := t.TempDir()
-			if _, errs, code := invoke(t, context.Background(), "run", f, "--out", dir, "--quiet"); code != 0 {
+			args := []string{"run", f, "--out", dir, "--quiet"}
+			if strings.Contains(f, "llm") { // against the in-process test server
+				t.Setenv("OPENAI_API_KEY", testKey)
+				srv := llmtest.New(modelReply)
+				defer srv.Close()
+				args = append(args, llmArgs(srv, t.TempDir())...)
+			}
+			if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
 			var sum struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -38,7 +39,11 @@ type runFlags struct {
 	json    bool
 	quiet   bool
 	force   bool
+	maxCost float64
 }
+
+// getenv reads the environment; the LLM key is read through it.
+var getenv = os.Getenv
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f runFlags
@@ -49,6 +54,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.json, "json", false, "print summary.json to stdout and nothing else there")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&f.force, "force", false, "overwrite a folder that holds a completed run")
+	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before the LLM cost would pass this `amount` (overrides llm.max_cost)")
 	pos, err := parseInterleaved(fs, args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -60,6 +66,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if f.workers < 1 {
 		return usagef("--workers must be at least 1, got %d", f.workers)
+	}
+	if f.maxCost < 0 {
+		return usagef("--max-cost must be ≥ 0, got %v", f.maxCost)
 	}
 	s, err := scenario.Load(pos[0], f.sets)
 	if err != nil {
@@ -73,9 +82,15 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if dir == "" {
 		dir = s.OutputDir()
 	}
-	pl, err := s.NewPlanner()
+	cfg, pl, err := s.Build(f.workers, getenv)
 	if err != nil {
 		return err
+	}
+	if f.maxCost > 0 {
+		if cfg.LLM == nil {
+			return usagef("--max-cost applies only to scenarios that use an LLM")
+		}
+		cfg.MaxCost = f.maxCost
 	}
 	logf := func(format string, args ...any) {
 		if !f.quiet {
@@ -83,7 +98,7 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 		}
 	}
 	logf("%s: %d agents × %d rounds on %d workers → %s\n", s.Name, s.Population.Agents, s.Rounds, f.workers, dir)
-	eng, err := sim.New(s.EngineConfig(f.workers), pl)
+	eng, err := sim.New(cfg, pl)
 	if err != nil {
 		return err
 	}
@@ -111,6 +126,12 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if err := rounds.Close(); err != nil {
 		return errors.Join(runErr, err)
 	}
+	stopReason := ""
+	if errors.Is(runErr, sim.ErrBudget) { // a clean, intended stop
+		stopReason = runErr.Error()
+		logf("%s: stopped after %d of %d rounds: %s\n", s.Name, rounds.Rows(), s.Rounds, stopReason)
+		runErr = nil
+	}
 	if runErr != nil {
 		return fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
 	}
@@ -118,9 +139,15 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	sum := &record.Summary{
 		Name: s.Name, Seed: s.Seed, Agents: s.Population.Agents, Rounds: s.Rounds, Version: Version,
 		Final: rounds.Final(), MeanLastPeriod: rounds.MeanLastPeriod(),
+		RoundsDone: rounds.Rows(), StopReason: stopReason,
 		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
 		ConvergedRound: rounds.ConvergedRound(),
-		Perf:           record.Perf{WallSeconds: wall, AgentRoundsPerSec: float64(s.Population.Agents) * float64(s.Rounds) / max(wall, 1e-9), Workers: f.workers},
+		Perf:           record.Perf{WallSeconds: wall, AgentRoundsPerSec: float64(s.Population.Agents) * float64(rounds.Rows()) / max(wall, 1e-9), Workers: f.workers},
+	}
+	if cfg.LLM != nil {
+		u := cfg.LLM.Usage()
+		sum.LLM = &record.LLM{Calls: u.Calls, CacheHits: u.CacheHits, Requests: u.Requests, Retries: u.Retries,
+			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
 		return err
@@ -185,6 +212,13 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nspeed: %s agent-rounds/s (%.3f s on %d workers)\n", human(sum.Perf.AgentRoundsPerSec), sum.Perf.WallSeconds, sum.Perf.Workers)
+	if l := sum.LLM; l != nil {
+		fmt.Fprintf(w, "llm: %d calls (%d from the cache), %d requests, %d retries, %d fallbacks, %s tokens in, %s out, cost %.4f (spent %.4f)\n",
+			l.Calls, l.CacheHits, l.Requests, l.Retries, l.Fallbacks, human(float64(l.TokensIn)), human(float64(l.TokensOut)), l.Cost, l.SpentCost)
+	}
+	if sum.StopReason != "" {
+		fmt.Fprintf(w, "stopped after %d of %d rounds: %s\n", sum.RoundsDone, sum.Rounds, sum.StopReason)
+	}
 	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, summary.json}\n", filepath.ToSlash(dir))
 }
 

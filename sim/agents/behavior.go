@@ -13,6 +13,7 @@ const (
 	Rational BehaviorKind = iota // the exact best response
 	Noisy                        // a mean-preserving multiplicative error around it
 	Adaptive                     // partial adjustment towards it
+	LLM                          // a language model decides (LLMWorkers)
 )
 
 // ParseBehaviorKind maps a scenario name to a heuristic behaviour.
@@ -24,12 +25,14 @@ func ParseBehaviorKind(s string) (BehaviorKind, error) {
 		return Noisy, nil
 	case "adaptive":
 		return Adaptive, nil
+	case "llm":
+		return LLM, nil
 	}
-	return 0, fmt.Errorf("unknown behavior %q (want rational, noisy or adaptive)", s)
+	return 0, fmt.Errorf("unknown behavior %q (want rational, noisy, adaptive or llm)", s)
 }
 
 func (k BehaviorKind) String() string {
-	return [...]string{"rational", "noisy", "adaptive"}[k]
+	return [...]string{"rational", "noisy", "adaptive", "llm"}[k]
 }
 
 // Behavior is a heuristic worker's decision rule (see the package comment).

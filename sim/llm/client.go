@@ -57,9 +57,10 @@ type Client struct {
 	limiter *rate.Limiter
 	cache   *diskCache
 
-	mu     sync.Mutex
-	usage  Usage
-	jitter *rand.Rand
+	mu            sync.Mutex
+	usage         Usage // integer counters; costs are derived in Usage()
+	netIn, netOut int64 // tokens of completions fetched over the network
+	jitter        *rand.Rand
 }
 
 // New returns a client for cfg, reading the API key from the environment
@@ -99,11 +100,20 @@ func New(cfg Config, getenv func(string) string) (*Client, error) {
 	return c, nil
 }
 
-// Usage returns the counters so far.
+// Usage returns the counters so far. Costs are computed from the integer
+// token totals, so they do not depend on the order in which concurrent
+// calls finished: equal runs report equal costs, to the last bit.
 func (c *Client) Usage() Usage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.usage
+	u := c.usage
+	u.Cost = c.price(u.TokensIn, u.TokensOut)
+	u.SpentCost = c.price(c.netIn, c.netOut)
+	return u
+}
+
+func (c *Client) price(in, out int64) float64 {
+	return (float64(in)*c.cfg.InputPerMillion + float64(out)*c.cfg.OutputPerMillion) / 1e6
 }
 
 // AddFallback counts a decision made without a valid reply.
@@ -141,6 +151,9 @@ func (c *Client) Complete(ctx context.Context, msgs []Message, seed int) (Reply,
 			if err := sleep(ctx, c.backoff(attempt, wait)); err != nil {
 				return Reply{}, err
 			}
+			c.mu.Lock()
+			c.usage.Retries++
+			c.mu.Unlock()
 		}
 		r, after, err := c.once(ctx, msgs, seed)
 		if err == nil {
@@ -252,17 +265,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 func (c *Client) account(r Reply) {
-	cost := (float64(r.TokensIn)*c.cfg.InputPerMillion + float64(r.TokensOut)*c.cfg.OutputPerMillion) / 1e6
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.usage.Calls++
 	c.usage.TokensIn += int64(r.TokensIn)
 	c.usage.TokensOut += int64(r.TokensOut)
-	c.usage.Cost += cost
 	if r.Cached {
 		c.usage.CacheHits++
 	} else {
-		c.usage.SpentCost += cost
+		c.netIn += int64(r.TokensIn)
+		c.netOut += int64(r.TokensOut)
 	}
 }
 

@@ -14,11 +14,27 @@ type Summary struct {
 	Version        string           `json:"version"`
 	Final          map[string]Float `json:"final"`
 	MeanLastPeriod map[string]Float `json:"mean_last_period"`
+	RoundsDone     int              `json:"rounds_completed"`
+	StopReason     string           `json:"stop_reason,omitempty"` // why a run ended early (an LLM budget)
 	Schedule       Schedule         `json:"schedule"`
 	// ConvergedRound is the first round from which the objective and the
 	// rates stayed within tolerance of their final values (Rounds.ConvergedRound).
 	ConvergedRound int  `json:"converged_round"`
 	Perf           Perf `json:"perf"`
+	LLM            *LLM `json:"llm,omitempty"`
+}
+
+// LLM is the language-model usage of a run.
+type LLM struct {
+	Calls     int64   `json:"calls"`      // completions used, from the network or the cache
+	CacheHits int64   `json:"cache_hits"` // of those, from the cache
+	Requests  int64   `json:"requests"`   // HTTP requests made, retries included
+	Retries   int64   `json:"retries"`
+	TokensIn  int64   `json:"tokens_in"`
+	TokensOut int64   `json:"tokens_out"`
+	Cost      float64 `json:"cost"`       // of the completions used, at the scenario's price
+	SpentCost float64 `json:"spent_cost"` // of the completions fetched over the network
+	Fallbacks int64   `json:"fallbacks"`  // decisions made by the heuristic for want of a valid reply
 }
 
 // Schedule is the tax schedule in force at the end of the run.

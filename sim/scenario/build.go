@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
@@ -69,10 +71,47 @@ func (s *Scenario) marketConfig() market.Config {
 	}
 }
 
-// NewPlanner returns the scenario's planner. Planners that draw take their
-// stream from (seed, "planner", i), i = 0 for the planner and 1, 2, … for a
-// vote's candidates.
-func (s *Scenario) NewPlanner() (planner.Planner, error) {
+// llmConfig returns the client configuration of the [llm] table.
+func (s *Scenario) llmConfig() llm.Config {
+	l := s.LLM
+	return llm.Config{
+		BaseURL: l.BaseURL, Model: l.Model, APIKeyEnv: l.APIKeyEnv, Temperature: *l.Temperature,
+		MaxTokens: l.MaxTokens, Timeout: time.Duration(*l.Timeout * float64(time.Second)),
+		MaxConcurrency: l.MaxConcurrency, RequestsPerMinute: *l.RequestsPerMinute, Retries: *l.Retries,
+		JSONMode: *l.JSONMode, CachePath: l.Cache, CacheMode: l.CacheMode,
+		InputPerMillion: l.Price.InputPerMillion, OutputPerMillion: l.Price.OutputPerMillion, Seed: s.Seed,
+	}
+}
+
+// Build returns the engine's configuration and planner for a validated
+// scenario, with the LLM client when the scenario uses one (its key read
+// through getenv). workers never changes results.
+func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, planner.Planner, error) {
+	cfg := s.EngineConfig(workers)
+	var client *llm.Client
+	if s.usesLLM() {
+		c, err := llm.New(s.llmConfig(), getenv)
+		if err != nil {
+			return cfg, nil, err
+		}
+		client = c
+		cfg.LLM, cfg.MaxCost = c, *s.LLM.MaxCost
+		if s.Agents.Behavior == "llm" {
+			cfg.LLMWorkers = &agents.LLMWorkers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples,
+				Reasks: *s.LLM.Reasks, HoursMax: s.Population.HoursMax, Elasticity: s.Utility.Elasticity}
+		}
+	}
+	p, err := s.newPlannerWith(client)
+	return cfg, p, err
+}
+
+// NewPlanner returns the scenario's planner (for scenarios without an LLM).
+// Planners that draw take their stream from (seed, "planner", i), i = 0 for
+// the planner and 1, 2, … for a vote's candidates.
+func (s *Scenario) NewPlanner() (planner.Planner, error) { return s.newPlannerWith(nil) }
+
+func (s *Scenario) newPlannerWith(client *llm.Client) (planner.Planner, error) {
+	s.client = client
 	p, err := s.newPlanner(s.Planner.Kind, 0)
 	if err != nil {
 		return nil, err
@@ -99,6 +138,11 @@ func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, erro
 		return &planner.Search{Objective: pl.Objective, Budget: pl.Budget}, nil
 	case "saez":
 		return &planner.Saez{Weights: pl.Weights, Elasticity: val(pl.Elasticity), Rand: rng()}, nil
+	case "llm":
+		if s.client == nil {
+			return nil, fmt.Errorf("planner.kind = \"llm\" needs the [llm] client")
+		}
+		return &planner.LLM{Client: s.client, Objective: pl.Objective, Reasks: *s.LLM.Reasks}, nil
 	case "learn":
 		return &planner.Learn{Objective: pl.Objective, Start: pl.Start, Step: *pl.Step, Perturbation: *pl.Perturbation, Rand: rng()}, nil
 	case "vote":

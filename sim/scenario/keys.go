@@ -17,9 +17,12 @@ func Keys() []string {
 	walk = func(t reflect.Type, prefix string) {
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
 			k := joinKey(prefix, tagName(f))
-			if f.Type.Kind() == reflect.Struct {
-				walk(f.Type, k)
+			if st := tableType(f.Type); st != nil {
+				walk(st, k)
 				continue
 			}
 			out = append(out, k)
@@ -53,18 +56,36 @@ func (s *Scenario) Set(kv string) (key string, err error) {
 			return key, fmt.Errorf("unknown key%s", suggest(key))
 		}
 		if i < len(parts)-1 {
-			if f.Kind() != reflect.Struct {
+			if tableType(f.Type()) == nil {
 				return key, fmt.Errorf("unknown key%s", suggest(key))
+			}
+			if f.Kind() == reflect.Pointer { // an optional table: create it
+				if f.IsNil() {
+					f.Set(reflect.New(f.Type().Elem()))
+				}
+				f = f.Elem()
 			}
 			v = f
 			continue
 		}
-		if f.Kind() == reflect.Struct {
-			return key, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(f.Type().Field(0)))
+		if tableType(f.Type()) != nil {
+			return key, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(tableType(f.Type()).Field(0)))
 		}
 		return key, assign(f, val)
 	}
 	return key, nil
+}
+
+// tableType returns the struct type of a TOML table field (a struct or a
+// pointer to one, for optional tables), or nil.
+func tableType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		return t
+	}
+	return nil
 }
 
 func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {

@@ -1,5 +1,7 @@
 package scenario
 
+import "github.com/econsim/econsim/sim/llm"
+
 // Scenario is the TOML file's shape. Comments give each key's meaning, unit
 // and default; README.md has the same reference for users.
 type Scenario struct {
@@ -12,7 +14,37 @@ type Scenario struct {
 	Tax        Tax        `toml:"tax"`
 	Planner    Planner    `toml:"planner"`
 	Market     Market     `toml:"market"`
+	LLM        *LLM       `toml:"llm,omitempty"` // needed by agents.behavior = "llm" and planner.kind = "llm"
 	Output     Output     `toml:"output"`
+
+	client *llm.Client // set by Build for the LLM planner
+}
+
+// LLM is the language-model endpoint and how to use it.
+type LLM struct {
+	BaseURL           string   `toml:"base_url"`            // OpenAI-compatible endpoint, e.g. https://api.openai.com/v1
+	Model             string   `toml:"model"`               // model name
+	APIKeyEnv         string   `toml:"api_key_env"`         // NAME of the environment variable holding the key; "" for none
+	Temperature       *float64 `toml:"temperature"`         // default 0.7
+	MaxTokens         int      `toml:"max_tokens"`          // reply limit; default 300
+	Timeout           *float64 `toml:"timeout"`             // seconds per request; default 60
+	MaxConcurrency    int      `toml:"max_concurrency"`     // requests in flight; default 8
+	RequestsPerMinute *float64 `toml:"requests_per_minute"` // rate limit; default 0 (none)
+	Retries           *int     `toml:"retries"`             // retries after a failed request; default 3
+	JSONMode          *bool    `toml:"json_mode"`           // ask for response_format json_object; default true
+	Cache             string   `toml:"cache,omitempty"`     // reply cache folder; default none
+	CacheMode         string   `toml:"cache_mode"`          // off | read_write | replay; default read_write with a cache, else off
+	Archetypes        *int     `toml:"archetypes"`          // LLM workers: archetypes (0: one call per worker); default 32
+	Samples           int      `toml:"samples"`             // LLM workers: replies per archetype per round; default 1
+	Reasks            *int     `toml:"reasks"`              // re-asks after an unusable reply; default 2
+	MaxCost           *float64 `toml:"max_cost"`            // stop before exceeding this cost; default 0 (no limit)
+	Price             Price    `toml:"price"`
+}
+
+// Price is the endpoint's price list, in currency per million tokens.
+type Price struct {
+	InputPerMillion  float64 `toml:"input_per_million"`  // prompt tokens; default 0
+	OutputPerMillion float64 `toml:"output_per_million"` // completion tokens; default 0
 }
 
 // Population describes the workers.

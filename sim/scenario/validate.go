@@ -17,11 +17,12 @@ const maxAgents = 1_000_000_000
 
 // skillParams lists, per dist, the keys it takes (required unless defaulted).
 var skillParams = map[string][]string{
-	"lognormal": {"mu", "sigma"},
-	"pareto":    {"alpha", "min"},
-	"uniform":   {"min", "max"},
-	"values":    {"values"},
-	"gb2":       {"mu", "sigma", "nu", "tau", "hours_per_year"},
+	"lognormal":      {"mu", "sigma"},
+	"pareto":         {"alpha", "min"},
+	"uniform":        {"min", "max"},
+	"values":         {"values"},
+	"gb2":            {"mu", "sigma", "nu", "tau", "hours_per_year"},
+	"us_occupations": {"hours_per_year"},
 }
 
 func (k *Skill) params() map[string]bool {
@@ -46,6 +47,9 @@ func (s *Scenario) resolve(v *validator) {
 	k := &s.Population.Skill
 	if k.Dist == "" && len(k.params()) == 0 {
 		k.Dist, k.Mu, k.Sigma = "lognormal", ptr(3), ptr(0.6)
+	}
+	if k.Dist == "us_occupations" && k.HoursPerYear == nil {
+		k.HoursPerYear = ptr(defaultHoursPerYear)
 	}
 	if k.Dist == "gb2" {
 		if k.Preset != "" {
@@ -108,6 +112,48 @@ func (s *Scenario) resolve(v *validator) {
 		}
 		if pl.Perturbation == nil {
 			pl.Perturbation = ptr(defaultPerturbation)
+		}
+	}
+	if l := s.LLM; l != nil {
+		if l.Temperature == nil {
+			l.Temperature = ptr(0.7)
+		}
+		if l.MaxTokens == 0 {
+			l.MaxTokens = 300
+		}
+		if l.Timeout == nil {
+			l.Timeout = ptr(60)
+		}
+		if l.MaxConcurrency == 0 {
+			l.MaxConcurrency = 8
+		}
+		if l.RequestsPerMinute == nil {
+			l.RequestsPerMinute = ptr(0)
+		}
+		if l.Retries == nil {
+			l.Retries = iptr(3)
+		}
+		if l.JSONMode == nil {
+			t := true
+			l.JSONMode = &t
+		}
+		if l.CacheMode == "" {
+			l.CacheMode = "off"
+			if l.Cache != "" {
+				l.CacheMode = "read_write"
+			}
+		}
+		if l.Archetypes == nil {
+			l.Archetypes = iptr(32)
+		}
+		if l.Samples == 0 {
+			l.Samples = 1
+		}
+		if l.Reasks == nil {
+			l.Reasks = iptr(2)
+		}
+		if l.MaxCost == nil {
+			l.MaxCost = ptr(0)
 		}
 	}
 	if m := &s.Market; m.Kind == "production" {
@@ -239,6 +285,7 @@ func (s *Scenario) validate(v *validator) {
 
 	s.validatePlanner(v, cutoffsOK, boundsOK, bounds)
 	s.validateMarket(v)
+	s.validateLLM(v)
 	if strings.TrimSpace(s.Output.Dir) == "" {
 		v.add("output.dir", "must not be empty")
 	}
@@ -248,7 +295,7 @@ func (s *Scenario) validateSkill(v *validator) {
 	k := &s.Population.Skill
 	want, ok := skillParams[k.Dist]
 	if !ok {
-		v.add("population.skill.dist", "unknown dist %q (want lognormal, pareto, uniform, values or gb2)", k.Dist)
+		v.add("population.skill.dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", k.Dist)
 		return
 	}
 	given := k.params()
@@ -288,7 +335,7 @@ func skillKey(name string) bool {
 }
 
 // plannerKinds are the planners a scenario may name.
-var plannerKinds = []string{"none", "flat", "fixed", "us_federal", "saez", "search", "learn", "vote"}
+var plannerKinds = []string{"none", "flat", "fixed", "us_federal", "saez", "search", "learn", "llm", "vote"}
 
 // uses reports whether the planner, or one of a vote's candidates, is of kind.
 func (pl *Planner) uses(kind string) bool {
@@ -414,4 +461,44 @@ func (s *Scenario) validateMarket(v *validator) {
 		}
 	}
 	notApplicable(v, m.OwnershipPower != nil && m.Ownership != "skill", "market.ownership_power", `unless market.ownership = "skill"`)
+}
+
+func iptr(v int) *int { return &v }
+
+// usesLLM reports whether workers or the planner (or a vote candidate) use the LLM.
+func (s *Scenario) usesLLM() bool { return s.Agents.Behavior == "llm" || s.Planner.uses("llm") }
+
+func (s *Scenario) validateLLM(v *validator) {
+	l := s.LLM
+	switch {
+	case l == nil && s.usesLLM():
+		v.add("llm", "an [llm] table (base_url, model, api_key_env, …) is needed by agents.behavior or planner.kind = \"llm\"")
+		return
+	case l == nil:
+		return
+	case !s.usesLLM():
+		v.add("llm", `does not apply unless agents.behavior or planner.kind is "llm"; remove the table`)
+		return
+	}
+	if err := s.llmConfig().Validate(); err != nil {
+		for _, e := range strings.Split(err.Error(), "\n") {
+			key, msg, _ := strings.Cut(e, " ")
+			v.add(key, "%s", msg)
+		}
+	}
+	if *l.Archetypes < 0 {
+		v.add("llm.archetypes", "must be ≥ 0 (0: one call per worker), got %d", *l.Archetypes)
+	}
+	if l.Samples < 1 {
+		v.add("llm.samples", "must be at least 1, got %d", l.Samples)
+	}
+	if *l.Reasks < 0 {
+		v.add("llm.reasks", "must be ≥ 0, got %d", *l.Reasks)
+	}
+	if x := *l.MaxCost; math.IsNaN(x) || x < 0 {
+		v.add("llm.max_cost", "must be ≥ 0 (0: no limit), got %v", x)
+	}
+	if x := *l.Timeout; math.IsNaN(x) || math.IsInf(x, 0) || x <= 0 {
+		v.add("llm.timeout", "must be a positive number of seconds, got %v", x)
+	}
 }

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/econsim/econsim/sim/llm/llmtest"
+)
+
+const testKey = "sk-econsim-TEST-KEY-do-not-leak-0123456789"
+
+var (
+	wageRe  = regexp.MustCompile(`You earn \$([0-9.]+) an hour`)
+	ratesRe = regexp.MustCompile(`\[(\d+) marginal rates`)
+)
+
+// modelReply plays a language model: a worker earning $w an hour answers
+// 1500 + 20·w hours; a planner answers 0.2 for every bracket.
+func modelReply(r llmtest.Request) llmtest.Response {
+	sys := r.Messages[0].Content
+	if m := ratesRe.FindStringSubmatch(sys); m != nil {
+		k, _ := strconv.Atoi(m[1])
+		rates := strings.TrimSuffix(strings.Repeat("0.2, ", k), ", ")
+		return llmtest.Response{Content: fmt.Sprintf(`{"rates": [%s]}`, rates)}
+	}
+	w, _ := strconv.ParseFloat(wageRe.FindStringSubmatch(sys)[1], 64)
+	return llmtest.Response{Content: fmt.Sprintf(`{"hours": %.0f, "reason": "enough"}`, min(1500+20*w, 4000))}
+}
+
+// llmArgs points an LLM scenario at the test server, with its own cache.
+func llmArgs(srv *llmtest.Server, cache string) []string {
+	return []string{"--set", "llm.base_url=" + srv.BaseURL(), "--set", "llm.cache=" + cache, "--quiet"}
+}
+
+type llmSummary struct {
+	RoundsDone int    `json:"rounds_completed"`
+	StopReason string `json:"stop_reason"`
+	LLM        struct {
+		Calls     int64   `json:"calls"`
+		CacheHits int64   `json:"cache_hits"`
+		Requests  int64   `json:"requests"`
+		Retries   int64   `json:"retries"`
+		Fallbacks int64   `json:"fallbacks"`
+		TokensIn  int64   `json:"tokens_in"`
+		Cost      float64 `json:"cost"`
+	} `json:"llm"`
+}
+
+func readSummary(t *testing.T, dir string) llmSummary {
+	t.Helper()
+	var s llmSummary
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "summary.json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestLLMRunAndReplay: an LLM scenario runs against the test server, costs
+// archetypes × rounds calls, and replays offline from its cache to a
+// byte-identical rounds.csv. The API key appears in no output.
+func TestLLMRunAndReplay(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	srv := llmtest.New(modelReply)
+	defer srv.Close()
+	cache, out1, out2 := t.TempDir(), t.TempDir(), t.TempDir()
+	stdout, errs, code := invoke(t, context.Background(), append([]string{"run", scen("llm-quickstart.toml"), "--out", out1}, llmArgs(srv, cache)...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	s := readSummary(t, out1)
+	if s.LLM.Calls != 5*32 || s.LLM.Fallbacks != 0 || s.LLM.CacheHits != 0 || s.LLM.Cost <= 0 {
+		t.Errorf("llm usage %+v, want 160 calls (32 archetypes × 5 rounds), no fallbacks, a cost", s.LLM)
+	}
+	if !srv.SawAuth("Bearer " + testKey) {
+		t.Error("the key was not sent")
+	}
+	// Replay: no key, no network (the base URL points nowhere), same bytes.
+	t.Setenv("OPENAI_API_KEY", "")
+	_, errs, code = invoke(t, context.Background(), "run", scen("llm-quickstart.toml"), "--out", out2, "--quiet",
+		"--set", "llm.base_url=http://127.0.0.1:1/v1", "--set", "llm.cache="+cache, "--set", "llm.cache_mode=replay")
+	if code != 0 {
+		t.Fatalf("replay: exit %d: %s", code, errs)
+	}
+	if a, b := readFile(t, filepath.Join(out1, "rounds.csv")), readFile(t, filepath.Join(out2, "rounds.csv")); !bytes.Equal(a, b) {
+		t.Errorf("the replayed rounds.csv differs from the recorded one:\n%s\n%s", a, b)
+	}
+	if r := readSummary(t, out2); r.LLM.CacheHits != 160 || r.LLM.Requests != 0 {
+		t.Errorf("replay usage %+v, want 160 cache hits and no requests", r.LLM)
+	}
+	// The key's value is nowhere in what was written or printed.
+	leak := stdout + errs
+	for _, dir := range []string{out1, out2, cache} {
+		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				b, _ := os.ReadFile(p)
+				leak += string(b)
+			}
+			return nil
+		})
+	}
+	if strings.Contains(leak, testKey) {
+		t.Error("the API key's value appears in an output file or the log")
+	}
+}
+
+// TestLLMFaults: a server that misbehaves in every way the issue lists; the
+// run completes with every round, the faults retried or counted as
+// fallbacks, and the per-round columns add up to the summary.
+func TestLLMFaults(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	var n atomic.Int64
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		switch n.Add(1) % 7 {
+		case 1:
+			return llmtest.Response{Content: `{"hours": "many"`} // malformed
+		case 2:
+			return llmtest.Response{Content: `{"hours": 99999}`} // out of range
+		case 3:
+			return llmtest.Response{Status: 429, RetryAfter: "0.01"}
+		case 4:
+			return llmtest.Response{Status: 500}
+		case 5:
+			return llmtest.Response{Truncate: true, Content: "x"}
+		case 6:
+			return llmtest.Response{Delay: 400 * time.Millisecond, Content: `{"hours": 1}`} // slower than the time-out
+		}
+		return modelReply(r)
+	})
+	defer srv.Close()
+	out := t.TempDir()
+	args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--set", "llm.timeout=0.2", "--set", "rounds=2",
+		"--set", "llm.cache_mode=off", "--set", "llm.archetypes=8"}, llmArgs(srv, t.TempDir())...)
+	if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	s := readSummary(t, out)
+	if s.RoundsDone != 2 || s.LLM.Retries == 0 || s.LLM.Fallbacks == 0 {
+		t.Errorf("summary %+v: want both rounds, some retries and some fallbacks", s)
+	}
+	lines := strings.Split(strings.TrimSpace(string(readFile(t, filepath.Join(out, "rounds.csv")))), "\n")
+	cols := strings.Split(lines[0], ",")
+	idx := func(name string) int {
+		for i, c := range cols {
+			if c == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return -1
+	}
+	var calls, fallbacks float64
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		c, _ := strconv.ParseFloat(f[idx("llm_calls")], 64)
+		fb, _ := strconv.ParseFloat(f[idx("llm_fallbacks")], 64)
+		calls += c
+		fallbacks += fb
+	}
+	if int64(calls) != s.LLM.Calls || int64(fallbacks) != s.LLM.Fallbacks {
+		t.Errorf("columns sum to %v calls and %v fallbacks; summary says %d and %d", calls, fallbacks, s.LLM.Calls, s.LLM.Fallbacks)
+	}
+}
+
+// TestLLMCallsIndependentOfPopulation: with 8 archetypes a round costs 8
+// calls for 1,000 workers and for 50,000.
+func TestLLMCallsIndependentOfPopulation(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	srv := llmtest.New(modelReply)
+	defer srv.Close()
+	for _, n := range []string{"1000", "50000"} {
+		out := t.TempDir()
+		args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--set", "population.agents=" + n,
+			"--set", "llm.archetypes=8", "--set", "llm.cache_mode=off"}, llmArgs(srv, t.TempDir())...)
+		if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if s := readSummary(t, out); s.LLM.Calls != 8*5 {
+			t.Errorf("%s workers: %d calls, want 40", n, s.LLM.Calls)
+		}
+	}
+}
+
+// TestLLMBudget: at a price where each round costs the same, --max-cost
+// stops cleanly before the round that would pass the budget, keeping the
+// rounds done and a summary that says why.
+func TestLLMBudget(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		resp := modelReply(r)
+		resp.TokensIn, resp.TokensOut = 1000, 100 // $1,000 and $100 per million: $1.10 a call
+		return resp
+	})
+	defer srv.Close()
+	out := t.TempDir()
+	// 8 calls a round = $8.80: after 2 rounds $17.60 spent, a third would make $26.40 > $20.
+	args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--max-cost", "20",
+		"--set", "llm.archetypes=8", "--set", "llm.cache_mode=off",
+		"--set", "llm.price.input_per_million=1000", "--set", "llm.price.output_per_million=1000"}, llmArgs(srv, t.TempDir())...)
+	if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	s := readSummary(t, out)
+	if s.RoundsDone != 2 || !strings.Contains(s.StopReason, "budget") {
+		t.Errorf("summary %+v: want 2 rounds and a budget stop", s)
+	}
+	if rows := strings.Count(string(readFile(t, filepath.Join(out, "rounds.csv"))), "\n"); rows != 3 {
+		t.Errorf("rounds.csv has %d lines, want header + 2", rows)
+	}
+}
+
+// TestLLMPlanner: the LLM planner's reply becomes the schedule; an unusable
+// reply keeps the rates and counts a fallback.
+func TestLLMPlanner(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	for _, broken := range []bool{false, true} {
+		srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+			if broken {
+				return llmtest.Response{Content: "I would rather not say."}
+			}
+			return modelReply(r)
+		})
+		out := t.TempDir()
+		args := append([]string{"run", scen("quickstart.toml"), "--out", out, "--set", "planner.kind=llm",
+			"--set", "llm.model=test", "--set", "llm.api_key_env=OPENAI_API_KEY", "--set", "llm.cache_mode=off"}, llmArgs(srv, t.TempDir())...)
+		if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		srv.Close()
+		var sum struct {
+			Schedule struct{ Rates []float64 }
+			LLM      struct{ Calls, Fallbacks int64 }
+		}
+		json.Unmarshal(readFile(t, filepath.Join(out, "summary.json")), &sum)
+		want, wantFallbacks := 0.2, int64(0)
+		if broken {
+			want, wantFallbacks = 0, 2 // two periods, rates kept (none before the first)
+		}
+		if len(sum.Schedule.Rates) != 7 || sum.Schedule.Rates[3] != want || sum.LLM.Fallbacks != wantFallbacks {
+			t.Errorf("broken=%v: rates %v, fallbacks %d; want %v and %d", broken, sum.Schedule.Rates, sum.LLM.Fallbacks, want, wantFallbacks)
+		}
+	}
+}

@@ -1,0 +1,226 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// LLMWorkers lets a language model decide how much workers work.
+//
+// Archetypes: the population (sorted by skill) is cut into K groups of
+// (nearly) equal size — skill quantiles; worker i belongs to archetype
+// ⌊i·K/N⌋ — and the median member of each group is its representative,
+// with its own persona (occupation and age when the skill dist is
+// us_occupations). Each round the model is asked Samples times per
+// archetype, as the representative; every member then draws one of those
+// replies (uniformly, from the stream the engine passes) and scales it to its
+// own wage: hours_i = hours_rep·(w_i/w_rep)^e, e the utility's elasticity
+// (how a worker with quasi-linear utility scales its hours with its wage),
+// capped at hours_max. So a round costs K × Samples calls (plus re-asks and
+// retries) whatever the population. Archetypes = 0 asks once per worker.
+//
+// A reply is JSON {"hours": number, "reason": string} with hours in
+// [0, hours_max]; after Reasks failed re-asks (or a request that fails for
+// good) the representative falls back to the heuristic best response and the
+// client counts a fallback.
+type LLMWorkers struct {
+	Client     *llm.Client
+	Archetypes int     // K; 0: one archetype per worker
+	Samples    int     // replies per archetype per round, ≥ 1
+	Reasks     int     // re-asks after an unusable reply
+	HoursMax   float64 // hours per round
+	Elasticity float64 // e of the hours scaling
+
+	k     int
+	n     int
+	hist  [][]histEntry // per archetype, the representative's recent rounds
+	hours [][]float64   // per archetype, this round's sampled hours
+}
+
+type histEntry struct {
+	round                  int
+	hours, income, income2 float64
+}
+
+// DecideInput is what the engine tells the workers at the start of a round.
+type DecideInput struct {
+	Round    int
+	Schedule tax.Schedule
+	Wage     float64             // the wage index they decide at (1 under a fixed wage)
+	Transfer func(i int) float64 // the transfer worker i expects
+	Fallback func(i int) float64 // the heuristic best-response hours of worker i
+}
+
+// Groups returns the number of archetypes for a population of n.
+func (w *LLMWorkers) Groups(n int) int {
+	if w.Archetypes <= 0 || w.Archetypes > n {
+		return n
+	}
+	return w.Archetypes
+}
+
+// Archetype returns the archetype of worker i.
+func (w *LLMWorkers) Archetype(i int) int { return int(int64(i) * int64(w.k) / int64(w.n)) }
+
+// Representative returns archetype a's representative worker.
+func (w *LLMWorkers) Representative(a int) int {
+	lo := int((int64(a)*int64(w.n) + int64(w.k) - 1) / int64(w.k))
+	hi := int((int64(a+1)*int64(w.n) + int64(w.k) - 1) / int64(w.k))
+	return (lo + hi - 1) / 2
+}
+
+// Decide asks the model for this round's hours of every archetype. It
+// returns an error only for what a fallback cannot mend (a cancelled run, a
+// replay miss, a damaged cache).
+func (w *LLMWorkers) Decide(ctx context.Context, in DecideInput, pop *Population) error {
+	n := pop.Len()
+	if w.n != n {
+		w.n, w.k = n, w.Groups(n)
+		w.hist = make([][]histEntry, w.k)
+		w.hours = make([][]float64, w.k)
+	}
+	samples := max(w.Samples, 1)
+	if in.Round > 0 {
+		for a := range w.k {
+			r := w.Representative(a)
+			h := append(w.hist[a], histEntry{in.Round - 1, pop.Hours[r], pop.Income[r], pop.Consumption[r]})
+			w.hist[a] = h[max(0, len(h)-3):]
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.Client.MaxConcurrency())
+	for a := range w.k {
+		w.hours[a] = append(w.hours[a][:0], make([]float64, samples)...)
+		r := w.Representative(a)
+		msgs := w.prompt(in, pop, a, r)
+		for s := range samples {
+			g.Go(func() error {
+				var reply struct {
+					Hours *float64 `json:"hours"`
+				}
+				check := func(raw json.RawMessage) error {
+					if err := json.Unmarshal(raw, &reply); err != nil {
+						return err
+					}
+					if reply.Hours == nil {
+						return fmt.Errorf(`the object has no "hours"`)
+					}
+					if h := *reply.Hours; math.IsNaN(h) || h < 0 || h > w.HoursMax {
+						return fmt.Errorf("hours must be a number from 0 to %g, got %g", w.HoursMax, h)
+					}
+					return nil
+				}
+				_, ok, err := w.Client.AskJSON(gctx, msgs, s, w.Reasks, check)
+				if err != nil {
+					return fmt.Errorf("llm workers, archetype %d: %w", a, err)
+				}
+				if ok {
+					w.hours[a][s] = *reply.Hours
+				} else {
+					w.hours[a][s] = in.Fallback(r)
+					w.Client.AddFallback()
+				}
+				return nil
+			})
+		}
+	}
+	return g.Wait()
+}
+
+// Hours returns worker i's hours this round: a sample of its archetype's
+// replies, scaled to its skill. r may be nil when Samples ≤ 1.
+func (w *LLMWorkers) Hours(i int, pop *Population, r *rand.Rand) float64 {
+	a := w.Archetype(i)
+	hs := w.hours[a]
+	h := hs[0]
+	if len(hs) > 1 {
+		h = hs[r.IntN(len(hs))]
+	}
+	if rep := w.Representative(a); rep != i {
+		if sr := pop.Skill[rep]; sr > 0 {
+			h *= math.Pow(pop.Skill[i]/sr, w.Elasticity)
+		}
+	}
+	return min(max(h, 0), w.HoursMax)
+}
+
+// prompt is what archetype a's representative r is asked.
+func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Message {
+	wage := pop.Skill[r] * in.Wage
+	who := "a worker in the United States"
+	if pop.Occupation != nil {
+		o := Occupations()[pop.Occupation[r]]
+		who = fmt.Sprintf("a %d-year-old US worker in %s", pop.Age[r], strings.ToLower(o.Title))
+	}
+	sys := fmt.Sprintf("You are %s. You earn $%.2f an hour. Each year you decide how many hours to work, "+
+		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: "+
+		`{"hours": <number>, "reason": "<one short sentence>"}.`, who, wage, w.HoursMax)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Year %d.\nIncome tax: %s.\n", in.Round+1, DescribeSchedule(in.Schedule))
+	tr := in.Transfer(r)
+	if tr != 0 {
+		fmt.Fprintf(&b, "You also expect to receive about $%s this year from the redistribution of tax revenue; it does not depend on your hours.\n", money(tr))
+	}
+	b.WriteString("Take-home pay (income minus tax, plus that transfer) at your wage:\n")
+	for _, f := range []float64{0.2, 0.4, 0.6} {
+		h := math.Round(f * w.HoursMax)
+		z := wage * h
+		fmt.Fprintf(&b, "- %g hours: income $%s, tax $%s, take-home $%s\n", h, money(z), money(in.Schedule.Tax(z)), money(z-in.Schedule.Tax(z)+tr))
+	}
+	if hs := w.hist[a]; len(hs) > 0 {
+		b.WriteString("Your recent years:\n")
+		for _, h := range hs {
+			fmt.Fprintf(&b, "- year %d: %g hours, income $%s, take-home $%s\n", h.round+1, math.Round(h.hours), money(h.income), money(h.income2))
+		}
+	}
+	fmt.Fprintf(&b, "How many hours will you work in year %d?", in.Round+1)
+	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
+}
+
+// DescribeSchedule puts a schedule in plain words: "10% of income up to
+// $11,600; 12% of income from $11,600 to $47,150; …; 37% above $609,350".
+func DescribeSchedule(s tax.Schedule) string {
+	k := s.Brackets()
+	if k == 1 {
+		return fmt.Sprintf("a flat %s%% of all income", pct(s.Rate(0)))
+	}
+	var parts []string
+	for i := range k {
+		switch {
+		case i == 0:
+			parts = append(parts, fmt.Sprintf("%s%% of income up to $%s", pct(s.Rate(i)), money(s.Cutoff(1))))
+		case i == k-1:
+			parts = append(parts, fmt.Sprintf("%s%% of income above $%s", pct(s.Rate(i)), money(s.Cutoff(i))))
+		default:
+			parts = append(parts, fmt.Sprintf("%s%% of income from $%s to $%s", pct(s.Rate(i)), money(s.Cutoff(i)), money(s.Cutoff(i+1))))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func pct(r float64) string { return fmt.Sprint(math.Round(r*1000) / 10) }
+
+// money formats whole dollars with thousands separators.
+func money(x float64) string {
+	s := fmt.Sprintf("%.0f", math.Abs(x))
+	var b strings.Builder
+	if x < -0.5 {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

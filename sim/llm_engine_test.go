@@ -1,0 +1,70 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/llm/llmtest"
+	"github.com/econsim/econsim/sim/planner"
+)
+
+func llmConfig(t *testing.T, srv *llmtest.Server, n, archetypes, samples, workers int) Config {
+	t.Helper()
+	c, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), Model: "m", Temperature: 1, MaxTokens: 50, Timeout: time.Second,
+		MaxConcurrency: 4, Retries: 1, CacheMode: llm.CacheOff}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := lognormalConfig(n)
+	cfg.Workers = workers
+	cfg.Behavior = agents.Behavior{Kind: agents.LLM}
+	cfg.LLM = c
+	cfg.LLMWorkers = &agents.LLMWorkers{Client: c, Archetypes: archetypes, Samples: samples, Reasks: 1, HoursMax: cfg.HoursMax, Elasticity: cfg.Utility.Elasticity}
+	return cfg
+}
+
+// TestLLMWorkersScaling: every archetype's representative works what the
+// model says (here 1000 + seed·500 hours, seed = the sample), and a member
+// works its drawn sample × (w_i/w_rep)^e.
+func TestLLMWorkersScaling(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: fmt.Sprintf(`{"hours": %d}`, 1000+500**r.Seed)}
+	})
+	defer srv.Close()
+	cfg := llmConfig(t, srv, 5000, 10, 2, 2)
+	e, h := mustRun(t, cfg, planner.USFederal())
+	w, pop := cfg.LLMWorkers, e.Population()
+	for i := 0; i < pop.Len(); i += 97 {
+		rep := w.Representative(w.Archetype(i))
+		base := pop.Hours[i] / math.Pow(pop.Skill[i]/pop.Skill[rep], 0.5)
+		if math.Abs(base-1000) > 1e-9 && math.Abs(base-1500) > 1e-9 && pop.Hours[i] != cfg.HoursMax {
+			t.Fatalf("worker %d works %v, i.e. %v at its representative's wage; want 1000 or 1500", i, pop.Hours[i], base)
+		}
+	}
+	if got := h[0].Extra[0]; got != 20 {
+		t.Errorf("llm_calls = %v, want 10 archetypes × 2 samples", got)
+	}
+}
+
+// TestLLMWorkersDeterministic: the draws among replies come from seeded
+// streams, so 1 and 8 goroutines give the same rounds.
+func TestLLMWorkersDeterministic(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: fmt.Sprintf(`{"hours": %d}`, 1200+300**r.Seed)}
+	})
+	defer srv.Close()
+	var runs [][]RoundStats
+	for _, workers := range []int{1, 8} {
+		_, h := mustRun(t, llmConfig(t, srv, 3*ChunkSize+5, 6, 3, workers), planner.USFederal())
+		runs = append(runs, h)
+	}
+	for r := range runs[0] {
+		if !sameBits(runs[0][r].Values(), runs[1][r].Values()) {
+			t.Fatalf("round %d differs between 1 and 8 goroutines", r)
+		}
+	}
+}
