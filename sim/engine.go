@@ -168,6 +168,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	if t%e.cfg.Period == 0 {
 		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
+		if e.cfg.Behavior.Kind == agents.LLM {
+			req.Voters = voters{e}
+		}
 		s, err := e.planner.Propose(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("round %d: planner: %w", t, err)
@@ -222,6 +225,15 @@ func (e *Engine) decide(ctx context.Context) error {
 			return e.resp.Hours(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.expect.of(pop.Income[i]))
 		},
 	}, pop)
+}
+
+// voters lets LLM workers vote (planner.Voters).
+type voters struct{ e *Engine }
+
+func (v voters) Ballots(ctx context.Context, cands []tax.Schedule, rule string, fallback func(i int) []int) ([]float64, error) {
+	e := v.e
+	transfer := func(i int) float64 { return e.expect.of(e.pop.Income[i]) }
+	return e.cfg.LLMWorkers.Ballots(ctx, cands, rule, e.pop, e.econ.last.Wage, transfer, fallback)
 }
 
 // fillObjective sets the objective value and marks the gap as not computed.

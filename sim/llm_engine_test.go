@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,38 @@ func TestLLMWorkersDeterministic(t *testing.T) {
 	for r := range runs[0] {
 		if !sameBits(runs[0][r].Values(), runs[1][r].Values()) {
 			t.Fatalf("round %d differs between 1 and 8 goroutines", r)
+		}
+	}
+}
+
+// TestLLMVoters: every representative ranks the candidates 2, 1, 3 (in the
+// prompt's 1-based numbers): the second candidate (the flat 30%) gets every
+// first choice under plurality, and under Borda 2N points against N and 0.
+func TestLLMVoters(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		if strings.Contains(r.LastUser(), "put to a vote") {
+			return llmtest.Response{Content: `{"ranking": [2, 1, 3]}`}
+		}
+		return llmtest.Response{Content: `{"hours": 2000}`}
+	})
+	defer srv.Close()
+	for _, rule := range []string{"plurality", "borda"} {
+		cfg := llmConfig(t, srv, 1000, 7, 1, 2)
+		cfg.Rounds = 1
+		v := &planner.Vote{Rule: rule, Names: []string{"flat", "fixed"},
+			Candidates: []planner.Planner{planner.Flat(0.3), &planner.Fixed{Rates: []float64{.1, .1, .2, .2, .3, .3, .4}}}}
+		e, _ := mustRun(t, cfg, v)
+		want := []float64{0, 1, 0}
+		if rule == "borda" {
+			want = []float64{1.0 / 3, 2.0 / 3, 0} // points N, 2N, 0 of 3N
+		}
+		for c, w := range want {
+			if got := v.Shares()[c]; math.Abs(got-w) > 1e-12 {
+				t.Errorf("%s: share of candidate %d = %v, want %v", rule, c, got, w)
+			}
+		}
+		if e.Schedule().Rate(0) != 0.3 {
+			t.Errorf("%s: the flat 30%% should have won, rates %v", rule, e.Schedule().Rates())
 		}
 	}
 }

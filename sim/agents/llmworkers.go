@@ -73,21 +73,21 @@ func (w *LLMWorkers) Archetype(i int) int { return int(int64(i) * int64(w.k) / i
 
 // Representative returns archetype a's representative worker.
 func (w *LLMWorkers) Representative(a int) int {
-	lo := int((int64(a)*int64(w.n) + int64(w.k) - 1) / int64(w.k))
-	hi := int((int64(a+1)*int64(w.n) + int64(w.k) - 1) / int64(w.k))
+	lo, hi := w.bounds(a)
 	return (lo + hi - 1) / 2
+}
+
+// bounds returns archetype a's workers [lo, hi): ⌈a·N/K⌉ to ⌈(a+1)·N/K⌉.
+func (w *LLMWorkers) bounds(a int) (lo, hi int) {
+	ceil := func(a int) int { return int((int64(a)*int64(w.n) + int64(w.k) - 1) / int64(w.k)) }
+	return ceil(a), ceil(a + 1)
 }
 
 // Decide asks the model for this round's hours of every archetype. It
 // returns an error only for what a fallback cannot mend (a cancelled run, a
 // replay miss, a damaged cache).
 func (w *LLMWorkers) Decide(ctx context.Context, in DecideInput, pop *Population) error {
-	n := pop.Len()
-	if w.n != n {
-		w.n, w.k = n, w.Groups(n)
-		w.hist = make([][]histEntry, w.k)
-		w.hours = make([][]float64, w.k)
-	}
+	w.ensure(pop.Len())
 	samples := max(w.Samples, 1)
 	if in.Round > 0 {
 		for a := range w.k {
@@ -136,6 +136,113 @@ func (w *LLMWorkers) Decide(ctx context.Context, in DecideInput, pop *Population
 	return g.Wait()
 }
 
+func (w *LLMWorkers) ensure(n int) {
+	if w.n != n {
+		w.n, w.k = n, w.Groups(n)
+		w.hist = make([][]histEntry, w.k)
+		w.hours = make([][]float64, w.k)
+	}
+}
+
+// Ballots asks each archetype's representative, Samples times, to rank the
+// candidate schedules, and returns each candidate's score under rule
+// ("plurality": first choices; "borda": C−1 points for a first place down to
+// 0 for the last). Every worker counts once: an archetype's members share its
+// sample ballots equally. A representative without a usable reply ranks by
+// fallback (and a fallback is counted). wage is the wage index.
+func (w *LLMWorkers) Ballots(ctx context.Context, cands []tax.Schedule, rule string, pop *Population, wage float64,
+	transfer func(i int) float64, fallback func(i int) []int) ([]float64, error) {
+	w.ensure(pop.Len())
+	samples := max(w.Samples, 1)
+	nc := len(cands)
+	ballots := make([][][]int, w.k)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.Client.MaxConcurrency())
+	for a := range w.k {
+		ballots[a] = make([][]int, samples)
+		r := w.Representative(a)
+		msgs := w.ballotPrompt(cands, pop, r, wage, transfer(r))
+		for s := range samples {
+			g.Go(func() error {
+				var reply struct {
+					Ranking []int `json:"ranking"`
+				}
+				check := func(raw json.RawMessage) error {
+					if err := json.Unmarshal(raw, &reply); err != nil {
+						return err
+					}
+					seen := make([]bool, nc)
+					for _, c := range reply.Ranking {
+						if c < 1 || c > nc || seen[c-1] {
+							return fmt.Errorf(`"ranking" must list each candidate number from 1 to %d once`, nc)
+						}
+						seen[c-1] = true
+					}
+					if len(reply.Ranking) != nc {
+						return fmt.Errorf(`"ranking" must list all %d candidates`, nc)
+					}
+					return nil
+				}
+				_, ok, err := w.Client.AskJSON(gctx, msgs, s, w.Reasks, check)
+				if err != nil {
+					return fmt.Errorf("llm voters, archetype %d: %w", a, err)
+				}
+				if !ok {
+					ballots[a][s] = fallback(r)
+					w.Client.AddFallback()
+					return nil
+				}
+				rank := make([]int, nc)
+				for i, c := range reply.Ranking {
+					rank[i] = c - 1
+				}
+				ballots[a][s] = rank
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	scores := make([]float64, nc)
+	for a := range w.k {
+		size := float64(w.size(a)) / float64(samples)
+		for _, rank := range ballots[a] {
+			if rule == "borda" {
+				for pos, c := range rank {
+					scores[c] += size * float64(nc-1-pos)
+				}
+			} else {
+				scores[rank[0]] += size
+			}
+		}
+	}
+	return scores, nil
+}
+
+// size returns the number of workers in archetype a.
+func (w *LLMWorkers) size(a int) int {
+	lo, hi := w.bounds(a)
+	return hi - lo
+}
+
+func (w *LLMWorkers) ballotPrompt(cands []tax.Schedule, pop *Population, r int, wage, tr float64) []llm.Message {
+	sys := w.system(pop, r, wage)
+	sys = sys[:strings.Index(sys, "Answer with only")] + `Answer with only a JSON object: {"ranking": [candidate numbers, best first], "reason": "<one short sentence>"}.`
+	var b strings.Builder
+	b.WriteString("The income tax for the coming years is put to a vote. Tax revenue keeps being shared equally among everyone.\n")
+	h := math.Round(0.4 * w.HoursMax)
+	z := pop.Skill[r] * wage * h
+	for i, s := range cands {
+		fmt.Fprintf(&b, "Candidate %d: %s. At %g hours you would pay $%s in tax.\n", i+1, DescribeSchedule(s), h, money(s.Tax(z)))
+	}
+	if tr != 0 {
+		fmt.Fprintf(&b, "This year you expect about $%s from the shared revenue.\n", money(tr))
+	}
+	b.WriteString("Rank all the candidates, the one you prefer first.")
+	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
+}
+
 // Hours returns worker i's hours this round: a sample of its archetype's
 // replies, scaled to its skill. r may be nil when Samples ≤ 1.
 func (w *LLMWorkers) Hours(i int, pop *Population, r *rand.Rand) float64 {
@@ -156,14 +263,7 @@ func (w *LLMWorkers) Hours(i int, pop *Population, r *rand.Rand) float64 {
 // prompt is what archetype a's representative r is asked.
 func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Message {
 	wage := pop.Skill[r] * in.Wage
-	who := "a worker in the United States"
-	if pop.Occupation != nil {
-		o := Occupations()[pop.Occupation[r]]
-		who = fmt.Sprintf("a %d-year-old US worker in %s", pop.Age[r], strings.ToLower(o.Title))
-	}
-	sys := fmt.Sprintf("You are %s. You earn $%.2f an hour. Each year you decide how many hours to work, "+
-		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: "+
-		`{"hours": <number>, "reason": "<one short sentence>"}.`, who, wage, w.HoursMax)
+	sys := w.system(pop, r, in.Wage)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Year %d.\nIncome tax: %s.\n", in.Round+1, DescribeSchedule(in.Schedule))
 	tr := in.Transfer(r)
@@ -184,6 +284,18 @@ func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Mes
 	}
 	fmt.Fprintf(&b, "How many hours will you work in year %d?", in.Round+1)
 	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
+}
+
+// system is the representative's persona, and the reply format for hours.
+func (w *LLMWorkers) system(pop *Population, r int, wageIndex float64) string {
+	who := "a worker in the United States"
+	if pop.Occupation != nil {
+		o := Occupations()[pop.Occupation[r]]
+		who = fmt.Sprintf("a %d-year-old US worker in %s", pop.Age[r], strings.ToLower(o.Title))
+	}
+	return fmt.Sprintf("You are %s. You earn $%.2f an hour. Each year you decide how many hours to work, "+
+		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: "+
+		`{"hours": <number>, "reason": "<one short sentence>"}.`, who, pop.Skill[r]*wageIndex, w.HoursMax)
 }
 
 // DescribeSchedule puts a schedule in plain words: "10% of income up to

@@ -34,6 +34,15 @@ type Request struct {
 	Bounds  tax.Bounds   // allowed range of every marginal rate
 	Current tax.Schedule // the schedule in force (zero value before round 0)
 	Model   Model        // the workers' response model; valid during Propose only
+	Voters  Voters       // LLM voters, when workers are LLM-backed (else nil)
+}
+
+// Voters are workers who vote by asking a language model. Ballots returns
+// each candidate's score under rule ("plurality": votes; "borda": points, as
+// in Vote), counting every worker; fallback(i) ranks the candidates for
+// worker i (best first) when no usable reply comes.
+type Voters interface {
+	Ballots(ctx context.Context, candidates []tax.Schedule, rule string, fallback func(i int) []int) ([]float64, error)
 }
 
 // Model answers a planner's "what would workers do under this schedule?".

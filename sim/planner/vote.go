@@ -1,10 +1,12 @@
 package planner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -20,7 +22,9 @@ import (
 //	borda:     each worker gives a candidate one point per candidate it
 //	           likes strictly less, and half a point per tie; most points wins.
 //
-// Ties go to the earlier candidate, the status quo first. The vote shares
+// Ties go to the earlier candidate, the status quo first. LLM workers
+// (Request.Voters) vote as the model answers for their archetype; a
+// representative without a usable answer votes by its utilities. The vote shares
 // (votes, or points, over their total) are reported every round as columns
 // vote_share_<candidate>.
 type Vote struct {
@@ -109,7 +113,16 @@ func (p *Vote) Propose(ctx context.Context, req Request) (tax.Schedule, error) {
 		_, u := req.Model.Evaluate(s)
 		p.utils[c] = append(p.utils[c][:0], u...)
 	}
-	p.tally(len(cands))
+	if req.Voters != nil { // LLM workers vote as the model answers for them
+		nc := len(cands)
+		scores, err := req.Voters.Ballots(ctx, cands, p.Rule, func(i int) []int { return p.ranking(i, nc) })
+		if err != nil {
+			return tax.Schedule{}, err
+		}
+		p.setScores(scores)
+	} else {
+		p.tally(len(cands))
+	}
 	win := 0
 	for c := range cands {
 		if p.scores[c] > p.scores[win] {
@@ -147,6 +160,23 @@ func (p *Vote) tally(nc int) {
 		}
 		p.scores[best]++
 	}
+	p.setScores(p.scores)
+}
+
+// ranking orders the candidates for worker i by its utility under each,
+// best first (ties by candidate order): a heuristic voter's ballot.
+func (p *Vote) ranking(i, nc int) []int {
+	r := make([]int, nc)
+	for c := range r {
+		r[c] = c
+	}
+	slices.SortStableFunc(r, func(a, b int) int { return cmp.Compare(p.utils[b][i], p.utils[a][i]) })
+	return r
+}
+
+// setScores keeps the scores and their shares of the total.
+func (p *Vote) setScores(scores []float64) {
+	p.scores = append(p.scores[:0], scores...)
 	var total float64
 	for _, s := range p.scores {
 		total += s
