@@ -14,9 +14,13 @@ import (
 )
 
 func llmConfig(t *testing.T, srv *llmtest.Server, n, archetypes, samples, workers int) Config {
+	return llmConfigConc(t, srv, n, archetypes, samples, workers, 4)
+}
+
+func llmConfigConc(t *testing.T, srv *llmtest.Server, n, archetypes, samples, workers, conc int) Config {
 	t.Helper()
 	c, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), Model: "m", Temperature: 1, MaxTokens: 50, Timeout: time.Second,
-		MaxConcurrency: 4, Retries: 1, CacheMode: llm.CacheOff}, func(string) string { return "" })
+		MaxConcurrency: conc, Retries: 1, CacheMode: llm.CacheOff}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
