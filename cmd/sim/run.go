@@ -18,6 +18,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
+	"github.com/econsim/econsim/sim/sweep"
 )
 
 const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force]
@@ -82,75 +83,25 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if dir == "" {
 		dir = s.OutputDir()
 	}
-	cfg, pl, err := s.Build(f.workers, getenv)
-	if err != nil {
-		return err
-	}
-	if f.maxCost > 0 {
-		if cfg.LLM == nil {
-			return usagef("--max-cost applies only to scenarios that use an LLM")
-		}
-		cfg.MaxCost = f.maxCost
-	}
-	logf := func(format string, args ...any) {
-		if !f.quiet {
-			fmt.Fprintf(stderr, format, args...)
-		}
-	}
-	logf("%s: %d agents × %d rounds on %d workers → %s\n", s.Name, s.Population.Agents, s.Rounds, f.workers, dir)
-	eng, err := sim.New(cfg, pl)
-	if err != nil {
-		return err
+	if !f.quiet {
+		fmt.Fprintf(stderr, "%s: %d agents × %d rounds on %d workers → %s\n", s.Name, s.Population.Agents, s.Rounds, f.workers, dir)
 	}
 	if err := record.Prepare(dir, f.force); errors.Is(err, record.ErrCompleted) {
 		return &usageError{err.Error()}
 	} else if err != nil {
 		return err
 	}
-	resolved, err := s.Encode()
-	if err != nil {
+	prog := &progress{total: s.Rounds, quiet: f.quiet, w: stderr, last: time.Now()}
+	sum, err := sweep.RunScenario(ctx, s, dir, sweep.RunOptions{
+		Workers: f.workers, Getenv: getenv, MaxCost: f.maxCost, Source: file, Version: Version, Observe: prog.observe,
+	})
+	if errors.Is(err, sweep.ErrMaxCostWithoutLLM) {
+		return &usageError{err.Error()}
+	} else if err != nil {
 		return err
 	}
-	header := fmt.Sprintf("# Resolved from %s by sim %s: every default filled, rerunnable as is.\n\n", filepath.ToSlash(file), Version)
-	if err := record.WriteFile(filepath.Join(dir, "scenario.toml"), append([]byte(header), resolved...)); err != nil {
-		return err
-	}
-	rounds, err := record.NewRounds(dir, s.Rounds, s.Tax.Period, eng.Columns())
-	if err != nil {
-		return err
-	}
-	prog := &progress{Rounds: rounds, total: s.Rounds, quiet: f.quiet, w: stderr, last: time.Now()}
-	start := time.Now()
-	runErr := eng.Run(ctx, prog)
-	wall := time.Since(start).Seconds()
-	if err := rounds.Close(); err != nil {
-		return errors.Join(runErr, err)
-	}
-	stopReason := ""
-	if errors.Is(runErr, sim.ErrBudget) { // a clean, intended stop
-		stopReason = runErr.Error()
-		logf("%s: stopped after %d of %d rounds: %s\n", s.Name, rounds.Rows(), s.Rounds, stopReason)
-		runErr = nil
-	}
-	if runErr != nil {
-		return fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
-	}
-	sched := eng.Schedule()
-	sum := &record.Summary{
-		Name: s.Name, Seed: s.Seed, Agents: s.Population.Agents, Rounds: s.Rounds, Version: Version,
-		Final: rounds.Final(), MeanLastPeriod: rounds.MeanLastPeriod(),
-		RoundsDone: rounds.Rows(), StopReason: stopReason,
-		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
-		ConvergedRound: rounds.ConvergedRound(),
-		Perf:           record.Perf{WallSeconds: wall, AgentRoundsPerSec: float64(s.Population.Agents) * float64(rounds.Rows()) / max(wall, 1e-9), Workers: f.workers},
-	}
-	if cfg.LLM != nil {
-		u := cfg.LLM.Usage()
-		sum.LLM = &record.LLM{Calls: u.Calls, CacheHits: u.CacheHits, Requests: u.Requests, Retries: u.Retries,
-			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
-	}
-	if err := record.WriteSummary(dir, sum); err != nil {
-		return err
+	if sum.StopReason != "" && !f.quiet {
+		fmt.Fprintf(stderr, "%s: stopped after %d of %d rounds: %s\n", s.Name, sum.RoundsDone, s.Rounds, sum.StopReason)
 	}
 	if f.json {
 		b, err := sum.Marshal()
@@ -164,29 +115,23 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	return nil
 }
 
-// progress passes rounds to the CSV recorder and prints a line to stderr at
-// most once a second, and at the end.
+// progress prints a line to stderr at most once a second, and at the end.
 type progress struct {
-	*record.Rounds
 	total int
 	quiet bool
 	w     io.Writer
 	last  time.Time
 }
 
-func (p *progress) Record(s *sim.RoundStats) error {
-	if err := p.Rounds.Record(s); err != nil {
-		return err
-	}
+func (p *progress) observe(s *sim.RoundStats) {
 	if p.quiet {
-		return nil
+		return
 	}
 	if now := time.Now(); now.Sub(p.last) >= time.Second || s.Round+1 == p.total {
 		p.last = now
 		fmt.Fprintf(p.w, "  round %d/%d  productivity %s  equality %.4f  welfare %s\n",
 			s.Round+1, p.total, human(s.Productivity), s.Equality, human(s.WelfareUtilitarian))
 	}
-	return nil
 }
 
 // summaryMetrics are the rows of the human summary, in order.

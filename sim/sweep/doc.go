@@ -1,0 +1,25 @@
+// Package sweep runs many scenarios: the runs of a sweep file (variants ×
+// grid × replicates), in parallel, resumably, optionally one shard of them,
+// and joins the results.
+//
+// A sweep file names a base scenario (relative to the sweep file), a [grid]
+// of dotted keys → lists of values, optional [[variant]] tables (a name and a
+// set of overrides), and replicates. The run list is expanded in a fixed
+// order — variants in file order, then grid points with the keys sorted and
+// the last key varying fastest, then replicates — and each run gets:
+//
+//	id:   <variant>-<8 hex digits of a hash of its overrides>-r<replicate>,
+//	      the same in every expansion of the same file;
+//	seed: a SplitMix64 mix of the base scenario's seed and the replicate
+//	      index, so replicate r has the same seed in every variant and grid
+//	      point (paired comparisons).
+//
+// A sweep's folder holds sweep.json (the run list, written first) and
+// runs/<id>/ for each run: the run's scenario.toml, rounds.csv and
+// summary.json as for `sim run`, or error.txt when it failed. A run whose
+// summary.json exists is complete and is skipped when the sweep is run
+// again, so a killed sweep resumes where it stopped; every file is written
+// atomically, so a kill leaves nothing half-written.
+//
+// Shard K of N takes the runs whose index ≡ K (mod N).
+package sweep

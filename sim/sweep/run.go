@@ -1,0 +1,113 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/scenario"
+)
+
+// RunOptions are how one scenario is run.
+type RunOptions struct {
+	Workers int                   // goroutines for agent updates; never changes results
+	Getenv  func(string) string   // reads the LLM key
+	MaxCost float64               // > 0 overrides llm.max_cost
+	Source  string                // the scenario's file, named in scenario.toml's header
+	Version string                // the program's version, recorded in summary.json
+	Observe func(*sim.RoundStats) // called after every round (progress); may be nil
+	Started func(cfg sim.Config)  // called once the engine is built; may be nil
+}
+
+// ErrMaxCostWithoutLLM is returned when a budget is given to a run without an LLM.
+var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that use an LLM")
+
+// RunScenario runs s and writes its folder dir (which must have been
+// prepared with record.Prepare): scenario.toml first, rounds.csv as the
+// rounds go, summary.json last. A run stopped by its LLM budget ends cleanly
+// with a summary saying so; any other error leaves rounds.csv with the
+// rounds done and no summary.
+func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOptions) (*record.Summary, error) {
+	workers := max(o.Workers, 1)
+	cfg, pl, err := s.Build(workers, o.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxCost > 0 {
+		if cfg.LLM == nil {
+			return nil, ErrMaxCostWithoutLLM
+		}
+		cfg.MaxCost = o.MaxCost
+	}
+	eng, err := sim.New(cfg, pl)
+	if err != nil {
+		return nil, err
+	}
+	if o.Started != nil {
+		o.Started(cfg)
+	}
+	resolved, err := s.Encode()
+	if err != nil {
+		return nil, err
+	}
+	header := fmt.Sprintf("# Resolved from %s by sim %s: every default filled, rerunnable as is.\n\n", filepath.ToSlash(o.Source), o.Version)
+	if err := record.WriteFile(filepath.Join(dir, "scenario.toml"), append([]byte(header), resolved...)); err != nil {
+		return nil, err
+	}
+	rounds, err := record.NewRounds(dir, s.Rounds, s.Tax.Period, eng.Columns())
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	runErr := eng.Run(ctx, observer{rounds, o.Observe})
+	wall := time.Since(start).Seconds()
+	if err := rounds.Close(); err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	stopReason := ""
+	if errors.Is(runErr, sim.ErrBudget) { // a clean, intended stop
+		stopReason, runErr = runErr.Error(), nil
+	}
+	if runErr != nil {
+		return nil, fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
+	}
+	sched := eng.Schedule()
+	sum := &record.Summary{
+		Name: s.Name, Seed: s.Seed, Agents: s.Population.Agents, Rounds: s.Rounds, Version: o.Version,
+		Final: rounds.Final(), MeanLastPeriod: rounds.MeanLastPeriod(),
+		RoundsDone: rounds.Rows(), StopReason: stopReason,
+		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
+		ConvergedRound: rounds.ConvergedRound(),
+		Perf: record.Perf{WallSeconds: wall, Workers: workers,
+			AgentRoundsPerSec: float64(s.Population.Agents) * float64(rounds.Rows()) / max(wall, 1e-9)},
+	}
+	if cfg.LLM != nil {
+		u := cfg.LLM.Usage()
+		sum.LLM = &record.LLM{Calls: u.Calls, CacheHits: u.CacheHits, Requests: u.Requests, Retries: u.Retries,
+			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
+	}
+	if err := record.WriteSummary(dir, sum); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// observer passes rounds to the CSV recorder, then to an optional callback.
+type observer struct {
+	*record.Rounds
+	fn func(*sim.RoundStats)
+}
+
+func (o observer) Record(s *sim.RoundStats) error {
+	if err := o.Rounds.Record(s); err != nil {
+		return err
+	}
+	if o.fn != nil {
+		o.fn(s)
+	}
+	return nil
+}

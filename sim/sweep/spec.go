@@ -1,0 +1,247 @@
+package sweep
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/econsim/econsim/sim/scenario"
+)
+
+// File is a sweep file's shape.
+type File struct {
+	Name       string           `toml:"name"`       // default: the sweep file's name
+	Base       string           `toml:"base"`       // the base scenario, relative to the sweep file
+	Replicates int              `toml:"replicates"` // runs per variant and grid point, ≥ 1; default 1
+	Grid       map[string][]any `toml:"grid"`       // dotted key → values
+	Variant    []Variant        `toml:"variant"`
+	Output     string           `toml:"output"` // sweep folder; default results/sweeps/{name}
+}
+
+// Variant is a named set of overrides.
+type Variant struct {
+	Name string         `toml:"name"`
+	Set  map[string]any `toml:"set"`
+}
+
+// Run is one run of a sweep.
+type Run struct {
+	Index     int         `json:"index"`
+	ID        string      `json:"id"`
+	Variant   string      `json:"variant"`
+	Replicate int         `json:"replicate"`
+	Seed      uint64      `json:"seed"`
+	Overrides [][2]string `json:"overrides"` // dotted key, TOML value; variant first, then grid (sorted keys)
+}
+
+// Sweep is an expanded sweep file.
+type Sweep struct {
+	Name     string `json:"name"`
+	File     string `json:"file"`
+	BasePath string `json:"base"`
+	Output   string `json:"-"`
+	Runs     []Run  `json:"runs"`
+
+	base []byte // the base scenario's bytes
+}
+
+// Error is a problem with a sweep file (exit status 2 in the command).
+type Error struct {
+	File string
+	Key  string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Key == "" {
+		return e.File + ": " + e.Msg
+	}
+	return e.File + ": " + e.Key + ": " + e.Msg
+}
+
+var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	s = strings.Trim(slugRe.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if s == "" {
+		return "base"
+	}
+	return s
+}
+
+// Load reads and expands a sweep file; every run's scenario is validated
+// (so a bad grid value fails before anything runs).
+func Load(path string) (*Sweep, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f := File{Replicates: 1}
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		return nil, &Error{File: path, Key: u[0].String(), Msg: "unknown key (want name, base, replicates, output, [grid], [[variant]])"}
+	}
+	if f.Base == "" {
+		return nil, &Error{File: path, Key: "base", Msg: "is required: the base scenario, relative to this file"}
+	}
+	if f.Replicates < 1 {
+		return nil, &Error{File: path, Key: "replicates", Msg: fmt.Sprintf("must be at least 1, got %d", f.Replicates)}
+	}
+	if f.Name == "" {
+		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if f.Output == "" {
+		f.Output = filepath.Join("results", "sweeps", f.Name)
+	}
+	basePath := filepath.Join(filepath.Dir(path), f.Base)
+	base, err := os.ReadFile(basePath)
+	if err != nil {
+		return nil, &Error{File: path, Key: "base", Msg: err.Error()}
+	}
+	baseScen, err := scenario.Parse(basePath, base, nil)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{Name: f.Name, File: path, BasePath: basePath, Output: f.Output, base: base}
+
+	variants := f.Variant
+	if len(variants) == 0 {
+		variants = []Variant{{Name: "base"}}
+	}
+	seen := map[string]bool{}
+	var vsets [][][2]string
+	for i, v := range variants {
+		key := fmt.Sprintf("variant[%d]", i)
+		if v.Name == "" {
+			return nil, &Error{File: path, Key: key + ".name", Msg: "every variant needs a name"}
+		}
+		if seen[v.Name] {
+			return nil, &Error{File: path, Key: key + ".name", Msg: fmt.Sprintf("duplicate variant name %q", v.Name)}
+		}
+		seen[v.Name] = true
+		sets, err := overrides(v.Set)
+		if err != nil {
+			return nil, &Error{File: path, Key: key + ".set", Msg: err.Error()}
+		}
+		vsets = append(vsets, sets)
+	}
+	gridKeys := slices.Sorted(maps.Keys(f.Grid))
+	for _, k := range gridKeys {
+		if len(f.Grid[k]) == 0 {
+			return nil, &Error{File: path, Key: "grid." + k, Msg: "needs at least one value"}
+		}
+		if k == "seed" {
+			return nil, &Error{File: path, Key: "grid.seed", Msg: "seeds come from the replicates; use replicates instead"}
+		}
+	}
+	points := [][][2]string{nil}
+	for _, k := range gridKeys {
+		var next [][][2]string
+		for _, p := range points {
+			for _, val := range f.Grid[k] {
+				lit, err := literal(val)
+				if err != nil {
+					return nil, &Error{File: path, Key: "grid." + k, Msg: err.Error()}
+				}
+				next = append(next, append(slices.Clone(p), [2]string{k, lit}))
+			}
+		}
+		points = next
+	}
+	for vi, v := range variants {
+		for _, p := range points {
+			ovr := append(slices.Clone(vsets[vi]), p...)
+			h := sha256.New()
+			for _, o := range ovr {
+				fmt.Fprintf(h, "%s=%s\n", o[0], o[1])
+			}
+			hash := hex.EncodeToString(h.Sum(nil))[:8]
+			for r := range f.Replicates {
+				run := Run{
+					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr,
+					ID:   fmt.Sprintf("%s-%s-r%03d", slug(v.Name), hash, r),
+					Seed: ReplicateSeed(baseScen.Seed, r),
+				}
+				if _, err := s.Scenario(run); err != nil {
+					return nil, fmt.Errorf("run %s: %w", run.ID, err)
+				}
+				s.Runs = append(s.Runs, run)
+			}
+		}
+	}
+	return s, nil
+}
+
+// ReplicateSeed derives replicate r's seed from the base seed (SplitMix64),
+// kept below 2^62 so that it reads back from TOML as the same integer.
+func ReplicateSeed(base uint64, r int) uint64 {
+	x := base + 0x9e3779b97f4a7c15*uint64(r+1)
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return (x ^ (x >> 31)) >> 2
+}
+
+// Scenario returns run's resolved scenario: the base with the run's
+// overrides and seed.
+func (s *Sweep) Scenario(run Run) (*scenario.Scenario, error) {
+	sets := make([]string, 0, len(run.Overrides)+1)
+	for _, o := range run.Overrides {
+		if o[0] == "seed" {
+			return nil, errors.New("seed cannot be overridden: seeds come from the replicates")
+		}
+		sets = append(sets, o[0]+"="+o[1])
+	}
+	sets = append(sets, "seed="+strconv.FormatUint(run.Seed, 10))
+	return scenario.Parse(s.BasePath, s.base, sets)
+}
+
+// overrides turns a variant's set table into sorted (key, literal) pairs.
+func overrides(m map[string]any) ([][2]string, error) {
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		lit, err := literal(m[k])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		out = append(out, [2]string{k, lit})
+	}
+	return out, nil
+}
+
+// literal renders a TOML value as the --set text that parses back to it.
+func literal(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x), nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			p, err := literal(e)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = p
+		}
+		return "[" + strings.Join(parts, ", ") + "]", nil
+	}
+	return "", fmt.Errorf("unsupported value %v (%T)", v, v)
+}
