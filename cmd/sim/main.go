@@ -3,6 +3,9 @@
 //
 //	sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force]
 //	sim validate FILE.toml [--set key=value]...
+//	sim sweep FILE.toml [--out DIR] [--workers N] [--shard K/N]
+//	sim merge DIR...
+//	sim compare DIR [--by KEY] [--baseline VALUE] [--metrics a,b,...] [--format table|csv|json|md]
 //	sim version
 //
 // Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure.
@@ -65,6 +68,9 @@ const topUsage = `sim — econsim, an agent-based simulator for tax-policy desig
 Usage:
   sim run FILE.toml [flags]       run a scenario and write its outputs
   sim validate FILE.toml [flags]  check a scenario without running it
+  sim sweep FILE.toml [flags]     run a sweep: variants × grid × seeds, resumable, shardable
+  sim merge DIR...                join a sweep's shards into results.csv and results.parquet
+  sim compare DIR... [flags]      statistics across seeds: means, CIs, paired tests, Pareto front
   sim version                     print the version
 
 Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
@@ -81,6 +87,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCmd(ctx, rest, stdout, stderr)
 	case "validate":
 		return validateCmd(rest, stdout, stderr)
+	case "sweep":
+		return sweepCmd(ctx, rest, stdout, stderr)
+	case "merge":
+		return mergeCmd(rest, stdout, stderr)
+	case "compare":
+		return compareCmd(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sim %s\n", Version)
 		return nil

@@ -34,10 +34,15 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 		return nil, Errors{decodeError(file, data, lines, err)}
 	}
 	var errs Errors
+	if md.IsDefined("base") && (md.IsDefined("variant") || md.IsDefined("grid") || md.IsDefined("replicates")) {
+		return nil, Errors{{File: file, Line: lineOf(lines, "base"), Key: "base",
+			Msg: "this is a sweep file (base, grid, variant, replicates): run it with 'sim sweep'"}}
+	}
 	for _, k := range md.Undecoded() {
 		key := k.String()
 		errs = append(errs, &Error{File: file, Line: lineOf(lines, key), Key: key, Msg: "unknown key" + suggest(key)})
 	}
+	fileKinds := s.kinds()
 	setKeys := map[string]bool{}
 	for _, kv := range sets {
 		key, err := s.Set(kv)
@@ -49,6 +54,15 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errs
+	}
+	s.dropStale(fileKinds, setKeys)
+	// An override of the brackets replaces the file's, whichever way they
+	// were given.
+	if setKeys["tax.cutoffs"] && !setKeys["tax.brackets"] {
+		s.Tax.Brackets = ""
+	}
+	if setKeys["tax.brackets"] && !setKeys["tax.cutoffs"] {
+		s.Tax.Cutoffs = nil
 	}
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))

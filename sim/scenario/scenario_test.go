@@ -30,6 +30,12 @@ func TestExampleScenariosLoad(t *testing.T) {
 		t.Fatalf("found %d scenarios, want at least 4", len(files))
 	}
 	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "sweep-") {
+			if _, err := Load(f, nil); err == nil || !strings.Contains(err.Error(), "sim sweep") {
+				t.Errorf("%s: a sweep file loaded as a scenario should point to 'sim sweep': %v", f, err)
+			}
+			continue
+		}
 		if _, err := Load(f, nil); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -149,6 +155,39 @@ func TestSetOverrides(t *testing.T) {
 	}
 	if got := s.OutputDir(); got != "results/renamed/seed-42" {
 		t.Errorf("OutputDir = %q", got)
+	}
+}
+
+// TestBracketOverride: --set tax.cutoffs replaces a file's preset, and
+// --set tax.brackets a file's cutoffs.
+func TestBracketOverride(t *testing.T) {
+	s, err := Parse("f.toml", []byte("[tax]\nbrackets = \"us_federal_2024\"\n[planner]\nkind = \"none\"\n"), []string{"tax.cutoffs=[0]"})
+	if err != nil || len(s.Tax.Cutoffs) != 1 {
+		t.Fatalf("cutoffs override: %v %v", err, s)
+	}
+	s, err = Parse("f.toml", []byte(minimal), []string{"tax.brackets=us_federal_2024", "planner.kind=none", "planner.rates="})
+	if err == nil {
+		t.Fatal("planner.rates with kind none accepted")
+	}
+	s, err = Parse("f.toml", []byte("[tax]\ncutoffs = [0, 10]\n[planner]\nkind = \"none\"\n"), []string{"tax.brackets=us_federal_2024"})
+	if err != nil || len(s.Tax.Cutoffs) != 7 {
+		t.Fatalf("brackets override: %v", err)
+	}
+}
+
+// TestKindOverrideDropsStaleKeys: --set planner.kind=flat on a file written
+// for a fixed planner drops its rates instead of rejecting them.
+func TestKindOverrideDropsStaleKeys(t *testing.T) {
+	s, err := Parse("f.toml", []byte(minimal), []string{"planner.kind=flat", "planner.rate=0.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Planner.Rates != nil || *s.Planner.Rate != 0.2 {
+		t.Errorf("planner %+v", s.Planner)
+	}
+	// Without the override of the kind, the file's keys are still checked.
+	if _, err := Parse("f.toml", []byte(minimal), []string{"planner.rate=0.2"}); err == nil {
+		t.Error("planner.rate accepted for a fixed planner")
 	}
 }
 

@@ -502,3 +502,93 @@ func (s *Scenario) validateLLM(v *validator) {
 		v.add("llm.timeout", "must be a positive number of seconds, got %v", x)
 	}
 }
+
+// kinds returns the scenario's kind keys, to see which an override changed.
+func (s *Scenario) kinds() map[string]string {
+	return map[string]string{
+		"planner.kind": s.Planner.Kind, "agents.behavior": s.Agents.Behavior, "utility.kind": s.Utility.Kind,
+		"tax.redistribution": s.Tax.Redistribution, "market.kind": s.Market.Kind,
+	}
+}
+
+// dropStale: when --set changes a kind (planner.kind, agents.behavior,
+// utility.kind, tax.redistribution, market.kind), the file's keys that belong
+// to that table's kinds are dropped — they described the old kind — unless
+// they are overridden too; the new kind's defaults then apply. So
+// --set planner.kind=flat --set planner.rate=0.2 works on a file written
+// for planner.kind = "fixed".
+func (s *Scenario) dropStale(file map[string]string, set map[string]bool) {
+	now := s.kinds()
+	changed := func(k string) bool { return set[k] && file[k] != now[k] }
+	keep := func(k string) bool { return set[k] }
+	if changed("planner.kind") {
+		p := &s.Planner
+		if !keep("planner.rate") {
+			p.Rate = nil
+		}
+		if !keep("planner.rates") {
+			p.Rates = nil
+		}
+		if !keep("planner.budget") {
+			p.Budget = 0
+		}
+		if !keep("planner.weights") {
+			p.Weights = ""
+		}
+		if !keep("planner.elasticity") {
+			p.Elasticity = nil
+		}
+		if !keep("planner.start") {
+			p.Start = nil
+		}
+		if !keep("planner.step") {
+			p.Step = nil
+		}
+		if !keep("planner.perturbation") {
+			p.Perturbation = nil
+		}
+		if !keep("planner.candidates") {
+			p.Candidates = nil
+		}
+		if !keep("planner.rule") {
+			p.Rule = ""
+		}
+		if !keep("planner.perturbations") {
+			p.Perturbations = nil
+		}
+	}
+	if changed("agents.behavior") {
+		if !keep("agents.noise") {
+			s.Agents.Noise = nil
+		}
+		if !keep("agents.adjustment") {
+			s.Agents.Adjustment = nil
+		}
+	}
+	if changed("utility.kind") {
+		if !keep("utility.eta") {
+			s.Utility.Eta = nil
+		}
+		if !keep("utility.kappa") {
+			s.Utility.Kappa = nil // kappa's default depends on the kind
+		}
+	}
+	if changed("tax.redistribution") && !keep("tax.share") {
+		s.Tax.Share = nil
+	}
+	if changed("market.kind") {
+		m := &s.Market
+		for k, p := range map[string]**float64{"alpha": &m.Alpha, "tfp": &m.TFP, "capital": &m.Capital,
+			"ownership_power": &m.OwnershipPower, "depreciation": &m.Depreciation, "saving": &m.Saving, "tolerance": &m.Tolerance} {
+			if !keep("market." + k) {
+				*p = nil
+			}
+		}
+		if !keep("market.ownership") {
+			m.Ownership = ""
+		}
+		if !keep("market.tax_capital") {
+			m.TaxCapital = false
+		}
+	}
+}

@@ -42,6 +42,21 @@ type Run struct {
 	Replicate int         `json:"replicate"`
 	Seed      uint64      `json:"seed"`
 	Overrides [][2]string `json:"overrides"` // dotted key, TOML value; variant first, then grid (sorted keys)
+	Grid      [][2]string `json:"grid"`      // the grid part of Overrides
+}
+
+// Value returns the run's value for a grouping key: its variant for
+// "variant", else the TOML literal of that grid key ("" when absent).
+func (r Run) Value(key string) string {
+	if key == "variant" {
+		return r.Variant
+	}
+	for _, o := range r.Grid {
+		if o[0] == key {
+			return o[1]
+		}
+	}
+	return ""
 }
 
 // Sweep is an expanded sweep file.
@@ -171,7 +186,7 @@ func Load(path string) (*Sweep, error) {
 			hash := hex.EncodeToString(h.Sum(nil))[:8]
 			for r := range f.Replicates {
 				run := Run{
-					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr,
+					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr, Grid: p,
 					ID:   fmt.Sprintf("%s-%s-r%03d", slug(v.Name), hash, r),
 					Seed: ReplicateSeed(baseScen.Seed, r),
 				}

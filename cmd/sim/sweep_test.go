@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sweepDoc = `name = "t"
+base = "base.toml"
+replicates = 3
+[grid]
+"utility.elasticity" = [0.3, 0.6]
+[[variant]]
+name = "none"
+set = { "planner.kind" = "none" }
+[[variant]]
+name = "flat"
+set = { "planner.kind" = "flat", "planner.rate" = 0.3, "tax.cutoffs" = [0.0] }
+`
+
+func sweepFiles(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 3\n[population]\nagents = 200\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.toml"), []byte(sweepDoc), 0o644)
+	return filepath.Join(dir, "sweep.toml")
+}
+
+// TestSweepMergeCompare: a sweep in two shards (as Slurm array tasks, from
+// the environment), merged, equals the unsharded sweep; compare prints
+// every format.
+func TestSweepMergeCompare(t *testing.T) {
+	file := sweepFiles(t)
+	ctx := context.Background()
+	whole := t.TempDir()
+	if out, errs, code := invoke(t, ctx, "sweep", file, "--out", whole, "--quiet"); code != 0 || !strings.Contains(out, "12 runs done") {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	if out, _, code := invoke(t, ctx, "sweep", file, "--out", whole, "--quiet"); code != 0 || !strings.Contains(out, "12 already complete") {
+		t.Errorf("rerun did not skip the complete runs: %s", out)
+	}
+	shards := []string{t.TempDir(), t.TempDir()}
+	for k, d := range shards {
+		t.Setenv("SLURM_ARRAY_TASK_ID", []string{"1", "2"}[k]) // --array=1-2
+		t.Setenv("SLURM_ARRAY_TASK_MIN", "1")
+		t.Setenv("SLURM_ARRAY_TASK_COUNT", "2")
+		if out, errs, code := invoke(t, ctx, "sweep", file, "--out", d, "--quiet"); code != 0 || !strings.Contains(out, "6 runs done") {
+			t.Fatalf("shard %d: exit %d: %s%s", k, code, out, errs)
+		}
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "")
+	if _, errs, code := invoke(t, ctx, "merge", whole); code != 0 {
+		t.Fatalf("merge whole: %s", errs)
+	}
+	merged := t.TempDir()
+	if _, errs, code := invoke(t, ctx, "merge", shards[0], shards[1], "--out", merged); code != 0 {
+		t.Fatalf("merge shards: %s", errs)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(whole, "results.csv")), readFile(t, filepath.Join(merged, "results.csv"))) {
+		t.Error("merged shards differ from the whole sweep")
+	}
+	if b := readFile(t, filepath.Join(merged, "results.parquet")); !bytes.HasPrefix(b, []byte("PAR1")) {
+		t.Error("results.parquet is not a parquet file")
+	}
+	// One shard alone: the other's runs are missing.
+	if _, errs, code := invoke(t, ctx, "merge", shards[0], "--out", t.TempDir()); code != 1 || strings.Count(errs, "missing: ") != 6 {
+		t.Errorf("merge of one shard: exit %d, %s", code, errs)
+	}
+	for _, format := range []string{"table", "md", "csv", "json"} {
+		out, errs, code := invoke(t, ctx, "compare", whole, "--format", format, "--baseline", "none")
+		if code != 0 || !strings.Contains(out, "flat") {
+			t.Errorf("compare --format %s: exit %d %s%s", format, code, out, errs)
+		}
+		if format == "json" {
+			var c struct{ Rows []struct{ Group string } }
+			if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Rows) != 12 {
+				t.Errorf("json: %v, %d rows (want 2 groups × 6 metrics)", err, len(c.Rows))
+			}
+		}
+	}
+	out, _, code := invoke(t, ctx, "compare", whole, "--by", "utility.elasticity", "--metrics", "productivity")
+	if code != 0 || !strings.Contains(out, "0.3") || !strings.Contains(out, "0.6") {
+		t.Errorf("compare --by a grid key: %s", out)
+	}
+	for _, bad := range [][]string{
+		{"compare", whole, "--by", "planner.kind"},
+		{"compare", whole, "--baseline", "nobody"},
+		{"compare", whole, "--metrics", "happiness"},
+		{"compare", whole, "--format", "xml"},
+		{"sweep", file, "--shard", "2/2"},
+	} {
+		if _, _, code := invoke(t, ctx, bad...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+func TestBadSweepExit2(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 2\n"), 0o644)
+	for _, doc := range []string{"replicates = 2\n", "base = \"base.toml\"\n[grid]\n\"population.agents\" = [-1]\n", "base = \"base.toml\"\nbogus = 1\n"} {
+		f := filepath.Join(dir, "s.toml")
+		os.WriteFile(f, []byte(doc), 0o644)
+		if _, errs, code := invoke(t, context.Background(), "sweep", f, "--out", filepath.Join(dir, "out")); code != 2 {
+			t.Errorf("%q: exit %d: %s", doc, code, errs)
+		}
+	}
+	// A sweep file given to run says so.
+	f := filepath.Join(dir, "s.toml")
+	os.WriteFile(f, []byte("base = \"base.toml\"\nreplicates = 2\n"), 0o644)
+	if _, errs, code := invoke(t, context.Background(), "run", f); code != 2 || !strings.Contains(errs, "sim sweep") {
+		t.Errorf("run of a sweep file: exit %d: %s", code, errs)
+	}
+}
+
+func TestShardOf(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, c := range []struct {
+		flag  string
+		count int
+		env   map[string]string
+		k, n  int
+		bad   bool
+	}{
+		{"", 0, nil, 0, 1, false},
+		{"1/4", 0, nil, 1, 4, false},
+		{"4/4", 0, nil, 0, 0, true},
+		{"x", 0, nil, 0, 0, true},
+		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"}, 3, 4, false},
+		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "2", "SLURM_ARRAY_TASK_COUNT": "4"}, 3, 4, false},
+		{"", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "3"}, 0, 0, true},
+		{"", 0, map[string]string{"JOB_COMPLETION_INDEX": "2", "SHARD_COUNT": "5"}, 2, 5, false},
+		{"", 3, map[string]string{"JOB_COMPLETION_INDEX": "2"}, 2, 3, false},
+		{"", 0, map[string]string{"JOB_COMPLETION_INDEX": "2"}, 0, 0, true},
+		{"0/2", 0, map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"}, 0, 2, false},
+	} {
+		k, n, err := shardOf(c.flag, c.count, env(c.env))
+		if (err != nil) != c.bad || (!c.bad && (k != c.k || n != c.n)) {
+			t.Errorf("%+v: got %d/%d, %v", c, k, n, err)
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package sweep
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// DefaultMetrics are compared when none are named.
+var DefaultMetrics = []string{"equality", "productivity", "eq_x_prod", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls"}
+
+// Comparison is the statistics of a sweep's groups (by variant or by a grid
+// key), from each run's final metrics.
+type Comparison struct {
+	Name     string   `json:"name"`
+	By       string   `json:"by"`
+	Baseline string   `json:"baseline"`
+	Groups   []string `json:"groups"`
+	Metrics  []string `json:"metrics"`
+	Rows     []Row    `json:"rows"`  // group-major, in Groups × Metrics order
+	Front    []string `json:"front"` // groups on the (equality, productivity) Pareto front
+	Runs     int      `json:"runs"`
+	Missing  int      `json:"missing"`
+}
+
+// Row is one group's statistics for one metric.
+type Row struct {
+	Group  string  `json:"group"`
+	Metric string  `json:"metric"`
+	Stats  Stats   `json:"stats"`
+	Paired *Paired `json:"paired,omitempty"` // against the baseline; nil for the baseline
+}
+
+// Compare groups the results by "variant" or a grid key, and describes each
+// metric per group, with paired differences against the baseline group
+// (runs paired by replicate — hence seed — and by every other grid value and
+// variant). baseline "" means the first group.
+func Compare(m *Merged, by, baseline string, metrics []string) (*Comparison, error) {
+	if by == "" {
+		by = "variant"
+	}
+	if len(metrics) == 0 {
+		metrics = DefaultMetrics
+	}
+	known := m.Columns()
+	for _, mt := range metrics {
+		if !slices.Contains(known, mt) {
+			return nil, fmt.Errorf("unknown metric %q (the runs have: %s)", mt, strings.Join(known, ", "))
+		}
+	}
+	c := &Comparison{Name: m.Name, By: by, Metrics: metrics, Runs: len(m.Runs), Missing: len(m.Missing)}
+	groups := map[string][]Result{}
+	for _, r := range m.Results {
+		g := r.Value(by)
+		if by != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == by }) {
+			return nil, fmt.Errorf("--by %s: not a grid key of this sweep (group by variant or a [grid] key)", by)
+		}
+		if _, ok := groups[g]; !ok {
+			c.Groups = append(c.Groups, g)
+		}
+		groups[g] = append(groups[g], r)
+	}
+	if len(c.Groups) == 0 {
+		return nil, fmt.Errorf("no completed runs to compare")
+	}
+	c.Baseline = baseline
+	if baseline == "" {
+		c.Baseline = c.Groups[0]
+	} else if _, ok := groups[baseline]; !ok {
+		return nil, fmt.Errorf("--baseline %q is not a group (groups: %s)", baseline, strings.Join(c.Groups, ", "))
+	}
+	pairKey := func(r Result) string {
+		var parts []string
+		if by != "variant" {
+			parts = append(parts, "variant="+r.Variant)
+		}
+		for _, o := range r.Grid {
+			if o[0] != by {
+				parts = append(parts, o[0]+"="+o[1])
+			}
+		}
+		return strings.Join(parts, ";") + fmt.Sprintf("#%d", r.Replicate)
+	}
+	base := map[string]Result{}
+	for _, r := range groups[c.Baseline] {
+		base[pairKey(r)] = r
+	}
+	var eqMeans, prodMeans []float64
+	for _, g := range c.Groups {
+		for _, mt := range metrics {
+			var x, a, b []float64
+			for _, r := range groups[g] {
+				x = append(x, r.Final[mt])
+				if br, ok := base[pairKey(r)]; ok {
+					a, b = append(a, r.Final[mt]), append(b, br.Final[mt])
+				}
+			}
+			row := Row{Group: g, Metric: mt, Stats: Describe(x)}
+			if g != c.Baseline {
+				p := ComparePaired(a, b)
+				row.Paired = &p
+			}
+			c.Rows = append(c.Rows, row)
+		}
+		mean := func(mt string) float64 {
+			var s float64
+			for _, r := range groups[g] {
+				s += r.Final[mt]
+			}
+			return s / float64(len(groups[g]))
+		}
+		eqMeans, prodMeans = append(eqMeans, mean("equality")), append(prodMeans, mean("productivity"))
+	}
+	for _, i := range ParetoFront(eqMeans, prodMeans) {
+		c.Front = append(c.Front, c.Groups[i])
+	}
+	return c, nil
+}
+
+// num prints a number to six significant digits ("—" for NaN).
+func num(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "—"
+	case math.IsInf(x, 0):
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}
+
+func pval(p float64) string {
+	if !math.IsNaN(p) && p < 1e-4 {
+		return "<1e-04"
+	}
+	return num(p)
+}
+
+// columns of the table, csv and md formats.
+var compareHeader = []string{"group", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "diff", "diff_ci95_lo", "diff_ci95_hi", "p", "win_rate", "worst", "worst10"}
+
+func (r Row) cells() []string {
+	s := r.Stats
+	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILo), num(s.CIHi)}
+	if p := r.Paired; p != nil {
+		c = append(c, num(p.Mean), num(p.CILo), num(p.CIHi), pval(p.P), num(p.WinRate))
+	} else {
+		c = append(c, "baseline", "", "", "", "")
+	}
+	return append(c, num(s.Worst), num(s.Worst10))
+}
+
+// Write renders the comparison as "table" (aligned text), "md", "csv" or "json".
+func (c *Comparison) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(c, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(compareHeader)
+		for _, r := range c.Rows {
+			cw.Write(r.cells())
+		}
+		cw.Flush()
+		return cw.Error()
+	case "md":
+		fmt.Fprintf(w, "**%s** — %d runs (%d missing), grouped by %s, baseline %q; differences are group − baseline over paired seeds.\n\n", c.Name, c.Runs, c.Missing, c.By, c.Baseline)
+		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(compareHeader, " | "), strings.Repeat("---|", len(compareHeader)))
+		for _, r := range c.Rows {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(r.cells(), " | "))
+		}
+		fmt.Fprintf(w, "\nPareto front of (equality, productivity): %s\n", strings.Join(c.Front, ", "))
+		return nil
+	case "table", "":
+		fmt.Fprintf(w, "%s — %d runs (%d missing), grouped by %s, baseline %q\n", c.Name, c.Runs, c.Missing, c.By, c.Baseline)
+		fmt.Fprintln(w, "mean ± 95% CI per group; diff = group − baseline over paired seeds, with its 95% CI, paired t-test p and win rate; worst = lowest run, worst10 = mean of the lowest 10%")
+		for _, mt := range c.Metrics {
+			fmt.Fprintf(w, "\n%s\n", mt)
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "  group\tn\tmean\tsd\t95% CI\tdiff\t95% CI\tp\twin\tworst\tworst10\t")
+			for _, r := range c.Rows {
+				if r.Metric != mt {
+					continue
+				}
+				x := r.cells()
+				diff, dci := "baseline", ""
+				if r.Paired != nil {
+					diff, dci = x[7], "["+x[8]+", "+x[9]+"]"
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t[%s, %s]\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+					x[0], x[2], x[3], x[4], x[5], x[6], diff, dci, x[10], x[11], x[12], x[13])
+			}
+			tw.Flush()
+		}
+		fmt.Fprintf(w, "\nPareto front of (equality, productivity): %s\n", strings.Join(c.Front, ", "))
+		return nil
+	}
+	return fmt.Errorf("unknown format %q (want table, md, csv or json)", format)
+}
