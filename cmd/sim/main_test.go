@@ -306,21 +306,57 @@ func TestREADMECommands(t *testing.T) {
 			if i := strings.Index(rest, " #"); i >= 0 {
 				rest = rest[:i]
 			}
-			cmds = append(cmds, strings.Fields(rest))
+			cmds = append(cmds, shellFields(rest))
 		}
 	}
 	if !sawTest || len(cmds) == 0 {
 		t.Fatalf("README lacks the test command or sim commands (found %d)", len(cmds))
 	}
+	results := t.TempDir() // stands in for the repository's results/ folder
 	for _, args := range cmds {
 		if testing.Short() && strings.Contains(strings.Join(args, " "), "bench-10m") {
 			continue
 		}
-		if args[0] == "run" {
+		for i, a := range args {
+			if strings.HasPrefix(a, "results/") {
+				args[i] = filepath.Join(results, a)
+			}
+		}
+		switch args[0] {
+		case "run":
 			args = append(args, "--out", t.TempDir(), "--force", "--quiet")
+		case "sweep":
+			args = append(args, "--quiet")
 		}
 		if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
 			t.Errorf("README command `sim %s`: exit %d: %s", strings.Join(args, " "), code, errs)
 		}
 	}
+}
+
+// shellFields splits a command line on spaces, keeping "quoted phrases"
+// together (without the quotes), as a shell would for these examples.
+func shellFields(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inQuote, have := false, false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			inQuote, have = !inQuote, true
+		case r == ' ' && !inQuote:
+			if have {
+				out = append(out, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteRune(r)
+			have = true
+		}
+	}
+	if have {
+		out = append(out, cur.String())
+	}
+	return out
 }
