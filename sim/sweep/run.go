@@ -28,7 +28,7 @@ var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that
 
 // RunScenario runs s and writes its folder dir (which must have been
 // prepared with record.Prepare): scenario.toml first, rounds.csv as the
-// rounds go, summary.json last. A run stopped by its LLM budget ends cleanly
+// rounds go, agents.csv (a sample of the final workers), summary.json last. A run stopped by its LLM budget ends cleanly
 // with a summary saying so; any other error leaves rounds.csv with the
 // rounds done and no summary.
 func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOptions) (*record.Summary, error) {
@@ -89,6 +89,10 @@ func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOpt
 		u := cfg.LLM.Usage()
 		sum.LLM = &record.LLM{Calls: u.Calls, CacheHits: u.CacheHits, Requests: u.Requests, Retries: u.Retries,
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
+	}
+	pop := eng.Population()
+	if err := record.WriteAgents(dir, pop.Skill, pop.Hours, pop.Income, pop.Consumption, pop.Utility); err != nil {
+		return nil, err
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
 		return nil, err
