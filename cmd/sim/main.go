@@ -6,6 +6,7 @@
 //	sim sweep FILE.toml [--out DIR] [--workers N] [--shard K/N]
 //	sim merge DIR...
 //	sim compare DIR [--by KEY] [--baseline VALUE] [--metrics a,b,...] [--format table|csv|json|md]
+//	sim report DIR
 //	sim version
 //
 // Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure.
@@ -71,6 +72,7 @@ Usage:
   sim sweep FILE.toml [flags]     run a sweep: variants × grid × seeds, resumable, shardable
   sim merge DIR...                join a sweep's shards into results.csv and results.parquet
   sim compare DIR... [flags]      statistics across seeds: means, CIs, paired tests, Pareto front
+  sim report DIR                  plots and a self-contained report.html of a run or a sweep
   sim version                     print the version
 
 Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return mergeCmd(rest, stdout, stderr)
 	case "compare":
 		return compareCmd(rest, stdout, stderr)
+	case "report":
+		return reportCmd(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sim %s\n", Version)
 		return nil

@@ -17,11 +17,12 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/report"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/sweep"
 )
 
-const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force]
+const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force] [--report] [--max-cost X]
 
 Runs a scenario and writes, under its output folder (output.dir, or --out):
   scenario.toml  the resolved scenario (defaults filled), rerunnable as is
@@ -41,6 +42,7 @@ type runFlags struct {
 	quiet   bool
 	force   bool
 	maxCost float64
+	report  bool
 }
 
 // getenv reads the environment; the LLM key is read through it.
@@ -55,6 +57,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.json, "json", false, "print summary.json to stdout and nothing else there")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&f.force, "force", false, "overwrite a folder that holds a completed run")
+	fs.BoolVar(&f.report, "report", false, "also draw the plots and report.html (as 'sim report')")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before the LLM cost would pass this `amount` (overrides llm.max_cost)")
 	pos, err := parseInterleaved(fs, args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -99,6 +102,15 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 		return &usageError{err.Error()}
 	} else if err != nil {
 		return err
+	}
+	if f.report {
+		files, err := report.Run(dir)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if !f.quiet {
+			fmt.Fprintf(stderr, "%s: wrote %s\n", s.Name, files[0])
+		}
 	}
 	if sum.StopReason != "" && !f.quiet {
 		fmt.Fprintf(stderr, "%s: stopped after %d of %d rounds: %s\n", s.Name, sum.RoundsDone, s.Rounds, sum.StopReason)

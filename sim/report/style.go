@@ -55,6 +55,21 @@ type commaTicks struct{ plot.Ticker }
 
 func (t commaTicks) Ticks(min, max float64) []plot.Tick {
 	ts := t.Ticker.Ticks(min, max)
+	// Whole-number labels only when the labelled ticks are whole numbers
+	// apart; finer axes keep the default labels.
+	prev, fine := math.NaN(), false
+	for _, tk := range ts {
+		if tk.Label == "" {
+			continue
+		}
+		if !math.IsNaN(prev) && math.Abs(tk.Value-prev) < 1 {
+			fine = true
+		}
+		prev = tk.Value
+	}
+	if fine {
+		return ts
+	}
 	for i := range ts {
 		if ts[i].Label != "" {
 			ts[i].Label = comma(ts[i].Value)
@@ -76,10 +91,10 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
-// comma formats x with thousands separators, keeping up to 3 significant
-// decimals below 10.
+// comma formats x with thousands separators (whole numbers), keeping up to
+// 3 significant digits for fractions below 10.
 func comma(x float64) string {
-	if math.Abs(x) < 10 {
+	if math.Abs(x) < 10 && x != math.Round(x) {
 		return strconv.FormatFloat(x, 'g', 3, 64)
 	}
 	s := strconv.FormatFloat(math.Abs(math.Round(x)), 'f', 0, 64)

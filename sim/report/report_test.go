@@ -1,0 +1,168 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/scenario"
+	"github.com/econsim/econsim/sim/sweep"
+)
+
+const tinyRun = `rounds = 6
+[population]
+agents = 800
+[tax]
+period = 3
+[planner]
+kind = "saez"
+elasticity = 0.5
+`
+
+func runDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := scenario.Parse("tiny.toml", []byte(tinyRun), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := record.Prepare(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sweep.RunScenario(context.Background(), s, dir, sweep.RunOptions{Workers: 2, Source: "tiny.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// checkReport: every plot exists as PNG (16 × 10 cm at 150 dpi, or taller
+// for the grid of time series) and SVG, and report.html parses, inlines
+// every plot and references nothing outside itself.
+func checkReport(t *testing.T, files []string, plots []string) {
+	t.Helper()
+	dir := filepath.Dir(files[0])
+	for _, name := range plots {
+		b, err := os.ReadFile(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s.png: %v", name, err)
+		}
+		wantH := 591 // 10 cm at 150 dpi
+		if name == "series" {
+			wantH = 827 // 14 cm
+		}
+		if cfg.Width != 945 || cfg.Height != wantH {
+			t.Errorf("%s.png is %d × %d, want 945 × %d", name, cfg.Width, cfg.Height, wantH)
+		}
+		img, _ := png.Decode(bytes.NewReader(b))
+		colours := map[[4]uint32]bool{}
+		for y := 0; y < cfg.Height; y += 7 {
+			for x := 0; x < cfg.Width; x += 7 {
+				r, g, bb, a := img.At(x, y).RGBA()
+				colours[[4]uint32{r, g, bb, a}] = true
+			}
+		}
+		if len(colours) < 3 {
+			t.Errorf("%s.png looks blank (%d colours)", name, len(colours))
+		}
+		svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))
+		if err != nil || !bytes.Contains(svg, []byte("<svg")) || len(svg) < 2000 {
+			t.Errorf("%s.svg missing or nearly empty (%d bytes, %v)", name, len(svg), err)
+		}
+	}
+	page, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgs := 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "svg":
+				svgs++
+			case "script", "link", "iframe", "img", "object", "embed":
+				t.Errorf("report.html has a <%s> element", n.Data)
+			}
+			for _, a := range n.Attr {
+				if (a.Key == "src" || a.Key == "href" || a.Key == "xlink:href") && !strings.HasPrefix(a.Val, "#") && !strings.HasPrefix(a.Val, "data:") {
+					t.Errorf("report.html references %s=%q", a.Key, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if svgs != len(plots) {
+		t.Errorf("report.html inlines %d SVGs, want %d", svgs, len(plots))
+	}
+	if bytes.Contains(page, []byte("http://")) && !bytes.Contains(page, []byte("http://www.w3.org/")) {
+		t.Error("report.html mentions a URL other than the SVG namespace")
+	}
+}
+
+func TestRunReport(t *testing.T) {
+	dir := runDir(t)
+	files, err := Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, files, []string{"tax", "lorenz", "series", "hours"})
+	page, _ := os.ReadFile(files[0])
+	for _, want := range []string{"Gini", "Tax schedule", "[planner]", "welfare_utilitarian"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+func TestSweepReport(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 3\n[population]\nagents = 300\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "s.toml"), []byte(`base = "base.toml"
+replicates = 4
+[[variant]]
+name = "none"
+set = { "planner.kind" = "none" }
+[[variant]]
+name = "flat"
+set = { "planner.kind" = "flat", "planner.rate" = 0.3 }
+`), 0o644)
+	s, err := sweep.Load(filepath.Join(dir, "s.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, err := s.Execute(context.Background(), out, sweep.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Write(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plots := []string{"plane"}
+	for _, m := range sweep.DefaultMetrics {
+		plots = append(plots, "box-"+m)
+	}
+	checkReport(t, files, plots)
+	page, _ := os.ReadFile(files[0])
+	if !bytes.Contains(page, []byte("<th>diff 95% CI</th>")) || !bytes.Contains(page, []byte("Pareto front")) {
+		t.Error("the sweep report lacks the comparison table or the front")
+	}
+}
