@@ -114,6 +114,11 @@ func (e *Engine) statusQuo() error {
 	return nil
 }
 
+// Model returns the workers' response model (what planners ask): rounds
+// computed on scratch memory at the engine's current state. Valid while
+// the engine is not stepping.
+func (e *Engine) Model() planner.Model { return &e.model }
+
 // Population returns the workers; read it between rounds only.
 func (e *Engine) Population() *agents.Population { return e.pop }
 

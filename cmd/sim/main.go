@@ -7,6 +7,7 @@
 //	sim merge DIR...
 //	sim compare DIR [--by KEY] [--baseline VALUE] [--metrics a,b,...] [--format table|csv|json|md]
 //	sim report DIR
+//	sim pareto FILE.toml [--objectives a,b,...] [--mode exact|amortised|both] [--out DIR]
 //	sim version
 //
 // Exit status: 0 success, 2 bad usage or a bad scenario, 1 any other failure.
@@ -19,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/econsim/econsim/sim/scenario"
@@ -73,6 +75,7 @@ Usage:
   sim merge DIR...                join a sweep's shards into results.csv and results.parquet
   sim compare DIR... [flags]      statistics across seeds: means, CIs, paired tests, Pareto front
   sim report DIR                  plots and a self-contained report.html of a run or a sweep
+  sim pareto FILE.toml [flags]    the Pareto front of tax schedules for two or more objectives
   sim version                     print the version
 
 Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
@@ -97,6 +100,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compareCmd(rest, stdout, stderr)
 	case "report":
 		return reportCmd(rest, stdout, stderr)
+	case "pareto":
+		return paretoCmd(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sim %s\n", Version)
 		return nil
@@ -108,3 +113,5 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usagef("unknown command %q", cmd)
 	}
 }
+
+func numCPU() int { return runtime.GOMAXPROCS(0) }

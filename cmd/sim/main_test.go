@@ -212,6 +212,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"sweep", "--help"}, 0, "SLURM_ARRAY_TASK_ID"},
 		{[]string{"merge", "--help"}, 0, "results.parquet"},
 		{[]string{"compare", "--help"}, 0, "Pareto front"},
+		{[]string{"pareto", "--help"}, 0, "front.csv"},
 		{[]string{"run"}, 2, "one scenario file"},
 		{[]string{"run", scen("quickstart.toml"), "--workers", "0"}, 2, "--workers"},
 		{[]string{"run", scen("quickstart.toml"), "--nope"}, 2, "flag provided but not defined"},

@@ -145,3 +145,35 @@ func TestShardOf(t *testing.T) {
 		}
 	}
 }
+
+// TestPareto: the command writes the front of a small scenario in both
+// modes; bad objectives are usage errors.
+func TestPareto(t *testing.T) {
+	out := t.TempDir()
+	stdout, errs, code := invoke(t, context.Background(), "pareto", scen("pareto.toml"), "--mode", "both", "--out", out,
+		"--set", "population.agents=500", "--set", "tax.cutoffs=[0, 30000, 90000]", "--points", "7", "--budget", "60")
+	if code != 0 || !strings.Contains(stdout, "exact:") || !strings.Contains(stdout, "amortised:") {
+		t.Fatalf("exit %d: %s%s", code, stdout, errs)
+	}
+	for _, f := range []string{"front.csv", "front.json", "front.png", "front.svg"} {
+		if b, err := os.ReadFile(filepath.Join(out, f)); err != nil || len(b) < 100 {
+			t.Errorf("%s missing or empty", f)
+		}
+	}
+	var fj struct {
+		Results []struct {
+			Mode  string `json:"mode"`
+			Evals int    `json:"true_evaluations"`
+		} `json:"results"`
+		References []struct{ Name string } `json:"references"`
+	}
+	json.Unmarshal(readFile(t, filepath.Join(out, "front.json")), &fj)
+	if len(fj.Results) != 2 || fj.Results[1].Evals >= fj.Results[0].Evals || len(fj.References) != 2 {
+		t.Errorf("front.json: %+v (want exact then cheaper amortised; free market and Saez on 3 brackets)", fj)
+	}
+	for _, bad := range [][]string{{"--objectives", "equality"}, {"--objectives", "equality,joy"}, {"--mode", "magic"}} {
+		if _, _, code := invoke(t, context.Background(), append([]string{"pareto", scen("pareto.toml"), "--out", t.TempDir()}, bad...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}

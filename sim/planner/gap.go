@@ -26,7 +26,7 @@ func (p *WithGap) Propose(ctx context.Context, req Request) (tax.Schedule, error
 	if err != nil || req.Model == nil {
 		return s, err
 	}
-	opt := optimiser{model: req.Model, cutoffs: req.Cutoffs, bounds: req.Bounds, objective: p.Objective, budget: p.Budget}
+	opt := optimiser{model: req.Model, cutoffs: req.Cutoffs, bounds: req.Bounds, score: metricScore(p.Objective), budget: p.Budget}
 	start := []float64(nil)
 	if s.Brackets() == len(req.Cutoffs) {
 		start = s.Rates()

@@ -39,7 +39,7 @@ func (p *Search) Propose(ctx context.Context, req Request) (tax.Schedule, error)
 	if req.Model == nil {
 		return tax.Schedule{}, errors.New("search planner needs the workers' response model")
 	}
-	opt := optimiser{model: req.Model, cutoffs: req.Cutoffs, bounds: req.Bounds, objective: p.Objective, budget: p.Budget}
+	opt := optimiser{model: req.Model, cutoffs: req.Cutoffs, bounds: req.Bounds, score: metricScore(p.Objective), budget: p.Budget}
 	var start []float64
 	if req.Current.Brackets() == len(req.Cutoffs) {
 		start = req.Current.Rates()
@@ -65,13 +65,37 @@ func (p *Search) Gap() (float64, bool) { return p.gap, p.hasGap }
 // Evaluations returns the model evaluations used at the last proposal.
 func (p *Search) Evaluations() int { return p.evals }
 
-// optimiser maximises an objective over the rates of a fixed set of cutoffs.
+// Score turns a model evaluation into the number an optimiser maximises.
+type Score func(Metrics) (float64, error)
+
+// metricScore scores by one metric.
+func metricScore(name string) Score {
+	return func(m Metrics) (float64, error) {
+		v, ok := m.Metric(name)
+		if !ok {
+			return 0, fmt.Errorf("unknown objective %q", name)
+		}
+		return v, nil
+	}
+}
+
+// Maximise finds rates for the given cutoffs, inside bounds, that maximise
+// score over the workers' model, with at most budget evaluations (the
+// method of Search; start, if not nil, is evaluated too). It returns the
+// best rates, their score and the evaluations used.
+func Maximise(ctx context.Context, model Model, cutoffs []float64, bounds tax.Bounds, score Score, budget int, start []float64) ([]float64, float64, int, error) {
+	o := optimiser{model: model, cutoffs: cutoffs, bounds: bounds, score: score, budget: budget}
+	r, v, err := o.maximise(ctx, start)
+	return r, v, o.evals, err
+}
+
+// optimiser maximises a score over the rates of a fixed set of cutoffs.
 type optimiser struct {
-	model     Model
-	cutoffs   []float64
-	bounds    tax.Bounds
-	objective string
-	budget    int
+	model   Model
+	cutoffs []float64
+	bounds  tax.Bounds
+	score   Score
+	budget  int
 
 	evals   int
 	best    []float64
@@ -101,9 +125,9 @@ func (o *optimiser) eval(ctx context.Context, rates []float64) (float64, error) 
 		return 0, err
 	}
 	m, _ := o.model.Evaluate(s)
-	v, ok := m.Metric(o.objective)
-	if !ok {
-		return 0, fmt.Errorf("unknown objective %q", o.objective)
+	v, err := o.score(m)
+	if err != nil {
+		return 0, err
 	}
 	if math.IsNaN(v) {
 		v = math.Inf(-1)

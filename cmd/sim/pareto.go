@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/pareto"
+	"github.com/econsim/econsim/sim/report"
+	"github.com/econsim/econsim/sim/scenario"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+const paretoUsage = `Usage: sim pareto FILE.toml [--objectives a,b,...] [--mode exact|amortised|both] [--out DIR] [--set key=value]...
+
+Computes the Pareto front of the scenario's bracket rates for two or more
+objectives (metric names, maximised; a leading "-" minimises), every
+candidate evaluated through the workers' response model. Writes front.csv
+(objective values, rates and every metric of each front point), front.json
+(the fronts, true evaluation counts, the surrogate's error, and the free
+market, US federal and Saez schedules as references) and front.png/svg.
+--mode both computes the exact and the amortised front and writes the
+amortised one to front.csv.
+`
+
+func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("pareto", paretoUsage)
+	var sets setFlags
+	fs.Var(&sets, "set", "override a scenario key, `key=value` (repeatable)")
+	objectives := fs.String("objectives", "equality,productivity", "comma-separated `metrics` to maximise (-name to minimise)")
+	mode := fs.String("mode", "amortised", "exact, amortised or both")
+	out := fs.String("out", "", "output `folder` (default: results/NAME/pareto)")
+	points := fs.Int("points", 21, "scalarisations (weight vectors)")
+	budget := fs.Int("budget", 200, "model evaluations per scalarisation in exact mode")
+	pos, err := parseInterleaved(fs, args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("pareto takes one scenario file (see 'sim pareto --help')")
+	}
+	if *mode != "exact" && *mode != "amortised" && *mode != "both" {
+		return usagef("--mode must be exact, amortised or both, got %q", *mode)
+	}
+	if *points < 1 || *budget < 1 {
+		return usagef("--points and --budget must be at least 1")
+	}
+	objs, err := pareto.ParseObjectives(*objectives)
+	if err != nil {
+		return usagef("--objectives: %v", err)
+	}
+	s, err := scenario.Load(pos[0], sets)
+	if err != nil {
+		return err
+	}
+	cfg, pl, err := s.Build(1, getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Workers = max(1, numCPU())
+	eng, err := sim.New(cfg, pl)
+	if err != nil {
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("results", s.Name, "pareto")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	bounds := tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax}
+	o := &pareto.Output{Name: s.Name, Cutoffs: s.Tax.Cutoffs}
+	for _, ob := range objs {
+		o.Objectives = append(o.Objectives, ob.String())
+	}
+	opts := pareto.Options{Points: *points, Budget: *budget, Seed: s.Seed}
+	newEv := func() *pareto.Evaluator {
+		return &pareto.Evaluator{Model: eng.Model(), Cutoffs: s.Tax.Cutoffs, Bounds: bounds, Objs: objs}
+	}
+	if *mode == "exact" || *mode == "both" {
+		r, err := pareto.Exact(ctx, newEv(), opts)
+		if err != nil {
+			return err
+		}
+		o.Results = append(o.Results, r)
+		fmt.Fprintf(stdout, "exact: %d front points from %d true evaluations\n", len(r.Front), r.Evaluations)
+	}
+	if *mode == "amortised" || *mode == "both" {
+		r, err := pareto.Amortised(ctx, newEv(), opts)
+		if err != nil {
+			return err
+		}
+		o.Results = append(o.Results, r)
+		fmt.Fprintf(stdout, "amortised: %d front points from %d true evaluations (surrogate error %.2f%% of each objective's range)\n",
+			len(r.Front), r.Evaluations, 100*r.SurrogateError)
+	}
+	if o.References, err = pareto.References(ctx, eng, s.Tax.Cutoffs, bounds, objs, s.Utility.Elasticity); err != nil {
+		return err
+	}
+	if err := o.Write(dir); err != nil {
+		return err
+	}
+	if _, err := report.Front(dir, o); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s/{front.csv, front.json, front.png, front.svg}\n", filepath.ToSlash(dir))
+	return nil
+}
