@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -27,10 +25,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 	baseline := fs.String("baseline", "", "the baseline group `VALUE` (default: the first group)")
 	metrics := fs.String("metrics", strings.Join(sweep.DefaultMetrics, ","), "comma-separated metric `names`")
 	format := fs.String("format", "table", "table, md, csv or json")
-	dirs, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	dirs, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(dirs) == 0 {

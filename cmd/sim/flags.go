@@ -22,22 +22,22 @@ func (s *setFlags) Set(v string) error {
 }
 
 // parseInterleaved parses flags that may come before or after positional
-// arguments (sim run FILE --set a=b) and returns the positional ones. Help
-// returns flag.ErrHelp after printing usage to stdout.
-func parseInterleaved(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
+// arguments (sim run FILE --set a=b) and returns the positional ones. For
+// -h/--help it prints the usage to stdout and reports help = true: the
+// command then returns at once, successfully.
+func parseInterleaved(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string, help bool, err error) {
 	fs.SetOutput(io.Discard)
-	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				fs.SetOutput(stdout)
 				fs.Usage()
-				return nil, err
+				return nil, true, nil
 			}
-			return nil, usagef("%s: %v (see 'sim %s --help')", fs.Name(), err, fs.Name())
+			return nil, false, usagef("%s: %v (see 'sim %s --help')", fs.Name(), err, fs.Name())
 		}
 		if fs.NArg() == 0 {
-			return pos, nil
+			return pos, false, nil
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]

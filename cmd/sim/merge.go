@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -22,10 +20,8 @@ are listed and nothing is written (exit status 1).
 func mergeCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("merge", mergeUsage)
 	out := fs.String("out", "", "where to write results.csv and results.parquet (default: the first DIR)")
-	dirs, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	dirs, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(dirs) == 0 {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,10 +35,8 @@ func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "output `folder` (default: results/NAME/pareto)")
 	points := fs.Int("points", 21, "scalarisations (weight vectors)")
 	budget := fs.Int("budget", 200, "model evaluations per scalarisation in exact mode")
-	pos, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	pos, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(pos) != 1 {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -20,10 +18,8 @@ readable offline and printable — with a PNG and an SVG of each plot beside it.
 
 func reportCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report", reportUsage)
-	pos, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	pos, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(pos) != 1 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -59,10 +58,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.force, "force", false, "overwrite a folder that holds a completed run")
 	fs.BoolVar(&f.report, "report", false, "also draw the plots and report.html (as 'sim report')")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before the LLM cost would pass this `amount` (overrides llm.max_cost)")
-	pos, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	pos, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(pos) != 1 {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -20,10 +18,8 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 	var sets setFlags
 	fs.Var(&sets, "set", "override a scenario key, `key=value` (repeatable)")
 	printIt := fs.Bool("print", false, "print the resolved scenario (defaults filled, presets expanded)")
-	pos, err := parseInterleaved(fs, args, stdout)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	pos, help, err := parseInterleaved(fs, args, stdout)
+	if help || err != nil {
 		return err
 	}
 	if len(pos) != 1 {
