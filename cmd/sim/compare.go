@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/sweep"
 )
 
@@ -23,7 +24,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", compareUsage)
 	by := fs.String("by", "variant", "group by `KEY`: variant, or a [grid] key")
 	baseline := fs.String("baseline", "", "the baseline group `VALUE` (default: the first group)")
-	metrics := fs.String("metrics", strings.Join(sweep.DefaultMetrics, ","), "comma-separated metric `names`")
+	metrics := fs.String("metrics", strings.Join(compare.DefaultMetrics, ","), "comma-separated metric `names`")
 	format := fs.String("format", "table", "table, md, csv or json")
 	dirs, help, err := parseInterleaved(fs, args, stdout)
 	if help || err != nil {
@@ -50,7 +51,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 			ms = append(ms, x)
 		}
 	}
-	c, err := sweep.Compare(m, *by, *baseline, ms)
+	c, err := compare.Compare(m, *by, *baseline, ms)
 	if err != nil {
 		return &usageError{err.Error()}
 	}

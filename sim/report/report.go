@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/sweep"
@@ -87,7 +88,7 @@ func Sweep(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := sweep.Compare(m, "variant", "", nil)
+	c, err := compare.Compare(m, "variant", "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func Sweep(dir string) ([]string, error) {
 	return writeReport(dir, p, figs)
 }
 
-func rowCells(r sweep.Row) []string {
+func rowCells(r compare.Row) []string {
 	s := r.Stats
 	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), fmtNum(s.Mean), fmtNum(s.SD), "[" + fmtNum(s.CILo) + ", " + fmtNum(s.CIHi) + "]"}
 	if p := r.Paired; p != nil {

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/sweep"
@@ -157,7 +158,7 @@ set = { "planner.kind" = "flat", "planner.rate" = 0.3 }
 		t.Fatal(err)
 	}
 	plots := []string{"plane"}
-	for _, m := range sweep.DefaultMetrics {
+	for _, m := range compare.DefaultMetrics {
 		plots = append(plots, "box-"+m)
 	}
 	checkReport(t, files, plots)

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/sweep"
 )
 
@@ -32,16 +33,16 @@ func finiteOr(v, alt float64) float64 {
 
 // planeFigure: each group's mean (equality, productivity) with its 95%
 // intervals, and the Pareto front through the groups no other beats on both.
-func planeFigure(c *sweep.Comparison) (figure, error) {
+func planeFigure(c *compare.Comparison) (figure, error) {
 	p := newPlot("Equality and productivity", "equality (mean, 95% CI)", "productivity (mean, 95% CI)")
 	p.Y.Tick.Marker = commaTicks{plot.DefaultTicks{}}
-	stat := func(g, m string) sweep.Stats {
+	stat := func(g, m string) compare.Stats {
 		for _, r := range c.Rows {
 			if r.Group == g && r.Metric == m {
 				return r.Stats
 			}
 		}
-		return sweep.Stats{Mean: math.NaN()}
+		return compare.Stats{Mean: math.NaN()}
 	}
 	pts := map[string]errXY{}
 	for i, g := range c.Groups {
@@ -87,7 +88,7 @@ func planeFigure(c *sweep.Comparison) (figure, error) {
 }
 
 // boxFigure: the spread of one metric across seeds, per group.
-func boxFigure(m *sweep.Merged, c *sweep.Comparison, metric string) (figure, error) {
+func boxFigure(m *sweep.Merged, c *compare.Comparison, metric string) (figure, error) {
 	p := newPlot(metric+" across seeds", "", metric)
 	p.Y.Tick.Marker = commaTicks{plot.DefaultTicks{}}
 	for i, g := range c.Groups {

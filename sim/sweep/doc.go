@@ -1,6 +1,6 @@
 // Package sweep runs many scenarios: the runs of a sweep file (variants ×
 // grid × replicates), in parallel, resumably, optionally one shard of them,
-// and joins the results.
+// and joins the results (Merge; package compare gives their statistics).
 //
 // A sweep file names a base scenario (relative to the sweep file), a [grid]
 // of dotted keys → lists of values, optional [[variant]] tables (a name and a

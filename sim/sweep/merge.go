@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,7 +100,7 @@ func deref(m map[string]*float64) map[string]float64 {
 	out := make(map[string]float64, len(m))
 	for k, v := range m {
 		if v == nil {
-			out[k] = nan()
+			out[k] = math.NaN()
 		} else {
 			out[k] = *v
 		}

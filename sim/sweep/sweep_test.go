@@ -3,7 +3,6 @@ package sweep
 import (
 	"bytes"
 	"context"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,97 +180,5 @@ func TestResumeAndShards(t *testing.T) {
 	other.Runs = other.Runs[:3]
 	if _, err := other.Execute(ctx, whole, Options{}); err == nil || !strings.Contains(err.Error(), "different sweep") {
 		t.Errorf("another sweep's folder accepted: %v", err)
-	}
-}
-
-func near(t *testing.T, name string, got, want, tol float64) {
-	t.Helper()
-	if math.Abs(got-want) > tol {
-		t.Errorf("%s = %.12g, want %.12g", name, got, want)
-	}
-}
-
-// TestStatistics against hand calculation. For 1…11: mean 6, sd √11,
-// t(0.975, 10) = 2.228138852 (tables), so the CI is 6 ± 2.228138852; the
-// worst 10% is the ⌈1.1⌉ = 2 smallest, mean 1.5.
-func TestStatistics(t *testing.T) {
-	x := []float64{5, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11}
-	s := Describe(x)
-	near(t, "mean", s.Mean, 6, 1e-12)
-	near(t, "sd", s.SD, math.Sqrt(11), 1e-12)
-	near(t, "ci lo", s.CILo, 6-2.228138852, 1e-8)
-	near(t, "ci hi", s.CIHi, 6+2.228138852, 1e-8)
-	near(t, "worst", s.Worst, 1, 0)
-	near(t, "worst10", s.Worst10, 1.5, 0)
-	if one := Describe([]float64{3}); !math.IsNaN(one.SD) || !math.IsNaN(one.CILo) || one.Mean != 3 {
-		t.Errorf("n = 1: %+v", one)
-	}
-
-	// Paired: d = 2, 3, 4, 5: mean 3.5, sd √(5/3), se = sd/2, t = 3.5/se;
-	// t(0.975, 3) = 3.182446305. With 3 degrees of freedom the t CDF is
-	// 1/2 + (1/π)(u/(1+u²) + atan u), u = t/√3.
-	p := ComparePaired([]float64{3, 5, 7, 9}, []float64{1, 2, 3, 4})
-	se := math.Sqrt(5.0/3) / 2
-	tt := 3.5 / se
-	u := tt / math.Sqrt(3)
-	cdf := 0.5 + (u/(1+u*u)+math.Atan(u))/math.Pi
-	near(t, "diff", p.Mean, 3.5, 1e-12)
-	near(t, "t", p.T, tt, 1e-12)
-	near(t, "p", p.P, 2*(1-cdf), 1e-10)
-	near(t, "diff ci lo", p.CILo, 3.5-3.182446305*se, 1e-8)
-	near(t, "win", p.WinRate, 1, 0)
-	q := ComparePaired([]float64{1, 2, 3, 4}, []float64{1, 3, 1, 4}) // d = 0, −1, 2, 0
-	near(t, "win with ties", q.WinRate, (1+0.5+0.5)/4, 1e-15)
-	c := ComparePaired([]float64{2, 3}, []float64{1, 2}) // every d = 1
-	if c.P != 0 || !math.IsInf(c.T, 1) {
-		t.Errorf("constant non-zero differences: t %v p %v", c.T, c.P)
-	}
-
-	// Pareto: A(1,1) B(2,0) C(1,1)=A D(0.5,0.5) E(2,0)=B F(1.5,0.5)
-	front := ParetoFront([]float64{1, 2, 1, 0.5, 2, 1.5}, []float64{1, 0, 1, 0.5, 0, 0.5})
-	if got := len(front); got != 5 || front[0] != 0 || front[1] != 1 || front[2] != 2 || front[3] != 4 || front[4] != 5 {
-		t.Errorf("front %v, want [0 1 2 4 5] (D dominated; duplicates kept)", front)
-	}
-}
-
-// TestCompareOutput: the printed numbers of a comparison, checked against
-// the hand-computed statistics above to the last printed digit.
-func TestCompareOutput(t *testing.T) {
-	mk := func(v string, rep int, eq, prod float64) Result {
-		return Result{Run: Run{Variant: v, Replicate: rep, ID: v + string(rune('0'+rep))},
-			Final: map[string]float64{"equality": eq, "productivity": prod}}
-	}
-	m := &Merged{Name: "hand"}
-	for i, b := range []float64{1, 2, 3, 4} {
-		m.Results = append(m.Results, mk("base", i, b, 10))
-	}
-	for i, a := range []float64{3, 5, 7, 9} {
-		m.Results = append(m.Results, mk("new", i, a, 10))
-	}
-	m.Runs = make([]Run, 8)
-	c, err := Compare(m, "variant", "", []string{"equality"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := c.Write(&b, "csv"); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	// base: mean 2.5, sd √(5/3) = 1.2909944, CI 2.5 ± 3.1824463·0.6454972
-	// = 2.5 ± 2.0542603 = [0.4457397, 4.5542603].
-	if want := "base,equality,4,2.5,1.29099,0.44574,4.55426,baseline,,,,,1,1"; lines[1] != want {
-		t.Errorf("baseline row\n got %s\nwant %s", lines[1], want)
-	}
-	// new: mean 6, sd √(20/3) = 2.5819889, CI 6 ± 3.1824463·1.2909944 =
-	// 6 ± 4.1085205; diff 3.5 ± 2.0542603; p from the closed-form t CDF
-	// with 3 degrees of freedom (as in TestStatistics); win 1; worst 3.
-	u := 3.5 / (math.Sqrt(5.0/3) / 2) / math.Sqrt(3)
-	pv := 2 * (1 - (0.5 + (u/(1+u*u)+math.Atan(u))/math.Pi))
-	if want := "new,equality,4,6,2.58199,1.89148,10.1085,3.5,1.44574,5.55426," + num(pv) + ",1,3,3"; lines[2] != want {
-		t.Errorf("new row\n got %s\nwant %s", lines[2], want)
-	}
-	if len(c.Front) != 1 || c.Front[0] != "new" {
-		t.Errorf("front %v, want [new]", c.Front)
 	}
 }

@@ -1,4 +1,4 @@
-package sweep
+package compare
 
 import (
 	"math"
@@ -57,7 +57,7 @@ type Paired struct {
 	WinRate float64 // share of pairs where the group is ahead (ties count half)
 }
 
-// Compare returns the paired statistics of d = a − b.
+// ComparePaired returns the paired statistics of d = a − b.
 func ComparePaired(a, b []float64) Paired {
 	d := make([]float64, len(a))
 	var wins float64

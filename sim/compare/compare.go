@@ -1,4 +1,4 @@
-package sweep
+package compare
 
 import (
 	"encoding/csv"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/econsim/econsim/sim/sweep"
 )
 
 // DefaultMetrics are compared when none are named.
@@ -41,7 +43,7 @@ type Row struct {
 // metric per group, with paired differences against the baseline group
 // (runs paired by replicate — hence seed — and by every other grid value and
 // variant). baseline "" means the first group.
-func Compare(m *Merged, by, baseline string, metrics []string) (*Comparison, error) {
+func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Comparison, error) {
 	if by == "" {
 		by = "variant"
 	}
@@ -55,7 +57,7 @@ func Compare(m *Merged, by, baseline string, metrics []string) (*Comparison, err
 		}
 	}
 	c := &Comparison{Name: m.Name, By: by, Metrics: metrics, Runs: len(m.Runs), Missing: len(m.Missing)}
-	groups := map[string][]Result{}
+	groups := map[string][]sweep.Result{}
 	for _, r := range m.Results {
 		g := r.Value(by)
 		if by != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == by }) {
@@ -75,7 +77,7 @@ func Compare(m *Merged, by, baseline string, metrics []string) (*Comparison, err
 	} else if _, ok := groups[baseline]; !ok {
 		return nil, fmt.Errorf("--baseline %q is not a group (groups: %s)", baseline, strings.Join(c.Groups, ", "))
 	}
-	pairKey := func(r Result) string {
+	pairKey := func(r sweep.Result) string {
 		var parts []string
 		if by != "variant" {
 			parts = append(parts, "variant="+r.Variant)
@@ -87,7 +89,7 @@ func Compare(m *Merged, by, baseline string, metrics []string) (*Comparison, err
 		}
 		return strings.Join(parts, ";") + fmt.Sprintf("#%d", r.Replicate)
 	}
-	base := map[string]Result{}
+	base := map[string]sweep.Result{}
 	for _, r := range groups[c.Baseline] {
 		base[pairKey(r)] = r
 	}
