@@ -105,3 +105,34 @@ func TestLLMVoters(t *testing.T) {
 		}
 	}
 }
+
+// TestLLMArchetypesByOccupation: with US personas, archetypes are
+// occupation × skill quantile: every member of an archetype shares its
+// representative's occupation, every occupation present has one, and a
+// round costs one call per archetype.
+func TestLLMArchetypesByOccupation(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response { return llmtest.Response{Content: `{"hours": 1800}`} })
+	defer srv.Close()
+	cfg := llmConfig(t, srv, 20000, 44, 1, 2)
+	cfg.Rounds = 1
+	cfg.Skill = agents.SkillDist{Dist: "us_occupations", HoursPerYear: 2080}
+	e, h := mustRun(t, cfg, planner.USFederal())
+	w, pop := cfg.LLMWorkers, e.Population()
+	occs := map[uint8]bool{}
+	for i := range pop.Len() {
+		if pop.Occupation[i] != pop.Occupation[w.Representative(w.Archetype(i))] {
+			t.Fatalf("worker %d (occupation %d) in the archetype of a worker of occupation %d", i, pop.Occupation[i], pop.Occupation[w.Representative(w.Archetype(i))])
+		}
+		occs[pop.Occupation[i]] = true
+	}
+	if got := h[0].Extra[0]; got != 44 {
+		t.Errorf("llm_calls = %v, want 44", got)
+	}
+	seen := map[uint8]bool{}
+	for a := range 44 {
+		seen[pop.Occupation[w.Representative(a)]] = true
+	}
+	if len(seen) != len(occs) {
+		t.Errorf("%d occupations have an archetype, %d are present", len(seen), len(occs))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -16,11 +17,9 @@ import (
 
 // LLMWorkers lets a language model decide how much workers work.
 //
-// Archetypes: the population (sorted by skill) is cut into K groups of
-// (nearly) equal size — skill quantiles; worker i belongs to archetype
-// ⌊i·K/N⌋ — and the median member of each group is its representative,
-// with its own persona (occupation and age when the skill dist is
-// us_occupations). Each round the model is asked Samples times per
+// Archetypes (see group): K skill quantiles, or, with US personas,
+// occupation × skill quantile; the median member of each is its
+// representative, with its own persona (occupation and age). Each round the model is asked Samples times per
 // archetype, as the representative; every member then draws one of those
 // replies (uniformly, from the stream the engine passes) and scales it to its
 // own wage: hours_i = hours_rep·(w_i/w_rep)^e, e the utility's elasticity
@@ -40,10 +39,13 @@ type LLMWorkers struct {
 	HoursMax   float64 // hours per round
 	Elasticity float64 // e of the hours scaling
 
-	k     int
-	n     int
-	hist  [][]histEntry // per archetype, the representative's recent rounds
-	hours [][]float64   // per archetype, this round's sampled hours
+	k      int
+	n      int
+	assign []int32       // archetype of each worker, when they are not skill quantiles
+	reps   []int         // representative of each archetype
+	sizes  []int         // workers in each archetype
+	hist   [][]histEntry // per archetype, the representative's recent rounds
+	hours  [][]float64   // per archetype, this round's sampled hours
 }
 
 type histEntry struct {
@@ -69,25 +71,125 @@ func (w *LLMWorkers) Groups(n int) int {
 }
 
 // Archetype returns the archetype of worker i.
-func (w *LLMWorkers) Archetype(i int) int { return int(int64(i) * int64(w.k) / int64(w.n)) }
-
-// Representative returns archetype a's representative worker.
-func (w *LLMWorkers) Representative(a int) int {
-	lo, hi := w.bounds(a)
-	return (lo + hi - 1) / 2
+func (w *LLMWorkers) Archetype(i int) int {
+	if w.assign != nil {
+		return int(w.assign[i])
+	}
+	return int(int64(i) * int64(w.k) / int64(w.n))
 }
 
-// bounds returns archetype a's workers [lo, hi): ⌈a·N/K⌉ to ⌈(a+1)·N/K⌉.
-func (w *LLMWorkers) bounds(a int) (lo, hi int) {
-	ceil := func(a int) int { return int((int64(a)*int64(w.n) + int64(w.k) - 1) / int64(w.k)) }
-	return ceil(a), ceil(a + 1)
+// Representative returns archetype a's representative worker.
+func (w *LLMWorkers) Representative(a int) int { return w.reps[a] }
+
+// size returns the number of workers in archetype a.
+func (w *LLMWorkers) size(a int) int { return w.sizes[a] }
+
+// group builds the archetypes of a population of n. Without personas they
+// are K skill quantiles: worker i (workers are sorted by skill) belongs to
+// ⌊i·K/N⌋. With personas (skill dist us_occupations) and K at least the
+// number of occupations present, they are occupation × skill quantile: each
+// occupation gets archetypes in proportion to its workers (at least one, by
+// largest remainders), and its workers, in skill order, are cut into that
+// many equal groups — so a representative speaks for workers of its own
+// occupation and wage level. The representative is each group's median
+// member.
+func (w *LLMWorkers) group(pop *Population) {
+	n := pop.Len()
+	k := w.Groups(n)
+	w.n, w.k, w.assign = n, k, nil
+	var members [][]int // per archetype, its workers in skill order
+	if occ := pop.Occupation; occ != nil {
+		byOcc := map[uint8][]int{}
+		var order []uint8
+		for i, o := range occ {
+			if _, ok := byOcc[o]; !ok {
+				order = append(order, o)
+			}
+			byOcc[o] = append(byOcc[o], i)
+		}
+		slices.Sort(order)
+		if k >= len(order) {
+			alloc := apportion(k, order, byOcc, n)
+			for _, o := range order {
+				ws := byOcc[o]
+				for q := range alloc[o] {
+					lo, hi := q*len(ws)/alloc[o], (q+1)*len(ws)/alloc[o]
+					members = append(members, ws[lo:hi])
+				}
+			}
+		}
+	}
+	if members == nil {
+		for a := range k {
+			lo := int((int64(a)*int64(n) + int64(k) - 1) / int64(k))
+			hi := int((int64(a+1)*int64(n) + int64(k) - 1) / int64(k))
+			members = append(members, seq(lo, hi))
+		}
+	} else {
+		w.assign = make([]int32, n)
+		for a, ws := range members {
+			for _, i := range ws {
+				w.assign[i] = int32(a)
+			}
+		}
+	}
+	w.k = len(members)
+	w.reps, w.sizes = make([]int, w.k), make([]int, w.k)
+	for a, ws := range members {
+		w.reps[a], w.sizes[a] = ws[(len(ws)-1)/2], len(ws)
+	}
+	w.hist = make([][]histEntry, w.k)
+	w.hours = make([][]float64, w.k)
+}
+
+// apportion gives k archetypes to the occupations in proportion to their
+// workers, at least one each, by largest remainders (ties to the lower code).
+func apportion(k int, order []uint8, byOcc map[uint8][]int, n int) map[uint8]int {
+	alloc := map[uint8]int{}
+	left := k - len(order)
+	type rem struct {
+		o uint8
+		r float64
+	}
+	var rems []rem
+	for _, o := range order {
+		exact := float64(left) * float64(len(byOcc[o])) / float64(n)
+		alloc[o] = 1 + int(exact)
+		rems = append(rems, rem{o, exact - math.Floor(exact)})
+	}
+	given := 0
+	for _, a := range alloc {
+		given += a
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int {
+		switch {
+		case a.r > b.r:
+			return -1
+		case a.r < b.r:
+			return 1
+		}
+		return 0
+	})
+	for i := 0; given < k; i++ {
+		alloc[rems[i%len(rems)].o]++
+		given++
+	}
+	return alloc
+}
+
+func seq(lo, hi int) []int {
+	s := make([]int, hi-lo)
+	for i := range s {
+		s[i] = lo + i
+	}
+	return s
 }
 
 // Decide asks the model for this round's hours of every archetype. It
 // returns an error only for what a fallback cannot mend (a cancelled run, a
 // replay miss, a damaged cache).
 func (w *LLMWorkers) Decide(ctx context.Context, in DecideInput, pop *Population) error {
-	w.ensure(pop.Len())
+	w.ensure(pop)
 	samples := max(w.Samples, 1)
 	if in.Round > 0 {
 		for a := range w.k {
@@ -136,11 +238,9 @@ func (w *LLMWorkers) Decide(ctx context.Context, in DecideInput, pop *Population
 	return g.Wait()
 }
 
-func (w *LLMWorkers) ensure(n int) {
-	if w.n != n {
-		w.n, w.k = n, w.Groups(n)
-		w.hist = make([][]histEntry, w.k)
-		w.hours = make([][]float64, w.k)
+func (w *LLMWorkers) ensure(pop *Population) {
+	if w.n != pop.Len() || w.reps == nil {
+		w.group(pop)
 	}
 }
 
@@ -152,7 +252,7 @@ func (w *LLMWorkers) ensure(n int) {
 // fallback (and a fallback is counted). wage is the wage index.
 func (w *LLMWorkers) Ballots(ctx context.Context, cands []tax.Schedule, rule string, pop *Population, wage float64,
 	transfer func(i int) float64, fallback func(i int) []int) ([]float64, error) {
-	w.ensure(pop.Len())
+	w.ensure(pop)
 	samples := max(w.Samples, 1)
 	nc := len(cands)
 	ballots := make([][][]int, w.k)
@@ -218,12 +318,6 @@ func (w *LLMWorkers) Ballots(ctx context.Context, cands []tax.Schedule, rule str
 		}
 	}
 	return scores, nil
-}
-
-// size returns the number of workers in archetype a.
-func (w *LLMWorkers) size(a int) int {
-	lo, hi := w.bounds(a)
-	return hi - lo
 }
 
 func (w *LLMWorkers) ballotPrompt(cands []tax.Schedule, pop *Population, r int, wage, tr float64) []llm.Message {
