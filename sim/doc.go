@@ -26,5 +26,6 @@
 // (or consumption) come out in that same order, as they do for rational
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise
-// the engine sorts a scratch copy, which is exact but O(N log N).
+// (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
+// (welfare.SortFloats): exact, linear, and costing two more buffers of N.
 package sim

@@ -39,6 +39,7 @@ type Engine struct {
 
 	parts   []chunkSums
 	scratch []float64 // sort buffer, allocated on first need
+	radix   []float64 // the radix sort's second buffer
 	stats   RoundStats
 	model   model
 	extra   []string  // columns after the rates: llm_* (with an LLM), then the planner's

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"slices"
 	"sort"
 
 	"github.com/econsim/econsim/sim/agents"
@@ -322,13 +321,15 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 	return rule, cl, nil
 }
 
-// sortedCopy copies x into the scratch buffer and sorts it.
+// sortedCopy copies x into the scratch buffer and sorts it (a radix sort,
+// with a second buffer; both are allocated on first need and reused).
 func (e *Engine) sortedCopy(x []float64) []float64 {
 	if cap(e.scratch) < len(x) {
 		e.scratch = make([]float64, len(x))
+		e.radix = make([]float64, len(x))
 	}
 	s := e.scratch[:len(x)]
 	copy(s, x)
-	slices.Sort(s)
+	welfare.SortFloats(s, e.radix)
 	return s
 }

@@ -1,0 +1,68 @@
+package welfare
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSortFloats against slices.Sort on random data of many shapes,
+// including negatives, zeros of both signs, infinities and long runs of
+// equal values.
+func TestSortFloats(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	gens := map[string]func() float64{
+		"lognormal":  func() float64 { return math.Exp(r.NormFloat64() * 3) },
+		"mixed sign": func() float64 { return r.NormFloat64() * 1e6 },
+		"few values": func() float64 { return float64(r.IntN(5)) },
+		"specials": func() float64 {
+			return []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 1, -1, 5e-324}[r.IntN(7)]
+		},
+	}
+	for name, g := range gens {
+		for _, n := range []int{0, 1, 7, 255, 256, 1000, 100000} {
+			x := make([]float64, n)
+			for i := range x {
+				x[i] = g()
+			}
+			want := slices.Clone(x)
+			slices.SortFunc(want, func(a, b float64) int {
+				switch {
+				case less(a, b):
+					return -1
+				case less(b, a):
+					return 1
+				}
+				return 0
+			})
+			SortFloats(x, make([]float64, n))
+			for i := range x {
+				if math.Float64bits(x[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%s n=%d: position %d is %v, want %v", name, n, i, x[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkSort(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, 1_000_000)
+	for i := range x {
+		x[i] = math.Exp(r.NormFloat64())
+	}
+	y, buf := make([]float64, len(x)), make([]float64, len(x))
+	b.Run("radix", func(b *testing.B) {
+		for b.Loop() {
+			copy(y, x)
+			SortFloats(y, buf)
+		}
+	})
+	b.Run("slices.Sort", func(b *testing.B) {
+		for b.Loop() {
+			copy(y, x)
+			slices.Sort(y)
+		}
+	})
+}
