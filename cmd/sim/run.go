@@ -139,7 +139,7 @@ func (p *progress) observe(s *sim.RoundStats) {
 	if now := time.Now(); now.Sub(p.last) >= time.Second || s.Round+1 == p.total {
 		p.last = now
 		fmt.Fprintf(p.w, "  round %d/%d  productivity %s  equality %.4f  welfare %s\n",
-			s.Round+1, p.total, human(s.Productivity), s.Equality, human(s.WelfareUtilitarian))
+			s.Round+1, p.total, report.Number(s.Productivity), s.Equality, report.Number(s.WelfareUtilitarian))
 	}
 }
 
@@ -156,51 +156,22 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	var parts []string
 	for k, c := range sum.Schedule.Cutoffs {
 		pct := math.Round(1e4*sum.Schedule.Rates[k]) / 100 // percent to two decimals
-		parts = append(parts, fmt.Sprintf("%s+ %s%%", human(c), strconv.FormatFloat(pct, 'f', -1, 64)))
+		parts = append(parts, fmt.Sprintf("%s+ %s%%", report.Number(c), strconv.FormatFloat(pct, 'f', -1, 64)))
 	}
 	fmt.Fprintf(w, "schedule: %s\n\n", strings.Join(parts, " · "))
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "metric\tfinal\tmean over last tax period\t")
 	for _, m := range summaryMetrics {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", m, human(float64(sum.Final[m])), human(float64(sum.MeanLastPeriod[m])))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", m, report.Number(float64(sum.Final[m])), report.Number(float64(sum.MeanLastPeriod[m])))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nspeed: %s agent-rounds/s (%.3f s on %d workers)\n", human(sum.Perf.AgentRoundsPerSec), sum.Perf.WallSeconds, sum.Perf.Workers)
+	fmt.Fprintf(w, "\nspeed: %s agent-rounds/s (%.3f s on %d workers)\n", report.Number(sum.Perf.AgentRoundsPerSec), sum.Perf.WallSeconds, sum.Perf.Workers)
 	if l := sum.LLM; l != nil {
 		fmt.Fprintf(w, "llm: %d calls (%d from the cache), %d requests, %d retries, %d fallbacks, %s tokens in, %s out, cost %.4f (spent %.4f)\n",
-			l.Calls, l.CacheHits, l.Requests, l.Retries, l.Fallbacks, human(float64(l.TokensIn)), human(float64(l.TokensOut)), l.Cost, l.SpentCost)
+			l.Calls, l.CacheHits, l.Requests, l.Retries, l.Fallbacks, report.Number(float64(l.TokensIn)), report.Number(float64(l.TokensOut)), l.Cost, l.SpentCost)
 	}
 	if sum.StopReason != "" {
 		fmt.Fprintf(w, "stopped after %d of %d rounds: %s\n", sum.RoundsDone, sum.Rounds, sum.StopReason)
 	}
 	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, summary.json}\n", filepath.ToSlash(dir))
-}
-
-// human formats x for people: thousands separators from 10,000 up, four
-// significant digits below.
-func human(x float64) string {
-	if a := abs(x); a < 10000 || a >= 1e15 {
-		return strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	s := strconv.FormatFloat(x, 'f', 0, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -72,7 +72,7 @@ func Run(dir string) ([]string, error) {
 		{"market", sc.Market.Kind},
 	}
 	for _, m := range []string{"productivity", "equality", "eq_x_prod", "gini_pre", "gini_post", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls", "revenue", "avg_tax_rate", "labor_mean", "br_regret_max"} {
-		facts = append(facts, [2]string{m + " (final / mean over last period)", fmtNum(sum.final(m)) + " / " + fmtNum(sum.lastPeriod(m))})
+		facts = append(facts, [2]string{m + " (final / mean over last period)", Number(sum.final(m)) + " / " + Number(sum.lastPeriod(m))})
 	}
 	p := page{
 		Title:    "econsim run: " + sum.Name,
@@ -121,13 +121,13 @@ func Sweep(dir string) ([]string, error) {
 
 func rowCells(r compare.Row) []string {
 	s := r.Stats
-	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), fmtNum(s.Mean), fmtNum(s.SD), "[" + fmtNum(s.CILo) + ", " + fmtNum(s.CIHi) + "]"}
+	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), Number(s.Mean), Number(s.SD), "[" + Number(s.CILo) + ", " + Number(s.CIHi) + "]"}
 	if p := r.Paired; p != nil {
-		c = append(c, fmtNum(p.Mean), "["+fmtNum(p.CILo)+", "+fmtNum(p.CIHi)+"]", fmtNum(p.P), fmtNum(p.WinRate))
+		c = append(c, Number(p.Mean), "["+Number(p.CILo)+", "+Number(p.CIHi)+"]", Number(p.P), Number(p.WinRate))
 	} else {
 		c = append(c, "baseline", "", "", "")
 	}
-	return append(c, fmtNum(s.Worst), fmtNum(s.Worst10))
+	return append(c, Number(s.Worst), Number(s.Worst10))
 }
 
 // writeReport renders every figure as PNG and SVG, inlines the SVGs in
@@ -158,14 +158,17 @@ func writeReport(dir string, p page, figs []figure) ([]string, error) {
 	return files, record.WriteFile(files[0], html)
 }
 
-func fmtNum(x float64) string {
+// Number formats a number for people: thousands separators from 10,000 up
+// ("58,975"), four significant digits below ("0.6396"), "—" for NaN. The
+// command's summaries and the reports share it.
+func Number(x float64) string {
 	if x != x {
 		return "—"
 	}
 	if a := max(x, -x); a >= 10000 && a < 1e15 {
 		return comma(x)
 	}
-	return strconv.FormatFloat(x, 'g', 5, 64)
+	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
 // describe is "0+: 10% · 11,600+: 12% · …".
