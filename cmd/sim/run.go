@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -153,12 +150,7 @@ var summaryMetrics = []string{
 func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir string) {
 	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s workers\n",
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, s.Agents.Behavior)
-	var parts []string
-	for k, c := range sum.Schedule.Cutoffs {
-		pct := math.Round(1e4*sum.Schedule.Rates[k]) / 100 // percent to two decimals
-		parts = append(parts, fmt.Sprintf("%s+ %s%%", report.Number(c), strconv.FormatFloat(pct, 'f', -1, 64)))
-	}
-	fmt.Fprintf(w, "schedule: %s\n\n", strings.Join(parts, " · "))
+	fmt.Fprintf(w, "schedule: %s\n\n", report.Rates(sum.Schedule.Cutoffs, sum.Schedule.Rates))
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "metric\tfinal\tmean over last tax period\t")
 	for _, m := range summaryMetrics {

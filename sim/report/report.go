@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/record"
@@ -171,14 +173,16 @@ func Number(x float64) string {
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
-// describe is "0+: 10% · 11,600+: 12% · …".
-func describe(s tax.Schedule) string {
-	out := ""
-	for k := range s.Brackets() {
-		if k > 0 {
-			out += " · "
-		}
-		out += comma(s.Cutoff(k)) + "+: " + strconv.FormatFloat(float64(int(s.Rate(k)*10000+0.5))/100, 'f', -1, 64) + "%"
+// describe is Rates of a schedule.
+func describe(s tax.Schedule) string { return Rates(s.Cutoffs(), s.Rates()) }
+
+// Rates describes a schedule as "0+ 10% · 11,600+ 12% · …" (rates in
+// percent to two decimals).
+func Rates(cutoffs, rates []float64) string {
+	parts := make([]string, len(cutoffs))
+	for k, c := range cutoffs {
+		pct := math.Round(1e4*rates[k]) / 100
+		parts[k] = comma(c) + "+ " + strconv.FormatFloat(pct, 'f', -1, 64) + "%"
 	}
-	return out
+	return strings.Join(parts, " · ")
 }
