@@ -2,7 +2,8 @@
 # End-to-end test of sweeps on Slurm: installs Debian's slurm-wlm and munge,
 # starts a one-node cluster on this machine (munged, slurmctld, slurmd, with a
 # minimal slurm.conf naming this host), submits scenarios/sweep-policies.toml
-# as an array job of 4 tasks and the merge that depends on it, and checks that
+# with deploy/slurm/submit.sh as an array job of 4 tasks and the merge that
+# depends on it, and checks that
 # the merged results equal an unsharded local sweep of the same file. It stops
 # the daemons it started and removes its files, whether it passes or fails.
 set -euo pipefail
@@ -96,11 +97,11 @@ case "$state" in idle*|mixed*|allocated*) ;; *) echo "e2e-slurm: the node did no
 go build -o "$work/sim" ./cmd/sim
 sweepfile=$repo/scenarios/sweep-policies.toml
 out=$work/cluster
-array=$(sbatch --parsable --array=0-3 --chdir="$work" --cpus-per-task=1 \
-  --export=ALL,SIM="$work/sim",SWEEP="$sweepfile",OUT="$out" deploy/slurm/sweep.sbatch)
-merge=$(sbatch --parsable --chdir="$work" --dependency=afterok:"$array" \
-  --export=ALL,SIM="$work/sim",OUT="$out" deploy/slurm/merge.sbatch)
-echo "e2e-slurm: array job $array (4 tasks), merge job $merge"
+# Submit through the deploy script a user would run.
+submitted=$(deploy/slurm/submit.sh "$work/sim" "$sweepfile" "$out" 4)
+echo "e2e-slurm: $submitted"
+array=$(echo "$submitted" | sed -E 's/^array job ([0-9]+), merge job ([0-9]+).*/\1/')
+merge=$(echo "$submitted" | sed -E 's/^array job ([0-9]+), merge job ([0-9]+).*/\2/')
 
 # Wait for both jobs to leave the queue (at most 10 minutes).
 for _ in $(seq 600); do
@@ -112,7 +113,7 @@ if [ -n "$(squeue -h -j "$array,$merge" 2>/dev/null)" ]; then
   squeue >&2
   exit 1
 fi
-cat "$work"/econsim-*.out
+cat "$out"/logs/*.out
 [ -f "$out/results.csv" ] || { echo "e2e-slurm: the merge wrote no results.csv" >&2; exit 1; }
 
 # The same sweep, unsharded, on this machine: the results must be equal.
