@@ -7,8 +7,13 @@
 //     schedule (Planner.Propose) and prepare the workers' best response to it.
 //  2. Every worker chooses hours in [0, hours_max] given the schedule, its
 //     wage and the transfer it expects (last round's; none in round 0).
-//     Workers are updated in parallel over fixed chunks of ChunkSize agents.
+//     LLM workers are asked first, once per archetype (Config.LLMWorkers);
+//     everyone else is computed in parallel over fixed chunks of ChunkSize
+//     agents.
 //  3. The market turns hours into pre-tax income z_i = ω·skill_i·hours_i.
+//     In the production economy the clearing wage ω is found first (a few
+//     passes of step 2 at trial wages) and each worker's share of profits
+//     is added; under a fixed wage ω = 1.
 //  4. Taxes are collected and the revenue redistributed (lump sum, none, or to
 //     the bottom share of earners); c_i = z_i − Tax(z_i) + transfer_i.
 //  5. Utilities, welfare and equilibrium statistics go into RoundStats.
@@ -19,8 +24,9 @@
 // chunk boundaries depend on ChunkSize only. Each chunk writes its partial
 // sums into its own slot and the slots are combined in chunk order, so the
 // results are byte-identical for any number of workers and any GOMAXPROCS.
-// The engine reads no clock, does no I/O, and its goroutines all exit before
-// Step returns.
+// The engine reads no clock, does no I/O itself, and its goroutines all exit
+// before Step returns. The I/O of LLM workers and planners happens in the
+// llm client they hold, under Step's context.
 //
 // Speed: the population is stored in ascending order of skill. When incomes
 // (or consumption) come out in that same order, as they do for rational

@@ -107,11 +107,11 @@ func (e *Engine) statusQuo() error {
 	in := roundIn{sched: free, resp: agents.NewResponse(e.u, free, e.cfg.HoursMax), beh: agents.Behavior{Kind: agents.Rational}}
 	pop := e.pop
 	st := state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}
-	if _, cl, err := e.compute(st, in, &e.stats); err != nil {
+	_, cl, err := e.compute(st, in, &e.stats)
+	if err != nil {
 		return fmt.Errorf("status quo before round 0: %w", err)
-	} else {
-		e.econ.last = cl
 	}
+	e.econ.last = cl
 	return nil
 }
 

@@ -321,8 +321,7 @@ func (w *LLMWorkers) Ballots(ctx context.Context, cands []tax.Schedule, rule str
 }
 
 func (w *LLMWorkers) ballotPrompt(cands []tax.Schedule, pop *Population, r int, wage, tr float64) []llm.Message {
-	sys := w.system(pop, r, wage)
-	sys = sys[:strings.Index(sys, "Answer with only")] + `Answer with only a JSON object: {"ranking": [candidate numbers, best first], "reason": "<one short sentence>"}.`
+	sys := w.system(pop, r, wage, `{"ranking": [candidate numbers, best first], "reason": "<one short sentence>"}`)
 	var b strings.Builder
 	b.WriteString("The income tax for the coming years is put to a vote. Tax revenue keeps being shared equally among everyone.\n")
 	h := math.Round(0.4 * w.HoursMax)
@@ -357,7 +356,7 @@ func (w *LLMWorkers) Hours(i int, pop *Population, r *rand.Rand) float64 {
 // prompt is what archetype a's representative r is asked.
 func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Message {
 	wage := pop.Skill[r] * in.Wage
-	sys := w.system(pop, r, in.Wage)
+	sys := w.system(pop, r, in.Wage, hoursReply)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Year %d.\nIncome tax: %s.\n", in.Round+1, DescribeSchedule(in.Schedule))
 	tr := in.Transfer(r)
@@ -380,16 +379,18 @@ func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Mes
 	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
 }
 
-// system is the representative's persona, and the reply format for hours.
-func (w *LLMWorkers) system(pop *Population, r int, wageIndex float64) string {
+// hoursReply is the reply format of an hours decision.
+const hoursReply = `{"hours": <number>, "reason": "<one short sentence>"}`
+
+// system is the representative's persona and the reply format asked for.
+func (w *LLMWorkers) system(pop *Population, r int, wageIndex float64, reply string) string {
 	who := "a worker in the United States"
 	if pop.Occupation != nil {
 		o := Occupations()[pop.Occupation[r]]
 		who = fmt.Sprintf("a %d-year-old US worker in %s", pop.Age[r], strings.ToLower(o.Title))
 	}
 	return fmt.Sprintf("You are %s. You earn $%.2f an hour. Each year you decide how many hours to work, "+
-		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: "+
-		`{"hours": <number>, "reason": "<one short sentence>"}.`, who, pop.Skill[r]*wageIndex, w.HoursMax)
+		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: %s.", who, pop.Skill[r]*wageIndex, w.HoursMax, reply)
 }
 
 // DescribeSchedule puts a schedule in plain words: "10% of income up to

@@ -20,7 +20,6 @@ type RunOptions struct {
 	Source  string                // the scenario's file, named in scenario.toml's header
 	Version string                // the program's version, recorded in summary.json
 	Observe func(*sim.RoundStats) // called after every round (progress); may be nil
-	Started func(cfg sim.Config)  // called once the engine is built; may be nil
 }
 
 // ErrMaxCostWithoutLLM is returned when a budget is given to a run without an LLM.
@@ -46,9 +45,6 @@ func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOpt
 	eng, err := sim.New(cfg, pl)
 	if err != nil {
 		return nil, err
-	}
-	if o.Started != nil {
-		o.Started(cfg)
 	}
 	resolved, err := s.Encode()
 	if err != nil {
