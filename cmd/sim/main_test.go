@@ -195,6 +195,7 @@ func TestBadScenariosExit2AndWriteNothing(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Setenv("SIM_MEMORY_LIMIT", "8G")
 	for _, c := range []struct {
 		args []string
 		code int
@@ -217,7 +218,16 @@ func TestUsage(t *testing.T) {
 		{[]string{"run", scen("quickstart.toml"), "--workers", "0"}, 2, "--workers"},
 		{[]string{"run", scen("quickstart.toml"), "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"run", scen("quickstart.toml"), "--set", "population.agnts=5"}, 2, "did you mean population.agents"},
-		{[]string{"run", "missing.toml"}, 1, "no such file"},
+		{[]string{"run", "missing.toml"}, 2, "missing.toml: cannot read the scenario: no such file"},
+		{[]string{"run", repoRoot}, 2, "is a directory"},
+		{[]string{"validate", scen("quickstart.toml"), "--set", ".="}, 2, "malformed key"},
+		{[]string{"run", scen("quickstart.toml"), "--set", " . =1"}, 2, "malformed key"},
+		{[]string{"run", scen("quickstart.toml"), "--set", "seed=-1"}, 2, "seed: want a non-negative integer"},
+		// 1e9 × 64 bytes + 64 MiB = 59.67 GiB
+		{[]string{"validate", scen("quickstart.toml"), "--set", "population.agents=1000000000"}, 2, "needs about 59.7 GiB of memory, more than this machine's 8.0 GiB (SIM_MEMORY_LIMIT)"},
+		{[]string{"run", scen("quickstart.toml"), "--set", "population.agents=1000000000"}, 2, "population.agents: a run of 1000000000 workers"},
+		{[]string{"validate", scen("flat-30.toml")}, 0, "one bracket (a flat tax)"},
+		{[]string{"run", "--help"}, 0, "agents.csv"},
 		{[]string{"validate", scen("quickstart.toml")}, 0, "ok — 5000 agents"},
 		{[]string{"validate", scen("quickstart.toml"), "--print"}, 0, "cutoffs = [0.0, 11600.0"},
 	} {

@@ -23,6 +23,8 @@ const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--w
 Runs a scenario and writes, under its output folder (output.dir, or --out):
   scenario.toml  the resolved scenario (defaults filled), rerunnable as is
   rounds.csv     one row per round, one column per metric
+  agents.csv     the last round of up to 10,000 workers at evenly spaced
+                 ranks of skill
   summary.json   the last round, the mean over the last tax period, the
                  final schedule and the speed; written last, so its presence
                  means the run completed
@@ -71,6 +73,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	s, err := scenario.Load(pos[0], f.sets)
 	if err != nil {
 		return err
+	}
+	if err := checkMemory(pos[0], s, getenv); err != nil {
+		return err
+	}
+	for _, n := range s.Notes() {
+		fmt.Fprintln(stderr, "note: "+n)
 	}
 	return runScenario(ctx, pos[0], s, f, stdout, stderr)
 }
@@ -165,5 +173,5 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	if sum.StopReason != "" {
 		fmt.Fprintf(w, "stopped after %d of %d rounds: %s\n", sum.RoundsDone, sum.Rounds, sum.StopReason)
 	}
-	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, summary.json}\n", filepath.ToSlash(dir))
+	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, agents.csv, summary.json}\n", filepath.ToSlash(dir))
 }

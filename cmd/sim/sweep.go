@@ -52,7 +52,11 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	s, err := sweep.Load(pos[0])
+	limit, _, err := memoryLimit(getenv)
+	if err != nil {
+		return err
+	}
+	s, err := sweep.Load(pos[0], limit)
 	var se *sweep.Error
 	if errors.As(err, &se) {
 		return &usageError{se.Error()}

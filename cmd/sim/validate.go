@@ -29,6 +29,12 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkMemory(pos[0], s, getenv); err != nil {
+		return err
+	}
+	for _, n := range s.Notes() {
+		fmt.Fprintln(stderr, "note: "+n)
+	}
 	if *printIt {
 		b, err := s.Encode()
 		if err != nil {
@@ -37,7 +43,11 @@ func validateCmd(args []string, stdout, stderr io.Writer) error {
 		_, err = stdout.Write(b)
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: ok — %d agents, %d rounds, planner %s, %d brackets, output %s\n",
-		pos[0], s.Population.Agents, s.Rounds, s.Planner.Kind, len(s.Tax.Cutoffs), s.OutputDir())
+	brackets := fmt.Sprintf("%d brackets", len(s.Tax.Cutoffs))
+	if len(s.Tax.Cutoffs) == 1 {
+		brackets = "one bracket (a flat tax)"
+	}
+	fmt.Fprintf(stdout, "%s: ok — %d agents, %d rounds, planner %s, %s, output %s\n",
+		pos[0], s.Population.Agents, s.Rounds, s.Planner.Kind, brackets, s.OutputDir())
 	return nil
 }

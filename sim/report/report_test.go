@@ -145,7 +145,7 @@ set = { "planner.kind" = "none" }
 name = "flat"
 set = { "planner.kind" = "flat", "planner.rate" = 0.3 }
 `), 0o644)
-	s, err := sweep.Load(filepath.Join(dir, "s.toml"))
+	s, err := sweep.Load(filepath.Join(dir, "s.toml"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

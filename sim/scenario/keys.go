@@ -47,17 +47,39 @@ func (s *Scenario) Set(kv string) (key string, err error) {
 	if !ok || key == "" {
 		return key, fmt.Errorf("want key=value, got %q", kv)
 	}
-	val = strings.TrimSpace(val)
-	v := reflect.ValueOf(s).Elem()
+	f, err := s.field(key)
+	if err != nil {
+		return key, err
+	}
+	return key, assign(f, strings.TrimSpace(val))
+}
+
+// CheckKey reports whether key names a key a scenario may set (a leaf, not
+// a table), with the same error Set would give.
+func CheckKey(key string) error {
+	var s Scenario
+	_, err := s.field(key)
+	return err
+}
+
+// field returns the settable field of s for the dotted key, creating the
+// optional tables on its path.
+func (s *Scenario) field(key string) (reflect.Value, error) {
 	parts := strings.Split(key, ".")
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			return reflect.Value{}, fmt.Errorf("malformed key %q: a dotted key has an empty part", key)
+		}
+	}
+	v := reflect.ValueOf(s).Elem()
 	for i, p := range parts {
 		f, found := fieldByTag(v, p)
 		if !found {
-			return key, fmt.Errorf("unknown key%s", suggest(key))
+			return reflect.Value{}, fmt.Errorf("unknown key%s", suggest(key))
 		}
 		if i < len(parts)-1 {
 			if tableType(f.Type()) == nil {
-				return key, fmt.Errorf("unknown key%s", suggest(key))
+				return reflect.Value{}, fmt.Errorf("unknown key%s", suggest(key))
 			}
 			if f.Kind() == reflect.Pointer { // an optional table: create it
 				if f.IsNil() {
@@ -69,11 +91,11 @@ func (s *Scenario) Set(kv string) (key string, err error) {
 			continue
 		}
 		if tableType(f.Type()) != nil {
-			return key, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(tableType(f.Type()).Field(0)))
+			return reflect.Value{}, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(tableType(f.Type()).Field(0)))
 		}
-		return key, assign(f, val)
+		return f, nil
 	}
-	return key, nil
+	panic("scenario: unreachable")
 }
 
 // tableType returns the struct type of a TOML table field (a struct or a
@@ -88,10 +110,12 @@ func tableType(t reflect.Type) reflect.Type {
 	return nil
 }
 
+// fieldByTag returns the exported field of struct v whose TOML name is name.
 func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
 	t := v.Type()
 	for i := range t.NumField() {
-		if tagName(t.Field(i)) == name {
+		f := t.Field(i)
+		if f.IsExported() && name != "" && tagName(f) == name {
 			return v.Field(i), true
 		}
 	}

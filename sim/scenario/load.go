@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +21,11 @@ import (
 func Load(path string, sets []string) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, Errors{{File: path, Msg: "cannot read the scenario: " + err.Error()}}
 	}
 	return Parse(path, data, sets)
 }
@@ -31,9 +36,18 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	lines := keyLines(data)
 	md, err := toml.Decode(string(data), &s)
 	if err != nil {
+		var pe toml.ParseError
+		if !errors.As(err, &pe) { // a type error: list every one
+			if errs := typeErrors(file, data, lines); len(errs) > 0 {
+				return nil, errs
+			}
+		}
 		return nil, Errors{decodeError(file, data, lines, err)}
 	}
 	var errs Errors
+	if len(md.Keys()) == 0 {
+		s.notes = append(s.notes, file+": sets no keys, so every default is used (see 'sim validate --print')")
+	}
 	if md.IsDefined("base") && (md.IsDefined("variant") || md.IsDefined("grid") || md.IsDefined("replicates")) {
 		return nil, Errors{{File: file, Line: lineOf(lines, "base"), Key: "base",
 			Msg: "this is a sweep file (base, grid, variant, replicates): run it with 'sim sweep'"}}

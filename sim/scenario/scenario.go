@@ -18,7 +18,12 @@ type Scenario struct {
 	Output     Output     `toml:"output"`
 
 	client *llm.Client // set by Build for the LLM planner
+	notes  []string    // things the user should hear about a valid scenario
 }
+
+// Notes are remarks on a valid scenario a user should see (on stderr): for
+// example that its file set no keys at all.
+func (s *Scenario) Notes() []string { return s.notes }
 
 // LLM is the language-model endpoint and how to use it.
 type LLM struct {
@@ -103,7 +108,7 @@ type Planner struct {
 	Objective     string    `toml:"objective"`               // the metric optimising planners maximise; default utilitarian
 	Rate          *float64  `toml:"rate,omitempty"`          // flat only: the one marginal rate
 	Rates         []float64 `toml:"rates,omitempty"`         // fixed only: one marginal rate per bracket
-	Budget        int       `toml:"budget,omitempty"`        // search and report_gap: model evaluations per tax period; default 400
+	Budget        int       `toml:"budget,omitempty,omitzero"`        // search and report_gap: model evaluations per tax period; default 400
 	ReportGap     bool      `toml:"report_gap,omitempty"`    // compute stackelberg_gap for planners other than search; default false
 	Weights       string    `toml:"weights,omitempty"`       // saez: welfare weights, inv_income | uniform; default inv_income
 	Elasticity    *float64  `toml:"elasticity,omitempty"`    // saez: a fixed elasticity; absent: estimated from the history

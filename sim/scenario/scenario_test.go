@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -225,6 +226,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
 		}
+		s.notes = nil
 		if !reflect.DeepEqual(s, s2) {
 			t.Errorf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
 		}
@@ -276,8 +278,134 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
 		}
+		s.notes = nil
 		if !reflect.DeepEqual(s, s2) {
 			t.Fatalf("round trip changed the scenario\n%s", out)
 		}
 	})
+}
+
+// TestMalformedSetKeys: a --set key with an empty part was a panic
+// (reflect on an unexported field); every one is now an error naming it.
+func TestMalformedSetKeys(t *testing.T) {
+	for _, kv := range []string{".=", ".x=1", " . =1", "a..b=1", "population.=3", ".population.agents=3", "population..agents=3", "=1", "llm.=1", "seed.x=1"} {
+		_, err := Parse("m.toml", []byte(minimal), []string{kv})
+		var es Errors
+		if !errors.As(err, &es) || len(es) != 1 || es[0].File != "--set" {
+			t.Errorf("--set %q: got %v, want one --set error", kv, err)
+		}
+	}
+	for _, k := range []string{"", ".", ".x", "a.", "population.skill", "nope"} {
+		if CheckKey(k) == nil {
+			t.Errorf("CheckKey(%q) accepted it", k)
+		}
+	}
+	for _, k := range []string{"population.agents", "llm.price.input_per_million", "population.skill.mu"} {
+		if err := CheckKey(k); err != nil {
+			t.Errorf("CheckKey(%q): %v", k, err)
+		}
+	}
+}
+
+// TestSeedRange: a negative seed wrapped to 2^64−1 and was written into
+// scenario.toml, which then could not be read back.
+func TestSeedRange(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		sets []string
+	}{
+		{"seed = -1\n", nil},
+		{"seed = -9223372036854775808\n", nil},
+		{"", []string{"seed=-1"}},
+		{"", []string{"seed=9223372036854775808"}},
+		{"", []string{"seed=18446744073709551615"}},
+	} {
+		_, err := Parse("s.toml", []byte(c.doc), c.sets)
+		var es Errors
+		if !errors.As(err, &es) || es[0].Key != "seed" {
+			t.Errorf("%q %v: got %v, want a seed error", c.doc, c.sets, err)
+		}
+	}
+	s, err := Parse("s.toml", []byte("seed = 9223372036854775807\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.Encode()
+	if _, err := Parse("r.toml", out, nil); err != nil {
+		t.Errorf("the largest seed does not read back: %v", err)
+	}
+}
+
+func TestBadNames(t *testing.T) {
+	for _, name := range []string{"../x", "a/b", `a\b`, "..", ".", "a\x00b", "a\nb", "tab\there"} {
+		if _, err := Parse("n.toml", nil, []string{"name=" + strconv.Quote(name)}); err == nil {
+			t.Errorf("name %q accepted", name)
+		}
+	}
+}
+
+// FuzzSet: any --set text is either applied or refused with an error; it
+// never panics, and an accepted one leaves a scenario that round-trips.
+func FuzzSet(f *testing.F) {
+	for _, s := range []string{".=", "population.agents=5", "tax.cutoffs=[0,1]", "llm.model=x", "seed=-1", "a..b=1", "planner.rates=1,2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, kv string) {
+		s, err := Parse("f.toml", []byte(minimal), []string{kv})
+		if err != nil {
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		out, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse("resolved.toml", out, nil); err != nil {
+			t.Fatalf("--set %q: resolved scenario does not parse: %v\n%s", kv, err, out)
+		}
+	})
+}
+
+// TestEveryTypeErrorReported: the decoder stops at the first wrong type;
+// every one is reported, each at its line.
+func TestEveryTypeErrorReported(t *testing.T) {
+	doc := "rounds = \"ten\"\nseed = 1.5\n[population]\nagents = 2.5\nhours_max = 4000\nskill = { dist = 3 }\n[tax]\ncutoffs = [\"a\"]\n"
+	_, err := Parse("t.toml", []byte(doc), nil)
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("got %v", err)
+	}
+	want := []struct {
+		line int
+		key  string
+	}{{1, "rounds"}, {2, "seed"}, {4, "population.agents"}, {6, "population.skill.dist"}, {8, "tax.cutoffs"}}
+	if len(es) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(es), len(want), err)
+	}
+	for i, w := range want {
+		if es[i].Line != w.line || es[i].Key != w.key || !strings.Contains(es[i].Msg, "wrong type") {
+			t.Errorf("error %d: %v, want line %d key %s", i, es[i], w.line, w.key)
+		}
+	}
+}
+
+func TestEmptyFileNoted(t *testing.T) {
+	s, err := Parse("e.toml", []byte("# nothing\n"), nil)
+	if err != nil || len(s.Notes()) != 1 || !strings.Contains(s.Notes()[0], "sets no keys") {
+		t.Fatalf("got %v, %v", s, err)
+	}
+	if s, _ := Parse("m.toml", []byte(minimal), nil); len(s.Notes()) != 0 {
+		t.Errorf("notes on a scenario with keys: %v", s.Notes())
+	}
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Join(dir, "missing.toml"), dir} {
+		_, err := Load(p, nil)
+		var es Errors
+		if !errors.As(err, &es) || es[0].File != p {
+			t.Errorf("Load(%s): got %v, want a scenario error naming the file", p, err)
+		}
+	}
 }

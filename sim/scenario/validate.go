@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
@@ -203,10 +204,28 @@ func notApplicable(v *validator, given bool, key, why string) {
 	}
 }
 
+// CheckName reports whether name can label a run or a sweep: it becomes a
+// folder name, so it may hold no path separator or control character (a NUL
+// or a newline), and may not be "." or "..".
+func CheckName(name string) error {
+	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return fmt.Errorf("must not contain path separators or be . or .., got %q", name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("must not contain control characters (a NUL, a newline, ...), got %q", name)
+		}
+	}
+	return nil
+}
+
 // validate checks every key after resolve.
 func (s *Scenario) validate(v *validator) {
-	if strings.ContainsAny(s.Name, `/\`) || s.Name == "." || s.Name == ".." {
-		v.add("name", "must not contain path separators, got %q", s.Name)
+	if err := CheckName(s.Name); err != nil {
+		v.add("name", "%v", err)
+	}
+	if s.Seed > math.MaxInt64 { // a negative TOML integer wraps to here
+		v.add("seed", "must be an integer from 0 to %d: negative seeds are refused (got %d, or %d read as unsigned)", int64(math.MaxInt64), int64(s.Seed), s.Seed)
 	}
 	if s.Rounds <= 0 {
 		v.add("rounds", "must be positive, got %d", s.Rounds)

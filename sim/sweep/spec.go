@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -94,32 +95,29 @@ func slug(s string) string {
 	return s
 }
 
-// Load reads and expands a sweep file; every run's scenario is validated
-// (so a bad grid value fails before anything runs).
-func Load(path string) (*Sweep, error) {
+// RunBytes is about how much memory one run of an expanded sweep takes
+// before it runs (its Run, id and share of sweep.json); Load refuses an
+// expansion whose runs would not fit in the memory limit it is given.
+const RunBytes = 2048
+
+// Load reads and expands a sweep file; the scenario of every variant and
+// grid point is validated (so a bad grid value fails before anything runs).
+// A positive memLimit (bytes) refuses, before expanding, a sweep whose run
+// list or whose largest run would need more.
+func Load(path string, memLimit uint64) (*Sweep, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, &Error{File: path, Msg: err.Error()}
 	}
-	f := File{Replicates: 1}
-	md, err := toml.Decode(string(data), &f)
+	return Parse(path, data, memLimit)
+}
+
+// Parse is Load on the contents of the sweep file at path (the base
+// scenario is still read from the file system, relative to path).
+func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
+	f, err := decode(path, data)
 	if err != nil {
-		return nil, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
-	}
-	if u := md.Undecoded(); len(u) > 0 {
-		return nil, &Error{File: path, Key: u[0].String(), Msg: "unknown key (want name, base, replicates, output, [grid], [[variant]])"}
-	}
-	if f.Base == "" {
-		return nil, &Error{File: path, Key: "base", Msg: "is required: the base scenario, relative to this file"}
-	}
-	if f.Replicates < 1 {
-		return nil, &Error{File: path, Key: "replicates", Msg: fmt.Sprintf("must be at least 1, got %d", f.Replicates)}
-	}
-	if f.Name == "" {
-		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	}
-	if f.Output == "" {
-		f.Output = filepath.Join("results", "sweeps", f.Name)
+		return nil, err
 	}
 	basePath := filepath.Join(filepath.Dir(path), f.Base)
 	base, err := os.ReadFile(basePath)
@@ -131,11 +129,89 @@ func Load(path string) (*Sweep, error) {
 		return nil, err
 	}
 	s := &Sweep{Name: f.Name, File: path, BasePath: basePath, Output: f.Output, base: base}
-
 	variants := f.Variant
 	if len(variants) == 0 {
 		variants = []Variant{{Name: "base"}}
 	}
+	vsets, err := variantSets(path, variants)
+	if err != nil {
+		return nil, err
+	}
+	gridKeys, err := checkGrid(path, f.Grid)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSize(path, len(variants), f, gridKeys, memLimit); err != nil {
+		return nil, err
+	}
+	points, err := gridPoints(path, f.Grid, gridKeys)
+	if err != nil {
+		return nil, err
+	}
+	owner := map[string]string{} // run id prefix → the variant that made it
+	for vi, v := range variants {
+		for _, p := range points {
+			ovr := append(slices.Clone(vsets[vi]), p...)
+			prefix := fmt.Sprintf("%s-%s", slug(v.Name), overrideHash(ovr))
+			if other, ok := owner[prefix]; ok {
+				return nil, &Error{File: path, Key: "variant", Msg: fmt.Sprintf(
+					"variants %q and %q give the same run ids (%s-r…): their names slug alike and their overrides are equal; rename one or change its set", other, v.Name, prefix)}
+			}
+			owner[prefix] = v.Name
+			for r := range f.Replicates {
+				run := Run{
+					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr, Grid: p,
+					ID:   fmt.Sprintf("%s-r%03d", prefix, r),
+					Seed: ReplicateSeed(baseScen.Seed, r),
+				}
+				if r == 0 { // replicates differ only in their seed
+					sc, err := s.Scenario(run)
+					if err != nil {
+						return nil, fmt.Errorf("run %s: %w", run.ID, err)
+					}
+					if need := sc.MemoryEstimate(); memLimit > 0 && need > memLimit {
+						return nil, &Error{File: path, Key: "variant " + strconv.Quote(v.Name), Msg: fmt.Sprintf(
+							"run %s needs about %s of memory, more than this machine's %s", run.ID, scenario.FormatBytes(need), scenario.FormatBytes(memLimit))}
+					}
+				}
+				s.Runs = append(s.Runs, run)
+			}
+		}
+	}
+	return s, nil
+}
+
+// decode reads the sweep file's keys, fills its defaults and checks them.
+func decode(path string, data []byte) (File, error) {
+	f := File{Replicates: 1}
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return f, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		return f, &Error{File: path, Key: u[0].String(), Msg: "unknown key (want name, base, replicates, output, [grid], [[variant]])"}
+	}
+	if f.Base == "" {
+		return f, &Error{File: path, Key: "base", Msg: "is required: the base scenario, relative to this file"}
+	}
+	if f.Replicates < 1 {
+		return f, &Error{File: path, Key: "replicates", Msg: fmt.Sprintf("must be at least 1, got %d", f.Replicates)}
+	}
+	if f.Name == "" {
+		f.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if err := scenario.CheckName(f.Name); err != nil {
+		return f, &Error{File: path, Key: "name", Msg: err.Error()}
+	}
+	if f.Output == "" {
+		f.Output = filepath.Join("results", "sweeps", f.Name)
+	}
+	return f, nil
+}
+
+// variantSets checks the variants' names and keys and returns each one's
+// overrides.
+func variantSets(path string, variants []Variant) ([][][2]string, error) {
 	seen := map[string]bool{}
 	var vsets [][][2]string
 	for i, v := range variants {
@@ -147,26 +223,81 @@ func Load(path string) (*Sweep, error) {
 			return nil, &Error{File: path, Key: key + ".name", Msg: fmt.Sprintf("duplicate variant name %q", v.Name)}
 		}
 		seen[v.Name] = true
+		for k := range v.Set {
+			if err := checkOverrideKey(k); err != nil {
+				return nil, &Error{File: path, Key: fmt.Sprintf("%s.set.%q", key, k), Msg: err.Error()}
+			}
+		}
 		sets, err := overrides(v.Set)
 		if err != nil {
 			return nil, &Error{File: path, Key: key + ".set", Msg: err.Error()}
 		}
 		vsets = append(vsets, sets)
 	}
-	gridKeys := slices.Sorted(maps.Keys(f.Grid))
-	for _, k := range gridKeys {
-		if len(f.Grid[k]) == 0 {
+	return vsets, nil
+}
+
+// checkOverrideKey reports whether a sweep may override key.
+func checkOverrideKey(k string) error {
+	if k == "seed" {
+		return errors.New("seeds come from the replicates; use replicates instead")
+	}
+	return scenario.CheckKey(k)
+}
+
+// checkGrid checks the grid's keys and returns them sorted.
+func checkGrid(path string, grid map[string][]any) ([]string, error) {
+	keys := slices.Sorted(maps.Keys(grid))
+	for _, k := range keys {
+		if err := checkOverrideKey(k); err != nil {
+			return nil, &Error{File: path, Key: fmt.Sprintf("grid.%q", k), Msg: err.Error()}
+		}
+		if len(grid[k]) == 0 {
 			return nil, &Error{File: path, Key: "grid." + k, Msg: "needs at least one value"}
 		}
-		if k == "seed" {
-			return nil, &Error{File: path, Key: "grid.seed", Msg: "seeds come from the replicates; use replicates instead"}
-		}
 	}
-	points := [][][2]string{nil}
+	return keys, nil
+}
+
+// checkSize refuses, before expansion, a sweep whose run list would not fit
+// in memLimit bytes (0: no limit).
+func checkSize(path string, variants int, f File, gridKeys []string, memLimit uint64) error {
+	runs := uint64(variants)
+	over := false
+	mul := func(n int) {
+		if n > 0 && runs > math.MaxUint64/uint64(n) {
+			over = true
+			return
+		}
+		runs *= uint64(n)
+	}
 	for _, k := range gridKeys {
+		mul(len(f.Grid[k]))
+	}
+	mul(f.Replicates)
+	if memLimit == 0 {
+		return nil
+	}
+	if over || runs > memLimit/RunBytes {
+		n := "more than 2^64"
+		if !over {
+			n = strconv.FormatUint(runs, 10)
+		}
+		return &Error{File: path, Key: "replicates", Msg: fmt.Sprintf(
+			"the sweep expands to %s runs (variants × grid points × replicates), whose run list alone needs about %s of memory, more than this machine's %s",
+			n, scenario.FormatBytes(runs*RunBytes), scenario.FormatBytes(memLimit))}
+	}
+	return nil
+}
+
+// gridPoints expands the grid: every combination of values, the last key
+// varying fastest.
+func gridPoints(path string, grid map[string][]any, keys []string) ([][][2]string, error) {
+	points := [][][2]string{nil}
+	for _, k := range keys {
 		var next [][][2]string
 		for _, p := range points {
-			for _, val := range f.Grid[k] {
+			for _, val := range grid[k] {
 				lit, err := literal(val)
 				if err != nil {
 					return nil, &Error{File: path, Key: "grid." + k, Msg: err.Error()}
@@ -176,28 +307,16 @@ func Load(path string) (*Sweep, error) {
 		}
 		points = next
 	}
-	for vi, v := range variants {
-		for _, p := range points {
-			ovr := append(slices.Clone(vsets[vi]), p...)
-			h := sha256.New()
-			for _, o := range ovr {
-				fmt.Fprintf(h, "%s=%s\n", o[0], o[1])
-			}
-			hash := hex.EncodeToString(h.Sum(nil))[:8]
-			for r := range f.Replicates {
-				run := Run{
-					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr, Grid: p,
-					ID:   fmt.Sprintf("%s-%s-r%03d", slug(v.Name), hash, r),
-					Seed: ReplicateSeed(baseScen.Seed, r),
-				}
-				if _, err := s.Scenario(run); err != nil {
-					return nil, fmt.Errorf("run %s: %w", run.ID, err)
-				}
-				s.Runs = append(s.Runs, run)
-			}
-		}
+	return points, nil
+}
+
+// overrideHash is the part of a run id that names its overrides.
+func overrideHash(ovr [][2]string) string {
+	h := sha256.New()
+	for _, o := range ovr {
+		fmt.Fprintf(h, "%s=%s\n", o[0], o[1])
 	}
-	return s, nil
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 // ReplicateSeed derives replicate r's seed from the base seed (SplitMix64),

@@ -7,11 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func load(t *testing.T) *Sweep {
 	t.Helper()
-	s, err := Load("testdata/sweep.toml")
+	s, err := Load("testdata/sweep.toml", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,22 +69,59 @@ func TestExpansion(t *testing.T) {
 func TestBadSweepFiles(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 2\n"), 0o644)
-	for name, doc := range map[string]string{
-		"no base":        "replicates = 2\n",
-		"unknown key":    "base = \"base.toml\"\nreplicate = 2\n",
-		"zero reps":      "base = \"base.toml\"\nreplicates = 0\n",
-		"seed in grid":   "base = \"base.toml\"\n[grid]\nseed = [1, 2]\n",
-		"bad value":      "base = \"base.toml\"\n[grid]\n\"population.agents\" = [0]\n",
-		"unknown grid":   "base = \"base.toml\"\n[grid]\n\"population.agnts\" = [5]\n",
-		"dup variant":    "base = \"base.toml\"\n[[variant]]\nname = \"a\"\n[[variant]]\nname = \"a\"\n",
-		"missing base":   "base = \"nope.toml\"\n",
-		"malformed toml": "base = \n",
+	for _, c := range []struct{ name, doc, want string }{
+		{"no base", "replicates = 2\n", "base: is required"},
+		{"unknown key", "base = \"base.toml\"\nreplicate = 2\n", "replicate: unknown key"},
+		{"zero reps", "base = \"base.toml\"\nreplicates = 0\n", "replicates: must be at least 1"},
+		{"seed in grid", "base = \"base.toml\"\n[grid]\nseed = [1, 2]\n", "use replicates"},
+		{"seed in a variant", "base = \"base.toml\"\n[[variant]]\nname = \"a\"\nset = { seed = 3 }\n", "use replicates"},
+		{"bad value", "base = \"base.toml\"\n[grid]\n\"population.agents\" = [0]\n", "population.agents: must be between"},
+		{"unknown grid", "base = \"base.toml\"\n[grid]\n\"population.agnts\" = [5]\n", "did you mean population.agents"},
+		{"empty grid key part", "base = \"base.toml\"\n[grid]\n\".x\" = [5]\n", `grid.".x": malformed key`},
+		{"empty variant key part", "base = \"base.toml\"\n[[variant]]\nname = \"a\"\nset = { \".x\" = 1 }\n", `variant[0].set.".x": malformed key`},
+		{"dot key", "base = \"base.toml\"\n[[variant]]\nname = \"a\"\nset = { \".\" = 1 }\n", "malformed key"},
+		{"dup variant", "base = \"base.toml\"\n[[variant]]\nname = \"a\"\n[[variant]]\nname = \"a\"\n", "duplicate variant name"},
+		{"colliding ids", "base = \"base.toml\"\n[[variant]]\nname = \"Flat 30%\"\nset = { \"planner.kind\" = \"flat\", \"planner.rate\" = 0.3, \"tax.cutoffs\" = [0.0] }\n" +
+			"[[variant]]\nname = \"flat-30\"\nset = { \"planner.kind\" = \"flat\", \"planner.rate\" = 0.3, \"tax.cutoffs\" = [0.0] }\n", `variants "Flat 30%" and "flat-30" give the same run ids`},
+		{"name out of the folder", "name = \"../../x\"\nbase = \"base.toml\"\n", "name: must not contain path separators"},
+		{"name with a NUL", "name = \"a\\u0000b\"\nbase = \"base.toml\"\n", "name: must not contain control characters"},
+		{"name with a newline", "name = \"a\\nb\"\nbase = \"base.toml\"\n", "name: must not contain control characters"},
+		{"missing base", "base = \"nope.toml\"\n", "base: open"},
+		{"malformed toml", "base = \n", "s.toml"},
+		{"negative base seed", "base = \"neg.toml\"\n", "seed: must be an integer from 0"},
 	} {
+		os.WriteFile(filepath.Join(dir, "neg.toml"), []byte("seed = -1\n"), 0o644)
 		p := filepath.Join(dir, "s.toml")
-		os.WriteFile(p, []byte(doc), 0o644)
-		if _, err := Load(p); err == nil {
-			t.Errorf("%s: loaded", name)
+		os.WriteFile(p, []byte(c.doc), 0o644)
+		_, err := Load(p, 0)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got error %v, want one containing %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestHugeSweepRefused: a sweep whose run list cannot fit is refused before
+// it is expanded (an expansion of 10^8 runs took a minute and then ran out
+// of memory), and so is one whose single run cannot fit.
+func TestHugeSweepRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 2\n"), 0o644)
+	p := filepath.Join(dir, "s.toml")
+	os.WriteFile(p, []byte("base = \"base.toml\"\nreplicates = 100000000\n[grid]\n\"utility.elasticity\" = [0.2, 0.4]\n"), 0o644)
+	start := time.Now()
+	_, err := Load(p, 8<<30)
+	if err == nil || !strings.Contains(err.Error(), "200000000 runs") || !strings.Contains(err.Error(), "8.0 GiB") {
+		t.Fatalf("got %v, want a refusal naming 200000000 runs and the 8 GiB limit", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refusal took %v: it should come before the expansion", d)
+	}
+	os.WriteFile(p, []byte("base = \"base.toml\"\n[grid]\n\"population.agents\" = [100, 500000000]\n"), 0o644)
+	if _, err := Load(p, 8<<30); err == nil || !strings.Contains(err.Error(), "of memory, more than this machine's 8.0 GiB") {
+		t.Fatalf("got %v, want a refusal of the 5e8-worker run", err)
+	}
+	if _, err := Load(p, 0); err != nil {
+		t.Fatalf("without a limit: %v", err)
 	}
 }
 
@@ -181,4 +219,29 @@ func TestResumeAndShards(t *testing.T) {
 	if _, err := other.Execute(ctx, whole, Options{}); err == nil || !strings.Contains(err.Error(), "different sweep") {
 		t.Errorf("another sweep's folder accepted: %v", err)
 	}
+}
+
+// FuzzSweepFile: any sweep file is expanded or refused with an error; it
+// never panics (a grid key ".x" used to), and the runs of an expanded one
+// have distinct ids.
+func FuzzSweepFile(f *testing.F) {
+	dir := f.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 2\n[population]\nagents = 20\n"), 0o644)
+	seed, _ := os.ReadFile("testdata/sweep.toml")
+	f.Add(string(seed))
+	f.Add("base = \"base.toml\"\n[grid]\n\".x\" = [1]\n")
+	f.Add("base = \"base.toml\"\n[[variant]]\nname = \"a\"\nset = { \"planner.kind\" = \"flat\", \"planner.rate\" = 0.2 }\n")
+	f.Fuzz(func(t *testing.T, doc string) {
+		s, err := Parse(filepath.Join(dir, "s.toml"), []byte(doc), 1<<30)
+		if err != nil {
+			return
+		}
+		ids := map[string]bool{}
+		for _, r := range s.Runs {
+			if ids[r.ID] {
+				t.Fatalf("two runs share the id %s", r.ID)
+			}
+			ids[r.ID] = true
+		}
+	})
 }

@@ -1,0 +1,47 @@
+package scenario
+
+import "fmt"
+
+// Bytes a worker takes, measured as peak RSS over 2×10⁶ workers, 2 rounds
+// (sim run … --set population.agents=2000000): 57 (quickstart), 65 (saez),
+// 73 (learn, production, noisy behaviour), 106 (search), 160 (vote). The
+// estimate adds up the parts with some headroom; it exists to refuse a run
+// that cannot fit before it allocates, not to predict RSS closely.
+const (
+	bytesPopulation = 64 // skill, potential, hours, income, consumption, utility
+	bytesSort       = 24 // the Gini's sort buffers, for incomes out of skill order
+	bytesModel      = 56 // the response model's scratch, for planners that ask it
+	bytesVote       = 64 // ballots and the candidates' outcomes
+	bytesBase       = 1 << 26
+)
+
+// MemoryEstimate is about how many bytes a run of s needs at its peak: an
+// upper estimate from the population size and the parts its kinds use.
+func (s *Scenario) MemoryEstimate() uint64 {
+	per := uint64(bytesPopulation)
+	if s.Agents.Behavior != "rational" {
+		per += bytesSort
+	}
+	pl := &s.Planner
+	if pl.uses("search") || pl.uses("saez") || pl.ReportGap || s.Market.Kind != "fixed_wage" {
+		per += bytesModel
+	}
+	if pl.Kind == "vote" {
+		per += bytesVote + bytesModel
+	}
+	return bytesBase + uint64(max(s.Population.Agents, 0))*per
+}
+
+// FormatBytes renders a byte count for a person, in binary units.
+func FormatBytes(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	x, i := float64(n), 0
+	for x >= unit && i < 6 {
+		x /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", x, "KMGTPE"[i-1])
+}
