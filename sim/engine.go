@@ -194,6 +194,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
 	e.fillObjective(&e.stats)
+	if name, x, bad := e.stats.nonFinite(); bad {
+		return nil, fmt.Errorf("round %d: metric %s is %v: the scenario's numbers overflow or leave some worker nothing to consume (check very large or very small values: skills, kappa, cutoffs, hours_max)", t, name, x)
+	}
 	e.planner.Observe(planner.Observation{Round: t, Schedule: e.sched, Stats: &e.stats, Income: e.pop.Income})
 	if g, ok := e.planner.(planner.Gapper); ok {
 		if gap, ok := g.Gap(); ok {

@@ -274,3 +274,21 @@ func TestModelEvaluateAllocations(t *testing.T) {
 		t.Errorf("%d bytes allocated per evaluation, want under 64 KiB", perEval)
 	}
 }
+
+// TestNonFiniteMetricsStopTheRun: a wage of 1e300 overflowed every income
+// to +Inf and the run ended "successfully" with null metrics.
+func TestNonFiniteMetricsStopTheRun(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Skill.Values = []float64{10, 1e306, 40} // 5000 hours × 1e306 overflows
+	e, err := New(cfg, planner.Flat(0.25))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.Run(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "round 0: metric productivity is +Inf") {
+		t.Fatalf("got %v, want a stop at round 0 naming productivity", err)
+	}
+	if e.Round() != 0 {
+		t.Errorf("%d rounds counted as done", e.Round())
+	}
+}

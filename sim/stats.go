@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -56,6 +57,20 @@ func MetricNames(k int) []string {
 		names = append(names, fmt.Sprintf("rate_%d", i))
 	}
 	return names
+}
+
+// nonFinite returns the first contract metric or rate that is NaN or
+// infinite (stackelberg_gap may be NaN: not computed), if any.
+func (s *RoundStats) nonFinite() (string, float64, bool) {
+	v := s.Values()
+	names := MetricNames(len(s.Rates))
+	for i, name := range names {
+		x := v[i]
+		if math.IsInf(x, 0) || (math.IsNaN(x) && name != "stackelberg_gap") {
+			return name, x, true
+		}
+	}
+	return "", 0, false
 }
 
 // Values returns the metrics in MetricNames order.

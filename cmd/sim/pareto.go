@@ -14,7 +14,7 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
-const paretoUsage = `Usage: sim pareto FILE.toml [--objectives a,b,...] [--mode exact|amortised|both] [--out DIR] [--set key=value]...
+const paretoUsage = `Usage: sim pareto FILE.toml [--objectives a,b,...] [--mode exact|amortised|both] [--out DIR] [--force] [--set key=value]...
 
 Computes the Pareto front of the scenario's bracket rates for two or more
 objectives (metric names, maximised; a leading "-" minimises), every
@@ -35,6 +35,7 @@ func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "output `folder` (default: results/NAME/pareto)")
 	points := fs.Int("points", 21, "scalarisations (weight vectors)")
 	budget := fs.Int("budget", 200, "model evaluations per scalarisation in exact mode")
+	force := fs.Bool("force", false, "overwrite a folder that holds a front (front.json exists)")
 	pos, help, err := parseInterleaved(fs, args, stdout)
 	if help || err != nil {
 		return err
@@ -68,6 +69,9 @@ func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dir := *out
 	if dir == "" {
 		dir = filepath.Join("results", s.Name, "pareto")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "front.json")); err == nil && !*force {
+		return usagef("%s holds a front (front.json exists); pass --force to overwrite it or choose another --out", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

@@ -91,18 +91,23 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if !f.quiet {
 		fmt.Fprintf(stderr, "%s: %d agents × %d rounds on %d workers → %s\n", s.Name, s.Population.Agents, s.Rounds, f.workers, dir)
 	}
-	if err := record.Prepare(dir, f.force); errors.Is(err, record.ErrCompleted) {
+	folder, err := record.Begin(dir, f.force)
+	if errors.Is(err, record.ErrCompleted) {
 		return &usageError{err.Error()}
 	} else if err != nil {
 		return err
 	}
+	defer folder.Close()
 	prog := &progress{total: s.Rounds, quiet: f.quiet, w: stderr, last: time.Now()}
-	sum, err := sweep.RunScenario(ctx, s, dir, sweep.RunOptions{
+	sum, err := sweep.RunScenario(ctx, s, folder.Dir, sweep.RunOptions{
 		Workers: f.workers, Getenv: getenv, MaxCost: f.maxCost, Source: file, Version: Version, Observe: prog.observe,
 	})
 	if errors.Is(err, sweep.ErrMaxCostWithoutLLM) {
 		return &usageError{err.Error()}
 	} else if err != nil {
+		return err
+	}
+	if err := folder.Commit(); err != nil {
 		return err
 	}
 	if f.report {

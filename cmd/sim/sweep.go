@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,11 +83,19 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "%s: %d runs done, %d already complete, %d failed → %s\n", s.Name, rep.Done, rep.Skipped, rep.Failed, dir)
 	if rep.Failed > 0 {
-		var ids []string
-		for _, e := range rep.Errors {
-			ids = append(ids, e.ID)
+		// The causes themselves: error.txt may not have been written (a full
+		// disk), so its name alone is not enough.
+		slices.SortFunc(rep.Errors, func(a, b sweep.RunError) int { return strings.Compare(a.ID, b.ID) })
+		var lines []string
+		for i, e := range rep.Errors {
+			if i == 5 {
+				lines = append(lines, fmt.Sprintf("… and %d more", len(rep.Errors)-5))
+				break
+			}
+			lines = append(lines, e.ID+": "+e.Err.Error())
 		}
-		return fmt.Errorf("%d of %d runs failed (%s); see %s/runs/<id>/error.txt", rep.Failed, mine, strings.Join(ids, ", "), dir)
+		return fmt.Errorf("%d of %d runs failed (each run's error is also in %s/runs/<id>/error.txt where it could be written):\n  %s",
+			rep.Failed, mine, dir, strings.Join(lines, "\n  "))
 	}
 	return nil
 }

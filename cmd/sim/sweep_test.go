@@ -171,6 +171,14 @@ func TestPareto(t *testing.T) {
 	if len(fj.Results) != 2 || fj.Results[1].Evals >= fj.Results[0].Evals || len(fj.References) != 2 {
 		t.Errorf("front.json: %+v (want exact then cheaper amortised; free market and Saez on 3 brackets)", fj)
 	}
+	// A folder holding a front is not overwritten without --force.
+	again := []string{"pareto", scen("pareto.toml"), "--mode", "amortised", "--out", out, "--set", "population.agents=200", "--points", "3"}
+	if _, errs, code := invoke(t, context.Background(), again...); code != 2 || !strings.Contains(errs, "holds a front") {
+		t.Errorf("rerun into a front's folder: exit %d: %s", code, errs)
+	}
+	if _, errs, code := invoke(t, context.Background(), append(again, "--force")...); code != 0 {
+		t.Errorf("--force: exit %d: %s", code, errs)
+	}
 	for _, bad := range [][]string{{"--objectives", "equality"}, {"--objectives", "equality,joy"}, {"--mode", "magic"}} {
 		if _, _, code := invoke(t, context.Background(), append([]string{"pareto", scen("pareto.toml"), "--out", t.TempDir()}, bad...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", bad, code)

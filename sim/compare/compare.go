@@ -111,11 +111,11 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 			c.Rows = append(c.Rows, row)
 		}
 		mean := func(mt string) float64 {
-			var s float64
+			var x []float64
 			for _, r := range groups[g] {
-				s += r.Final[mt]
+				x = append(x, r.Final[mt])
 			}
-			return s / float64(len(groups[g]))
+			return Describe(x).Mean // NA values left out
 		}
 		eqMeans, prodMeans = append(eqMeans, mean("equality")), append(prodMeans, mean("productivity"))
 	}
@@ -144,11 +144,11 @@ func pval(p float64) string {
 }
 
 // columns of the table, csv and md formats.
-var compareHeader = []string{"group", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "diff", "diff_ci95_lo", "diff_ci95_hi", "p", "win_rate", "worst", "worst10"}
+var compareHeader = []string{"group", "metric", "n", "na", "mean", "sd", "ci95_lo", "ci95_hi", "diff", "diff_ci95_lo", "diff_ci95_hi", "p", "win_rate", "worst", "worst10"}
 
 func (r Row) cells() []string {
 	s := r.Stats
-	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILo), num(s.CIHi)}
+	c := []string{r.Group, r.Metric, strconv.Itoa(s.N), strconv.Itoa(s.NA), num(s.Mean), num(s.SD), num(s.CILo), num(s.CIHi)}
 	if p := r.Paired; p != nil {
 		c = append(c, num(p.Mean), num(p.CILo), num(p.CIHi), pval(p.P), num(p.WinRate))
 	} else {
@@ -185,11 +185,11 @@ func (c *Comparison) Write(w io.Writer, format string) error {
 		return nil
 	case "table", "":
 		fmt.Fprintf(w, "%s — %d runs (%d missing), grouped by %s, baseline %q\n", c.Name, c.Runs, c.Missing, c.By, c.Baseline)
-		fmt.Fprintln(w, "mean ± 95% CI per group; diff = group − baseline over paired seeds, with its 95% CI, paired t-test p and win rate; worst = lowest run, worst10 = mean of the lowest 10%")
+		fmt.Fprintln(w, "NA = runs whose metric could not be computed (left out); mean ± 95% CI per group; diff = group − baseline over paired seeds, with its 95% CI, paired t-test p and win rate; worst = lowest run, worst10 = mean of the lowest 10%")
 		for _, mt := range c.Metrics {
 			fmt.Fprintf(w, "\n%s\n", mt)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "  group\tn\tmean\tsd\t95% CI\tdiff\t95% CI\tp\twin\tworst\tworst10\t")
+			fmt.Fprintln(tw, "  group\tn\tNA\tmean\tsd\t95% CI\tdiff\t95% CI\tp\twin\tworst\tworst10\t")
 			for _, r := range c.Rows {
 				if r.Metric != mt {
 					continue
@@ -197,10 +197,10 @@ func (c *Comparison) Write(w io.Writer, format string) error {
 				x := r.cells()
 				diff, dci := "baseline", ""
 				if r.Paired != nil {
-					diff, dci = x[7], "["+x[8]+", "+x[9]+"]"
+					diff, dci = x[8], "["+x[9]+", "+x[10]+"]"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t[%s, %s]\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
-					x[0], x[2], x[3], x[4], x[5], x[6], diff, dci, x[10], x[11], x[12], x[13])
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t[%s, %s]\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+					x[0], x[2], x[3], x[4], x[5], x[6], x[7], diff, dci, x[11], x[12], x[13], x[14])
 			}
 			tw.Flush()
 		}

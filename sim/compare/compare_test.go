@@ -85,7 +85,7 @@ func TestCompareOutput(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	// base: mean 2.5, sd √(5/3) = 1.2909944, CI 2.5 ± 3.1824463·0.6454972
 	// = 2.5 ± 2.0542603 = [0.4457397, 4.5542603].
-	if want := "base,equality,4,2.5,1.29099,0.44574,4.55426,baseline,,,,,1,1"; lines[1] != want {
+	if want := "base,equality,4,0,2.5,1.29099,0.44574,4.55426,baseline,,,,,1,1"; lines[1] != want {
 		t.Errorf("baseline row\n got %s\nwant %s", lines[1], want)
 	}
 	// new: mean 6, sd √(20/3) = 2.5819889, CI 6 ± 3.1824463·1.2909944 =
@@ -93,10 +93,53 @@ func TestCompareOutput(t *testing.T) {
 	// with 3 degrees of freedom (as in TestStatistics); win 1; worst 3.
 	u := 3.5 / (math.Sqrt(5.0/3) / 2) / math.Sqrt(3)
 	pv := 2 * (1 - (0.5 + (u/(1+u*u)+math.Atan(u))/math.Pi))
-	if want := "new,equality,4,6,2.58199,1.89148,10.1085,3.5,1.44574,5.55426," + num(pv) + ",1,3,3"; lines[2] != want {
+	if want := "new,equality,4,0,6,2.58199,1.89148,10.1085,3.5,1.44574,5.55426," + num(pv) + ",1,3,3"; lines[2] != want {
 		t.Errorf("new row\n got %s\nwant %s", lines[2], want)
 	}
 	if len(c.Front) != 1 || c.Front[0] != "new" {
 		t.Errorf("front %v, want [new]", c.Front)
+	}
+}
+
+// TestNAIsNotZero: a metric a run could not compute (NaN, null in its
+// summary) is left out and counted as NA, never averaged as 0; the JSON
+// uses the table's keys and writes null for what is undefined.
+func TestNAIsNotZero(t *testing.T) {
+	m := &sweep.Merged{Name: "na", Runs: make([]sweep.Run, 6)}
+	for i, x := range []float64{1, 2, math.NaN(), 4} {
+		m.Results = append(m.Results, sweep.Result{Run: sweep.Run{Variant: "a", Replicate: i},
+			Final: map[string]float64{"equality": x, "productivity": 1}})
+	}
+	for i, x := range []float64{2, 3} {
+		m.Results = append(m.Results, sweep.Result{Run: sweep.Run{Variant: "b", Replicate: i},
+			Final: map[string]float64{"equality": x, "productivity": 1}})
+	}
+	c, err := Compare(m, "variant", "", []string{"equality"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Rows[0].Stats
+	if a.N != 3 || a.NA != 1 || math.Abs(a.Mean-7.0/3) > 1e-12 || a.Worst != 1 {
+		t.Errorf("group a: %+v, want n 3, NA 1, mean 7/3 = 2.3333, worst 1", a)
+	}
+	// b against a, paired by replicate: (2−1, 3−2) = (1, 1).
+	p := c.Rows[1].Paired
+	if p.N != 2 || p.NA != 0 || p.Mean != 1 {
+		t.Errorf("paired: %+v, want n 2, mean 1", p.Stats)
+	}
+	var b bytes.Buffer
+	if err := c.Write(&b, "json"); err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	out := b.String()
+	for _, want := range []string{`"n": 3`, `"na": 1`, `"mean": 2.3333333333333335`, `"ci95_lo"`, `"win_rate": 1`, `"diff": {`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("json lacks %s:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{`"N"`, `"Mean"`, `"SD"`} {
+		if strings.Contains(out, bad) {
+			t.Errorf("json has the Go field name %s", bad)
+		}
 	}
 }

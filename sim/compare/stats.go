@@ -1,26 +1,51 @@
 package compare
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/econsim/econsim/sim/record"
 )
 
 func nan() float64 { return math.NaN() }
 
-// Summary statistics of one sample.
+// Stats are the summary statistics of one sample. Values that are NaN (a
+// metric a run could not compute: NA) are counted in NA and left out of the
+// rest, never read as zero.
 type Stats struct {
-	N          int
+	N          int     // values used
+	NA         int     // values that were NA (NaN) and left out
 	Mean, SD   float64 // SD with n − 1; NaN for n < 2
 	CILo, CIHi float64 // 95% confidence interval of the mean, Student t; NaN for n < 2
 	Worst      float64 // the smallest value (metrics are maximised)
 	Worst10    float64 // mean of the ⌈n/10⌉ smallest values
 }
 
-// Describe returns the statistics of x.
+// MarshalJSON writes the keys of the table's columns (n, na, mean, sd,
+// ci95_lo, ci95_hi, worst, worst10), with null for NaN.
+func (s Stats) MarshalJSON() ([]byte, error) {
+	return json.Marshal(statsJSON{s.N, s.NA, record.Float(s.Mean), record.Float(s.SD), record.Float(s.CILo), record.Float(s.CIHi), record.Float(s.Worst), record.Float(s.Worst10)})
+}
+
+type statsJSON struct {
+	N       int          `json:"n"`
+	NA      int          `json:"na"`
+	Mean    record.Float `json:"mean"`
+	SD      record.Float `json:"sd"`
+	CILo    record.Float `json:"ci95_lo"`
+	CIHi    record.Float `json:"ci95_hi"`
+	Worst   record.Float `json:"worst"`
+	Worst10 record.Float `json:"worst10"`
+}
+
+// Describe returns the statistics of x, leaving NaNs out (counted in NA).
 func Describe(x []float64) Stats {
-	s := Stats{N: len(x), Mean: nan(), SD: nan(), CILo: nan(), CIHi: nan(), Worst: nan(), Worst10: nan()}
+	var na int
+	x, na = dropNaN(x)
+	s := Stats{N: len(x), NA: na, Mean: nan(), SD: nan(), CILo: nan(), CIHi: nan(), Worst: nan(), Worst10: nan()}
 	if len(x) == 0 {
 		return s
 	}
@@ -57,20 +82,48 @@ type Paired struct {
 	WinRate float64 // share of pairs where the group is ahead (ties count half)
 }
 
-// ComparePaired returns the paired statistics of d = a − b.
+// MarshalJSON writes the differences' statistics under "diff" beside t, p
+// and win_rate, with null for NaN.
+func (p Paired) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Diff    Stats        `json:"diff"`
+		T       record.Float `json:"t"`
+		P       record.Float `json:"p"`
+		WinRate record.Float `json:"win_rate"`
+	}{p.Stats, record.Float(p.T), record.Float(p.P), record.Float(p.WinRate)})
+}
+
+func dropNaN(x []float64) ([]float64, int) {
+	out := make([]float64, 0, len(x))
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			out = append(out, v)
+		}
+	}
+	return out, len(x) - len(out)
+}
+
+// ComparePaired returns the paired statistics of d = a − b over the pairs
+// where both are known (a pair with a NaN is counted in NA).
 func ComparePaired(a, b []float64) Paired {
-	d := make([]float64, len(a))
+	d := make([]float64, 0, len(a))
 	var wins float64
+	na := 0
 	for i := range a {
-		d[i] = a[i] - b[i]
-		switch {
-		case d[i] > 0:
+		if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
+			na++
+			continue
+		}
+		d = append(d, a[i]-b[i])
+		switch di := d[len(d)-1]; {
+		case di > 0:
 			wins++
-		case d[i] == 0:
+		case di == 0:
 			wins += 0.5
 		}
 	}
 	p := Paired{Stats: Describe(d), T: nan(), P: nan(), WinRate: nan()}
+	p.NA = na
 	if len(d) == 0 {
 		return p
 	}

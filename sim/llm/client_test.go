@@ -276,3 +276,26 @@ func TestMissingKey(t *testing.T) {
 		t.Errorf("err = %v, want one naming the variable", err)
 	}
 }
+
+// TestKeyInPlaceOfItsName: a key pasted into api_key_env was echoed in the
+// error; it is refused without being printed.
+func TestKeyInPlaceOfItsName(t *testing.T) {
+	for _, v := range []string{secret, "SK-abc", "AbCdEfGhIjKlMnOpQrStUvWx123", "abc.def-ghi/jklmnopqrstuvwxyz"} {
+		cfg := testConfig("http://127.0.0.1:1/v1")
+		cfg.APIKeyEnv = v
+		_, err := New(cfg, env)
+		if err == nil || !strings.Contains(err.Error(), "api_key_env") || strings.Contains(err.Error(), v) {
+			t.Errorf("api_key_env %q: got %v, want a refusal that does not print the value", v, err)
+		}
+	}
+	for _, v := range []string{"OPENAI_API_KEY", "MY_KEY_2"} {
+		if LooksLikeKey(v) {
+			t.Errorf("%s taken for a key", v)
+		}
+	}
+	cfg := testConfig("http://127.0.0.1:1/v1")
+	cfg.APIKeyEnv = "bad-name"
+	if _, err := New(cfg, env); err == nil || !strings.Contains(err.Error(), `"bad-name"`) {
+		t.Errorf("a malformed name: %v", err)
+	}
+}

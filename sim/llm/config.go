@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -37,6 +39,15 @@ type Config struct {
 	BackoffBase, BackoffMax time.Duration
 }
 
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// LooksLikeKey reports whether s, given as the name of the variable holding
+// an API key, looks like a key itself: it starts with "sk-" or is long
+// (20 characters or more) with no underscore. Such a value is never printed.
+func LooksLikeKey(s string) bool {
+	return strings.HasPrefix(strings.ToLower(s), "sk-") || (len(s) >= 20 && !strings.Contains(s, "_"))
+}
+
 // Validate checks the configuration; errors name the scenario key.
 func (c Config) Validate() error {
 	var errs []error
@@ -46,6 +57,14 @@ func (c Config) Validate() error {
 	}
 	if c.Model == "" {
 		add("llm.model must be set")
+	}
+	switch {
+	case c.APIKeyEnv == "":
+	case LooksLikeKey(c.APIKeyEnv):
+		// Never echo it: it may be the secret itself.
+		add("llm.api_key_env must be the NAME of an environment variable (like OPENAI_API_KEY), but it holds what looks like an API key (not shown); put the key in a variable and name that")
+	case !envName.MatchString(c.APIKeyEnv):
+		add("llm.api_key_env must be the name of an environment variable (letters, digits and _), got %q", c.APIKeyEnv)
 	}
 	if math.IsNaN(c.Temperature) || c.Temperature < 0 || c.Temperature > 2 {
 		add("llm.temperature must be in [0, 2], got %v", c.Temperature)

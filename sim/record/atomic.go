@@ -1,9 +1,7 @@
 package record
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -43,27 +41,4 @@ func commit(f *os.File, path string) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
-}
-
-// ErrCompleted is returned by Prepare for a folder that holds a completed run.
-var ErrCompleted = errors.New("holds a completed run (summary.json exists); pass --force to overwrite it or choose another --out")
-
-// Prepare makes the run folder dir. A folder holding a completed run is
-// refused unless force is set, in which case its summary.json is removed
-// first, so that the folder never pairs an old summary with new rounds.
-func Prepare(dir string, force bool) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	sum := filepath.Join(dir, SummaryFile)
-	_, err := os.Stat(sum)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return err
-	case !force:
-		return fmt.Errorf("%s %w", dir, ErrCompleted)
-	}
-	return os.Remove(sum)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,21 +32,122 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 }
 
-func TestPrepare(t *testing.T) {
+func TestBegin(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
-	if err := Prepare(dir, false); err != nil {
+	f, err := Begin(dir, false)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if f.Dir != dir {
+		t.Errorf("a new run is written in %s, want in place %s", f.Dir, dir)
+	}
+	os.WriteFile(filepath.Join(dir, "scenario.toml"), []byte("old"), 0o644)
 	os.WriteFile(filepath.Join(dir, SummaryFile), []byte("{}"), 0o644)
-	if err := Prepare(dir, false); !errors.Is(err, ErrCompleted) {
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Begin(dir, false); !errors.Is(err, ErrCompleted) {
 		t.Errorf("completed run not refused: %v", err)
 	}
-	if err := Prepare(dir, true); err != nil {
+}
+
+// TestForceKeepsOldRunUntilNewIsComplete: --force used to delete the old
+// summary.json first, so a kill left a new scenario.toml beside old rounds.
+func TestForceKeepsOldRunUntilNewIsComplete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "scenario.toml"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(dir, "rounds.csv"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(dir, SummaryFile), []byte("old"), 0o644)
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		return string(b)
+	}
+	// A forced run killed before it completes: the old run is untouched.
+	f, err := Begin(dir, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, SummaryFile)); !os.IsNotExist(err) {
-		t.Error("--force kept the old summary.json")
+	if f.Dir == dir {
+		t.Fatal("a forced run writes into the completed folder")
 	}
+	os.WriteFile(filepath.Join(f.Dir, "scenario.toml"), []byte("new"), 0o644)
+	f.Close() // killed: no Commit
+	if read("scenario.toml") != "old" || read(SummaryFile) != "old" || read("rounds.csv") != "old" {
+		t.Fatal("an interrupted forced run changed the old run")
+	}
+	// The next forced run cleans the leftover staging folder and, once
+	// complete, replaces the old run whole.
+	f, err = Begin(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(f.Dir, "scenario.toml"), []byte("new"), 0o644)
+	os.WriteFile(filepath.Join(f.Dir, SummaryFile), []byte("new"), 0o644)
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if read("scenario.toml") != "new" || read(SummaryFile) != "new" || read("rounds.csv") != "" {
+		t.Errorf("after commit: scenario %q summary %q rounds %q, want new, new and no old rounds", read("scenario.toml"), read(SummaryFile), read("rounds.csv"))
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".run.new-*")); len(left) != 0 {
+		t.Errorf("staging folders left: %v", left)
+	}
+	// An exchange by renames interrupted after its first rename: the old run
+	// sits beside the missing folder; Begin moves it back.
+	os.Rename(dir, stagingPrefix(dir)+"123.old")
+	if _, err := Begin(dir, false); !errors.Is(err, ErrCompleted) {
+		t.Errorf("interrupted exchange not recovered: %v", err)
+	}
+	if read(SummaryFile) != "new" {
+		t.Error("the recovered run is not the completed one")
+	}
+}
+
+func TestExchangeByRenames(t *testing.T) {
+	d := t.TempDir()
+	a, b := filepath.Join(d, "a"), filepath.Join(d, "b")
+	os.MkdirAll(a, 0o755)
+	os.MkdirAll(b, 0o755)
+	os.WriteFile(filepath.Join(a, "x"), []byte("a"), 0o644)
+	os.WriteFile(filepath.Join(b, "x"), []byte("b"), 0o644)
+	if err := exchangeByRenames(a, b); err != nil {
+		t.Fatal(err)
+	}
+	if x, _ := os.ReadFile(filepath.Join(a, "x")); string(x) != "b" {
+		t.Errorf("a holds %q, want b", x)
+	}
+	if x, _ := os.ReadFile(filepath.Join(b, "x")); string(x) != "a" {
+		t.Errorf("b holds %q, want a", x)
+	}
+}
+
+// TestFolderLockAndCleanup: a second writer of a folder is refused with the
+// holder named; temporary files of a killed run are removed by the next.
+func TestFolderLockAndCleanup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	os.MkdirAll(dir, 0o755)
+	stale := filepath.Join(dir, ".rounds.csv.tmp-123")
+	os.WriteFile(stale, []byte("x"), 0o644)
+	f, err := Begin(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("a stale temporary file was kept")
+	}
+	_, err = Begin(dir, false)
+	if err == nil || !strings.Contains(err.Error(), "is in use by process") || !strings.Contains(err.Error(), strconv.Itoa(os.Getpid())) {
+		t.Errorf("second writer: %v, want a refusal naming this process", err)
+	}
+	f.Close()
+	g, err := Begin(dir, false)
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	g.Close()
 }
 
 // TestRounds: four rounds, period 3 → the last period is rounds 3 only

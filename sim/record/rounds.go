@@ -181,3 +181,18 @@ func (f Float) MarshalJSON() ([]byte, error) {
 	}
 	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
 }
+
+// UnmarshalJSON implements json.Unmarshaler: null (a NaN or an infinity in
+// the run) reads back as NaN, never as 0.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = Float(math.NaN())
+		return nil
+	}
+	x, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("record: not a number: %s", b)
+	}
+	*f = Float(x)
+	return nil
+}

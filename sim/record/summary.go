@@ -2,6 +2,8 @@ package record
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 )
 
@@ -66,4 +68,18 @@ func WriteSummary(dir string, s *Summary) error {
 		return err
 	}
 	return WriteFile(filepath.Join(dir, SummaryFile), b)
+}
+
+// ReadSummary reads dir/summary.json.
+func ReadSummary(dir string) (*Summary, error) {
+	p := filepath.Join(dir, SummaryFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return &s, nil
 }

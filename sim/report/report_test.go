@@ -34,7 +34,7 @@ func runDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := record.Prepare(dir, false); err != nil {
+	if _, err := record.Begin(dir, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sweep.RunScenario(context.Background(), s, dir, sweep.RunOptions{Workers: 2, Source: "tiny.toml"}); err != nil {

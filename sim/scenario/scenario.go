@@ -104,20 +104,20 @@ type Tax struct {
 // Planner chooses the schedule. Which keys apply depends on kind (and, for
 // vote, on the candidate kinds).
 type Planner struct {
-	Kind          string    `toml:"kind"`                    // none | flat | fixed | us_federal | saez | search | learn | vote; default us_federal
-	Objective     string    `toml:"objective"`               // the metric optimising planners maximise; default utilitarian
-	Rate          *float64  `toml:"rate,omitempty"`          // flat only: the one marginal rate
-	Rates         []float64 `toml:"rates,omitempty"`         // fixed only: one marginal rate per bracket
-	Budget        int       `toml:"budget,omitempty,omitzero"`        // search and report_gap: model evaluations per tax period; default 400
-	ReportGap     bool      `toml:"report_gap,omitempty"`    // compute stackelberg_gap for planners other than search; default false
-	Weights       string    `toml:"weights,omitempty"`       // saez: welfare weights, inv_income | uniform; default inv_income
-	Elasticity    *float64  `toml:"elasticity,omitempty"`    // saez: a fixed elasticity; absent: estimated from the history
-	Start         []float64 `toml:"start,omitempty"`         // learn: initial rates, one or one per bracket; default 0
-	Step          *float64  `toml:"step,omitempty"`          // learn: SPSA gain a; default 0.2
-	Perturbation  *float64  `toml:"perturbation,omitempty"`  // learn: SPSA perturbation c; default 0.05
-	Candidates    []string  `toml:"candidates,omitempty"`    // vote: planner kinds whose proposals are on the ballot
-	Rule          string    `toml:"rule,omitempty"`          // vote: plurality | borda; default plurality
-	Perturbations *int      `toml:"perturbations,omitempty"` // vote: perturbed status-quo candidates; default 2
+	Kind          string    `toml:"kind"`                      // none | flat | fixed | us_federal | saez | search | learn | vote; default us_federal
+	Objective     string    `toml:"objective"`                 // the metric optimising planners maximise; default utilitarian
+	Rate          *float64  `toml:"rate,omitempty"`            // flat only: the one marginal rate
+	Rates         []float64 `toml:"rates,omitempty"`           // fixed only: one marginal rate per bracket
+	Budget        int       `toml:"budget,omitempty,omitzero"` // search and report_gap: model evaluations per tax period; default 400
+	ReportGap     bool      `toml:"report_gap,omitempty"`      // compute stackelberg_gap for planners other than search; default false
+	Weights       string    `toml:"weights,omitempty"`         // saez: welfare weights, inv_income | uniform; default inv_income
+	Elasticity    *float64  `toml:"elasticity,omitempty"`      // saez: a fixed elasticity; absent: estimated from the history
+	Start         []float64 `toml:"start,omitempty"`           // learn: initial rates, one or one per bracket; default 0
+	Step          *float64  `toml:"step,omitempty"`            // learn: SPSA gain a; default 0.2
+	Perturbation  *float64  `toml:"perturbation,omitempty"`    // learn: SPSA perturbation c; default 0.05
+	Candidates    []string  `toml:"candidates,omitempty"`      // vote: planner kinds whose proposals are on the ballot
+	Rule          string    `toml:"rule,omitempty"`            // vote: plurality | borda; default plurality
+	Perturbations *int      `toml:"perturbations,omitempty"`   // vote: perturbed status-quo candidates; default 2
 }
 
 // Market turns hours into income. All keys but kind are production only.

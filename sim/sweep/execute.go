@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/scenario"
 )
 
 // ManifestFile is the run list a sweep folder holds.
@@ -76,6 +78,18 @@ func (s *Sweep) Execute(ctx context.Context, dir string, o Options) (Report, err
 	if err := s.writeManifest(dir); err != nil {
 		return Report{}, err
 	}
+	// One process per shard of a folder: a second one is refused at once,
+	// naming the first. (Shards of one sweep run side by side; each run's
+	// folder is locked too, so overlapping shardings never share a run.)
+	lockName := ".lock"
+	if o.Shards > 1 {
+		lockName = fmt.Sprintf(".lock-shard-%d-of-%d", o.Shard, o.Shards)
+	}
+	lock, err := record.TryLock(filepath.Join(dir, lockName))
+	if err != nil {
+		return Report{}, err
+	}
+	defer lock.Unlock()
 	runs := s.Mine(o.Shard, o.Shards)
 	rep := Report{Progress: Progress{Total: len(runs)}}
 	var mu sync.Mutex
@@ -96,14 +110,27 @@ func (s *Sweep) Execute(ctx context.Context, dir string, o Options) (Report, err
 			o.Progress(rep.Progress)
 		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(o.Workers, 1))
+	var todo []Run
+	var stale []string
 	for _, run := range runs {
 		rd := RunDir(dir, run.ID)
-		if _, err := os.Stat(filepath.Join(rd, record.SummaryFile)); err == nil {
-			note(run.ID, true, nil)
+		if _, err := os.Stat(filepath.Join(rd, record.SummaryFile)); err != nil {
+			todo = append(todo, run)
 			continue
 		}
+		if err := s.checkDone(rd, run); err != nil {
+			stale = append(stale, err.Error())
+			continue
+		}
+		note(run.ID, true, nil)
+	}
+	if len(stale) > 0 {
+		return rep, staleError(dir, len(stale), stale)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(o.Workers, 1))
+	for _, run := range todo {
+		rd := RunDir(dir, run.ID)
 		if gctx.Err() != nil {
 			break
 		}
@@ -128,14 +155,16 @@ func (s *Sweep) Execute(ctx context.Context, dir string, o Options) (Report, err
 func (s *Sweep) runOne(ctx context.Context, run Run, rd string, o Options) error {
 	errFile := filepath.Join(rd, "error.txt")
 	err := func() error {
-		if err := record.Prepare(rd, true); err != nil {
+		folder, err := record.Begin(rd, false)
+		if err != nil {
 			return err
 		}
+		defer folder.Close()
 		sc, err := s.Scenario(run)
 		if err != nil {
 			return err
 		}
-		_, err = RunScenario(ctx, sc, rd, RunOptions{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version})
+		_, err = RunScenario(ctx, sc, folder.Dir, RunOptions{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version})
 		return err
 	}()
 	if err != nil {
@@ -150,6 +179,61 @@ func (s *Sweep) runOne(ctx context.Context, run Run, rd string, o Options) error
 		return rerr
 	}
 	return nil
+}
+
+// checkDone reports whether the completed run in rd was made from the
+// scenario the sweep would run now; if not, the error says what changed.
+func (s *Sweep) checkDone(rd string, run Run) error {
+	p := filepath.Join(rd, "scenario.toml")
+	old, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("run %s: not run yet", run.ID)
+	} else if err != nil {
+		return fmt.Errorf("run %s: %w", run.ID, err)
+	}
+	if err := CheckRun(p, old, run); err == nil {
+		return nil
+	}
+	cur, err := s.Scenario(run)
+	if err != nil {
+		return fmt.Errorf("run %s: %w", run.ID, err)
+	}
+	b, err := cur.Encode()
+	if err != nil {
+		return err
+	}
+	diff, err := scenario.Diff(old, b)
+	if err != nil || len(diff) == 0 {
+		diff = []string{"its scenario.toml differs"}
+	}
+	return fmt.Errorf("run %s: %s", run.ID, strings.Join(diff, "; "))
+}
+
+// CheckRun reports whether data, a run's scenario.toml at path, is the
+// scenario the manifest lists for run (its ConfigHash and seed).
+func CheckRun(path string, data []byte, run Run) error {
+	sc, err := scenario.Parse(path, data, nil)
+	if err != nil {
+		return fmt.Errorf("run %s: its scenario.toml no longer loads: %w", run.ID, err)
+	}
+	h, err := sc.ConfigHash()
+	if err != nil {
+		return err
+	}
+	if h != run.Config || sc.Seed != run.Seed {
+		return fmt.Errorf("run %s was made from a different scenario (config %s, seed %d) than the sweep lists (config %s, seed %d)", run.ID, h, sc.Seed, run.Config, run.Seed)
+	}
+	return nil
+}
+
+// staleError refuses to mix runs made from an older scenario with new ones.
+func staleError(dir string, n int, details []string) error {
+	if len(details) > 5 {
+		details = append(details[:5], fmt.Sprintf("… and %d more", len(details)-5))
+	}
+	return fmt.Errorf("%s holds %d runs made from a different scenario than this sweep would run now "+
+		"(the base scenario or the sweep file changed):\n  %s\nold and new results are never mixed: choose another --out, or delete %s to start afresh",
+		dir, n, strings.Join(details, "\n  "), dir)
 }
 
 // writeManifest writes dir/sweep.json, or checks that the one there lists
@@ -171,9 +255,41 @@ func (s *Sweep) writeManifest(dir string) error {
 	case err != nil:
 		return err
 	case !bytes.Equal(old, b):
-		return fmt.Errorf("%s holds a different sweep (its %s lists other runs); choose another --out", dir, ManifestFile)
+		return s.manifestChange(dir, old)
 	}
 	return nil
+}
+
+// manifestChange explains why the manifest in dir differs from s's: the
+// same runs with changed scenarios, or another sweep.
+func (s *Sweep) manifestChange(dir string, old []byte) error {
+	var m manifest
+	if json.Unmarshal(old, &m) != nil || len(m.Runs) != len(s.Runs) {
+		return fmt.Errorf("%s holds a different sweep (its %s lists other runs); choose another --out", dir, ManifestFile)
+	}
+	var details []string
+	changed := 0
+	for i, r := range m.Runs {
+		cur := s.Runs[i]
+		if r.ID != cur.ID || r.Seed != cur.Seed {
+			return fmt.Errorf("%s holds a different sweep (its %s lists other runs); choose another --out", dir, ManifestFile)
+		}
+		if r.Config == cur.Config {
+			continue
+		}
+		changed++
+		if len(details) < 5 {
+			if err := s.checkDone(RunDir(dir, cur.ID), cur); err != nil {
+				details = append(details, err.Error())
+			} else {
+				details = append(details, "run "+cur.ID+": its scenario changed")
+			}
+		}
+	}
+	if changed == 0 {
+		return fmt.Errorf("%s holds a different sweep (its %s lists other runs); choose another --out", dir, ManifestFile)
+	}
+	return staleError(dir, changed, details)
 }
 
 // manifest is sweep.json.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/record"
 )
 
@@ -78,32 +78,72 @@ func Merge(dirs []string) (*Merged, error) {
 		case len(where) > 1:
 			m.Duplicated = append(m.Duplicated, r.ID)
 		}
-		var sum struct {
-			Final          map[string]*float64 `json:"final"`
-			MeanLastPeriod map[string]*float64 `json:"mean_last_period"`
-		}
-		p := filepath.Join(RunDir(where[0], r.ID), record.SummaryFile)
-		b, err := os.ReadFile(p)
-		if err == nil {
-			err = json.Unmarshal(b, &sum)
-		}
+		res, err := readResult(RunDir(where[0], r.ID), r)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+			return nil, err
 		}
-		m.Results = append(m.Results, Result{Run: r, Final: deref(sum.Final), LastPeriod: deref(sum.MeanLastPeriod)})
+		m.Results = append(m.Results, res)
+	}
+	if err := m.checkColumns(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
 
-// deref turns JSON nulls (NaN in the run) into NaN.
-func deref(m map[string]*float64) map[string]float64 {
+// readResult reads a completed run's summary, after checking that the run
+// was made from the scenario the manifest lists for it.
+func readResult(rd string, r Run) (Result, error) {
+	p := filepath.Join(rd, "scenario.toml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return Result{}, fmt.Errorf("run %s: %w", r.ID, err)
+	}
+	if err := CheckRun(p, b, r); err != nil {
+		return Result{}, fmt.Errorf("%s: %w; rerun it (delete its folder and run the sweep again)", rd, err)
+	}
+	sum, err := record.ReadSummary(rd)
+	if err != nil {
+		return Result{}, fmt.Errorf("run %s: %w", r.ID, err)
+	}
+	sp := filepath.Join(rd, record.SummaryFile)
+	for _, k := range sim.MetricNames(0) {
+		if _, ok := sum.Final[k]; !ok {
+			return Result{}, fmt.Errorf("%s: run %s: final.%s is missing (was summary.json edited?)", sp, r.ID, k)
+		}
+		if _, ok := sum.MeanLastPeriod[k]; !ok {
+			return Result{}, fmt.Errorf("%s: run %s: mean_last_period.%s is missing (was summary.json edited?)", sp, r.ID, k)
+		}
+	}
+	return Result{Run: r, Final: floats(sum.Final), LastPeriod: floats(sum.MeanLastPeriod)}, nil
+}
+
+// checkColumns: replicates of one variant and grid point run the same
+// scenario, so their summaries must name the same metrics.
+func (m *Merged) checkColumns() error {
+	first := map[string]Result{}
+	for _, r := range m.Results {
+		key := overridesText(r.Overrides) + "#" + r.Variant
+		f, ok := first[key]
+		if !ok {
+			first[key] = r
+			continue
+		}
+		for _, pair := range [][2]Result{{f, r}, {r, f}} {
+			for k := range pair[0].Final {
+				if _, ok := pair[1].Final[k]; !ok {
+					return fmt.Errorf("run %s: final.%s is missing from its summary.json, though run %s of the same variant has it", pair[1].ID, k, pair[0].ID)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// floats turns a summary's metrics into float64s (nulls are NaN: NA).
+func floats(m map[string]record.Float) map[string]float64 {
 	out := make(map[string]float64, len(m))
 	for k, v := range m {
-		if v == nil {
-			out[k] = math.NaN()
-		} else {
-			out[k] = *v
-		}
+		out[k] = float64(v)
 	}
 	return out
 }

@@ -26,7 +26,7 @@ type RunOptions struct {
 var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that use an LLM")
 
 // RunScenario runs s and writes its folder dir (which must have been
-// prepared with record.Prepare): scenario.toml first, rounds.csv as the
+// prepared with record.Begin): scenario.toml first, rounds.csv as the
 // rounds go, agents.csv (a sample of the final workers), summary.json last. A run stopped by its LLM budget ends cleanly
 // with a summary saying so; any other error leaves rounds.csv with the
 // rounds done and no summary.

@@ -42,6 +42,7 @@ type Run struct {
 	Variant   string      `json:"variant"`
 	Replicate int         `json:"replicate"`
 	Seed      uint64      `json:"seed"`
+	Config    string      `json:"config"`    // the resolved scenario's hash apart from the seed (scenario.ConfigHash)
 	Overrides [][2]string `json:"overrides"` // dotted key, TOML value; variant first, then grid (sorted keys)
 	Grid      [][2]string `json:"grid"`      // the grid part of Overrides
 }
@@ -158,6 +159,7 @@ func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
 					"variants %q and %q give the same run ids (%s-r…): their names slug alike and their overrides are equal; rename one or change its set", other, v.Name, prefix)}
 			}
 			owner[prefix] = v.Name
+			config := ""
 			for r := range f.Replicates {
 				run := Run{
 					Index: len(s.Runs), Variant: v.Name, Replicate: r, Overrides: ovr, Grid: p,
@@ -173,7 +175,11 @@ func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
 						return nil, &Error{File: path, Key: "variant " + strconv.Quote(v.Name), Msg: fmt.Sprintf(
 							"run %s needs about %s of memory, more than this machine's %s", run.ID, scenario.FormatBytes(need), scenario.FormatBytes(memLimit))}
 					}
+					if config, err = sc.ConfigHash(); err != nil {
+						return nil, err
+					}
 				}
+				run.Config = config
 				s.Runs = append(s.Runs, run)
 			}
 		}

@@ -3,11 +3,15 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/econsim/econsim/sim/record"
 )
 
 func load(t *testing.T) *Sweep {
@@ -244,4 +248,126 @@ func FuzzSweepFile(f *testing.F) {
 			ids[r.ID] = true
 		}
 	})
+}
+
+// copySweep copies testdata's sweep and base into a fresh folder, so a test
+// can edit the base between runs.
+func copySweep(t *testing.T) (dir, file string) {
+	t.Helper()
+	dir = t.TempDir()
+	for _, f := range []string{"sweep.toml", "base.toml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	return dir, filepath.Join(dir, "sweep.toml")
+}
+
+// TestStaleRunsRefused: editing the base scenario after a sweep ran used to
+// leave every old run "already complete" (exit 0, old numbers), and merge
+// mixed old and new runs. Now the rerun refuses, naming what changed, and
+// merge refuses a run whose scenario is not the one the manifest lists.
+func TestStaleRunsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir, file := copySweep(t)
+	out := filepath.Join(dir, "out")
+	s, err := Load(file, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Execute(ctx, out, Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "base.toml")
+	b, _ := os.ReadFile(base)
+	os.WriteFile(base, bytes.Replace(b, []byte("rates = [0.1, 0.3]"), []byte("rates = [0.6, 0.3]"), 1), 0o644)
+	s2, err := Load(file, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s2.Execute(ctx, out, Options{Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), "different scenario") || !strings.Contains(err.Error(), "planner.rates: [0.1 0.3] → [0.6 0.3]") || !strings.Contains(err.Error(), "start afresh") {
+		t.Fatalf("rerun after editing the base: %+v, %v", rep, err)
+	}
+	if rep.Done != 0 {
+		t.Errorf("%d runs were run into a folder of stale runs", rep.Done)
+	}
+	// Forge the mix: the new manifest, one run redone with the new base.
+	os.WriteFile(filepath.Join(out, ManifestFile), nil, 0o644)
+	os.Remove(filepath.Join(out, ManifestFile))
+	if err := s2.writeManifest(out); err != nil {
+		t.Fatal(err)
+	}
+	rd := RunDir(out, s2.Runs[0].ID)
+	os.RemoveAll(rd)
+	if _, err := s2.Execute(ctx, out, Options{Workers: 1}); err == nil {
+		t.Fatal("execute accepted old runs under a new manifest")
+	}
+	if _, err := Merge([]string{out}); err == nil || !strings.Contains(err.Error(), "different scenario") {
+		t.Fatalf("merge mixed old and new runs: %v", err)
+	}
+}
+
+// TestMergeRefusesMissingMetric: a summary.json without a contract metric
+// used to merge as 0.
+func TestMergeRefusesMissingMetric(t *testing.T) {
+	ctx := context.Background()
+	dir, file := copySweep(t)
+	out := filepath.Join(dir, "out")
+	s, err := Load(file, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Execute(ctx, out, Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(RunDir(out, s.Runs[3].ID), "summary.json")
+	b, _ := os.ReadFile(p)
+	var doc map[string]any
+	json.Unmarshal(b, &doc)
+	delete(doc["final"].(map[string]any), "equality")
+	b, _ = json.Marshal(doc)
+	os.WriteFile(p, b, 0o644)
+	if _, err := Merge([]string{out}); err == nil || !strings.Contains(err.Error(), "final.equality is missing") || !strings.Contains(err.Error(), s.Runs[3].ID) {
+		t.Fatalf("got %v, want an error naming the run and final.equality", err)
+	}
+	// A null is NA, not 0.
+	doc["final"].(map[string]any)["equality"] = nil
+	b, _ = json.Marshal(doc)
+	os.WriteFile(p, b, 0o644)
+	m, err := Merge([]string{out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := m.Results[3].Final["equality"]; !math.IsNaN(x) {
+		t.Errorf("a null read back as %v, want NaN (NA)", x)
+	}
+}
+
+// TestSecondSweepProcessRefused: two processes on one folder (and shard)
+// both ran everything; the second is now refused, naming the first.
+func TestSecondSweepProcessRefused(t *testing.T) {
+	dir, file := copySweep(t)
+	out := filepath.Join(dir, "out")
+	s, err := Load(file, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(out, 0o755)
+	held, err := record.TryLock(filepath.Join(out, ".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Execute(context.Background(), out, Options{Workers: 1})
+	if err == nil || !strings.Contains(err.Error(), "in use by process") {
+		t.Fatalf("second process: %v, want a refusal naming the holder", err)
+	}
+	// Another shard of the same folder is not blocked by it.
+	rep, err := s.Execute(context.Background(), out, Options{Workers: 2, Shard: 1, Shards: 4})
+	if err != nil || rep.Done != 6 {
+		t.Fatalf("shard 1/4 beside the holder: %+v %v", rep, err)
+	}
+	held.Unlock()
 }
