@@ -48,6 +48,10 @@ type Config struct {
 	// MaxCost stops the run before a round whose LLM cost, estimated as the
 	// last round's, would take the total past it; 0 means no limit.
 	MaxCost float64
+	// MaxFallbackShare stops the run when more than this share of a round's
+	// LLM decisions fell back to the heuristic (a failing endpoint); 0 means
+	// the default 0.5, and 1 never stops.
+	MaxFallbackShare float64
 	// Market is how hours become income; the zero value is the fixed wage.
 	Market market.Config
 	// Objective is the metric reported as "objective" every round (the

@@ -190,6 +190,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if err := e.decide(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
+	if err := e.checkFallbacks(); err != nil {
+		return nil, fmt.Errorf("round %d: %w", t, err)
+	}
 	if err := e.step(); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
@@ -234,6 +237,29 @@ func (e *Engine) decide(ctx context.Context) error {
 			return e.resp.Hours(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.expect.of(pop.Income[i]))
 		},
 	}, pop)
+}
+
+// checkFallbacks stops the run when too many of this round's LLM decisions
+// fell back to the heuristic: the endpoint is failing, and a run of the
+// heuristic dressed as an LLM run would be silently wrong.
+func (e *Engine) checkFallbacks() error {
+	if e.cfg.LLM == nil {
+		return nil
+	}
+	limit := e.cfg.MaxFallbackShare
+	if limit <= 0 {
+		limit = 0.5
+	}
+	u := e.cfg.LLM.Usage().Sub(e.spent)
+	if u.Decisions == 0 || float64(u.Fallbacks) <= limit*float64(u.Decisions) {
+		return nil
+	}
+	why := ""
+	if last := e.cfg.LLM.Status().LastError; last != "" {
+		why = " (last problem: " + last + ")"
+	}
+	return fmt.Errorf("%d of %d LLM decisions fell back to the heuristic, more than llm.max_fallback_share = %g%s; "+
+		"fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", u.Fallbacks, u.Decisions, limit, why)
 }
 
 // voters lets LLM workers vote (planner.Voters).

@@ -232,6 +232,15 @@ func TestLLMPlanner(t *testing.T) {
 		out := t.TempDir()
 		args := append([]string{"run", scen("quickstart.toml"), "--out", out, "--set", "planner.kind=llm",
 			"--set", "llm.model=test", "--set", "llm.api_key_env=OPENAI_API_KEY", "--set", "llm.cache_mode=off"}, llmArgs(srv, t.TempDir())...)
+		if broken {
+			// A planner that only falls back stops the run (its one decision
+			// a period is 100% fallbacks) unless the user opts in.
+			if _, errs, code := invoke(t, context.Background(), args...); code != 1 || !strings.Contains(errs, "1 of 1 LLM decisions fell back") {
+				t.Fatalf("broken planner: exit %d: %s", code, errs)
+			}
+			out = t.TempDir()
+			args = append(args, "--out", out, "--set", "llm.max_fallback_share=1")
+		}
 		if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
@@ -248,5 +257,113 @@ func TestLLMPlanner(t *testing.T) {
 		if len(sum.Schedule.Rates) != 7 || sum.Schedule.Rates[3] != want || sum.LLM.Fallbacks != wantFallbacks {
 			t.Errorf("broken=%v: rates %v, fallbacks %d; want %v and %d", broken, sum.Schedule.Rates, sum.LLM.Fallbacks, want, wantFallbacks)
 		}
+	}
+}
+
+// TestLLMEndpointsThatFail: a mistyped URL or key used to give a
+// "successful" run of the heuristic fallback after minutes of retries. Each
+// failure now stops the run with exit 1 and a message naming the endpoint
+// and what happened (never the key), in seconds.
+func TestLLMEndpointsThatFail(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	leaky := `{"error":{"message":"Incorrect API key provided: ` + testKey + `. You can find your API key at ...","type":"invalid_request_error"}}`
+	cases := []struct {
+		name    string
+		reply   func(n int64, r llmtest.Request) llmtest.Response
+		url     string   // instead of the test server's
+		extra   []string // more --set
+		want    string
+		within  time.Duration
+		maxReqs int64 // requests the server may see (0: no check)
+		rounds  int   // rows rounds.csv keeps
+	}{
+		{name: "401", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Status: 401, Body: leaky} },
+			want: "answered HTTP 401 Unauthorized: the API key was refused", within: 5 * time.Second, maxReqs: 8},
+		{name: "403", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Status: 403} },
+			want: "answered HTTP 403", within: 5 * time.Second, maxReqs: 8},
+		{name: "404 model", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Status: 404} },
+			want: "answered HTTP 404 Not Found: not found: check llm.base_url", within: 5 * time.Second, maxReqs: 8},
+		{name: "closed port", url: "http://127.0.0.1:1/v1",
+			want: "10 requests in a row got no answer", within: 15 * time.Second},
+		{name: "never answers", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Delay: time.Hour} },
+			extra: []string{"--set", "llm.timeout=0.3"}, want: "requests in a row got no answer", within: 15 * time.Second},
+		{name: "garbage 200", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Body: "<html>oops</html>"} },
+			extra: []string{"--set", "llm.retries=1"}, want: "8 of 8 LLM decisions fell back to the heuristic", within: 15 * time.Second},
+		{name: "garbage after round 1", reply: func(n int64, r llmtest.Request) llmtest.Response {
+			if n <= 8 {
+				return modelReply(r)
+			}
+			return llmtest.Response{Content: "I cannot help with that."}
+		}, extra: []string{"--set", "llm.reasks=0"}, want: "round 1: 8 of 8 LLM decisions fell back", within: 15 * time.Second, rounds: 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int64
+			srv := llmtest.New(func(r llmtest.Request) llmtest.Response { return c.reply(n.Add(1), r) })
+			defer srv.Close()
+			out := t.TempDir()
+			args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--set", "llm.archetypes=8", "--set", "llm.cache_mode=off"},
+				llmArgs(srv, t.TempDir())...)
+			if c.url != "" {
+				args = append(args, "--set", "llm.base_url="+c.url)
+			}
+			args = append(args, c.extra...)
+			start := time.Now()
+			stdout, errs, code := invoke(t, context.Background(), args...)
+			took := time.Since(start)
+			if code != 1 || !strings.Contains(errs, c.want) {
+				t.Fatalf("exit %d, want 1 with %q:\n%s", code, c.want, errs)
+			}
+			if strings.Contains(stdout+errs, testKey) || strings.Contains(stdout+errs, "do-not-leak") {
+				t.Errorf("the key was printed:\n%s", errs)
+			}
+			if took > c.within {
+				t.Errorf("took %v to stop, want under %v", took, c.within)
+			}
+			if c.maxReqs > 0 && srv.Requests() > c.maxReqs {
+				t.Errorf("%d requests: a refused key or model is not retried (want ≤ %d, one per archetype)", srv.Requests(), c.maxReqs)
+			}
+			if _, err := os.Stat(filepath.Join(out, "summary.json")); err == nil {
+				t.Error("a failed run wrote summary.json")
+			}
+			if rows := strings.Count(string(readFile(t, filepath.Join(out, "rounds.csv"))), "\n") - 1; rows != c.rounds {
+				t.Errorf("rounds.csv keeps %d rounds, want %d", rows, c.rounds)
+			}
+			t.Logf("stopped in %v after %d requests", took.Round(time.Millisecond), srv.Requests())
+		})
+	}
+	// The old behaviour, opted into: run on with every decision a fallback.
+	srv := llmtest.New(func(llmtest.Request) llmtest.Response { return llmtest.Response{Content: "no"} })
+	defer srv.Close()
+	out := t.TempDir()
+	args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--set", "llm.archetypes=8", "--set", "rounds=2",
+		"--set", "llm.cache_mode=off", "--set", "llm.reasks=0", "--set", "llm.max_fallback_share=1"}, llmArgs(srv, t.TempDir())...)
+	if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
+		t.Fatalf("opted-in fallbacks: exit %d: %s", code, errs)
+	}
+	if s := readSummary(t, out); s.LLM.Fallbacks != 16 {
+		t.Errorf("fallbacks %d, want 16 (8 archetypes × 2 rounds)", s.LLM.Fallbacks)
+	}
+}
+
+// TestLLMWaitingProgress: while requests go unanswered for seconds, the
+// progress line says how many are in flight.
+func TestLLMWaitingProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 4 s")
+	}
+	t.Setenv("OPENAI_API_KEY", testKey)
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		resp := modelReply(r)
+		resp.Delay = 4500 * time.Millisecond
+		return resp
+	})
+	defer srv.Close()
+	out := t.TempDir()
+	args := []string{"run", scen("llm-quickstart.toml"), "--out", out, "--set", "llm.archetypes=2", "--set", "rounds=1",
+		"--set", "llm.cache_mode=off", "--set", "llm.base_url=" + srv.BaseURL(), "--set", "llm.cache=" + t.TempDir()}
+	_, errs, code := invoke(t, context.Background(), args...)
+	if code != 0 || !strings.Contains(errs, "round 1/1: 2 LLM requests in flight, no answer for") {
+		t.Fatalf("exit %d; stderr lacks the waiting line:\n%s", code, errs)
 	}
 }

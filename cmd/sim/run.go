@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/report"
 	"github.com/econsim/econsim/sim/scenario"
@@ -101,6 +103,7 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	prog := &progress{total: s.Rounds, quiet: f.quiet, w: stderr, last: time.Now()}
 	sum, err := sweep.RunScenario(ctx, s, folder.Dir, sweep.RunOptions{
 		Workers: f.workers, Getenv: getenv, MaxCost: f.maxCost, Source: file, Version: Version, Observe: prog.observe,
+		Waiting: prog.waiting,
 	})
 	if errors.Is(err, sweep.ErrMaxCostWithoutLLM) {
 		return &usageError{err.Error()}
@@ -134,18 +137,46 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	return nil
 }
 
-// progress prints a line to stderr at most once a second, and at the end.
+// progress prints a line to stderr at most once a second, and at the end;
+// while a round waits on LLM requests, a line every few seconds says how
+// many are in flight and the last error.
 type progress struct {
 	total int
 	quiet bool
 	w     io.Writer
+
+	mu    sync.Mutex // observe and waiting run on different goroutines
 	last  time.Time
+	round int // rounds completed
+}
+
+// waitNote is how long LLM requests go unanswered before a progress line
+// says so.
+const waitNote = 3 * time.Second
+
+func (p *progress) waiting(st llm.Status) {
+	if p.quiet || st.InFlight == 0 || st.Quiet < waitNote {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.last) >= waitNote {
+		p.last = now
+		msg := fmt.Sprintf("  round %d/%d: %d LLM requests in flight, no answer for %s", p.round+1, p.total, st.InFlight, st.Quiet.Round(time.Second))
+		if st.LastError != "" {
+			msg += "; last error: " + st.LastError
+		}
+		fmt.Fprintln(p.w, msg)
+	}
 }
 
 func (p *progress) observe(s *sim.RoundStats) {
 	if p.quiet {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.round = s.Round + 1
 	if now := time.Now(); now.Sub(p.last) >= time.Second || s.Round+1 == p.total {
 		p.last = now
 		fmt.Fprintf(p.w, "  round %d/%d  productivity %s  equality %.4f  welfare %s\n",

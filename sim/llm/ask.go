@@ -14,14 +14,21 @@ import (
 // then returns ok = false and no error: the caller falls back to a heuristic
 // for this decision (and counts it with AddFallback). Errors are kept for
 // what no fallback can mend: a cancelled context, a replay miss, a damaged
-// cache.
+// cache, a FatalError (a refused key, an unknown model, a dead endpoint).
 func (c *Client) AskJSON(ctx context.Context, msgs []Message, seed, reasks int, check func(json.RawMessage) error) (json.RawMessage, bool, error) {
+	c.mu.Lock()
+	c.usage.Decisions++
+	c.mu.Unlock()
 	for try := 0; ; try++ {
 		r, err := c.Complete(ctx, msgs, seed)
 		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, ErrReplayMiss) || isCacheError(err) {
+			var fatal *FatalError
+			if ctx.Err() != nil || errors.Is(err, ErrReplayMiss) || isCacheError(err) || errors.As(err, &fatal) {
 				return nil, false, err
 			}
+			c.mu.Lock()
+			c.lastErr = redact(err.Error(), c.key)
+			c.mu.Unlock()
 			return nil, false, nil
 		}
 		obj, perr := ExtractJSON(r.Content)
@@ -32,6 +39,9 @@ func (c *Client) AskJSON(ctx context.Context, msgs []Message, seed, reasks int, 
 			return obj, true, nil
 		}
 		if try >= reasks {
+			c.mu.Lock()
+			c.lastErr = "unusable reply: " + redact(perr.Error(), c.key)
+			c.mu.Unlock()
 			return nil, false, nil
 		}
 		msgs = append(append([]Message(nil), msgs...),

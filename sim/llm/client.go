@@ -37,13 +37,15 @@ type Usage struct {
 	TokensIn, TokensOut                 int64
 	Cost                                float64 // of every completion used, at the configured price
 	SpentCost                           float64 // of the completions fetched over the network
+	Decisions                           int64   // decisions asked for (AskJSON calls)
 	Fallbacks                           int64   // decisions the caller made without a valid reply
 }
 
 // Sub returns u − v, for per-round deltas.
 func (u Usage) Sub(v Usage) Usage {
 	return Usage{u.Calls - v.Calls, u.CacheHits - v.CacheHits, u.Requests - v.Requests, u.Retries - v.Retries,
-		u.TokensIn - v.TokensIn, u.TokensOut - v.TokensOut, u.Cost - v.Cost, u.SpentCost - v.SpentCost, u.Fallbacks - v.Fallbacks}
+		u.TokensIn - v.TokensIn, u.TokensOut - v.TokensOut, u.Cost - v.Cost, u.SpentCost - v.SpentCost,
+		u.Decisions - v.Decisions, u.Fallbacks - v.Fallbacks}
 }
 
 // ErrReplayMiss is returned in replay mode for a prompt the cache lacks.
@@ -57,10 +59,22 @@ type Client struct {
 	limiter *rate.Limiter
 	cache   *diskCache
 
+	key string // for removing it from messages
+
 	mu            sync.Mutex
 	usage         Usage // integer counters; costs are derived in Usage()
 	netIn, netOut int64 // tokens of completions fetched over the network
 	jitter        *rand.Rand
+	// What the endpoint refused, learnt during the run (see unsupported).
+	completionTokens, noTemperature bool
+	// The connection breaker: requests in a row without an HTTP answer,
+	// and the fatal error once it tripped.
+	noReplies int
+	tripped   error
+	// For Status.
+	inFlight  int
+	lastReply time.Time
+	lastErr   string
 }
 
 // New returns a client for cfg, reading the API key from the environment
@@ -81,6 +95,7 @@ func New(cfg Config, getenv func(string) string) (*Client, error) {
 	oc.HTTPClient = &http.Client{Transport: retryAfterTransport{http.DefaultTransport}}
 	c := &Client{
 		cfg:    cfg,
+		key:    key,
 		api:    openai.NewClientWithConfig(oc),
 		sem:    make(chan struct{}, cfg.MaxConcurrency),
 		jitter: rand.New(rand.NewPCG(cfg.Seed, 0x6c6c6d)),
@@ -97,6 +112,7 @@ func New(cfg Config, getenv func(string) string) (*Client, error) {
 	if c.cfg.BackoffMax <= 0 {
 		c.cfg.BackoffMax = 30 * time.Second
 	}
+	c.completionTokens = cfg.TokenField == TokenFieldMaxCompletionTokens
 	return c, nil
 }
 
@@ -146,7 +162,11 @@ func (c *Client) Complete(ctx context.Context, msgs []Message, seed int) (Reply,
 	}
 	var lastErr error
 	var wait time.Duration
+	adapted := 0
 	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
+		if err := c.trippedErr(); err != nil {
+			return Reply{}, err
+		}
 		if attempt > 0 {
 			if err := sleep(ctx, c.backoff(attempt, wait)); err != nil {
 				return Reply{}, err
@@ -168,12 +188,74 @@ func (c *Client) Complete(ctx context.Context, msgs []Message, seed int) (Reply,
 		if ctx.Err() != nil {
 			return Reply{}, ctx.Err()
 		}
+		if p := unsupported(err); p != "" && adapted < 2 {
+			// The model refuses a parameter: send what it accepts from now
+			// on, and ask again at once (not counted as a retry).
+			c.adapt(p)
+			adapted++
+			attempt--
+			continue
+		}
+		if msg, fatal := fatalStatus(statusOf(err)); fatal {
+			return Reply{}, &FatalError{Endpoint: c.cfg.BaseURL, Status: statusOf(err), Msg: msg}
+		}
+		if err := c.noteFailure(err); err != nil {
+			return Reply{}, err
+		}
 		if !retryable(err) {
-			return Reply{}, fmt.Errorf("llm: %w", err)
+			return Reply{}, fmt.Errorf("llm: %s", redact(err.Error(), c.key))
 		}
 		lastErr, wait = err, after
 	}
-	return Reply{}, fmt.Errorf("llm: gave up after %d attempts: %w", c.cfg.Retries+1, lastErr)
+	return Reply{}, fmt.Errorf("llm: gave up after %d attempts: %s", c.cfg.Retries+1, redact(lastErr.Error(), c.key))
+}
+
+// adapt remembers, for the rest of the run, that the model refuses param.
+func (c *Client) adapt(param string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch param {
+	case paramMaxTokens:
+		c.completionTokens = true
+	case paramTemperature:
+		c.noTemperature = true
+	}
+}
+
+// noteFailure records a failed request for Status and the connection
+// breaker; it returns the breaker's error when this failure trips it.
+func (c *Client) noteFailure(err error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lastErr = redact(err.Error(), c.key)
+	if !noReply(err) {
+		c.noReplies = 0
+		return nil
+	}
+	c.noReplies++
+	if n := c.cfg.MaxConnectionFailures; n > 0 && c.noReplies >= n && c.tripped == nil {
+		c.tripped = &FatalError{Endpoint: c.cfg.BaseURL, Msg: fmt.Sprintf(
+			"%d requests in a row got no answer (last: %s); is the server running and llm.base_url right? (llm.max_connection_failures sets how many)", c.noReplies, c.lastErr)}
+	}
+	return c.tripped
+}
+
+func (c *Client) trippedErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tripped
+}
+
+// Status reports the requests in flight, how long since the last answer,
+// and the last error (for a progress line while a round waits).
+func (c *Client) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := Status{InFlight: c.inFlight, LastError: c.lastErr}
+	if c.inFlight > 0 {
+		st.Quiet = time.Since(c.lastReply)
+	}
+	return st
 }
 
 // once makes one request, within the concurrency and rate limits.
@@ -191,15 +273,29 @@ func (c *Client) once(ctx context.Context, msgs []Message, seed int) (Reply, tim
 	}
 	c.mu.Lock()
 	c.usage.Requests++
+	if c.inFlight == 0 {
+		c.lastReply = time.Now() // quiet time counts from here
+	}
+	c.inFlight++
+	completionTokens, noTemperature := c.completionTokens, c.noTemperature
 	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.inFlight--
+		c.lastReply = time.Now()
+		c.mu.Unlock()
+	}()
 	note := &retryNote{}
 	callCtx, cancel := context.WithTimeout(context.WithValue(ctx, retryNoteKey{}, note), c.cfg.Timeout)
 	defer cancel()
-	req := openai.ChatCompletionRequest{
-		Model:       c.cfg.Model,
-		Temperature: float32(c.cfg.Temperature),
-		MaxTokens:   c.cfg.MaxTokens,
-		Seed:        &seed,
+	req := openai.ChatCompletionRequest{Model: c.cfg.Model, Seed: &seed}
+	if completionTokens {
+		req.MaxCompletionTokens = c.cfg.MaxTokens
+	} else {
+		req.MaxTokens = c.cfg.MaxTokens
+	}
+	if !noTemperature {
+		req.Temperature = float32(c.cfg.Temperature)
 	}
 	for _, m := range msgs {
 		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
@@ -217,6 +313,9 @@ func (c *Client) once(ctx context.Context, msgs []Message, seed int) (Reply, tim
 	if len(resp.Choices) == 0 {
 		return Reply{}, 0, errEmpty
 	}
+	c.mu.Lock()
+	c.noReplies = 0
+	c.mu.Unlock()
 	return Reply{Content: resp.Choices[0].Message.Content, TokensIn: resp.Usage.PromptTokens, TokensOut: resp.Usage.CompletionTokens}, 0, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -297,5 +298,123 @@ func TestKeyInPlaceOfItsName(t *testing.T) {
 	cfg.APIKeyEnv = "bad-name"
 	if _, err := New(cfg, env); err == nil || !strings.Contains(err.Error(), `"bad-name"`) {
 		t.Errorf("a malformed name: %v", err)
+	}
+}
+
+// TestUnsupportedParameters: newer models refuse max_tokens (they want
+// max_completion_tokens) and any temperature but the default, with a 400 on
+// every call. The client drops what was refused, asks again at once, and
+// remembers it for the rest of the run.
+func TestUnsupportedParameters(t *testing.T) {
+	var refusals atomic.Int64
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		switch {
+		case r.Fields["max_tokens"]:
+			refusals.Add(1)
+			return llmtest.Response{Status: 400, Body: `{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}`}
+		case r.Fields["temperature"]:
+			refusals.Add(1)
+			return llmtest.Response{Status: 400, Body: `{"error":{"message":"Unsupported value: 'temperature' does not support 0.7 with this model. Only the default (1) value is supported.","type":"invalid_request_error","param":"temperature","code":"unsupported_value"}}`}
+		}
+		if r.MaxCompletionTokens != 200 {
+			return llmtest.Response{Status: 400, Body: `{"error":{"message":"max_completion_tokens missing"}}`}
+		}
+		return llmtest.Response{Content: `{"ok": true}`}
+	})
+	defer srv.Close()
+	c, err := New(testConfig(srv.BaseURL()), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := c.Complete(context.Background(), user(fmt.Sprint("q", i)), 0); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n := refusals.Load(); n != 2 {
+		t.Errorf("%d refusals, want 2 (one per parameter, then remembered)", n)
+	}
+	if u := c.Usage(); u.Retries != 0 || u.Requests != 7 {
+		t.Errorf("usage %+v: want 7 requests (5 calls + 2 refused) and no retries", u)
+	}
+
+	// Chosen up front: max_completion_tokens from the first request.
+	cfg := testConfig(srv.BaseURL())
+	cfg.TokenField = TokenFieldMaxCompletionTokens
+	cfg.Temperature = 0 // omitted: the model's default
+	refusals.Store(0)
+	c, _ = New(cfg, env)
+	if _, err := c.Complete(context.Background(), user("x"), 0); err != nil || refusals.Load() != 0 {
+		t.Errorf("with token_limit_field = max_completion_tokens: %v, %d refusals", err, refusals.Load())
+	}
+}
+
+// TestReasoningModelNames: go-openai refuses max_tokens and a temperature
+// other than 1 for o1/o3/o4/gpt-5 model names before sending anything; the
+// client adapts to that the same way.
+func TestReasoningModelNames(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		if r.Fields["max_tokens"] || r.Fields["temperature"] {
+			return llmtest.Response{Status: 400}
+		}
+		return llmtest.Response{Content: "fine"}
+	})
+	defer srv.Close()
+	cfg := testConfig(srv.BaseURL())
+	cfg.Model = "gpt-5-mini"
+	c, _ := New(cfg, env)
+	if _, err := c.Complete(context.Background(), user("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Requests() != 1 {
+		t.Errorf("%d requests, want 1", srv.Requests())
+	}
+}
+
+// TestFatalStatusesNotRetried: 401, 403 and 404 end at once with a
+// FatalError naming the endpoint and status, never the key (which the
+// server's message here echoes).
+func TestFatalStatusesNotRetried(t *testing.T) {
+	for _, status := range []int{401, 403, 404} {
+		srv := llmtest.New(func(llmtest.Request) llmtest.Response {
+			return llmtest.Response{Status: status, Body: `{"error":{"message":"Incorrect API key provided: ` + secret + `"}}`}
+		})
+		c, _ := New(testConfig(srv.BaseURL()), env)
+		_, ok, err := c.AskJSON(context.Background(), user("x"), 0, 2, func(json.RawMessage) error { return nil })
+		var fe *FatalError
+		if ok || !errors.As(err, &fe) || fe.Status != status || !strings.Contains(err.Error(), srv.BaseURL()) || strings.Contains(err.Error(), secret) {
+			t.Errorf("status %d: ok %v err %v", status, ok, err)
+		}
+		if srv.Requests() != 1 {
+			t.Errorf("status %d: %d requests, want 1", status, srv.Requests())
+		}
+		srv.Close()
+	}
+}
+
+// TestConnectionBreaker: after MaxConnectionFailures requests in a row with
+// no answer, every call fails at once with a FatalError.
+func TestConnectionBreaker(t *testing.T) {
+	cfg := testConfig("http://127.0.0.1:1/v1")
+	cfg.MaxConnectionFailures = 3
+	cfg.Retries = 10
+	c, _ := New(cfg, env)
+	start := time.Now()
+	_, err := c.Complete(context.Background(), user("x"), 0)
+	var fe *FatalError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "3 requests in a row got no answer") {
+		t.Fatalf("got %v", err)
+	}
+	if u := c.Usage(); u.Requests != 3 {
+		t.Errorf("%d requests, want 3", u.Requests)
+	}
+	if _, err := c.Complete(context.Background(), user("y"), 0); !errors.As(err, &fe) {
+		t.Errorf("after the trip: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if st := c.Status(); !strings.Contains(st.LastError, "connection refused") {
+		t.Errorf("status %+v lacks the last error", st)
 	}
 }

@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// Names of the reply limit's request field.
+const (
+	TokenFieldMaxTokens           = "max_tokens"
+	TokenFieldMaxCompletionTokens = "max_completion_tokens"
+)
+
 // Cache modes.
 const (
 	CacheOff       = "off"        // neither read nor write
@@ -33,6 +39,10 @@ type Config struct {
 	InputPerMillion   float64       // price of a million prompt tokens
 	OutputPerMillion  float64       // price of a million completion tokens
 	Seed              uint64        // seeds the backoff jitter (timing only)
+	TokenField        string        // the reply limit's field: max_tokens ("" too) | max_completion_tokens
+	// MaxConnectionFailures trips the breaker: after this many requests in a
+	// row with no HTTP answer every call fails with a FatalError. 0: never.
+	MaxConnectionFailures int
 
 	// BackoffBase and BackoffMax bound the exponential backoff between
 	// retries (defaults 500 ms and 30 s); tests make them short.
@@ -80,6 +90,12 @@ func (c Config) Validate() error {
 	}
 	if math.IsNaN(c.RequestsPerMinute) || c.RequestsPerMinute < 0 {
 		add("llm.requests_per_minute must be ≥ 0 (0: no limit), got %v", c.RequestsPerMinute)
+	}
+	if c.TokenField != "" && c.TokenField != TokenFieldMaxTokens && c.TokenField != TokenFieldMaxCompletionTokens {
+		add("llm.token_limit_field must be max_tokens or max_completion_tokens, got %q", c.TokenField)
+	}
+	if c.MaxConnectionFailures < 0 {
+		add("llm.max_connection_failures must be ≥ 0 (0: never stop), got %d", c.MaxConnectionFailures)
 	}
 	if c.Retries < 0 {
 		add("llm.retries must be ≥ 0, got %d", c.Retries)

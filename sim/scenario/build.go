@@ -80,6 +80,7 @@ func (s *Scenario) llmConfig() llm.Config {
 		MaxConcurrency: l.MaxConcurrency, RequestsPerMinute: *l.RequestsPerMinute, Retries: *l.Retries,
 		JSONMode: *l.JSONMode, CachePath: l.Cache, CacheMode: l.CacheMode,
 		InputPerMillion: l.Price.InputPerMillion, OutputPerMillion: l.Price.OutputPerMillion, Seed: s.Seed,
+		TokenField: l.TokenLimitField, MaxConnectionFailures: *l.MaxConnectionFailures,
 	}
 }
 
@@ -95,7 +96,7 @@ func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, p
 			return cfg, nil, err
 		}
 		client = c
-		cfg.LLM, cfg.MaxCost = c, *s.LLM.MaxCost
+		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, *s.LLM.MaxFallbackShare
 		if s.Agents.Behavior == "llm" {
 			cfg.LLMWorkers = &agents.LLMWorkers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples,
 				Reasks: *s.LLM.Reasks, HoursMax: s.Population.HoursMax, Elasticity: s.Utility.Elasticity}

@@ -43,7 +43,14 @@ type LLM struct {
 	Samples           int      `toml:"samples"`             // LLM workers: replies per archetype per round; default 1
 	Reasks            *int     `toml:"reasks"`              // re-asks after an unusable reply; default 2
 	MaxCost           *float64 `toml:"max_cost"`            // stop before exceeding this cost; default 0 (no limit)
-	Price             Price    `toml:"price"`
+	TokenLimitField   string   `toml:"token_limit_field"`   // the reply limit's request field: max_tokens | max_completion_tokens (newer OpenAI models); default max_tokens
+	// MaxFallbackShare stops the run when more than this share of a round's
+	// decisions fell back to the heuristic; default 0.5 (1: never stop).
+	MaxFallbackShare *float64 `toml:"max_fallback_share"`
+	// MaxConnectionFailures stops the run after this many requests in a row
+	// got no answer; default 10 (0: never stop).
+	MaxConnectionFailures *int  `toml:"max_connection_failures"`
+	Price                 Price `toml:"price"`
 }
 
 // Price is the endpoint's price list, in currency per million tokens.
@@ -173,6 +180,9 @@ const (
 	defaultTFP              = 1.0
 	defaultCapital          = 200000.0 // with α = 0.33 and tfp 1, ω ≈ 1 for the quickstart population
 	defaultTolerance        = 1e-10
+
+	defaultMaxFallbackShare      = 0.5
+	defaultMaxConnectionFailures = 10
 )
 
 func ptr(v float64) *float64 { return &v }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -155,6 +156,15 @@ func (s *Scenario) resolve(v *validator) {
 		}
 		if l.MaxCost == nil {
 			l.MaxCost = ptr(0)
+		}
+		if l.TokenLimitField == "" {
+			l.TokenLimitField = llm.TokenFieldMaxTokens
+		}
+		if l.MaxFallbackShare == nil {
+			l.MaxFallbackShare = ptr(defaultMaxFallbackShare)
+		}
+		if l.MaxConnectionFailures == nil {
+			l.MaxConnectionFailures = iptr(defaultMaxConnectionFailures)
 		}
 	}
 	if m := &s.Market; m.Kind == "production" {
@@ -516,6 +526,9 @@ func (s *Scenario) validateLLM(v *validator) {
 	}
 	if x := *l.MaxCost; math.IsNaN(x) || x < 0 {
 		v.add("llm.max_cost", "must be ≥ 0 (0: no limit), got %v", x)
+	}
+	if x := *l.MaxFallbackShare; math.IsNaN(x) || x < 0 || x > 1 {
+		v.add("llm.max_fallback_share", "must be in [0, 1] (1: never stop), got %v", x)
 	}
 	if x := *l.Timeout; math.IsNaN(x) || math.IsInf(x, 0) || x <= 0 {
 		v.add("llm.timeout", "must be a positive number of seconds, got %v", x)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
 )
@@ -20,6 +21,10 @@ type RunOptions struct {
 	Source  string                // the scenario's file, named in scenario.toml's header
 	Version string                // the program's version, recorded in summary.json
 	Observe func(*sim.RoundStats) // called after every round (progress); may be nil
+	// Waiting is called about once a second, from another goroutine, while
+	// the rounds run with an LLM (a progress line for slow or failing
+	// endpoints); may be nil.
+	Waiting func(llm.Status)
 }
 
 // ErrMaxCostWithoutLLM is returned when a budget is given to a run without an LLM.
@@ -59,7 +64,9 @@ func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOpt
 		return nil, err
 	}
 	start := time.Now()
+	stopWaiting := watchLLM(cfg.LLM, o.Waiting)
 	runErr := eng.Run(ctx, observer{rounds, o.Observe})
+	stopWaiting()
 	wall := time.Since(start).Seconds()
 	if err := rounds.Close(); err != nil {
 		return nil, errors.Join(runErr, err)
@@ -94,6 +101,30 @@ func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOpt
 		return nil, err
 	}
 	return sum, nil
+}
+
+// watchLLM calls fn with the client's status every second until the
+// returned stop is called; stop returns after the goroutine has exited.
+func watchLLM(c *llm.Client, fn func(llm.Status)) (stop func()) {
+	if c == nil || fn == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fn(c.Status())
+			}
+		}
+	}()
+	return func() { close(done); <-exited }
 }
 
 // observer passes rounds to the CSV recorder, then to an optional callback.

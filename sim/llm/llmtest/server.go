@@ -7,6 +7,7 @@ package llmtest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,9 +22,13 @@ type Request struct {
 	Messages    []Message `json:"messages"`
 	Temperature float64   `json:"temperature"`
 	MaxTokens   int       `json:"max_tokens"`
-	Seed        *int      `json:"seed"`
-	Auth        string    `json:"-"` // the Authorization header
-	N           int       `json:"-"` // 1-based arrival number
+	// MaxCompletionTokens is the newer models' name for the reply limit.
+	MaxCompletionTokens int  `json:"max_completion_tokens"`
+	Seed                *int `json:"seed"`
+	// Fields lists the top-level fields the request carried.
+	Fields map[string]bool `json:"-"`
+	Auth   string          `json:"-"` // the Authorization header
+	N      int             `json:"-"` // 1-based arrival number
 }
 
 // Message is a chat message.
@@ -49,6 +54,7 @@ type Response struct {
 	RetryAfter string        // Retry-After header, for 429/503
 	Delay      time.Duration // wait before answering
 	Truncate   bool          // send half the body and close the connection
+	Body       string        // with Status: this error body instead of the scripted one; alone: this raw 200 body
 	TokensIn   int           // usage.prompt_tokens; default: words in the prompt
 	TokensOut  int           // usage.completion_tokens; default: words in the reply
 }
@@ -118,10 +124,22 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.auths[r.Header.Get("Authorization")] = true
 	s.mu.Unlock()
 
+	var raw map[string]json.RawMessage
 	var req Request
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(body, &raw)
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &req)
+	}
+	if err != nil {
 		http.Error(w, `{"error":{"message":"bad json","type":"invalid_request_error"}}`, http.StatusBadRequest)
 		return
+	}
+	req.Fields = map[string]bool{}
+	for k := range raw {
+		req.Fields[k] = true
 	}
 	req.Auth, req.N = r.Header.Get("Authorization"), int(n)
 	resp := s.Reply(req)
@@ -138,7 +156,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", resp.RetryAfter)
 		}
 		w.WriteHeader(resp.Status)
+		if resp.Body != "" {
+			fmt.Fprint(w, resp.Body)
+			return
+		}
 		fmt.Fprintf(w, `{"error":{"message":"scripted %d","type":"server_error"}}`, resp.Status)
+		return
+	}
+	if resp.Body != "" {
+		fmt.Fprint(w, resp.Body)
 		return
 	}
 	if resp.TokensIn == 0 {
@@ -149,7 +175,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if resp.TokensOut == 0 {
 		resp.TokensOut = len(strings.Fields(resp.Content))
 	}
-	body, _ := json.Marshal(map[string]any{
+	body, _ = json.Marshal(map[string]any{
 		"id": fmt.Sprintf("chatcmpl-%d", n), "object": "chat.completion", "created": 0, "model": req.Model,
 		"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
 			"message": map[string]any{"role": "assistant", "content": resp.Content}}},
