@@ -4,37 +4,49 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"slices"
-	"sort"
 
 	"github.com/econsim/econsim/sim/tax"
+	"github.com/econsim/econsim/sim/welfare"
 )
 
-// Saez applies the Saez (2001) optimal-tax formula bracket by bracket to the
-// incomes observed in the last round of the previous tax period, as the AI
-// Economist does (Zheng et al. 2022, appendix):
+// Saez sets each bracket's rate by the Saez (2001) perturbation argument
+// applied to the incomes observed in the last round of the previous tax
+// period. Raising bracket k's rate τ_k by dτ (cutoffs b_k < b_{k+1}) has
 //
-//	τ(z) = (1 − G(z)) / (1 − G(z) + a(z)·e)
+//   - a mechanical effect: every worker above b_k pays dτ·Δ_ik more, where
+//     Δ_ik = clamp(z_i − b_k, 0, b_{k+1} − b_k); revenue is returned as a
+//     lump sum, so society gains dτ·Σ_i (1 − g_i)·Δ_ik, g_i the worker's
+//     welfare weight normalised to mean 1;
+//   - a behavioural effect: workers inside the bracket (b_k < z_i < b_{k+1},
+//     not bunched at a kink) cut their income by dz_i = −e·z_i·dτ/(1 − τ_k)
+//     (e the elasticity of income to the net-of-tax rate; quasi-linear
+//     workers have no income effect, so workers above the bracket do not
+//     respond), which loses τ_k·e·Σ_{i in k} z_i·dτ/(1 − τ_k) of revenue.
 //
-// where G(z) is the average normalised welfare weight of workers with income
-// at or above z, a(z) = z·f(z)/(1 − F(z)) the local Pareto parameter of the
-// income distribution, and e the elasticity of income to the net-of-tax rate.
+// At the optimum the two balance:
+//
+//	τ_k = A_k / (A_k + e·Z_k),  A_k = Σ_i (1 − g_i)·Δ_ik,  Z_k = Σ_{i in k} z_i.
+//
+// This is the first-order condition for the population at hand, not an
+// average of local rates over bins, so it has no binning bias in the lowest
+// or in sparse brackets. For the top bracket (b_{K} = ∞) it is Saez's
+// τ = (1 − ḡ)/(1 − ḡ + a·e) with a = m/(m − b), m the mean income above b
+// and ḡ the weights' mean over the workers above b weighted by (z − b).
 //
 // Choices:
-//   - Welfare weights are 1/max(z, 1) ("inv_income", the default) or 1
-//     ("uniform", utilitarian), normalised to mean 1 over the population, so
-//     G(0) = 1 and uniform weights give τ ≡ 0 (no redistributive motive under
-//     quasi-linear utility).
-//   - Below the top cutoff, each bracket is cut into equal-width bins, one per
-//     50 workers in the bracket (1 to 20 bins). In a bin centred at z, f(z) is
-//     the bin's share of workers over its width and 1 − F(z) the share at or
-//     above z. Empty bins carry no information about behaviour and are
-//     skipped. The bracket's rate is the mean of τ over its bins (an average
-//     across the bracket in z); a bracket without a usable bin takes the rate
-//     of the bracket below (0 for the first).
-//   - The top bracket (cutoff b) uses a = m/(m − b), m the mean income above b,
-//     and G(b): the exact formula for a Pareto tail. With a single bracket
-//     (cutoffs = [0]) that gives τ = 0, because G(0) = 1.
+//   - Welfare weights are 1/max(z, 1) ("inv_income", the default), 1
+//     ("uniform", utilitarian: every rate 0 under quasi-linear utility) or
+//     all on the lowest income ("rawls": the worst-off worker, who under
+//     quasi-linear utility and a lump-sum rebate has the lowest utility),
+//     normalised to mean 1 over the population.
+//   - Workers within a relative 1e-9 of a cutoff are bunched at the kink and
+//     do not respond to either adjacent rate.
+//   - A bracket with nobody inside and no mechanical gain (nobody above it,
+//     or everybody: then raising its rate is a lump-sum tax handed back) has
+//     no determinate rate and takes the bracket below's (0 for the first).
+//     One with workers above but none inside has no behavioural cost and
+//     takes the upper bound when A_k > 0 (the formula's limit), the lower
+//     when A_k < 0. Rates are clipped to the allowed bounds.
 //   - e is Elasticity when it is positive. Otherwise it is estimated: between
 //     consecutive periods, the regression through the origin of
 //     Δ ln z_i on Δ ln(1 − τ_i) over workers with positive incomes in both,
@@ -44,9 +56,8 @@ import (
 //     there is nothing to learn from, so the planner explores: each proposed
 //     rate moves by ±Explore, the signs drawn from the stream in Rand.
 //   - Before anything is observed (round 0) the planner proposes no tax.
-//   - Rates are clipped to the allowed bounds.
 type Saez struct {
-	Weights    string     // "inv_income" (default) or "uniform"
+	Weights    string     // "inv_income" (default), "uniform" or "rawls"
 	Elasticity float64    // > 0: fixed; 0: estimated, starting from Prior
 	Prior      float64    // starting elasticity when estimating; default 0.5
 	Smoothing  float64    // β ∈ (0, 1] of the elasticity update; default 0.5
@@ -54,8 +65,9 @@ type Saez struct {
 	Rand       *rand.Rand // exploration signs; required when estimating
 
 	z, prevZ   []float64 // last observed incomes by agent id, and a period earlier
-	sorted     []float64 // sort buffer
-	suffix     []float64 // suffix sums of weights over sorted incomes
+	mech       []float64 // per bracket: A_k, the weighted mechanical effect
+	inside     []float64 // per bracket: Z_k, the income of the workers inside
+	scale      []float64 // per bracket: Σ|1 − g_i|·Δ_ik, the size A_k is compared with
 	last, prev tax.Schedule
 	haveZ      bool
 	havePrev   bool
@@ -174,78 +186,84 @@ func (p *Saez) updateElasticity() bool {
 
 // rates fills the Saez rates for the given cutoffs from the observed incomes.
 func (p *Saez) rates(cutoffs, out []float64) {
+	weight := p.weigher()
 	n := len(p.z)
-	if cap(p.sorted) < n {
-		p.sorted = make([]float64, n)
-		p.suffix = make([]float64, n+1)
+	var sumW float64
+	for _, z := range p.z {
+		sumW += weight(z)
 	}
-	z := p.sorted[:n]
-	copy(z, p.z)
-	slices.Sort(z)
-	// suffix[i] = Σ_{j ≥ i} ω_j over sorted incomes.
-	suf := p.suffix[:n+1]
-	suf[n] = 0
-	for i := n - 1; i >= 0; i-- {
-		w := 1.0
-		if p.Weights != "uniform" {
-			w = 1 / max(z[i], 1)
-		}
-		suf[i] = suf[i+1] + w
+	if n == 0 || sumW <= 0 {
+		return
 	}
-	meanW := suf[0] / float64(n)
-	e := p.CurrentElasticity()
-	above := func(x float64) int { return sort.SearchFloat64s(z, x) } // first index with z ≥ x
-	G := func(i int) float64 { return suf[i] / float64(n-i) / meanW }
-	tau := func(g, a float64) float64 { return (1 - g) / (1 - g + a*e) }
+	meanW := sumW / float64(n)
 	k := len(cutoffs)
+	if cap(p.mech) < k {
+		p.mech, p.inside, p.scale = make([]float64, k), make([]float64, k), make([]float64, k)
+	}
+	mech, inside, scale := p.mech[:k], p.inside[:k], p.scale[:k] // A_k, Z_k, Σ|1 − g|·Δ
+	clear(mech)
+	clear(inside)
+	clear(scale)
+	for _, z := range p.z {
+		g := weight(z) / meanW
+		for b := range k {
+			lo := cutoffs[b]
+			if z <= lo {
+				break
+			}
+			hi := math.Inf(1)
+			if b+1 < k {
+				hi = cutoffs[b+1]
+			}
+			mech[b] += (1 - g) * (min(z, hi) - lo)
+			scale[b] += math.Abs(1-g) * (min(z, hi) - lo)
+			if z < hi && !atKink(z, lo) && !atKink(z, hi) {
+				inside[b] += z
+			}
+		}
+	}
+	e := p.CurrentElasticity()
 	for b := range k {
-		prevRate := 0.0
-		if b > 0 {
-			prevRate = out[b-1]
-		}
-		out[b] = prevRate
-		lo := cutoffs[b]
-		if b == k-1 { // top bracket: Pareto tail
-			i := above(lo)
-			if i >= n {
-				continue
+		switch a, zk := mech[b], inside[b]; {
+		case zk == 0 && math.Abs(a) <= 1e-9*scale[b]:
+			// Nobody inside and no mechanical gain (nobody above, or
+			// everyone: a lump-sum tax handed back): the rate is
+			// indeterminate; keep the bracket below's.
+			out[b] = 0
+			if b > 0 {
+				out[b] = out[b-1]
 			}
-			m := (sumFrom(z, i)) / float64(n-i)
-			if m-lo <= 0 {
-				continue
-			}
-			out[b] = tau(G(i), m/(m-lo))
-			continue
-		}
-		hi := cutoffs[b+1]
-		i0, i1 := above(lo), above(hi)
-		bins := min(max((i1-i0)/50, 1), 20)
-		width := (hi - lo) / float64(bins)
-		var sum float64
-		used := 0
-		for j := range bins {
-			blo := lo + float64(j)*width
-			c0, c1 := above(blo), above(blo+width)
-			mid := above(blo + width/2)
-			if c1 == c0 || mid >= n {
-				continue
-			}
-			f := float64(c1-c0) / float64(n) / width
-			surv := float64(n-mid) / float64(n)
-			zc := blo + width/2
-			sum += tau(G(mid), zc*f/surv)
-			used++
-		}
-		if used > 0 {
-			out[b] = sum / float64(used)
+		case zk == 0 && a > 0:
+			out[b] = 1
+		case a+e*zk <= 0:
+			out[b] = math.Inf(-1) // clipped to the lower bound (A_k < 0 without Z_k to offset it)
+		default:
+			out[b] = a / (a + e*zk)
 		}
 	}
 }
 
-func sumFrom(z []float64, i int) float64 {
-	var s float64
-	for _, v := range z[i:] {
-		s += v
+// atKink reports whether income z sits at the cutoff c (bunched).
+func atKink(z, c float64) bool {
+	return !math.IsInf(c, 0) && math.Abs(z-c) <= 1e-9*math.Max(1, math.Abs(c))
+}
+
+// weigher returns the unnormalised welfare weight of an income.
+func (p *Saez) weigher() func(z float64) float64 {
+	switch p.Weights {
+	case "uniform":
+		return func(float64) float64 { return 1 }
+	case "rawls":
+		low := math.Inf(1)
+		for _, z := range p.z {
+			low = min(low, z)
+		}
+		return func(z float64) float64 {
+			if z == low {
+				return 1
+			}
+			return 0
+		}
 	}
-	return s
+	return welfare.InvIncomeWeight
 }

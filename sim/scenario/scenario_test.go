@@ -99,7 +99,7 @@ func TestErrors(t *testing.T) {
 		{"several at once", "rounds = 0\n[population]\nagents = 0\n", nil, []string{"f.toml:1: rounds", "f.toml:3: population.agents"}},
 		{"rate for search", "[planner]\nkind = \"search\"\nrate = 0.2\n", nil, []string{"f.toml:3: planner.rate: does not apply"}},
 		{"budget zero", "[planner]\nkind = \"search\"\nbudget = -1\n", nil, []string{"f.toml:3: planner.budget: must be at least 1"}},
-		{"saez weights", "[planner]\nkind = \"saez\"\nweights = \"rich\"\n", nil, []string{"f.toml:3: planner.weights: must be inv_income or uniform"}},
+		{"saez weights", "[planner]\nkind = \"saez\"\nweights = \"rich\"\n", nil, []string{"f.toml:3: planner.weights: must be inv_income, uniform or rawls"}},
 		{"saez elasticity", "[planner]\nkind = \"saez\"\nelasticity = 0.0\n", nil, []string{"f.toml:3: planner.elasticity: must be positive"}},
 		{"learn start", "[planner]\nkind = \"learn\"\nstart = [0.1, 0.2]\n", nil, []string{"f.toml:3: planner.start: has 2 rates"}},
 		{"vote candidate", "[planner]\nkind = \"vote\"\ncandidates = [\"king\"]\n", nil, []string{"planner.candidates[0]: unknown candidate planner \"king\""}},

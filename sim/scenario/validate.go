@@ -426,8 +426,8 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 		}
 	}
 	if pl.uses("saez") {
-		if pl.Weights != "inv_income" && pl.Weights != "uniform" {
-			v.add("planner.weights", "must be inv_income or uniform, got %q", pl.Weights)
+		if pl.Weights != "inv_income" && pl.Weights != "uniform" && pl.Weights != "rawls" {
+			v.add("planner.weights", "must be inv_income, uniform or rawls, got %q", pl.Weights)
 		}
 		if pl.Elasticity != nil {
 			positiveCheck(v, "planner.elasticity", *pl.Elasticity)
