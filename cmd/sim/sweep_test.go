@@ -185,3 +185,24 @@ func TestPareto(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepFailurePrintsCause: a failed run's error is printed, not only
+// the name of its error.txt (which a full disk may have kept from being
+// written); and a stale sweep folder is refused with what changed.
+func TestSweepFailurePrintsCause(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 2\n[population]\nagents = 50\n"), 0o644)
+	f := filepath.Join(dir, "s.toml")
+	os.WriteFile(f, []byte("base = \"base.toml\"\n[grid]\n\"population.skill.mu\" = [3.0, 700.0]\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	_, errs, code := invoke(t, context.Background(), "sweep", f, "--out", out, "--quiet")
+	if code != 1 || !strings.Contains(errs, "1 of 2 runs failed") || !strings.Contains(errs, "metric productivity is +Inf") {
+		t.Fatalf("exit %d, want 1 with the cause:\n%s", code, errs)
+	}
+	// Edit the base: the rerun refuses to mix old runs with new ones.
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("rounds = 3\n[population]\nagents = 50\n"), 0o644)
+	_, errs, code = invoke(t, context.Background(), "sweep", f, "--out", out, "--quiet")
+	if code != 1 || !strings.Contains(errs, "rounds: 2 → 3") || !strings.Contains(errs, "start afresh") {
+		t.Fatalf("stale rerun: exit %d:\n%s", code, errs)
+	}
+}

@@ -47,8 +47,17 @@ func (k *Skill) params() map[string]bool {
 // scenario states every value the run uses.
 func (s *Scenario) resolve(v *validator) {
 	k := &s.Population.Skill
-	if k.Dist == "" && len(k.params()) == 0 {
-		k.Dist, k.Mu, k.Sigma = "lognormal", ptr(3), ptr(0.6)
+	// No dist, and no keys but the default's (say --set population.skill.mu=4
+	// on a scenario without a skill table): the default lognormal, with the
+	// keys given.
+	if given := k.params(); k.Dist == "" && !slices.ContainsFunc(slices.Collect(maps.Keys(given)), func(p string) bool { return p != "mu" && p != "sigma" }) {
+		k.Dist = "lognormal"
+		if k.Mu == nil {
+			k.Mu = ptr(3)
+		}
+		if k.Sigma == nil {
+			k.Sigma = ptr(0.6)
+		}
 	}
 	if k.Dist == "us_occupations" && k.HoursPerYear == nil {
 		k.HoursPerYear = ptr(defaultHoursPerYear)
