@@ -56,7 +56,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "goroutines for agent updates; never changes results")
 	fs.BoolVar(&f.json, "json", false, "print summary.json to stdout and nothing else there")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress on stderr")
-	fs.BoolVar(&f.force, "force", false, "overwrite a folder that holds a completed run")
+	fs.BoolVar(&f.force, "force", false, "replace a completed run (the old one stays until the new one is complete)")
 	fs.BoolVar(&f.report, "report", false, "also draw the plots and report.html (as 'sim report')")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before the LLM cost would pass this `amount` (overrides llm.max_cost)")
 	pos, help, err := parseInterleaved(fs, args, stdout)
