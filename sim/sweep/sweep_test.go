@@ -265,21 +265,28 @@ func copySweep(t *testing.T) (dir, file string) {
 	return dir, filepath.Join(dir, "sweep.toml")
 }
 
+// executedCopy runs a copy of testdata's sweep into dir/out.
+func executedCopy(t *testing.T) (dir, file, out string, s *Sweep) {
+	t.Helper()
+	dir, file = copySweep(t)
+	out = filepath.Join(dir, "out")
+	s, err := Load(file, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Execute(context.Background(), out, Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file, out, s
+}
+
 // TestStaleRunsRefused: editing the base scenario after a sweep ran used to
 // leave every old run "already complete" (exit 0, old numbers), and merge
 // mixed old and new runs. Now the rerun refuses, naming what changed, and
 // merge refuses a run whose scenario is not the one the manifest lists.
 func TestStaleRunsRefused(t *testing.T) {
 	ctx := context.Background()
-	dir, file := copySweep(t)
-	out := filepath.Join(dir, "out")
-	s, err := Load(file, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Execute(ctx, out, Options{Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	dir, file, out, _ := executedCopy(t)
 	base := filepath.Join(dir, "base.toml")
 	b, _ := os.ReadFile(base)
 	os.WriteFile(base, bytes.Replace(b, []byte("rates = [0.1, 0.3]"), []byte("rates = [0.6, 0.3]"), 1), 0o644)
@@ -313,16 +320,7 @@ func TestStaleRunsRefused(t *testing.T) {
 // TestMergeRefusesMissingMetric: a summary.json without a contract metric
 // used to merge as 0.
 func TestMergeRefusesMissingMetric(t *testing.T) {
-	ctx := context.Background()
-	dir, file := copySweep(t)
-	out := filepath.Join(dir, "out")
-	s, err := Load(file, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Execute(ctx, out, Options{Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, out, s := executedCopy(t)
 	p := filepath.Join(RunDir(out, s.Runs[3].ID), "summary.json")
 	b, _ := os.ReadFile(p)
 	var doc map[string]any
