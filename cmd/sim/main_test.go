@@ -4,12 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/econsim/econsim/sim/llm/llmtest"
@@ -82,6 +89,8 @@ func TestRunWritesOutputs(t *testing.T) {
 // benchmark is run by TestREADMECommands).
 func TestEveryScenarioRuns(t *testing.T) {
 	files, _ := filepath.Glob(scen("*.toml"))
+	var mu sync.Mutex
+	got := map[string]string{}
 	for _, f := range files {
 		if strings.Contains(f, "bench-10m") || strings.HasPrefix(filepath.Base(f), "sweep-") {
 			continue // the 10M benchmark runs in TestREADMECommands; sweeps in TestSweep*
@@ -104,7 +113,74 @@ func TestEveryScenarioRuns(t *testing.T) {
 			if err := json.Unmarshal(readFile(t, filepath.Join(dir, "summary.json")), &sum); err != nil || sum.ConvergedRound == nil {
 				t.Errorf("summary.json lacks converged_round (%v)", err)
 			}
+			mu.Lock()
+			got[filepath.Base(f)] = outputDigest(t, dir)
+			mu.Unlock()
 		})
+	}
+	checkOutputDigests(t, got)
+}
+
+// outputDigest is a SHA-256 of a run's outputs that do not depend on the
+// machine: scenario.toml without its header, rounds.csv, agents.csv, and
+// summary.json without perf and version. Results are byte-identical for
+// any number of workers; on amd64, where Go never fuses a multiply-add, also
+// across machines.
+func outputDigest(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	scen := readFile(t, filepath.Join(dir, "scenario.toml"))
+	if _, body, ok := bytes.Cut(scen, []byte("\n\n")); ok {
+		scen = body
+	}
+	for _, line := range strings.Split(string(scen), "\n") {
+		if k := strings.TrimSpace(line); strings.HasPrefix(k, "base_url =") || strings.HasPrefix(k, "cache =") {
+			continue // the LLM test server's port and a temporary folder
+		}
+		h.Write([]byte(line + "\n"))
+	}
+	h.Write(readFile(t, filepath.Join(dir, "rounds.csv")))
+	h.Write(readFile(t, filepath.Join(dir, "agents.csv")))
+	var sum map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "summary.json")), &sum); err != nil {
+		t.Fatal(err)
+	}
+	delete(sum, "perf")
+	delete(sum, "version")
+	b, _ := json.Marshal(sum) // keys sorted
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkOutputDigests compares every scenario's output digest with
+// testdata/outputs.golden (refreshed with -update): a refactor must leave
+// every output byte-identical, and a change of results must be deliberate.
+func checkOutputDigests(t *testing.T, got map[string]string) {
+	t.Helper()
+	golden := filepath.Join("testdata", "outputs.golden")
+	names := slices.Sorted(maps.Keys(got))
+	if *update && runtime.GOARCH == "amd64" {
+		var b strings.Builder
+		for _, n := range names {
+			fmt.Fprintf(&b, "%s %s\n", n, got[n])
+		}
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if runtime.GOARCH != "amd64" {
+		t.Skip("output digests are recorded on amd64")
+	}
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(readFile(t, golden))), "\n") {
+		if name, d, ok := strings.Cut(line, " "); ok {
+			want[name] = d
+		}
+	}
+	for _, n := range names {
+		if want[n] != got[n] {
+			t.Errorf("%s: outputs changed (digest %s, golden %s); if intended, refresh with go test ./cmd/sim -run TestEveryScenarioRuns -update", n, got[n], want[n])
+		}
 	}
 }
 
