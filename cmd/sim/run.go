@@ -18,6 +18,7 @@ import (
 	"github.com/econsim/econsim/sim/report"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/sweep"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force] [--report] [--max-cost X]
@@ -194,7 +195,7 @@ var summaryMetrics = []string{
 func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir string) {
 	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s workers\n",
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, s.Agents.Behavior)
-	fmt.Fprintf(w, "schedule: %s\n\n", report.Rates(sum.Schedule.Cutoffs, sum.Schedule.Rates))
+	fmt.Fprintf(w, "schedule: %s\n\n", tax.Describe(sum.Schedule.Cutoffs, sum.Schedule.Rates))
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "metric\tfinal\tmean over last tax period\t")
 	for _, m := range summaryMetrics {

@@ -327,10 +327,10 @@ func (w *LLMWorkers) ballotPrompt(cands []tax.Schedule, pop *Population, r int, 
 	h := math.Round(0.4 * w.HoursMax)
 	z := pop.Skill[r] * wage * h
 	for i, s := range cands {
-		fmt.Fprintf(&b, "Candidate %d: %s. At %g hours you would pay $%s in tax.\n", i+1, DescribeSchedule(s), h, money(s.Tax(z)))
+		fmt.Fprintf(&b, "Candidate %d: %s. At %g hours you would pay $%s in tax.\n", i+1, s.Prose(), h, tax.Money(s.Tax(z)))
 	}
 	if tr != 0 {
-		fmt.Fprintf(&b, "This year you expect about $%s from the shared revenue.\n", money(tr))
+		fmt.Fprintf(&b, "This year you expect about $%s from the shared revenue.\n", tax.Money(tr))
 	}
 	b.WriteString("Rank all the candidates, the one you prefer first.")
 	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
@@ -358,21 +358,21 @@ func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Mes
 	wage := pop.Skill[r] * in.Wage
 	sys := w.system(pop, r, in.Wage, hoursReply)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Year %d.\nIncome tax: %s.\n", in.Round+1, DescribeSchedule(in.Schedule))
+	fmt.Fprintf(&b, "Year %d.\nIncome tax: %s.\n", in.Round+1, in.Schedule.Prose())
 	tr := in.Transfer(r)
 	if tr != 0 {
-		fmt.Fprintf(&b, "You also expect to receive about $%s this year from the redistribution of tax revenue; it does not depend on your hours.\n", money(tr))
+		fmt.Fprintf(&b, "You also expect to receive about $%s this year from the redistribution of tax revenue; it does not depend on your hours.\n", tax.Money(tr))
 	}
 	b.WriteString("Take-home pay (income minus tax, plus that transfer) at your wage:\n")
 	for _, f := range []float64{0.2, 0.4, 0.6} {
 		h := math.Round(f * w.HoursMax)
 		z := wage * h
-		fmt.Fprintf(&b, "- %g hours: income $%s, tax $%s, take-home $%s\n", h, money(z), money(in.Schedule.Tax(z)), money(z-in.Schedule.Tax(z)+tr))
+		fmt.Fprintf(&b, "- %g hours: income $%s, tax $%s, take-home $%s\n", h, tax.Money(z), tax.Money(in.Schedule.Tax(z)), tax.Money(z-in.Schedule.Tax(z)+tr))
 	}
 	if hs := w.hist[a]; len(hs) > 0 {
 		b.WriteString("Your recent years:\n")
 		for _, h := range hs {
-			fmt.Fprintf(&b, "- year %d: %g hours, income $%s, take-home $%s\n", h.round+1, math.Round(h.hours), money(h.income), money(h.income2))
+			fmt.Fprintf(&b, "- year %d: %g hours, income $%s, take-home $%s\n", h.round+1, math.Round(h.hours), tax.Money(h.income), tax.Money(h.income2))
 		}
 	}
 	fmt.Fprintf(&b, "How many hours will you work in year %d?", in.Round+1)
@@ -391,43 +391,4 @@ func (w *LLMWorkers) system(pop *Population, r int, wageIndex float64, reply str
 	}
 	return fmt.Sprintf("You are %s. You earn $%.2f an hour. Each year you decide how many hours to work, "+
 		"from 0 to %g, weighing the money against your time. Answer with only a JSON object: %s.", who, pop.Skill[r]*wageIndex, w.HoursMax, reply)
-}
-
-// DescribeSchedule puts a schedule in plain words: "10% of income up to
-// $11,600; 12% of income from $11,600 to $47,150; …; 37% above $609,350".
-func DescribeSchedule(s tax.Schedule) string {
-	k := s.Brackets()
-	if k == 1 {
-		return fmt.Sprintf("a flat %s%% of all income", pct(s.Rate(0)))
-	}
-	var parts []string
-	for i := range k {
-		switch {
-		case i == 0:
-			parts = append(parts, fmt.Sprintf("%s%% of income up to $%s", pct(s.Rate(i)), money(s.Cutoff(1))))
-		case i == k-1:
-			parts = append(parts, fmt.Sprintf("%s%% of income above $%s", pct(s.Rate(i)), money(s.Cutoff(i))))
-		default:
-			parts = append(parts, fmt.Sprintf("%s%% of income from $%s to $%s", pct(s.Rate(i)), money(s.Cutoff(i)), money(s.Cutoff(i+1))))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
-func pct(r float64) string { return fmt.Sprint(math.Round(r*1000) / 10) }
-
-// money formats whole dollars with thousands separators.
-func money(x float64) string {
-	s := fmt.Sprintf("%.0f", math.Abs(x))
-	var b strings.Builder
-	if x < -0.5 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

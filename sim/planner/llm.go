@@ -121,17 +121,9 @@ func (p *LLM) prompt(req Request) []llm.Message {
 				mark = "  ← best so far"
 			}
 			fmt.Fprintf(&b, "- period %d (from round %d): rates %s → %s %.6g, productivity %.6g, equality %.4f, welfare %.6g%s\n",
-				i+1, r.start, fmtRates(r.rates), p.Objective, r.objective, r.prod, r.equality, r.welfare, mark)
+				i+1, r.start, tax.FormatRates(r.rates), p.Objective, r.objective, r.prod, r.equality, r.welfare, mark)
 		}
 	}
 	fmt.Fprintf(&b, "Choose the rates for period %d (starting at round %d).", len(p.periods)+1, req.Round)
 	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: b.String()}}
-}
-
-func fmtRates(r []float64) string {
-	parts := make([]string, len(r))
-	for i, v := range r {
-		parts[i] = fmt.Sprintf("%.3f", v)
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/econsim/econsim/sim/compare"
 	"github.com/econsim/econsim/sim/record"
@@ -69,7 +67,7 @@ func Run(dir string) ([]string, error) {
 		return nil, err
 	}
 	facts := [][2]string{
-		{"workers", comma(float64(sum.Agents))}, {"rounds", fmt.Sprintf("%d of %d", sum.RoundsDone, sum.Rounds)},
+		{"workers", tax.Amount(float64(sum.Agents))}, {"rounds", fmt.Sprintf("%d of %d", sum.RoundsDone, sum.Rounds)},
 		{"seed", strconv.FormatUint(sum.Seed, 10)}, {"planner", sc.Planner.Kind}, {"workers decide", sc.Agents.Behavior},
 		{"market", sc.Market.Kind},
 	}
@@ -78,7 +76,7 @@ func Run(dir string) ([]string, error) {
 	}
 	p := page{
 		Title:    "econsim run: " + sum.Name,
-		Subtitle: fmt.Sprintf("%s workers, %d rounds; the schedule at the end: %s", comma(float64(sum.Agents)), sum.Rounds, describe(sched)),
+		Subtitle: fmt.Sprintf("%s workers, %d rounds; the schedule at the end: %s", tax.Amount(float64(sum.Agents)), sum.Rounds, sched.String()),
 		Facts:    facts, Scenario: string(scText),
 	}
 	return writeReport(dir, p, figs)
@@ -168,21 +166,9 @@ func Number(x float64) string {
 		return "—"
 	}
 	if a := max(x, -x); a >= 10000 && a < 1e15 {
-		return comma(x)
+		return tax.Amount(x)
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
 // describe is Rates of a schedule.
-func describe(s tax.Schedule) string { return Rates(s.Cutoffs(), s.Rates()) }
-
-// Rates describes a schedule as "0+ 10% · 11,600+ 12% · …" (rates in
-// percent to two decimals).
-func Rates(cutoffs, rates []float64) string {
-	parts := make([]string, len(cutoffs))
-	for k, c := range cutoffs {
-		pct := math.Round(1e4*rates[k]) / 100
-		parts[k] = comma(c) + "+ " + strconv.FormatFloat(pct, 'f', -1, 64) + "%"
-	}
-	return strings.Join(parts, " · ")
-}

@@ -4,11 +4,12 @@ import (
 	"image/color"
 	"math"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // okabeIto is the Okabe–Ito colour-blind-safe palette (black first).
@@ -72,7 +73,7 @@ func (t commaTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	for i := range ts {
 		if ts[i].Label != "" {
-			ts[i].Label = comma(ts[i].Value)
+			ts[i].Label = tax.Amount(ts[i].Value)
 		}
 	}
 	return ts
@@ -89,24 +90,4 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ts
-}
-
-// comma formats x with thousands separators (whole numbers), keeping up to
-// 3 significant digits for fractions below 10.
-func comma(x float64) string {
-	if math.Abs(x) < 10 && x != math.Round(x) {
-		return strconv.FormatFloat(x, 'g', 3, 64)
-	}
-	s := strconv.FormatFloat(math.Abs(math.Round(x)), 'f', 0, 64)
-	var b strings.Builder
-	if x < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

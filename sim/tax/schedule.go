@@ -190,15 +190,3 @@ func (s Schedule) Convex() bool {
 func (s Schedule) WithRates(rates []float64, bounds Bounds) (Schedule, error) {
 	return New(s.cutoffs, rates, bounds)
 }
-
-// String renders the schedule as "0+: 10%, 11600+: 12%, …".
-func (s Schedule) String() string {
-	out := ""
-	for k := range s.cutoffs {
-		if k > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%g+: %g%%", s.cutoffs[k], 100*s.rates[k])
-	}
-	return out
-}
