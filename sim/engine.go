@@ -68,13 +68,7 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	}
 	u := cfg.Utility
 	u.Init()
-	var skill []float64
-	var occ, age []uint8
-	if cfg.Skill.Dist == "us_occupations" {
-		skill, occ, age = agents.SamplePersonas(cfg.Agents, cfg.Skill.HoursPerYear, Stream(cfg.Seed, "skill", 0))
-	} else {
-		skill = cfg.Skill.Sample(cfg.Agents, Stream(cfg.Seed, "skill", 0))
-	}
+	skill, occ, age := cfg.Skill.Draw(cfg.Agents, Stream(cfg.Seed, "skill", 0))
 	e := &Engine{
 		cfg:     cfg,
 		planner: p,

@@ -292,3 +292,15 @@ func TestNonFiniteMetricsStopTheRun(t *testing.T) {
 		t.Errorf("%d rounds counted as done", e.Round())
 	}
 }
+
+// TestSplitMix64Reference: the first two outputs of Vigna's splitmix64.c
+// from state 0 (its published reference sequence).
+func TestSplitMix64Reference(t *testing.T) {
+	const gamma = 0x9e3779b97f4a7c15
+	if got := SplitMix64(0); got != 0xe220a8397b1dcdaf {
+		t.Errorf("SplitMix64(0) = %#x, want 0xe220a8397b1dcdaf", got)
+	}
+	if got := SplitMix64(gamma); got != 0x6e789e6aa1b965f4 {
+		t.Errorf("second output %#x, want 0x6e789e6aa1b965f4", got)
+	}
+}

@@ -214,7 +214,7 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 			sc += ci
 			su += ui
 			minU = min(minU, ui)
-			wt := 1 / max(z, 1)
+			wt := welfare.InvIncomeWeight(z)
 			swu += wt * ui
 			sw += wt
 			if ci > 0 {

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 )
 
-// splitMix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014): a
-// bijective mix that turns nearby integers into unrelated 64-bit words.
-func splitMix64(x uint64) uint64 {
+// SplitMix64 is one step of SplitMix64 (Steele, Lea & Flood 2014): the
+// golden-ratio increment, then the finaliser, a bijective mix that turns
+// nearby integers into unrelated 64-bit words. Every seed mix of the
+// project goes through it.
+func SplitMix64(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
@@ -21,7 +23,7 @@ func splitMix64(x uint64) uint64 {
 func Stream(seed uint64, name string, index uint64) *rand.Rand {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	a := splitMix64(seed ^ splitMix64(h.Sum64()))
-	b := splitMix64(a ^ splitMix64(index+0x632be59bd9b4e019))
+	a := SplitMix64(seed ^ SplitMix64(h.Sum64()))
+	b := SplitMix64(a ^ SplitMix64(index+0x632be59bd9b4e019))
 	return rand.New(rand.NewPCG(a, b))
 }

@@ -104,9 +104,24 @@ func (d SkillDist) Validate() error {
 	return nil
 }
 
-// Sample draws n skills from r and returns them sorted in ascending order
-// (the population's storage order). "values" draws nothing.
+// Draw draws n workers from r: their skills sorted in ascending order (the
+// population's storage order) and, for "us_occupations", each one's
+// occupation and age (nil otherwise). "values" draws nothing.
+func (d SkillDist) Draw(n int, r *rand.Rand) (skill []float64, occupation, age []uint8) {
+	if d.Dist == "us_occupations" {
+		return SamplePersonas(n, d.HoursPerYear, r)
+	}
+	return d.sample(n, r), nil, nil
+}
+
+// Sample is the skills of Draw.
 func (d SkillDist) Sample(n int, r *rand.Rand) []float64 {
+	x, _, _ := d.Draw(n, r)
+	return x
+}
+
+// sample draws the skills of the distributions without personas.
+func (d SkillDist) sample(n int, r *rand.Rand) []float64 {
 	x := make([]float64, n)
 	switch d.Dist {
 	case "lognormal":
@@ -130,9 +145,6 @@ func (d SkillDist) Sample(n int, r *rand.Rand) []float64 {
 		for i := range x {
 			x[i] = d.Mu * math.Pow(d.Nu/d.Tau*f.Rand(), 1/d.Sigma) / d.HoursPerYear
 		}
-	case "us_occupations":
-		x, _, _ = SamplePersonas(n, d.HoursPerYear, r)
-		return x
 	default:
 		panic("agents: Sample of unvalidated distribution " + d.Dist)
 	}

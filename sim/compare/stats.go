@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/econsim/econsim/sim/pareto"
 	"github.com/econsim/econsim/sim/record"
 )
 
@@ -156,7 +157,7 @@ func ParetoFront(xs, ys []float64) []int {
 	for i := range xs {
 		dominated := false
 		for j := range xs {
-			if j != i && xs[j] >= xs[i] && ys[j] >= ys[i] && (xs[j] > xs[i] || ys[j] > ys[i]) {
+			if j != i && pareto.Dominates([]float64{xs[j], ys[j]}, []float64{xs[i], ys[i]}) {
 				dominated = true
 				break
 			}

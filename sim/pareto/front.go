@@ -118,8 +118,10 @@ func oriented(p Point, objs []Objective) []float64 {
 	return v
 }
 
-// dominates: a is at least as good on every objective and better on one.
-func dominates(a, b []float64) bool {
+// Dominates reports whether a is at least as good as b on every objective
+// (higher is better) and better on one. Equal points do not dominate each
+// other.
+func Dominates(a, b []float64) bool {
 	better := false
 	for j := range a {
 		if a[j] < b[j] {
@@ -143,7 +145,7 @@ func Front(points []Point, objs []Objective) []Point {
 	for i, p := range points {
 		dominated := false
 		for j := range points {
-			if j != i && dominates(vecs[j], vecs[i]) {
+			if j != i && Dominates(vecs[j], vecs[i]) {
 				dominated = true
 				break
 			}

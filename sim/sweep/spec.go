@@ -16,6 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/scenario"
 )
 
@@ -325,13 +326,11 @@ func overrideHash(ovr [][2]string) string {
 	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
-// ReplicateSeed derives replicate r's seed from the base seed (SplitMix64),
-// kept below 2^62 so that it reads back from TOML as the same integer.
+// ReplicateSeed derives replicate r's seed from the base seed: one
+// SplitMix64 step past base + r·γ (γ its increment), kept below 2^62 so
+// that it reads back from TOML as the same integer.
 func ReplicateSeed(base uint64, r int) uint64 {
-	x := base + 0x9e3779b97f4a7c15*uint64(r+1)
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return (x ^ (x >> 31)) >> 2
+	return sim.SplitMix64(base+0x9e3779b97f4a7c15*uint64(r)) >> 2
 }
 
 // Scenario returns run's resolved scenario: the base with the run's

@@ -369,3 +369,14 @@ func TestSecondSweepProcessRefused(t *testing.T) {
 	}
 	held.Unlock()
 }
+
+// TestReplicateSeedIsSplitMix: replicate 0 of base seed 0 is the first
+// SplitMix64 output from state 0 (0xe220a8397b1dcdaf), shifted right by 2.
+func TestReplicateSeedIsSplitMix(t *testing.T) {
+	if got, want := ReplicateSeed(0, 0), uint64(0xe220a8397b1dcdaf>>2); got != want {
+		t.Errorf("ReplicateSeed(0, 0) = %#x, want %#x", got, want)
+	}
+	if got, want := ReplicateSeed(0, 1), uint64(0x6e789e6aa1b965f4>>2); got != want {
+		t.Errorf("ReplicateSeed(0, 1) = %#x, want %#x", got, want)
+	}
+}
