@@ -2,12 +2,14 @@ package report
 
 import (
 	"encoding/csv"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/econsim/econsim/sim/record"
 )
 
 // table is a CSV file as named float columns.
@@ -43,48 +45,20 @@ func readTable(path string) (*table, error) {
 	return t, nil
 }
 
-// summary is what the report reads of summary.json.
-type summary struct {
-	Name           string              `json:"name"`
-	Seed           uint64              `json:"seed"`
-	Agents         int                 `json:"agents"`
-	Rounds         int                 `json:"rounds"`
-	RoundsDone     int                 `json:"rounds_completed"`
-	Final          map[string]*float64 `json:"final"`
-	MeanLastPeriod map[string]*float64 `json:"mean_last_period"`
-	Schedule       struct {
-		Cutoffs []float64 `json:"cutoffs"`
-		Rates   []float64 `json:"rates"`
-	} `json:"schedule"`
-	ConvergedRound int `json:"converged_round"`
-	Perf           struct {
-		WallSeconds       float64 `json:"wall_seconds"`
-		AgentRoundsPerSec float64 `json:"agent_rounds_per_sec"`
-	} `json:"perf"`
-}
-
-func readSummary(dir string) (*summary, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
+// readSummary reads a run's summary.json through record's type (a missing
+// metric or a null reads as NaN).
+func readSummary(dir string) (*record.Summary, error) {
+	s, err := record.ReadSummary(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s holds no completed run: %w", dir, err)
 	}
-	var s summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "summary.json"), err)
-	}
-	return &s, nil
+	return s, err
 }
 
-func (s *summary) final(name string) float64 {
-	if v := s.Final[name]; v != nil {
-		return *v
-	}
-	return math.NaN()
-}
-
-func (s *summary) lastPeriod(name string) float64 {
-	if v := s.MeanLastPeriod[name]; v != nil {
-		return *v
+// metric returns m[name], NaN when absent.
+func metric(m map[string]record.Float, name string) float64 {
+	if v, ok := m[name]; ok {
+		return float64(v)
 	}
 	return math.NaN()
 }

@@ -60,7 +60,7 @@ func Run(dir string) ([]string, error) {
 	}
 	if err := errors.Join(
 		add(taxFigure(sched, agents.cols["income"], unit)),
-		add(lorenzFigure(agents.cols["income"], agents.cols["consumption"], sum.final("gini_pre"), sum.final("gini_post"))),
+		add(lorenzFigure(agents.cols["income"], agents.cols["consumption"], metric(sum.Final, "gini_pre"), metric(sum.Final, "gini_post"))),
 		add(seriesFigure(rounds, sc.Tax.Period, sc.Planner.Objective, unit)),
 		add(hoursFigure(agents.cols["skill"], agents.cols["hours"], unit)),
 	); err != nil {
@@ -72,7 +72,7 @@ func Run(dir string) ([]string, error) {
 		{"market", sc.Market.Kind},
 	}
 	for _, m := range []string{"productivity", "equality", "eq_x_prod", "gini_pre", "gini_post", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls", "revenue", "avg_tax_rate", "labor_mean", "br_regret_max"} {
-		facts = append(facts, [2]string{m + " (final / mean over last period)", Number(sum.final(m)) + " / " + Number(sum.lastPeriod(m))})
+		facts = append(facts, [2]string{m + " (final / mean over last period)", Number(metric(sum.Final, m)) + " / " + Number(metric(sum.MeanLastPeriod, m))})
 	}
 	p := page{
 		Title:    "econsim run: " + sum.Name,
