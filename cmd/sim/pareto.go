@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/pareto"
 	"github.com/econsim/econsim/sim/report"
+	simrun "github.com/econsim/econsim/sim/run"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -57,12 +57,7 @@ func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	cfg, pl, err := s.Build(1, getenv)
-	if err != nil {
-		return err
-	}
-	cfg.Workers = max(1, numCPU())
-	eng, err := sim.New(cfg, pl)
+	eng, _, err := simrun.Engine(s, simrun.Options{Workers: numCPU(), Getenv: getenv})
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/report"
+	simrun "github.com/econsim/econsim/sim/run"
 	"github.com/econsim/econsim/sim/scenario"
-	"github.com/econsim/econsim/sim/sweep"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -94,24 +94,14 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 	if !f.quiet {
 		fmt.Fprintf(stderr, "%s: %d agents × %d rounds on %d workers → %s\n", s.Name, s.Population.Agents, s.Rounds, f.workers, dir)
 	}
-	folder, err := record.Begin(dir, f.force)
-	if errors.Is(err, record.ErrCompleted) {
-		return &usageError{err.Error()}
-	} else if err != nil {
-		return err
-	}
-	defer folder.Close()
 	prog := &progress{total: s.Rounds, quiet: f.quiet, w: stderr, last: time.Now()}
-	sum, err := sweep.RunScenario(ctx, s, folder.Dir, sweep.RunOptions{
-		Workers: f.workers, Getenv: getenv, MaxCost: f.maxCost, Source: file, Version: Version, Observe: prog.observe,
-		Waiting: prog.waiting,
+	sum, err := simrun.Scenario(ctx, s, dir, simrun.Options{
+		Workers: f.workers, Force: f.force, Getenv: getenv, MaxCost: f.maxCost, Source: file, Version: Version,
+		Observe: prog.observe, Waiting: prog.waiting,
 	})
-	if errors.Is(err, sweep.ErrMaxCostWithoutLLM) {
+	if errors.Is(err, record.ErrCompleted) || errors.Is(err, simrun.ErrMaxCostWithoutLLM) {
 		return &usageError{err.Error()}
 	} else if err != nil {
-		return err
-	}
-	if err := folder.Commit(); err != nil {
 		return err
 	}
 	if f.report {

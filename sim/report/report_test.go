@@ -12,7 +12,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/econsim/econsim/sim/compare"
-	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/run"
 	"github.com/econsim/econsim/sim/scenario"
 	"github.com/econsim/econsim/sim/sweep"
 )
@@ -34,10 +34,10 @@ func runDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := record.Begin(dir, false); err != nil {
+	if _, err := os.Stat(dir); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	if _, err := sweep.RunScenario(context.Background(), s, dir, sweep.RunOptions{Workers: 2, Source: "tiny.toml"}); err != nil {
+	if _, err := run.Scenario(context.Background(), s, dir, run.Options{Workers: 2, Source: "tiny.toml"}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -1,5 +1,6 @@
-// Package sweep runs many scenarios: the runs of a sweep file (variants ×
-// grid × replicates), in parallel, resumably, optionally one shard of them,
+// Package sweep runs many scenarios: it expands a sweep file into its runs
+// (variants × grid × replicates), schedules them in parallel (each through
+// package run), resumes a stopped sweep, optionally runs one shard of them,
 // and joins the results (Merge; package compare gives their statistics).
 //
 // A sweep file names a base scenario (relative to the sweep file), a [grid]

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/econsim/econsim/sim/record"
+	"github.com/econsim/econsim/sim/run"
 	"github.com/econsim/econsim/sim/scenario"
 )
 
@@ -112,34 +113,34 @@ func (s *Sweep) Execute(ctx context.Context, dir string, o Options) (Report, err
 	}
 	var todo []Run
 	var stale []string
-	for _, run := range runs {
-		rd := RunDir(dir, run.ID)
+	for _, r := range runs {
+		rd := RunDir(dir, r.ID)
 		if _, err := os.Stat(filepath.Join(rd, record.SummaryFile)); err != nil {
-			todo = append(todo, run)
+			todo = append(todo, r)
 			continue
 		}
-		if err := s.checkDone(rd, run); err != nil {
+		if err := s.checkDone(rd, r); err != nil {
 			stale = append(stale, err.Error())
 			continue
 		}
-		note(run.ID, true, nil)
+		note(r.ID, true, nil)
 	}
 	if len(stale) > 0 {
 		return rep, staleError(dir, len(stale), stale)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(o.Workers, 1))
-	for _, run := range todo {
-		rd := RunDir(dir, run.ID)
+	for _, r := range todo {
+		rd := RunDir(dir, r.ID)
 		if gctx.Err() != nil {
 			break
 		}
 		g.Go(func() error {
-			err := s.runOne(gctx, run, rd, o)
+			err := s.runOne(gctx, r, rd, o)
 			if err != nil && gctx.Err() != nil {
 				return gctx.Err() // cancelled: not the run's fault
 			}
-			note(run.ID, false, err)
+			note(r.ID, false, err)
 			return nil
 		})
 	}
@@ -152,19 +153,14 @@ func (s *Sweep) Execute(ctx context.Context, dir string, o Options) (Report, err
 	return rep, nil
 }
 
-func (s *Sweep) runOne(ctx context.Context, run Run, rd string, o Options) error {
+func (s *Sweep) runOne(ctx context.Context, r Run, rd string, o Options) error {
 	errFile := filepath.Join(rd, "error.txt")
 	err := func() error {
-		folder, err := record.Begin(rd, false)
+		sc, err := s.Scenario(r)
 		if err != nil {
 			return err
 		}
-		defer folder.Close()
-		sc, err := s.Scenario(run)
-		if err != nil {
-			return err
-		}
-		_, err = RunScenario(ctx, sc, folder.Dir, RunOptions{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version})
+		_, err = run.Scenario(ctx, sc, rd, run.Options{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version})
 		return err
 	}()
 	if err != nil {

@@ -1,4 +1,10 @@
-package sweep
+// Package run is one run of a scenario: it builds the engine, runs the
+// rounds and writes the run's folder — scenario.toml (the resolved
+// scenario), rounds.csv (as the rounds go), agents.csv (a sample of the
+// final workers) and summary.json last, whose presence marks the run
+// complete. The command's run, every run of a sweep and the Pareto tools go
+// through it.
+package run
 
 import (
 	"context"
@@ -13,9 +19,10 @@ import (
 	"github.com/econsim/econsim/sim/scenario"
 )
 
-// RunOptions are how one scenario is run.
-type RunOptions struct {
-	Workers int                   // goroutines for agent updates; never changes results
+// Options are how one scenario is run.
+type Options struct {
+	Workers int                   // goroutines for agent updates (≥ 1; 0 means 1); never changes results
+	Force   bool                  // replace a completed run in the folder (it stays until the new one is complete)
 	Getenv  func(string) string   // reads the LLM key
 	MaxCost float64               // > 0 overrides llm.max_cost
 	Source  string                // the scenario's file, named in scenario.toml's header
@@ -30,24 +37,47 @@ type RunOptions struct {
 // ErrMaxCostWithoutLLM is returned when a budget is given to a run without an LLM.
 var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that use an LLM")
 
-// RunScenario runs s and writes its folder dir (which must have been
-// prepared with record.Begin): scenario.toml first, rounds.csv as the
-// rounds go, agents.csv (a sample of the final workers), summary.json last. A run stopped by its LLM budget ends cleanly
-// with a summary saying so; any other error leaves rounds.csv with the
-// rounds done and no summary.
-func RunScenario(ctx context.Context, s *scenario.Scenario, dir string, o RunOptions) (*record.Summary, error) {
-	workers := max(o.Workers, 1)
-	cfg, pl, err := s.Build(workers, o.Getenv)
+// Engine builds the engine of a validated scenario: its population, its
+// planner and, when the scenario uses one, its LLM client (the key read
+// through o.Getenv).
+func Engine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, error) {
+	cfg, pl, err := s.Build(max(o.Workers, 1), o.Getenv)
 	if err != nil {
-		return nil, err
+		return nil, cfg, err
 	}
 	if o.MaxCost > 0 {
 		if cfg.LLM == nil {
-			return nil, ErrMaxCostWithoutLLM
+			return nil, cfg, ErrMaxCostWithoutLLM
 		}
 		cfg.MaxCost = o.MaxCost
 	}
 	eng, err := sim.New(cfg, pl)
+	return eng, cfg, err
+}
+
+// Scenario runs s into the folder dir: it takes the folder (record.Begin:
+// a completed run there is refused with record.ErrCompleted unless
+// o.Force), writes scenario.toml first, rounds.csv as the rounds go,
+// agents.csv, summary.json last, and commits the folder. A run stopped by
+// its LLM budget ends cleanly with a summary saying so; any other error
+// leaves rounds.csv with the rounds done and no summary.
+func Scenario(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*record.Summary, error) {
+	folder, err := record.Begin(dir, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	defer folder.Close()
+	sum, err := write(ctx, s, folder.Dir, o)
+	if err != nil {
+		return nil, err
+	}
+	return sum, folder.Commit()
+}
+
+// write runs s and writes its files into dir.
+func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*record.Summary, error) {
+	workers := max(o.Workers, 1)
+	eng, cfg, err := Engine(s, o)
 	if err != nil {
 		return nil, err
 	}
