@@ -292,6 +292,7 @@ func (c *Client) once(ctx context.Context, msgs []Message, seed int) (Reply, tim
 	if completionTokens {
 		req.MaxCompletionTokens = c.cfg.MaxTokens
 	} else {
+		//lint:ignore SA1019 max_tokens is what most OpenAI-compatible servers take; newer OpenAI models get max_completion_tokens (token_limit_field, or learnt from a refusal)
 		req.MaxTokens = c.cfg.MaxTokens
 	}
 	if !noTemperature {

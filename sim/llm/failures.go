@@ -83,7 +83,7 @@ const (
 // for (a 400 naming it, or go-openai's own check for reasoning models), or "".
 func unsupported(err error) string {
 	switch {
-	case errors.Is(err, openai.ErrReasoningModelMaxTokensDeprecated), errors.Is(err, openai.ErrO1MaxTokensDeprecated):
+	case errors.Is(err, openai.ErrReasoningModelMaxTokensDeprecated):
 		return paramMaxTokens
 	case errors.Is(err, openai.ErrReasoningModelLimitationsOther), errors.Is(err, openai.ErrReasoningSamplingUnsupported),
 		errors.Is(err, openai.ErrO1BetaLimitationsOther):

@@ -87,7 +87,7 @@ func (p *Learn) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 		}
 		p.iter++
 		p.phase = 0
-		a, c = p.gains()
+		_, c = p.gains() // the next iteration's perturbation
 	}
 	if p.phase == 0 {
 		for i := range p.delta {

@@ -136,14 +136,14 @@ func TestErrors(t *testing.T) {
 }
 
 func TestSetOverrides(t *testing.T) {
-	s, err := Parse("f.toml", []byte(minimal), []string{
+	_, err := Parse("f.toml", []byte(minimal), []string{
 		"population.agents=500", "planner.kind=flat", "planner.rates=", "planner.rate=0.25",
 		"seed=42", `name="renamed"`, "tax.cutoffs=[0, 50, 200]", "population.skill.sigma=0.9",
 	})
 	if err == nil {
 		t.Fatal("planner.rates= (an empty list) with kind flat should be rejected as not applicable")
 	}
-	s, err = Parse("f.toml", []byte(minimal), []string{
+	s, err := Parse("f.toml", []byte(minimal), []string{
 		"population.agents=500", "planner.rates=0.1,0.2,0.3", "seed=42", `name="renamed"`,
 		"tax.cutoffs=[0, 50, 200]", "population.skill.sigma=0.9", "utility.elasticity=1",
 	})
@@ -166,7 +166,7 @@ func TestBracketOverride(t *testing.T) {
 	if err != nil || len(s.Tax.Cutoffs) != 1 {
 		t.Fatalf("cutoffs override: %v %v", err, s)
 	}
-	s, err = Parse("f.toml", []byte(minimal), []string{"tax.brackets=us_federal_2024", "planner.kind=none", "planner.rates="})
+	_, err = Parse("f.toml", []byte(minimal), []string{"tax.brackets=us_federal_2024", "planner.kind=none", "planner.rates="})
 	if err == nil {
 		t.Fatal("planner.rates with kind none accepted")
 	}
