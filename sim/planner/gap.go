@@ -13,7 +13,7 @@ import (
 type WithGap struct {
 	Planner
 	Objective string
-	Budget    int // model evaluations per period; default 400
+	Budget    int // model evaluations per period; default DefaultBudget
 
 	best         float64
 	gap          float64

@@ -27,8 +27,8 @@ import (
 type Learn struct {
 	Objective    string
 	Start        []float64  // initial rates: one for every bracket, or one each; default 0
-	Step         float64    // a, default 0.2
-	Perturbation float64    // c, default 0.05
+	Step         float64    // a, default DefaultStep
+	Perturbation float64    // c, default DefaultPerturbation
 	Rand         *rand.Rand // perturbation signs; required
 
 	theta, delta []float64
@@ -109,10 +109,10 @@ func (p *Learn) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 func (p *Learn) gains() (a, c float64) {
 	a, c = p.Step, p.Perturbation
 	if a == 0 {
-		a = 0.2
+		a = DefaultStep
 	}
 	if c == 0 {
-		c = 0.05
+		c = DefaultPerturbation
 	}
 	j := float64(p.iter + 1)
 	return a / math.Pow(j, 0.602), c / math.Pow(j, 0.101)

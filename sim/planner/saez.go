@@ -59,9 +59,9 @@ import (
 type Saez struct {
 	Weights    string     // "inv_income" (default), "uniform" or "rawls"
 	Elasticity float64    // > 0: fixed; 0: estimated, starting from Prior
-	Prior      float64    // starting elasticity when estimating; default 0.5
-	Smoothing  float64    // β ∈ (0, 1] of the elasticity update; default 0.5
-	Explore    float64    // exploration step on the rates; default 0.05
+	Prior      float64    // starting elasticity when estimating; default DefaultPrior
+	Smoothing  float64    // β ∈ (0, 1] of the elasticity update; default DefaultSmoothing
+	Explore    float64    // exploration step on the rates; default DefaultExplore
 	Rand       *rand.Rand // exploration signs; required when estimating
 
 	z, prevZ   []float64 // last observed incomes by agent id, and a period earlier
@@ -89,7 +89,7 @@ func (p *Saez) prior() float64 {
 	if p.Prior > 0 {
 		return p.Prior
 	}
-	return 0.5
+	return DefaultPrior
 }
 
 // Observe implements Planner: it keeps the latest incomes.
@@ -125,7 +125,7 @@ func (p *Saez) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 	if explore && p.Rand != nil {
 		step := p.Explore
 		if step == 0 {
-			step = 0.05
+			step = DefaultExplore
 		}
 		for i := range rates {
 			if p.Rand.IntN(2) == 0 {
@@ -178,7 +178,7 @@ func (p *Saez) updateElasticity() bool {
 	est := min(max(sxy/sxx, 0.01), 5)
 	beta := p.Smoothing
 	if beta <= 0 || beta > 1 {
-		beta = 0.5
+		beta = DefaultSmoothing
 	}
 	p.e = (1-beta)*p.e + beta*est
 	return true

@@ -25,7 +25,7 @@ import (
 // evaluated is kept, whatever the optimiser reports.
 type Search struct {
 	Objective string // metric to maximise (objective names: utilitarian, rawls, …)
-	Budget    int    // model evaluations per tax period; default 400
+	Budget    int    // model evaluations per tax period; default DefaultBudget
 
 	best    float64 // objective at the last optimum, predicted by the model
 	hasBest bool
@@ -142,7 +142,7 @@ func (o *optimiser) eval(ctx context.Context, rates []float64) (float64, error) 
 // maximise returns the best rates found and their objective value.
 func (o *optimiser) maximise(ctx context.Context, start []float64) ([]float64, float64, error) {
 	if o.budget <= 0 {
-		o.budget = 400
+		o.budget = DefaultBudget
 	}
 	k := len(o.cutoffs)
 	lo, hi := o.bounds.Min, o.bounds.Max

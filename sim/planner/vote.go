@@ -32,7 +32,7 @@ type Vote struct {
 	Names         []string
 	Candidates    []Planner // proposal makers, one per name
 	Perturbations int
-	Spread        float64 // default 0.05
+	Spread        float64 // default DefaultSpread
 	Rand          *rand.Rand
 
 	utils  [][]float64 // utilities by candidate and agent, reused
@@ -93,7 +93,7 @@ func (p *Vote) Propose(ctx context.Context, req Request) (tax.Schedule, error) {
 	}
 	spread := p.Spread
 	if spread == 0 {
-		spread = 0.05
+		spread = DefaultSpread
 	}
 	for range p.Perturbations {
 		r := quo.Rates()

@@ -172,10 +172,6 @@ const (
 	defaultShare            = 0.2
 	defaultHoursPerYear     = 2080.0
 	defaultBrackets         = "us_federal_2024"
-	defaultBudget           = 400
-	defaultStep             = 0.2
-	defaultPerturbation     = 0.05
-	defaultPerturbations    = 2
 	defaultAlpha            = 0.33
 	defaultTFP              = 1.0
 	defaultCapital          = 200000.0 // with α = 0.33 and tfp 1, ω ≈ 1 for the quickstart population

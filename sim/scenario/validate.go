@@ -11,6 +11,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -115,14 +116,14 @@ func (s *Scenario) resolve(v *validator) {
 		pl.Weights = "inv_income"
 	}
 	if pl.Budget == 0 && (pl.uses("search") || pl.ReportGap) {
-		pl.Budget = defaultBudget
+		pl.Budget = planner.DefaultBudget
 	}
 	if pl.uses("learn") {
 		if pl.Step == nil {
-			pl.Step = ptr(defaultStep)
+			pl.Step = ptr(planner.DefaultStep)
 		}
 		if pl.Perturbation == nil {
-			pl.Perturbation = ptr(defaultPerturbation)
+			pl.Perturbation = ptr(planner.DefaultPerturbation)
 		}
 	}
 	if l := s.LLM; l != nil {
@@ -197,7 +198,7 @@ func (s *Scenario) resolve(v *validator) {
 			pl.Rule = "plurality"
 		}
 		if pl.Perturbations == nil {
-			n := defaultPerturbations
+			n := planner.DefaultPerturbations
 			pl.Perturbations = &n
 		}
 	}
