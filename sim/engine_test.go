@@ -261,7 +261,7 @@ func TestModelEvaluateAllocations(t *testing.T) {
 		t.Fatal(err)
 	}
 	cut, _ := tax.Preset("us_federal_2024")
-	s := tax.MustNew(cut, tax.USFederalRates, tax.DefaultBounds)
+	s := tax.MustNew(cut, tax.USFederalRates(), tax.DefaultBounds)
 	e.model.Evaluate(s) // first use allocates the scratch slices
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -24,7 +24,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", compareUsage)
 	by := fs.String("by", "variant", "group by `KEY`: variant, or a [grid] key")
 	baseline := fs.String("baseline", "", "the baseline group `VALUE` (default: the first group)")
-	metrics := fs.String("metrics", strings.Join(compare.DefaultMetrics, ","), "comma-separated metric `names`")
+	metrics := fs.String("metrics", strings.Join(compare.DefaultMetrics(), ","), "comma-separated metric `names`")
 	format := fs.String("format", "table", "table, md, csv or json")
 	dirs, help, err := parseInterleaved(fs, args, stdout)
 	if help || err != nil {

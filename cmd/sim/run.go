@@ -105,7 +105,7 @@ func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFl
 		return err
 	}
 	if f.report {
-		files, err := report.Run(dir)
+		files, err := report.Draw(dir)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}

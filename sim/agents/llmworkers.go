@@ -50,7 +50,7 @@ type LLMWorkers struct {
 
 type histEntry struct {
 	round                  int
-	hours, income, income2 float64
+	hours, income, consumption float64
 }
 
 // DecideInput is what the engine tells the workers at the start of a round.
@@ -372,7 +372,7 @@ func (w *LLMWorkers) prompt(in DecideInput, pop *Population, a, r int) []llm.Mes
 	if hs := w.hist[a]; len(hs) > 0 {
 		b.WriteString("Your recent years:\n")
 		for _, h := range hs {
-			fmt.Fprintf(&b, "- year %d: %g hours, income $%s, take-home $%s\n", h.round+1, math.Round(h.hours), tax.Money(h.income), tax.Money(h.income2))
+			fmt.Fprintf(&b, "- year %d: %g hours, income $%s, take-home $%s\n", h.round+1, math.Round(h.hours), tax.Money(h.income), tax.Money(h.consumption))
 		}
 	}
 	fmt.Fprintf(&b, "How many hours will you work in year %d?", in.Round+1)

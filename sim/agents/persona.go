@@ -32,8 +32,9 @@ type Occupation struct {
 	AgeShares   []float64    // shares of the CPS age bands
 }
 
-// AgeBands are the CPS bands [lo, hi] in years (65+ is drawn from 65–74).
-var AgeBands = [][2]int{{16, 19}, {20, 24}, {25, 34}, {35, 44}, {45, 54}, {55, 64}, {65, 74}}
+// AgeBands are the CPS bands [lo, hi] in years (65+ is drawn from 65–74);
+// an array, so no caller can change it.
+var AgeBands = [...][2]int{{16, 19}, {20, 24}, {25, 34}, {35, 44}, {45, 54}, {55, 64}, {65, 74}}
 
 // Occupations returns the 22 SOC major groups, parsed once from the
 // embedded data.

@@ -14,8 +14,10 @@ import (
 	"github.com/econsim/econsim/sim/sweep"
 )
 
-// DefaultMetrics are compared when none are named.
-var DefaultMetrics = []string{"equality", "productivity", "eq_x_prod", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls"}
+// DefaultMetrics returns the metrics compared when none are named.
+func DefaultMetrics() []string {
+	return []string{"equality", "productivity", "eq_x_prod", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls"}
+}
 
 // Comparison is the statistics of a sweep's groups (by variant or by a grid
 // key), from each run's final metrics.
@@ -48,7 +50,7 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 		by = "variant"
 	}
 	if len(metrics) == 0 {
-		metrics = DefaultMetrics
+		metrics = DefaultMetrics()
 	}
 	known := m.Columns()
 	for _, mt := range metrics {

@@ -37,7 +37,7 @@ func References(ctx context.Context, eng *sim.Engine, cutoffs []float64, bounds 
 	if err == nil {
 		out = append(out, eval("free market", free))
 	}
-	if len(cutoffs) == len(tax.USFederalRates) {
+	if len(cutoffs) == len(tax.USFederalRates()) {
 		if us, err := planner.USFederal().Propose(ctx, req); err == nil {
 			out = append(out, eval("US federal", us))
 		}

@@ -104,7 +104,7 @@ func Flat(rate float64) *Fixed { return &Fixed{Rates: []float64{rate}} }
 
 // USFederal is the statutory US federal rates; the scenario must use a
 // seven-bracket US preset.
-func USFederal() *Fixed { return &Fixed{Rates: slices.Clone(tax.USFederalRates)} }
+func USFederal() *Fixed { return &Fixed{Rates: tax.USFederalRates()} }
 
 // Propose implements Planner.
 func (f *Fixed) Propose(_ context.Context, req Request) (tax.Schedule, error) {

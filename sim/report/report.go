@@ -23,11 +23,11 @@ func Write(dir string) ([]string, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	return Run(dir)
+	return Draw(dir)
 }
 
-// Run draws the report of a completed run's folder.
-func Run(dir string) ([]string, error) {
+// Draw draws the report of a completed run's folder.
+func Draw(dir string) ([]string, error) {
 	sum, err := readSummary(dir)
 	if err != nil {
 		return nil, err

@@ -158,7 +158,7 @@ set = { "planner.kind" = "flat", "planner.rate" = 0.3 }
 		t.Fatal(err)
 	}
 	plots := []string{"plane"}
-	for _, m := range compare.DefaultMetrics {
+	for _, m := range compare.DefaultMetrics() {
 		plots = append(plots, "box-"+m)
 	}
 	checkReport(t, files, plots)

@@ -428,8 +428,8 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 		}
 	}
 	if pl.uses("us_federal") {
-		if cutoffsOK && k != len(tax.USFederalRates) {
-			v.add("planner.kind", "us_federal needs the %d brackets of a US preset (tax.brackets = \"us_federal_2024\"), but the schedule has %d; use planner.kind = \"fixed\" with rates", len(tax.USFederalRates), k)
+		if cutoffsOK && k != len(tax.USFederalRates()) {
+			v.add("planner.kind", "us_federal needs the %d brackets of a US preset (tax.brackets = \"us_federal_2024\"), but the schedule has %d; use planner.kind = \"fixed\" with rates", len(tax.USFederalRates()), k)
 		}
 		if boundsOK && bounds.Max < 0.37 {
 			v.add("planner.kind", "us_federal's top rate 0.37 is above tax.rate_max = %v", bounds.Max)

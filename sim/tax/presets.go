@@ -6,9 +6,12 @@ import (
 	"sort"
 )
 
-// USFederalRates are the statutory marginal rates of the US federal income
+// usFederalRates are the statutory marginal rates of the US federal income
 // tax since the 2017 Tax Cuts and Jobs Act, lowest bracket first.
-var USFederalRates = []float64{0.10, 0.12, 0.22, 0.24, 0.32, 0.35, 0.37}
+var usFederalRates = [...]float64{0.10, 0.12, 0.22, 0.24, 0.32, 0.35, 0.37}
+
+// USFederalRates returns a fresh copy of those rates.
+func USFederalRates() []float64 { return slices.Clone(usFederalRates[:]) }
 
 // presets maps a bracket preset name to its cutoffs.
 var presets = map[string][]float64{

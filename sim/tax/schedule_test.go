@@ -19,18 +19,18 @@ func TestTaxHandTables(t *testing.T) {
 	}{
 		// Hand sums of rate × bracket width; the 609,350 figure is the IRS 2024
 		// table's "$183,647.25 plus 37% of the excess".
-		{"2024 zero", us2024, USFederalRates, 0, 0},
-		{"2024 negative", us2024, USFederalRates, -5, 0},
-		{"2024 first bracket", us2024, USFederalRates, 10000, 1000},
-		{"2024 at cutoff 1", us2024, USFederalRates, 11600, 1160},
-		{"2024 50k", us2024, USFederalRates, 50000, 1160 + 4266 + 627},
-		{"2024 100k", us2024, USFederalRates, 100000, 1160 + 4266 + 11627},
-		{"2024 at top cutoff", us2024, USFederalRates, 609350, 183647.25},
-		{"2024 700k", us2024, USFederalRates, 700000, 183647.25 + 0.37*90650},
+		{"2024 zero", us2024, USFederalRates(), 0, 0},
+		{"2024 negative", us2024, USFederalRates(), -5, 0},
+		{"2024 first bracket", us2024, USFederalRates(), 10000, 1000},
+		{"2024 at cutoff 1", us2024, USFederalRates(), 11600, 1160},
+		{"2024 50k", us2024, USFederalRates(), 50000, 1160 + 4266 + 627},
+		{"2024 100k", us2024, USFederalRates(), 100000, 1160 + 4266 + 11627},
+		{"2024 at top cutoff", us2024, USFederalRates(), 609350, 183647.25},
+		{"2024 700k", us2024, USFederalRates(), 700000, 183647.25 + 0.37*90650},
 		// 2018 scaled (thousands): 0.10·9.7 + 0.12·29.775 = 4.543 at 39.475 (the
 		// IRS table for these cutoffs says $4,543).
-		{"2018 at 39.475", us2018, USFederalRates, 39.475, 4.543},
-		{"2018 50", us2018, USFederalRates, 50, 4.543 + 0.22*10.525},
+		{"2018 at 39.475", us2018, USFederalRates(), 39.475, 4.543},
+		{"2018 50", us2018, USFederalRates(), 50, 4.543 + 0.22*10.525},
 		{"explicit mid", []float64{0, 10, 20}, []float64{0, 0.5, 1}, 15, 2.5},
 		{"explicit top", []float64{0, 10, 20}, []float64{0, 0.5, 1}, 25, 10},
 		{"flat", []float64{0}, []float64{0.3}, 1000, 300},
@@ -50,7 +50,7 @@ func TestTaxHandTables(t *testing.T) {
 
 func TestMarginalAndAverage(t *testing.T) {
 	c, _ := Preset("us_federal_2024")
-	s := MustNew(c, USFederalRates, DefaultBounds)
+	s := MustNew(c, USFederalRates(), DefaultBounds)
 	for _, tc := range []struct{ z, marg float64 }{{0, 0.10}, {11599, 0.10}, {11600, 0.12}, {47150, 0.22}, {1e7, 0.37}} {
 		if got := s.Marginal(tc.z); got != tc.marg {
 			t.Errorf("Marginal(%v) = %v, want %v", tc.z, got, tc.marg)
@@ -112,8 +112,8 @@ func TestPresets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(c) != len(USFederalRates) {
-			t.Errorf("%s has %d cutoffs, want %d", n, len(c), len(USFederalRates))
+		if len(c) != len(USFederalRates()) {
+			t.Errorf("%s has %d cutoffs, want %d", n, len(c), len(USFederalRates()))
 		}
 		if err := ValidateCutoffs(c); err != nil {
 			t.Errorf("%s: %v", n, err)
