@@ -187,7 +187,7 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if err := e.checkFallbacks(); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
-	if err := e.step(); err != nil {
+	if err := e.computeRound(); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
 	e.fillObjective(&e.stats)
@@ -272,7 +272,8 @@ func (e *Engine) fillObjective(s *RoundStats) {
 }
 
 // Columns returns the names of RoundStats.Values in order: the contract's
-// metrics, the rates, then any columns the planner adds.
+// metrics, the rates, then llm_* (with an LLM), then any columns the planner
+// adds.
 func (e *Engine) Columns() []string {
 	return append(MetricNames(len(e.cfg.Cutoffs)), e.extra...)
 }

@@ -58,10 +58,11 @@ type roundIn struct {
 	noise  uint64       // index of the round's noise streams
 }
 
-// step computes one round under e.sched into e.stats and commits what the
-// next round starts from: the transfers workers expect, the market's
-// clearing, and capital.
-func (e *Engine) step() error {
+// computeRound computes steps 2–5 of the round under e.sched into e.stats
+// and commits what the next round starts from: the transfers workers
+// expect, the market's clearing, and capital. (Step, the exported method,
+// runs the whole round: the planner, LLM decisions, this, observation.)
+func (e *Engine) computeRound() error {
 	in := roundIn{sched: e.sched, resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
 	pop := e.pop
 	rule, cl, err := e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)

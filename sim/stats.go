@@ -36,7 +36,7 @@ type RoundStats struct {
 	Objective          float64   // the planner's objective metric this round
 	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
-	Extra              []float64 // columns the planner adds (planner.Reporter)
+	Extra              []float64 // columns after the rates: llm_* (with an LLM), then the planner's (planner.Reporter)
 }
 
 // metricNames is the contract's column order (before the rates).

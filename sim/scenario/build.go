@@ -61,7 +61,7 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 // wage, unless market.kind = "production").
 func (s *Scenario) marketConfig() market.Config {
 	m := s.Market
-	if m.Kind != "production" {
+	if kind, _ := market.ParseKind(m.Kind); kind != market.Production {
 		return market.Config{}
 	}
 	return market.Config{

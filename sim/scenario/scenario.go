@@ -69,7 +69,7 @@ type Population struct {
 // Skill is the wage distribution (currency units per hour). Only the keys of
 // the chosen dist may be given.
 type Skill struct {
-	Dist         string    `toml:"dist"`                     // lognormal | pareto | uniform | values | gb2
+	Dist         string    `toml:"dist"`                     // lognormal | pareto | uniform | values | gb2 | us_occupations
 	Preset       string    `toml:"preset,omitempty"`         // gb2 only: us_acs_2023
 	Mu           *float64  `toml:"mu,omitempty"`             // lognormal: mean of log wage; gb2: scale (annual income)
 	Sigma        *float64  `toml:"sigma,omitempty"`          // lognormal: sd of log wage; gb2: shape
@@ -92,7 +92,7 @@ type Utility struct {
 
 // Agents is how workers decide.
 type Agents struct {
-	Behavior   string   `toml:"behavior"`             // rational | noisy | adaptive; default rational
+	Behavior   string   `toml:"behavior"`             // rational | noisy | adaptive | llm; default rational
 	Noise      *float64 `toml:"noise,omitempty"`      // noisy only: log-scale σ of the error; default 0.1
 	Adjustment *float64 `toml:"adjustment,omitempty"` // adaptive only: α ∈ (0, 1]; default 0.5
 }
@@ -111,7 +111,7 @@ type Tax struct {
 // Planner chooses the schedule. Which keys apply depends on kind (and, for
 // vote, on the candidate kinds).
 type Planner struct {
-	Kind          string    `toml:"kind"`                      // none | flat | fixed | us_federal | saez | search | learn | vote; default us_federal
+	Kind          string    `toml:"kind"`                      // none | flat | fixed | us_federal | saez | search | learn | llm | vote; default us_federal
 	Objective     string    `toml:"objective"`                 // the metric optimising planners maximise; default utilitarian
 	Rate          *float64  `toml:"rate,omitempty"`            // flat only: the one marginal rate
 	Rates         []float64 `toml:"rates,omitempty"`           // fixed only: one marginal rate per bracket

@@ -112,7 +112,7 @@ func TestErrors(t *testing.T) {
 		{"capital", "[market]\nkind = \"production\"\ncapital = 0.0\n", nil, []string{"f.toml:3: market.capital: must be positive"}},
 		{"ownership", "[market]\nkind = \"production\"\nownership = \"state\"\n", nil, []string{"f.toml:3: market.ownership: must be equal or skill"}},
 		{"ownership power", "[market]\nkind = \"production\"\nownership_power = 2.0\n", nil, []string{"f.toml:3: market.ownership_power: does not apply"}},
-		{"market kind", "[market]\nkind = \"barter\"\n", nil, []string{"f.toml:2: market.kind: must be fixed_wage or production"}},
+		{"market kind", "[market]\nkind = \"barter\"\n", nil, []string{"f.toml:2: market.kind: unknown market \"barter\" (want fixed_wage or production)"}},
 		{"set unknown", "", []string{"population.agnts=5"}, []string{"--set: population.agnts: unknown key (did you mean population.agents?)"}},
 		{"set wrong type", "", []string{"population.agents=lots"}, []string{"--set: population.agents: want an integer"}},
 		{"set invalid value", "", []string{"population.agents=0"}, []string{"--set: population.agents: must be between 1"}},

@@ -11,6 +11,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -476,8 +477,12 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 
 func (s *Scenario) validateMarket(v *validator) {
 	m := s.Market
-	switch m.Kind {
-	case "fixed_wage":
+	kind, err := market.ParseKind(m.Kind)
+	if err != nil {
+		v.add("market.kind", "%v", err)
+		return
+	}
+	if kind == market.FixedWage {
 		for _, k := range []struct {
 			key   string
 			given bool
@@ -486,10 +491,6 @@ func (s *Scenario) validateMarket(v *validator) {
 			{"depreciation", m.Depreciation != nil}, {"saving", m.Saving != nil}, {"tolerance", m.Tolerance != nil}} {
 			notApplicable(v, k.given, "market."+k.key, `unless market.kind = "production"`)
 		}
-		return
-	case "production":
-	default:
-		v.add("market.kind", "must be fixed_wage or production, got %q", m.Kind)
 		return
 	}
 	cfg := s.marketConfig()
