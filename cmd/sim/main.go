@@ -31,7 +31,7 @@ const Version = "0.1.0"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	var se scenario.Errors
 	switch {
@@ -82,18 +82,21 @@ Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
 defaults are documented in README.md.
 `
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// run is the command: args without the program's name; getenv reads the
+// environment (the LLM key, scheduler variables, SIM_MEMORY_LIMIT), so
+// tests pass their own.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, topUsage)
 		return usagef("no command given")
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
-		return runCmd(ctx, rest, stdout, stderr)
+		return runCmd(ctx, rest, getenv, stdout, stderr)
 	case "validate":
-		return validateCmd(rest, stdout, stderr)
+		return validateCmd(rest, getenv, stdout, stderr)
 	case "sweep":
-		return sweepCmd(ctx, rest, stdout, stderr)
+		return sweepCmd(ctx, rest, getenv, stdout, stderr)
 	case "merge":
 		return mergeCmd(rest, stdout, stderr)
 	case "compare":
@@ -101,7 +104,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "report":
 		return reportCmd(rest, stdout, stderr)
 	case "pareto":
-		return paretoCmd(ctx, rest, stdout, stderr)
+		return paretoCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sim %s\n", Version)
 		return nil

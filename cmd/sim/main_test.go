@@ -31,7 +31,7 @@ const repoRoot = "../.."
 func invoke(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(ctx, args, strings.NewReader(""), &out, &errb)
+	err := run(ctx, args, os.Getenv, &out, &errb)
 	if err != nil {
 		errb.WriteString("sim: " + err.Error() + "\n")
 	}

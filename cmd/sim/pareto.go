@@ -26,7 +26,7 @@ market, US federal and Saez schedules as references) and front.png/svg.
 amortised one to front.csv.
 `
 
-func paretoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func paretoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("pareto", paretoUsage)
 	var sets setFlags
 	fs.Var(&sets, "set", "override a scenario key, `key=value` (repeatable)")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -46,10 +45,7 @@ type runFlags struct {
 	report  bool
 }
 
-// getenv reads the environment; the LLM key is read through it.
-var getenv = os.Getenv
-
-func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f runFlags
 	fs := newFlagSet("run", runUsage)
 	fs.Var(&f.sets, "set", "override a scenario key, `key=value` (repeatable), e.g. --set population.agents=5000")
@@ -83,10 +79,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for _, n := range s.Notes() {
 		fmt.Fprintln(stderr, "note: "+n)
 	}
-	return runScenario(ctx, pos[0], s, f, stdout, stderr)
+	return runScenario(ctx, pos[0], s, f, getenv, stdout, stderr)
 }
 
-func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFlags, stdout, stderr io.Writer) error {
+func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFlags, getenv func(string) string, stdout, stderr io.Writer) error {
 	dir := f.out
 	if dir == "" {
 		dir = s.OutputDir()

@@ -32,7 +32,7 @@ K = JOB_COMPLETION_INDEX and N from --shard-count or SHARD_COUNT.
 Join shards with 'sim merge'.
 `
 
-func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func sweepCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", sweepUsage)
 	out := fs.String("out", "", "sweep `folder` (default: the sweep file's output, or results/sweeps/NAME)")
 	workers := fs.Int("workers", runtime.NumCPU(), "runs in parallel")

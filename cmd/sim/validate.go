@@ -13,7 +13,7 @@ Checks a scenario: unknown keys, wrong types and invalid values are all
 reported, each with the file, line and dotted key. Exit status 2 if any.
 `
 
-func validateCmd(args []string, stdout, stderr io.Writer) error {
+func validateCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("validate", validateUsage)
 	var sets setFlags
 	fs.Var(&sets, "set", "override a scenario key, `key=value` (repeatable)")
