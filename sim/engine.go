@@ -256,6 +256,8 @@ func (e *Engine) checkFallbacks() error {
 		"fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", u.Fallbacks, u.Decisions, limit, why)
 }
 
+var _ planner.Voters = voters{}
+
 // voters lets LLM workers vote (planner.Voters).
 type voters struct{ e *Engine }
 

@@ -12,6 +12,8 @@ import (
 // has income effects (isoelastic utility).
 const maxFixedPoint = 100
 
+var _ planner.Model = (*model)(nil)
+
 // model is the engine's answer to planner.Model: a round computed on scratch
 // slices (allocated on first use and reused, so evaluations allocate
 // nothing that grows with the population) in which every worker plays its

@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/econsim/econsim/sim/planner"
 )
+
+var _ planner.Metrics = (*RoundStats)(nil)
 
 // RoundStats is one round's statistics: the metrics of the design's contract
 // (per-capita means unless noted; money in currency units per round).

@@ -49,7 +49,7 @@ type LLMWorkers struct {
 }
 
 type histEntry struct {
-	round                  int
+	round                      int
 	hours, income, consumption float64
 }
 

@@ -6,6 +6,12 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+var (
+	_ Planner  = (*WithGap)(nil)
+	_ Gapper   = (*WithGap)(nil)
+	_ Reporter = (*WithGap)(nil)
+)
+
 // WithGap wraps a planner so that it reports the Stackelberg gap
 // (planner.report_gap): at every proposal it also runs the search
 // optimiser on the workers' model, and each round's gap is that optimum

@@ -9,6 +9,8 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+var _ Planner = (*Learn)(nil)
+
 // Learn is a model-free planner that, like the AI Economist's RL planner,
 // learns only from the objective it observes. It runs simultaneous
 // perturbation stochastic approximation (SPSA; Spall 1998) on the rates,

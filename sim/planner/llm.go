@@ -11,6 +11,8 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+var _ Planner = (*LLM)(nil)
+
 // LLM is a planner that sets the rates by in-context learning: each tax
 // period the model sees the brackets, the allowed range, and the history of
 // every past period — its rates and the period's mean objective,

@@ -91,6 +91,8 @@ type Planner interface {
 	Observe(obs Observation)
 }
 
+var _ Planner = (*Fixed)(nil)
+
 // Fixed proposes the same rates every period; it learns nothing.
 type Fixed struct {
 	Rates []float64 // one per bracket; a single rate is applied to every bracket

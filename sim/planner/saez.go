@@ -9,6 +9,8 @@ import (
 	"github.com/econsim/econsim/sim/welfare"
 )
 
+var _ Planner = (*Saez)(nil)
+
 // Saez sets each bracket's rate by the Saez (2001) perturbation argument
 // applied to the incomes observed in the last round of the previous tax
 // period. Raising bracket k's rate τ_k by dτ (cutoffs b_k < b_{k+1}) has

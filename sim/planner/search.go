@@ -12,6 +12,11 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+var (
+	_ Planner = (*Search)(nil)
+	_ Gapper  = (*Search)(nil)
+)
+
 // Search is the Stackelberg leader with a model: at the start of every tax
 // period it maximises Objective over the bracket rates, asking the workers'
 // response model for the outcome of each candidate schedule.

@@ -11,6 +11,11 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+var (
+	_ Planner  = (*Vote)(nil)
+	_ Reporter = (*Vote)(nil)
+)
+
 // Vote is democratic choice of the schedule. Every tax period the workers
 // vote among candidates: the status quo (no tax before round 0), the
 // proposals of the named candidate planners, and Perturbations schedules

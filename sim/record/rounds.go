@@ -12,6 +12,8 @@ import (
 	"github.com/econsim/econsim/sim"
 )
 
+var _ sim.Recorder = (*Rounds)(nil)
+
 // Rounds is a sim.Recorder that streams rounds.csv to a temporary file and
 // keeps what summary.json needs: the last round and the running mean over
 // the last tax period.

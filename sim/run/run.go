@@ -157,6 +157,8 @@ func watchLLM(c *llm.Client, fn func(llm.Status)) (stop func()) {
 	return func() { close(done); <-exited }
 }
 
+var _ sim.Recorder = observer{}
+
 // observer passes rounds to the CSV recorder, then to an optional callback.
 type observer struct {
 	*record.Rounds
