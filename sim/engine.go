@@ -264,7 +264,7 @@ type voters struct{ e *Engine }
 func (v voters) Ballots(ctx context.Context, cands []tax.Schedule, rule string, fallback func(i int) []int) ([]float64, error) {
 	e := v.e
 	transfer := func(i int) float64 { return e.expect.of(e.pop.Income[i]) }
-	return e.cfg.LLMWorkers.Ballots(ctx, cands, rule, e.pop, e.econ.last.Wage, transfer, fallback)
+	return e.cfg.LLMWorkers.Ballots(ctx, agents.BallotInput{Candidates: cands, Rule: rule, Wage: e.econ.last.Wage, Transfer: transfer, Fallback: fallback}, e.pop)
 }
 
 // fillObjective sets the objective value and marks the gap as not computed.

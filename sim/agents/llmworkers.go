@@ -62,6 +62,15 @@ type DecideInput struct {
 	Fallback func(i int) float64 // the heuristic best-response hours of worker i
 }
 
+// BallotInput is what the engine tells the workers when they vote.
+type BallotInput struct {
+	Candidates []tax.Schedule
+	Rule       string              // "plurality" or "borda"
+	Wage       float64             // the wage index
+	Transfer   func(i int) float64 // the transfer worker i expects
+	Fallback   func(i int) []int   // worker i's ranking by its own utilities
+}
+
 // Groups returns the number of archetypes for a population of n.
 func (w *LLMWorkers) Groups(n int) int {
 	if w.Archetypes <= 0 || w.Archetypes > n {
@@ -245,13 +254,13 @@ func (w *LLMWorkers) ensure(pop *Population) {
 }
 
 // Ballots asks each archetype's representative, Samples times, to rank the
-// candidate schedules, and returns each candidate's score under rule
+// candidate schedules, and returns each candidate's score under the rule
 // ("plurality": first choices; "borda": C−1 points for a first place down to
 // 0 for the last). Every worker counts once: an archetype's members share its
 // sample ballots equally. A representative without a usable reply ranks by
-// fallback (and a fallback is counted). wage is the wage index.
-func (w *LLMWorkers) Ballots(ctx context.Context, cands []tax.Schedule, rule string, pop *Population, wage float64,
-	transfer func(i int) float64, fallback func(i int) []int) ([]float64, error) {
+// in.Fallback (and a fallback is counted).
+func (w *LLMWorkers) Ballots(ctx context.Context, in BallotInput, pop *Population) ([]float64, error) {
+	cands, rule, wage, transfer, fallback := in.Candidates, in.Rule, in.Wage, in.Transfer, in.Fallback
 	w.ensure(pop)
 	samples := max(w.Samples, 1)
 	nc := len(cands)

@@ -211,10 +211,19 @@ func count(m, h int) int {
 	return c
 }
 
-// scalarised solves the anchors and the Tchebycheff problems on model
-// (true or surrogate), calling visit for each solution. budget is per
-// problem.
-func scalarised(ctx context.Context, model planner.Model, cutoffs []float64, bounds tax.Bounds, objs []Objective, npoints, budget int, visit func([]float64) error) error {
+// space is where a front is sought: schedules on fixed cutoffs within
+// bounds, scored by objectives through a model (true or surrogate).
+type space struct {
+	model   planner.Model
+	cutoffs []float64
+	bounds  tax.Bounds
+	objs    []Objective
+}
+
+// scalarised solves the anchors and the Tchebycheff problems in sp, calling
+// visit for each solution. budget is per problem.
+func scalarised(ctx context.Context, sp space, npoints, budget int, visit func([]float64) error) error {
+	model, cutoffs, bounds, objs := sp.model, sp.cutoffs, sp.bounds, sp.objs
 	m := len(objs)
 	value := func(met planner.Metrics, j int) float64 {
 		v, _ := met.Metric(objs[j].Name)
@@ -229,7 +238,8 @@ func scalarised(ctx context.Context, model planner.Model, cutoffs []float64, bou
 	}
 	var anchors [][]float64
 	for j := range objs {
-		r, v, _, err := planner.Maximise(ctx, model, cutoffs, bounds, func(met planner.Metrics) (float64, error) { return value(met, j), nil }, budget, nil)
+		r, v, _, err := planner.Maximise(ctx, planner.Problem{Model: model, Cutoffs: cutoffs, Bounds: bounds, Budget: budget,
+			Score: func(met planner.Metrics) (float64, error) { return value(met, j), nil }})
 		if err != nil {
 			return err
 		}
@@ -258,7 +268,7 @@ func scalarised(ctx context.Context, model planner.Model, cutoffs []float64, bou
 			}
 			return -worst, nil
 		}
-		r, _, _, err := planner.Maximise(ctx, model, cutoffs, bounds, score, budget, nil)
+		r, _, _, err := planner.Maximise(ctx, planner.Problem{Model: model, Cutoffs: cutoffs, Bounds: bounds, Score: score, Budget: budget})
 		if err != nil {
 			return err
 		}

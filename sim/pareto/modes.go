@@ -54,7 +54,7 @@ func (a archiving) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 func Exact(ctx context.Context, ev *Evaluator, o Options) (*Result, error) {
 	o.defaults()
 	start := ev.Evals()
-	err := scalarised(ctx, archiving{ev}, ev.Cutoffs, ev.Bounds, ev.Objs, o.Points, o.Budget, func([]float64) error { return nil })
+	err := scalarised(ctx, space{archiving{ev}, ev.Cutoffs, ev.Bounds, ev.Objs}, o.Points, o.Budget, func([]float64) error { return nil })
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func Amortised(ctx context.Context, ev *Evaluator, o Options) (*Result, error) {
 		}
 		var cands [][]float64
 		// Scalarisations on the surrogate cost nothing: twice as many.
-		err = scalarised(ctx, sur, ev.Cutoffs, ev.Bounds, ev.Objs, 2*o.Points, 400, func(r []float64) error {
+		err = scalarised(ctx, space{sur, ev.Cutoffs, ev.Bounds, ev.Objs}, 2*o.Points, 400, func(r []float64) error {
 			cands = append(cands, r)
 			return nil
 		})

@@ -84,13 +84,23 @@ func metricScore(name string) Score {
 	}
 }
 
-// Maximise finds rates for the given cutoffs, inside bounds, that maximise
-// score over the workers' model, with at most budget evaluations (the
-// method of Search; start, if not nil, is evaluated too). It returns the
-// best rates, their score and the evaluations used.
-func Maximise(ctx context.Context, model Model, cutoffs []float64, bounds tax.Bounds, score Score, budget int, start []float64) ([]float64, float64, int, error) {
-	o := optimiser{model: model, cutoffs: cutoffs, bounds: bounds, score: score, budget: budget}
-	r, v, err := o.maximise(ctx, start)
+// Problem is what Maximise optimises: the rates of Cutoffs, inside Bounds,
+// that maximise Score over the workers' Model, with at most Budget
+// evaluations (0: DefaultBudget); Start, if not nil, is evaluated too.
+type Problem struct {
+	Model   Model
+	Cutoffs []float64
+	Bounds  tax.Bounds
+	Score   Score
+	Budget  int
+	Start   []float64
+}
+
+// Maximise solves p by the method of Search. It returns the best rates,
+// their score and the evaluations used.
+func Maximise(ctx context.Context, p Problem) ([]float64, float64, int, error) {
+	o := optimiser{model: p.Model, cutoffs: p.Cutoffs, bounds: p.Bounds, score: p.Score, budget: p.Budget}
+	r, v, err := o.maximise(ctx, p.Start)
 	return r, v, o.evals, err
 }
 

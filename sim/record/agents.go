@@ -12,11 +12,17 @@ const AgentsFile = "agents.csv"
 // AgentSample is the most rows agents.csv holds.
 const AgentSample = 10000
 
+// Agents are the workers' columns agents.csv samples, each by agent id.
+type Agents struct {
+	Skill, Hours, Income, Consumption, Utility []float64
+}
+
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
 // workers taken at evenly spaced ids i = ⌊(j + ½)·N/M⌋ — since workers are
 // stored in order of skill, an exact quantile sample of skill — with their
-// skill, hours, income, consumption and utility. The slices are by agent id.
-func WriteAgents(dir string, skill, hours, income, cons, util []float64) error {
+// skill, hours, income, consumption and utility.
+func WriteAgents(dir string, a Agents) error {
+	skill, hours, income, cons, util := a.Skill, a.Hours, a.Income, a.Consumption, a.Utility
 	n := len(skill)
 	m := min(n, AgentSample)
 	var b bytes.Buffer

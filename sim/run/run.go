@@ -124,7 +124,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
 	pop := eng.Population()
-	if err := record.WriteAgents(dir, pop.Skill, pop.Hours, pop.Income, pop.Consumption, pop.Utility); err != nil {
+	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility}); err != nil {
 		return nil, err
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
