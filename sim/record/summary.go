@@ -3,8 +3,10 @@ package record
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // Summary is summary.json.
@@ -20,7 +22,7 @@ type Summary struct {
 	StopReason     string           `json:"stop_reason,omitempty"` // why a run ended early (an LLM budget)
 	Schedule       Schedule         `json:"schedule"`
 	// ConvergedRound is the first round from which the objective and the
-	// rates stayed within tolerance of their final values (Rounds.ConvergedRound).
+	// rates stayed within tolerance of their final values (sim.History.ConvergedRound).
 	ConvergedRound int  `json:"converged_round"`
 	Perf           Perf `json:"perf"`
 	LLM            *LLM `json:"llm,omitempty"`
@@ -68,6 +70,43 @@ func WriteSummary(dir string, s *Summary) error {
 		return err
 	}
 	return WriteFile(filepath.Join(dir, SummaryFile), b)
+}
+
+// Float is a float64 that encodes NaN and infinities as JSON null rather
+// than failing the whole summary.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	x := float64(f)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null (a NaN or an infinity in
+// the run) reads back as NaN, never as 0.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = Float(math.NaN())
+		return nil
+	}
+	x, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("record: not a number: %s", b)
+	}
+	*f = Float(x)
+	return nil
+}
+
+// Floats converts a metric map for a summary.
+func Floats(m map[string]float64) map[string]Float {
+	out := make(map[string]Float, len(m))
+	for k, v := range m {
+		out[k] = Float(v)
+	}
+	return out
 }
 
 // ReadSummary reads dir/summary.json.

@@ -89,13 +89,14 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if err := record.WriteFile(filepath.Join(dir, "scenario.toml"), append([]byte(header), resolved...)); err != nil {
 		return nil, err
 	}
-	rounds, err := record.NewRounds(dir, s.Rounds, s.Tax.Period, eng.Columns())
+	rounds, err := record.NewRounds(dir, eng.Columns())
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	stopWaiting := watchLLM(cfg.LLM, o.Waiting)
-	runErr := eng.Run(ctx, observer{rounds, o.Observe})
+	hist := sim.NewHistory(s.Rounds, s.Tax.Period, eng.Columns())
+	runErr := eng.Run(ctx, observer{rounds, hist, o.Observe})
 	stopWaiting()
 	wall := time.Since(start).Seconds()
 	if err := rounds.Close(); err != nil {
@@ -111,12 +112,12 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	sched := eng.Schedule()
 	sum := &record.Summary{
 		Name: s.Name, Seed: s.Seed, Agents: s.Population.Agents, Rounds: s.Rounds, Version: o.Version,
-		Final: rounds.Final(), MeanLastPeriod: rounds.MeanLastPeriod(),
-		RoundsDone: rounds.Rows(), StopReason: stopReason,
+		Final: record.Floats(hist.Final()), MeanLastPeriod: record.Floats(hist.MeanLastPeriod()),
+		RoundsDone: hist.Rounds(), StopReason: stopReason,
 		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
-		ConvergedRound: rounds.ConvergedRound(),
+		ConvergedRound: hist.ConvergedRound(),
 		Perf: record.Perf{WallSeconds: wall, Workers: workers,
-			AgentRoundsPerSec: float64(s.Population.Agents) * float64(rounds.Rows()) / max(wall, 1e-9)},
+			AgentRoundsPerSec: float64(s.Population.Agents) * float64(hist.Rounds()) / max(wall, 1e-9)},
 	}
 	if cfg.LLM != nil {
 		u := cfg.LLM.Usage()
@@ -159,16 +160,19 @@ func watchLLM(c *llm.Client, fn func(llm.Status)) (stop func()) {
 
 var _ sim.Recorder = observer{}
 
-// observer passes rounds to the CSV recorder, then to an optional callback.
+// observer passes rounds to the CSV recorder and the history, then to an
+// optional callback.
 type observer struct {
 	*record.Rounds
-	fn func(*sim.RoundStats)
+	hist *sim.History
+	fn   func(*sim.RoundStats)
 }
 
 func (o observer) Record(s *sim.RoundStats) error {
 	if err := o.Rounds.Record(s); err != nil {
 		return err
 	}
+	o.hist.Record(s)
 	if o.fn != nil {
 		o.fn(s)
 	}
