@@ -194,3 +194,65 @@ func TestFloatJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteAgents: N = 4 < AgentSample, so every worker is a row, ids 0…3
+// (⌊(j + ½)·4/4⌋ = j), in the shortest float form.
+func TestWriteAgents(t *testing.T) {
+	dir := t.TempDir()
+	a := Agents{Skill: []float64{1, 2, 3, 4}, Hours: []float64{10, 20, 30, 40}, Income: []float64{10, 40, 90, 160},
+		Consumption: []float64{11, 41, 91, 161}, Utility: []float64{0.5, 1.5, 2.5, 3.5}}
+	if err := WriteAgents(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, AgentsFile))
+	want := "id,skill,hours,income,consumption,utility\n0,1,10,10,11,0.5\n1,2,20,40,41,1.5\n2,3,30,90,91,2.5\n3,4,40,160,161,3.5\n"
+	if string(b) != want {
+		t.Errorf("agents.csv:\n%s\nwant\n%s", b, want)
+	}
+	// N = 25,000 > AgentSample: row j is worker ⌊(j + ½)·2.5⌋, so the first
+	// rows are 1, 3, 6 and the last 24,998.
+	n := 25000
+	big := Agents{Skill: make([]float64, n), Hours: make([]float64, n), Income: make([]float64, n), Consumption: make([]float64, n), Utility: make([]float64, n)}
+	if err := WriteAgents(dir, big); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, AgentsFile))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != AgentSample+1 || !strings.HasPrefix(lines[1], "1,") || !strings.HasPrefix(lines[2], "3,") || !strings.HasPrefix(lines[3], "6,") || !strings.HasPrefix(lines[AgentSample], "24998,") {
+		t.Errorf("%d lines; first %q %q %q, last %q", len(lines), lines[1], lines[2], lines[3], lines[len(lines)-1])
+	}
+}
+
+// TestSummaryRoundTrip: a summary written and read back is the same, with
+// NaN written as null and read back as NaN (never 0).
+func TestSummaryRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	s := &Summary{Name: "x", Seed: 7, Agents: 3, Rounds: 2, RoundsDone: 2, Version: "v",
+		Final:          Floats(map[string]float64{"equality": 0.5, "stackelberg_gap": math.NaN()}),
+		MeanLastPeriod: Floats(map[string]float64{"equality": 0.25}),
+		Schedule:       Schedule{Cutoffs: []float64{0}, Rates: []float64{0.3}}, ConvergedRound: 1,
+		Perf:           Perf{WallSeconds: 1, AgentRoundsPerSec: 6, Workers: 2},
+		LLM:            &LLM{Calls: 4, Fallbacks: 1, Cost: 0.5}}
+	if err := WriteSummary(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if !strings.Contains(string(b), `"stackelberg_gap": null`) {
+		t.Errorf("NaN not written as null:\n%s", b)
+	}
+	back, err := ReadSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(float64(back.Final["stackelberg_gap"])) || back.Final["equality"] != 0.5 || back.MeanLastPeriod["equality"] != 0.25 ||
+		back.Seed != 7 || back.LLM == nil || back.LLM.Fallbacks != 1 || back.Schedule.Rates[0] != 0.3 || back.ConvergedRound != 1 {
+		t.Errorf("read back %+v", back)
+	}
+	os.WriteFile(filepath.Join(dir, SummaryFile), []byte(`{"final": {"equality": "high"}}`), 0o644)
+	if _, err := ReadSummary(dir); err == nil {
+		t.Error("a string metric was accepted")
+	}
+	if _, err := ReadSummary(t.TempDir()); err == nil {
+		t.Error("a missing summary was read")
+	}
+}
