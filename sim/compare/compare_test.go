@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -141,5 +142,43 @@ func TestNAIsNotZero(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("json has the Go field name %s", bad)
 		}
+	}
+}
+
+// TestCompareFormats: the table, md and csv formats carry the same cells;
+// an unknown format is an error.
+func TestCompareFormats(t *testing.T) {
+	m := &sweep.Merged{Name: "f", Runs: make([]sweep.Run, 4)}
+	for i, x := range []float64{1, 3} {
+		m.Results = append(m.Results, sweep.Result{Run: sweep.Run{Variant: "a", Replicate: i}, Final: map[string]float64{"equality": x, "productivity": 1}})
+		m.Results = append(m.Results, sweep.Result{Run: sweep.Run{Variant: "b", Replicate: i}, Final: map[string]float64{"equality": x + 1, "productivity": 1}})
+	}
+	if _, err := Compare(m, "", "", nil); err == nil || !strings.Contains(err.Error(), "eq_x_prod") {
+		t.Fatalf("the default metrics include ones the runs lack: %v, want an error naming one", err)
+	}
+	c, err := Compare(m, "", "", []string{"equality"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a: 1, 3 (mean 2, sd √2); b: 2, 4 (mean 3); paired differences 1, 1:
+	// mean 1, sd 0, every difference equal and positive, so p = 0 (< 1e-4).
+	for _, f := range []struct{ format, want string }{
+		{"table", "b      2  0   3     1.41421"},
+		{"md", "| b | equality | 2 | 0 | 3 | 1.41421 |"},
+		{"csv", "b,equality,2,0,3,1.41421,"},
+	} {
+		var b bytes.Buffer
+		if err := c.Write(&b, f.format); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), f.want) || !strings.Contains(b.String(), "<1e-04") && f.format != "table" {
+			t.Errorf("%s lacks %q or the p-value:\n%s", f.format, f.want, b.String())
+		}
+	}
+	if err := c.Write(io.Discard, "xml"); err == nil {
+		t.Error("format xml accepted")
+	}
+	if len(DefaultMetrics()) != 6 || DefaultMetrics()[0] != "equality" {
+		t.Errorf("DefaultMetrics %v", DefaultMetrics())
 	}
 }

@@ -231,8 +231,8 @@ func TestSummaryRoundTrip(t *testing.T) {
 		Final:          Floats(map[string]float64{"equality": 0.5, "stackelberg_gap": math.NaN()}),
 		MeanLastPeriod: Floats(map[string]float64{"equality": 0.25}),
 		Schedule:       Schedule{Cutoffs: []float64{0}, Rates: []float64{0.3}}, ConvergedRound: 1,
-		Perf:           Perf{WallSeconds: 1, AgentRoundsPerSec: 6, Workers: 2},
-		LLM:            &LLM{Calls: 4, Fallbacks: 1, Cost: 0.5}}
+		Perf: Perf{WallSeconds: 1, AgentRoundsPerSec: 6, Workers: 2},
+		LLM:  &LLM{Calls: 4, Fallbacks: 1, Cost: 0.5}}
 	if err := WriteSummary(dir, s); err != nil {
 		t.Fatal(err)
 	}
