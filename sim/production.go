@@ -117,18 +117,6 @@ func (e *Engine) supply(st state, in *roundIn, of offer) float64 {
 	return s
 }
 
-// noiseStream returns chunk c's stream for noisy and LLM workers (nil
-// otherwise); every pass of a round draws the same numbers.
-func (e *Engine) noiseStream(in *roundIn, c int) *rand.Rand {
-	switch in.beh.Kind {
-	case agents.Noisy:
-		return Stream(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
-	case agents.LLM: // which of its archetype's replies each worker takes
-		return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
-	}
-	return nil
-}
-
 // clear finds this round's offer: the clearing wage for workers who respond
 // to it (rational, noisy), or, for adaptive workers, who decide on last
 // round's wage, the marginal product of the labour they supply.

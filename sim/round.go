@@ -80,27 +80,47 @@ func (e *Engine) computeRound() error {
 
 // compute runs steps 2–5 of the round from in into st and out, and returns
 // the transfers paid (which workers expect next round) and the market's
-// clearing.
+// clearing. Its parts, in the order of the round:
+//
+//	clear         step 3 first: the wage (and profits) that clear the market
+//	choicePass    steps 2–4 in one pass: choices, incomes, taxes
+//	redistribute  step 4: who receives the revenue (and the sorted incomes
+//	              when they left skill order)
+//	welfarePass   steps 4–5 in one pass: consumption, utility, the welfare
+//	              sums, the Gini's rank sums, regret
+//	fillStats     step 5: RoundStats from the sums
 func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, market.Clearing, error) {
-	pop, n := e.pop, e.cfg.Agents
-	sched, resp, beh := in.sched, in.resp, in.beh
-
-	// Step 3 first: the wage (and profits) that clear the market.
 	of, cl, err := e.clear(st, &in)
 	if err != nil {
 		return transferRule{}, cl, err
 	}
+	t1 := e.choicePass(st, &in, &of)
+	rd := e.redistribute(st, t1)
+	t2 := e.welfarePass(st, &in, &of, rd.rule)
+	e.fillStats(out, st, in.sched, &of, cl, t1, rd, t2)
+	return rd.rule, cl, nil
+}
+
+// choiceTotals are the sums of the choice pass over all chunks.
+type choiceTotals struct {
+	z, tax, l, dl float64 // Σ income, Σ tax, Σ hours, Σ |Δ hours|
+	zSorted       bool    // incomes in ascending order (the skill order)
+}
+
+// choicePass is steps 2–4 up to the revenue: every worker's hours, income
+// and take-home pay before transfers (in st.cons), in parallel chunks.
+func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
+	pop := e.pop
+	sched, resp, beh := in.sched, in.resp, in.beh
 	samePay := of.payWage == of.choiceWage
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
-
-	// Pass 1: choices, incomes, taxes (steps 2–4 up to the revenue).
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
 		var sz, stx, sl, sdl float64
 		sorted := true
 		prev := math.Inf(-1)
 		skill, pot, hours, income, net := pop.Skill, pop.Potential, st.hours, st.income, st.cons
-		rng := e.noiseStream(&in, c)
+		rng := e.noiseStream(in, c)
 		for i := lo; i < hi; i++ {
 			var l, lab float64
 			if fixed { // the hot path, inlined: wage = skill, no capital income
@@ -111,7 +131,7 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 					lab = w * l
 				}
 			} else {
-				l, lab = e.choose(i, &in, &of, hours[i], income[i], rng)
+				l, lab = e.choose(i, in, of, hours[i], income[i], rng)
 			}
 			if !samePay {
 				lab = of.payWage * skill[i] * l
@@ -143,31 +163,41 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 		}
 		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted}
 	})
-
-	var sumZ, sumTax, sumL, sumDL float64
-	zSorted := true
+	t := choiceTotals{zSorted: true}
 	for c := range e.parts {
 		p := &e.parts[c]
-		sumZ += p.z
-		sumTax += p.tax
-		sumL += p.l
-		sumDL += p.dl
+		t.z += p.z
+		t.tax += p.tax
+		t.l += p.l
+		t.dl += p.dl
 		if !p.zSorted || (c > 0 && p.zFirst < e.parts[c-1].zLast) {
-			zSorted = false
+			t.zSorted = false
 		}
 	}
+	return t
+}
 
-	// Redistribution.
-	rule := transferRule{}
-	var sumTr float64     // Σ transfers
+// redistribution is step 4's outcome: the rule, what it pays in all, and
+// the Gini of incomes when they had to be sorted.
+type redistribution struct {
+	rule    transferRule
+	paid    float64 // Σ transfers
+	giniPre float64 // set when incomes left skill order (else from rank sums)
+}
+
+// redistribute decides who receives the revenue: everyone equally
+// (lump_sum), nobody (none), or the bottom share of earners (targeted).
+func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
+	n := e.cfg.Agents
+	var rd redistribution
 	var sortedZ []float64 // incomes in ascending order, when known
-	if zSorted {
+	if t.zSorted {
 		sortedZ = st.income
 	}
 	switch e.cfg.Redistribution.Kind {
 	case "lump_sum":
-		rule.Lump = sumTax / float64(n)
-		sumTr = sumTax
+		rd.rule.Lump = t.tax / float64(n)
+		rd.paid = t.tax
 	case "targeted":
 		if sortedZ == nil {
 			sortedZ = e.sortedCopy(st.income)
@@ -176,24 +206,38 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 		m = min(max(m, 1), n)
 		th := sortedZ[m-1]
 		count := sort.Search(n, func(i int) bool { return sortedZ[i] > th })
-		rule = transferRule{Targeted: true, Threshold: th, Share: sumTax / float64(count)}
-		sumTr = rule.Share * float64(count)
+		rd.rule = transferRule{Targeted: true, Threshold: th, Share: t.tax / float64(count)}
+		rd.paid = rd.rule.Share * float64(count)
 	}
-	var giniPre float64
-	if !zSorted {
+	if !t.zSorted {
 		if sortedZ == nil {
 			sortedZ = e.sortedCopy(st.income)
 		}
-		giniPre = welfare.GiniSorted(sortedZ)
+		rd.giniPre = welfare.GiniSorted(sortedZ)
 	}
+	return rd
+}
 
-	// Pass 2: consumption, utility, welfare and equilibrium statistics.
+// welfareTotals are the sums of the welfare pass over all chunks.
+type welfareTotals struct {
+	c, cPos, u, minU, wu, w float64 // Σ c, Σ c>0, Σ u, min u, Σ ω·u, Σ ω
+	logC, cLogC             float64 // Σ ln c, Σ c·ln c over c > 0
+	rankZ, rankC            float64 // Σ (2i − N − 1)·x for the Gini
+	regret, regretMax       float64
+	cSorted, anyZeroC       bool
+}
+
+// welfarePass adds each worker's transfer to its take-home pay and computes
+// utility, the welfare and inequality sums and, where it is not exactly 0,
+// each worker's regret against its exact best response.
+func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule) welfareTotals {
+	pop, n, resp := e.pop, e.cfg.Agents, in.resp
 	u := &e.u
 	// A rational quasi-linear worker's choice is its best response whatever
 	// the transfer, so its regret is exactly 0 and need not be computed; not
 	// so with income effects, taxed capital income (it is expected before it
 	// is known), or a paid wage other than the one it chose at.
-	needRegret := beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || !samePay
+	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
 	payPow := math.Pow(of.payWage, 1+u.Elasticity)
 	fn := float64(n)
 	e.parallel(func(c, lo, hi int) {
@@ -254,55 +298,58 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 		p.regret, p.regretMax = sreg, mreg
 		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = cons[0], cons[len(cons)-1], cSorted, anyZero
 	})
-
-	var sumC, sumCPos, sumU, sumWU, sumW, sumLog, sumCLog, rankZ, rankC, sumReg, maxReg float64
-	minU := math.Inf(1)
-	cSorted, anyZero := true, false
+	t := welfareTotals{minU: math.Inf(1), cSorted: true}
 	for c := range e.parts {
 		p := &e.parts[c]
-		sumC += p.c
-		sumCPos += p.cPos
-		sumU += p.u
-		minU = min(minU, p.minU)
-		sumWU += p.wu
-		sumW += p.w
-		sumLog += p.logC
-		sumCLog += p.cLogC
-		rankZ += p.rankZ
-		rankC += p.rankC
-		sumReg += p.regret
-		maxReg = max(maxReg, p.regretMax)
-		anyZero = anyZero || p.anyZeroC
+		t.c += p.c
+		t.cPos += p.cPos
+		t.u += p.u
+		t.minU = min(t.minU, p.minU)
+		t.wu += p.wu
+		t.w += p.w
+		t.logC += p.logC
+		t.cLogC += p.cLogC
+		t.rankZ += p.rankZ
+		t.rankC += p.rankC
+		t.regret += p.regret
+		t.regretMax = max(t.regretMax, p.regretMax)
+		t.anyZeroC = t.anyZeroC || p.anyZeroC
 		if !p.cSorted || (c > 0 && p.cFirst < e.parts[c-1].cLast) {
-			cSorted = false
+			t.cSorted = false
 		}
 	}
-	if zSorted {
-		giniPre = welfare.GiniFromSums(n, rankZ, sumZ)
+	return t
+}
+
+// fillStats is step 5: the round's statistics from the passes' sums.
+func (e *Engine) fillStats(s *RoundStats, st state, sched tax.Schedule, of *offer, cl market.Clearing, t1 choiceTotals, rd redistribution, t2 welfareTotals) {
+	n := e.cfg.Agents
+	fn := float64(n)
+	giniPre := rd.giniPre
+	if t1.zSorted {
+		giniPre = welfare.GiniFromSums(n, t2.rankZ, t1.z)
 	}
 	var giniPost float64
-	if cSorted {
-		giniPost = welfare.GiniFromSums(n, rankC, sumC)
+	if t2.cSorted {
+		giniPost = welfare.GiniFromSums(n, t2.rankC, t2.c)
 	} else {
 		giniPost = welfare.GiniSorted(e.sortedCopy(st.cons))
 	}
-
-	s := out
 	*s = RoundStats{
-		Productivity:       sumZ / fn,
+		Productivity:       t1.z / fn,
 		GiniPre:            giniPre,
 		GiniPost:           giniPost,
-		WelfareUtilitarian: sumU / fn,
-		WelfareInvIncome:   sumWU / sumW,
-		WelfareRawls:       minU,
-		Atkinson1:          welfare.Atkinson1FromSums(n, sumLog, sumCPos, anyZero),
-		Theil:              welfare.TheilFromSums(n, sumCLog, sumCPos),
-		Revenue:            sumTax / fn,
-		Transfer:           sumTr / fn,
-		LaborMean:          sumL / fn,
-		BRRegretMean:       sumReg / fn,
-		BRRegretMax:        maxReg,
-		LaborChange:        sumDL / fn,
+		WelfareUtilitarian: t2.u / fn,
+		WelfareInvIncome:   t2.wu / t2.w,
+		WelfareRawls:       t2.minU,
+		Atkinson1:          welfare.Atkinson1FromSums(n, t2.logC, t2.cPos, t2.anyZeroC),
+		Theil:              welfare.TheilFromSums(n, t2.cLogC, t2.cPos),
+		Revenue:            t1.tax / fn,
+		Transfer:           rd.paid / fn,
+		LaborMean:          t1.l / fn,
+		BRRegretMean:       t2.regret / fn,
+		BRRegretMax:        t2.regretMax,
+		LaborChange:        t1.dl / fn,
 		Wage:               of.payWage,
 		MarketResidual:     cl.Residual,
 		MarketIterations:   float64(cl.Iterations),
@@ -311,15 +358,14 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 		Capital:            cl.Capital,
 		Rates:              sched.Rates(),
 	}
-	if sumZ > 0 {
-		s.AvgTaxRate = sumTax / sumZ
+	if t1.z > 0 {
+		s.AvgTaxRate = t1.tax / t1.z
 	}
 	if e.econ.cfg.Kind != market.Production {
 		s.Output = s.Productivity // output is the income workers earn
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
-	return rule, cl, nil
 }
 
 // sortedCopy copies x into the scratch buffer and sorts it (a radix sort,

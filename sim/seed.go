@@ -3,6 +3,8 @@ package sim
 import (
 	"hash/fnv"
 	"math/rand/v2"
+
+	"github.com/econsim/econsim/sim/agents"
 )
 
 // SplitMix64 is one step of SplitMix64 (Steele, Lea & Flood 2014): the
@@ -26,4 +28,16 @@ func Stream(seed uint64, name string, index uint64) *rand.Rand {
 	a := SplitMix64(seed ^ SplitMix64(h.Sum64()))
 	b := SplitMix64(a ^ SplitMix64(index+0x632be59bd9b4e019))
 	return rand.New(rand.NewPCG(a, b))
+}
+
+// noiseStream returns chunk c's stream for noisy and LLM workers (nil
+// otherwise); every pass of a round draws the same numbers.
+func (e *Engine) noiseStream(in *roundIn, c int) *rand.Rand {
+	switch in.beh.Kind {
+	case agents.Noisy:
+		return Stream(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
+	case agents.LLM: // which of its archetype's replies each worker takes
+		return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
+	}
+	return nil
 }
