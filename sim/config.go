@@ -2,10 +2,10 @@ package sim
 
 import (
 	"errors"
-	"fmt"
 	"math"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
@@ -62,53 +62,54 @@ type Config struct {
 	Workers int
 }
 
-// Validate checks the config; errors name the scenario key.
+// MaxAgents bounds the population (memory is checked separately, against
+// the machine).
+const MaxAgents = 1_000_000_000
+
+// Validate checks the config for callers that build one by hand (the
+// scenario package checks a file with the same rules, through the parts'
+// Validate methods, before it builds one). Errors are field errors named by
+// the Config's fields ("Agents", "Market.Alpha", …).
 func (c Config) Validate() error {
 	var errs []error
-	if c.Agents <= 0 {
-		errs = append(errs, fmt.Errorf("population.agents must be positive, got %d", c.Agents))
+	add := func(name, format string, args ...any) { errs = append(errs, field.Errorf(name, format, args...)) }
+	if c.Agents <= 0 || c.Agents > MaxAgents {
+		add("Agents", "must be between 1 and %d, got %d", MaxAgents, c.Agents)
 	}
 	if c.Rounds <= 0 {
-		errs = append(errs, fmt.Errorf("rounds must be positive, got %d", c.Rounds))
+		add("Rounds", "must be positive, got %d", c.Rounds)
 	}
 	if c.Period <= 0 {
-		errs = append(errs, fmt.Errorf("tax.period must be positive, got %d", c.Period))
+		add("Period", "must be positive, got %d", c.Period)
 	}
 	if !(c.HoursMax > 0) || math.IsInf(c.HoursMax, 0) {
-		errs = append(errs, fmt.Errorf("population.hours_max must be positive and finite, got %v", c.HoursMax))
-	}
-	if err := c.Skill.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("population.skill.%w", err))
-	}
-	if err := c.Utility.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.Behavior.Validate(); err != nil {
-		errs = append(errs, err)
+		add("HoursMax", "must be positive and finite, got %v", c.HoursMax)
 	}
 	if err := tax.ValidateCutoffs(c.Cutoffs); err != nil {
-		errs = append(errs, fmt.Errorf("tax.cutoffs: %w", err))
-	}
-	if err := c.Bounds.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("tax: %w", err))
+		add("Cutoffs", "%v", err)
 	}
 	if c.Behavior.Kind == agents.LLM && (c.LLMWorkers == nil || c.LLMWorkers.Client == nil) {
-		errs = append(errs, errors.New("agents.behavior = \"llm\" needs an [llm] table"))
-	}
-	if err := c.Market.Validate(); err != nil {
-		errs = append(errs, err)
+		add("LLMWorkers", "LLM workers need a client")
 	}
 	if c.Objective != "" && !IsObjective(c.Objective) {
-		errs = append(errs, fmt.Errorf("planner.objective: unknown metric %q", c.Objective))
+		add("Objective", "unknown metric %q", c.Objective)
 	}
-	switch c.Redistribution.Kind {
+	errs = append(errs, field.Within("Skill", c.Skill.Validate()), field.Within("Utility", c.Utility.Validate()),
+		field.Within("Behavior", c.Behavior.Validate()), field.Within("Bounds", c.Bounds.Validate()),
+		field.Within("Market", c.Market.Validate()), field.Within("Redistribution", c.Redistribution.Validate()))
+	return errors.Join(errs...)
+}
+
+// Validate checks the redistribution rule.
+func (r Redistribution) Validate() error {
+	switch r.Kind {
 	case "lump_sum", "none":
 	case "targeted":
-		if q := c.Redistribution.Share; !(q > 0 && q <= 1) {
-			errs = append(errs, fmt.Errorf("tax.share must be in (0, 1], got %v", q))
+		if q := r.Share; !(q > 0 && q <= 1) {
+			return field.Errorf("Share", "must be in (0, 1], got %v", q)
 		}
 	default:
-		errs = append(errs, fmt.Errorf("tax.redistribution must be lump_sum, none or targeted, got %q", c.Redistribution.Kind))
+		return field.Errorf("Kind", "must be lump_sum, none or targeted, got %q", r.Kind)
 	}
-	return errors.Join(errs...)
+	return nil
 }

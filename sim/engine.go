@@ -248,12 +248,23 @@ func (e *Engine) checkFallbacks() error {
 	if u.Decisions == 0 || float64(u.Fallbacks) <= limit*float64(u.Decisions) {
 		return nil
 	}
-	why := ""
-	if last := e.cfg.LLM.Status().LastError; last != "" {
-		why = " (last problem: " + last + ")"
+	return &FallbackError{Fallbacks: u.Fallbacks, Decisions: u.Decisions, Limit: limit, Last: e.cfg.LLM.Status().LastError}
+}
+
+// FallbackError stops a run in which more than Config.MaxFallbackShare of a
+// round's LLM decisions fell back to the heuristic: the endpoint is failing.
+type FallbackError struct {
+	Fallbacks, Decisions int64
+	Limit                float64 // the share allowed
+	Last                 string  // the client's last error, "" if none
+}
+
+func (e *FallbackError) Error() string {
+	msg := fmt.Sprintf("%d of %d LLM decisions fell back to the heuristic, more than the share allowed (%g)", e.Fallbacks, e.Decisions, e.Limit)
+	if e.Last != "" {
+		msg += " (last problem: " + e.Last + ")"
 	}
-	return fmt.Errorf("%d of %d LLM decisions fell back to the heuristic, more than llm.max_fallback_share = %g%s; "+
-		"fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", u.Fallbacks, u.Decisions, limit, why)
+	return msg
 }
 
 var _ planner.Voters = voters{}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
@@ -185,22 +187,23 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 	}
 }
 
+// TestConfigErrors: every problem of a hand-built Config is a field error
+// naming the Config's field (never a file's key).
 func TestConfigErrors(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Agents = 0
 	cfg.Period = 0
+	cfg.Market = market.Config{Kind: market.Production, Alpha: 1.5, TFP: 1, Capital: 1, Ownership: "equal", Tolerance: 1e-9}
+	cfg.Redistribution = Redistribution{Kind: "targeted", Share: 2}
 	_, err := New(cfg, planner.None())
-	if err == nil {
-		t.Fatal("invalid config accepted")
+	var names []string
+	for _, fe := range field.All(err) {
+		names = append(names, fe.Name)
 	}
-	for _, want := range []string{"population.agents", "tax.period"} {
-		if !contains(err.Error(), want) {
-			t.Errorf("error %q does not name %s", err, want)
-		}
+	if !slices.Equal(names, []string{"Agents", "Period", "Market.Alpha", "Redistribution.Share"}) {
+		t.Errorf("field errors %v (%v)", names, err)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestEdgePopulations: a single worker and workers who cannot earn give
 // finite metrics with the documented conventions.

@@ -282,7 +282,7 @@ func TestLLMEndpointsThatFail(t *testing.T) {
 		{name: "403", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Status: 403} },
 			want: "answered HTTP 403", within: 5 * time.Second, maxReqs: 8},
 		{name: "404 model", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Status: 404} },
-			want: "answered HTTP 404 Not Found: not found: check llm.base_url", within: 5 * time.Second, maxReqs: 8},
+			want: "answered HTTP 404 Not Found: not found: check the base URL", within: 5 * time.Second, maxReqs: 8},
 		{name: "closed port", url: "http://127.0.0.1:1/v1",
 			want: "10 requests in a row got no answer", within: 15 * time.Second},
 		{name: "never answers", reply: func(int64, llmtest.Request) llmtest.Response { return llmtest.Response{Delay: time.Hour} },

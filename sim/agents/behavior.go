@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // BehaviorKind names how a heuristic worker turns its best response into a choice.
@@ -42,13 +44,13 @@ type Behavior struct {
 	Adjustment float64 // α ∈ (0, 1] of adaptive workers; default 0.5
 }
 
-// Validate checks the parameters; errors name the scenario key.
+// Validate checks the parameters; errors are field errors.
 func (b Behavior) Validate() error {
 	switch {
 	case b.Kind == Noisy && (!(b.Noise >= 0) || math.IsInf(b.Noise, 0)):
-		return fmt.Errorf("agents.noise must be non-negative and finite, got %v", b.Noise)
+		return field.Errorf("Noise", "must be non-negative and finite, got %v", b.Noise)
 	case b.Kind == Adaptive && !(b.Adjustment > 0 && b.Adjustment <= 1):
-		return fmt.Errorf("agents.adjustment must be in (0, 1], got %v", b.Adjustment)
+		return field.Errorf("Adjustment", "must be in (0, 1], got %v", b.Adjustment)
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // SkillDist is a distribution of skills (wages in currency units per hour).
@@ -40,66 +42,66 @@ func GB2Preset(name string) (mu, sigma, nu, tau float64, err error) {
 	return 0, 0, 0, 0, fmt.Errorf("unknown gb2 preset %q (known: us_acs_2023)", name)
 }
 
-func positive(key string, v float64) error {
+func positive(name string, v float64) error {
 	if !(v > 0) || math.IsInf(v, 0) {
-		return fmt.Errorf("%s must be positive and finite, got %v", key, v)
+		return field.Errorf(name, "must be positive and finite, got %v", v)
 	}
 	return nil
 }
 
-func finite(key string, v float64) error {
+func finite(name string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("%s must be finite, got %v", key, v)
+		return field.Errorf(name, "must be finite, got %v", v)
 	}
 	return nil
 }
 
-// Validate checks the parameters of the chosen distribution. Errors name the
-// key relative to the skill table ("sigma", "values[2]", …).
+// Validate checks the parameters of the chosen distribution; errors are
+// field errors naming the field ("Sigma", "Values[2]", …).
 func (d SkillDist) Validate() error {
 	switch d.Dist {
 	case "lognormal":
-		if err := finite("mu", d.Mu); err != nil {
+		if err := finite("Mu", d.Mu); err != nil {
 			return err
 		}
-		return positive("sigma", d.Sigma)
+		return positive("Sigma", d.Sigma)
 	case "pareto":
-		if err := positive("alpha", d.Alpha); err != nil {
+		if err := positive("Alpha", d.Alpha); err != nil {
 			return err
 		}
-		return positive("min", d.Min)
+		return positive("Min", d.Min)
 	case "uniform":
-		if err := finite("min", d.Min); err != nil {
+		if err := finite("Min", d.Min); err != nil {
 			return err
 		}
-		if err := finite("max", d.Max); err != nil {
+		if err := finite("Max", d.Max); err != nil {
 			return err
 		}
 		if d.Min < 0 || d.Max <= d.Min {
-			return fmt.Errorf("min and max must satisfy 0 ≤ min < max, got min %v, max %v", d.Min, d.Max)
+			return field.Errorf("Max", "must be above min ≥ 0, got min %v, max %v", d.Min, d.Max)
 		}
 	case "values":
 		if len(d.Values) == 0 {
-			return fmt.Errorf("values must list at least one skill")
+			return field.Errorf("Values", "must list at least one skill")
 		}
 		for i, v := range d.Values {
 			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return fmt.Errorf("values[%d] must be a finite, non-negative wage, got %v", i, v)
+				return field.Errorf(fmt.Sprintf("Values[%d]", i), "must be a finite, non-negative wage, got %v", v)
 			}
 		}
 	case "us_occupations":
-		return positive("hours_per_year", d.HoursPerYear)
+		return positive("HoursPerYear", d.HoursPerYear)
 	case "gb2":
 		for _, p := range []struct {
 			k string
 			v float64
-		}{{"mu", d.Mu}, {"sigma", d.Sigma}, {"nu", d.Nu}, {"tau", d.Tau}, {"hours_per_year", d.HoursPerYear}} {
+		}{{"Mu", d.Mu}, {"Sigma", d.Sigma}, {"Nu", d.Nu}, {"Tau", d.Tau}, {"HoursPerYear", d.HoursPerYear}} {
 			if err := positive(p.k, p.v); err != nil {
 				return err
 			}
 		}
 	default:
-		return fmt.Errorf("unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", d.Dist)
+		return field.Errorf("Dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", d.Dist)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package agents
 
 import (
+	"errors"
 	"fmt"
 	"math"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // UtilityKind names a utility function.
@@ -49,17 +52,19 @@ type Utility struct {
 	intExpo int     // expo when it is a small integer (e = 1, 1/2, 1/3, 1/4), else 0
 }
 
-// Validate checks the parameters; errors name the scenario key.
+// Validate checks the parameters; errors are field errors.
 func (u Utility) Validate() error {
-	switch {
-	case !(u.Elasticity > 0) || math.IsInf(u.Elasticity, 0):
-		return fmt.Errorf("utility.elasticity must be positive and finite, got %v", u.Elasticity)
-	case !(u.Kappa > 0) || math.IsInf(u.Kappa, 0):
-		return fmt.Errorf("utility.kappa must be positive and finite, got %v", u.Kappa)
-	case u.Kind == Isoelastic && (!(u.Eta >= 0) || math.IsInf(u.Eta, 0)):
-		return fmt.Errorf("utility.eta must be non-negative and finite, got %v", u.Eta)
+	var errs []error
+	if err := positive("Elasticity", u.Elasticity); err != nil {
+		errs = append(errs, err)
 	}
-	return nil
+	if err := positive("Kappa", u.Kappa); err != nil {
+		errs = append(errs, err)
+	}
+	if u.Kind == Isoelastic && (!(u.Eta >= 0) || math.IsInf(u.Eta, 0)) {
+		errs = append(errs, field.Errorf("Eta", "must be non-negative and finite, got %v", u.Eta))
+	}
+	return errors.Join(errs...)
 }
 
 // Init fills derived constants; call it once after setting the fields.

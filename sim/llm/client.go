@@ -13,6 +13,8 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 	"golang.org/x/time/rate"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // Message is one chat message.
@@ -87,7 +89,7 @@ func New(cfg Config, getenv func(string) string) (*Client, error) {
 	if cfg.APIKeyEnv != "" {
 		key = getenv(cfg.APIKeyEnv)
 		if key == "" && cfg.CacheMode != CacheReplay {
-			return nil, fmt.Errorf("llm.api_key_env: the environment variable %s is empty or unset", cfg.APIKeyEnv)
+			return nil, field.Errorf("APIKeyEnv", "the environment variable %s is empty or unset", cfg.APIKeyEnv)
 		}
 	}
 	oc := openai.DefaultConfig(key)
@@ -235,7 +237,7 @@ func (c *Client) noteFailure(err error) error {
 	c.noReplies++
 	if n := c.cfg.MaxConnectionFailures; n > 0 && c.noReplies >= n && c.tripped == nil {
 		c.tripped = &FatalError{Endpoint: c.cfg.BaseURL, Msg: fmt.Sprintf(
-			"%d requests in a row got no answer (last: %s); is the server running and llm.base_url right? (llm.max_connection_failures sets how many)", c.noReplies, c.lastErr)}
+			"%d requests in a row got no answer (last: %s); is the server running and the base URL right?", c.noReplies, c.lastErr)}
 	}
 	return c.tripped
 }

@@ -285,7 +285,7 @@ func TestKeyInPlaceOfItsName(t *testing.T) {
 		cfg := testConfig("http://127.0.0.1:1/v1")
 		cfg.APIKeyEnv = v
 		_, err := New(cfg, env)
-		if err == nil || !strings.Contains(err.Error(), "api_key_env") || strings.Contains(err.Error(), v) {
+		if err == nil || !strings.Contains(err.Error(), "APIKeyEnv") || strings.Contains(err.Error(), v) {
 			t.Errorf("api_key_env %q: got %v, want a refusal that does not print the value", v, err)
 		}
 	}

@@ -2,11 +2,12 @@ package llm
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // Names of the reply limit's request field.
@@ -58,59 +59,62 @@ func LooksLikeKey(s string) bool {
 	return strings.HasPrefix(strings.ToLower(s), "sk-") || (len(s) >= 20 && !strings.Contains(s, "_"))
 }
 
-// Validate checks the configuration; errors name the scenario key.
+// Validate checks the configuration; errors are field errors.
 func (c Config) Validate() error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(name, format string, args ...any) { errs = append(errs, field.Errorf(name, format, args...)) }
 	if c.BaseURL == "" {
-		add("llm.base_url must be set (e.g. https://api.openai.com/v1)")
+		add("BaseURL", "must be set (e.g. https://api.openai.com/v1)")
 	}
 	if c.Model == "" {
-		add("llm.model must be set")
+		add("Model", "must be set")
 	}
 	switch {
 	case c.APIKeyEnv == "":
 	case LooksLikeKey(c.APIKeyEnv):
 		// Never echo it: it may be the secret itself.
-		add("llm.api_key_env must be the NAME of an environment variable (like OPENAI_API_KEY), but it holds what looks like an API key (not shown); put the key in a variable and name that")
+		add("APIKeyEnv", "must be the NAME of an environment variable (like OPENAI_API_KEY), but it holds what looks like an API key (not shown); put the key in a variable and name that")
 	case !envName.MatchString(c.APIKeyEnv):
-		add("llm.api_key_env must be the name of an environment variable (letters, digits and _), got %q", c.APIKeyEnv)
+		add("APIKeyEnv", "must be the name of an environment variable (letters, digits and _), got %q", c.APIKeyEnv)
 	}
 	if math.IsNaN(c.Temperature) || c.Temperature < 0 || c.Temperature > 2 {
-		add("llm.temperature must be in [0, 2], got %v", c.Temperature)
+		add("Temperature", "must be in [0, 2], got %v", c.Temperature)
 	}
 	if c.MaxTokens <= 0 {
-		add("llm.max_tokens must be positive, got %d", c.MaxTokens)
+		add("MaxTokens", "must be positive, got %d", c.MaxTokens)
 	}
 	if c.Timeout <= 0 {
-		add("llm.timeout must be positive, got %v", c.Timeout)
+		add("Timeout", "must be positive, got %v", c.Timeout)
 	}
 	if c.MaxConcurrency < 1 {
-		add("llm.max_concurrency must be at least 1, got %d", c.MaxConcurrency)
+		add("MaxConcurrency", "must be at least 1, got %d", c.MaxConcurrency)
 	}
 	if math.IsNaN(c.RequestsPerMinute) || c.RequestsPerMinute < 0 {
-		add("llm.requests_per_minute must be ≥ 0 (0: no limit), got %v", c.RequestsPerMinute)
+		add("RequestsPerMinute", "must be ≥ 0 (0: no limit), got %v", c.RequestsPerMinute)
 	}
 	if c.TokenField != "" && c.TokenField != TokenFieldMaxTokens && c.TokenField != TokenFieldMaxCompletionTokens {
-		add("llm.token_limit_field must be max_tokens or max_completion_tokens, got %q", c.TokenField)
+		add("TokenField", "must be max_tokens or max_completion_tokens, got %q", c.TokenField)
 	}
 	if c.MaxConnectionFailures < 0 {
-		add("llm.max_connection_failures must be ≥ 0 (0: never stop), got %d", c.MaxConnectionFailures)
+		add("MaxConnectionFailures", "must be ≥ 0 (0: never stop), got %d", c.MaxConnectionFailures)
 	}
 	if c.Retries < 0 {
-		add("llm.retries must be ≥ 0, got %d", c.Retries)
+		add("Retries", "must be ≥ 0, got %d", c.Retries)
 	}
 	switch c.CacheMode {
 	case CacheOff, CacheReadWrite:
 	case CacheReplay:
 		if c.CachePath == "" {
-			add("llm.cache_mode = \"replay\" needs llm.cache (the cache folder)")
+			add("CachePath", "is needed by cache mode \"replay\" (the cache folder)")
 		}
 	default:
-		add("llm.cache_mode must be off, read_write or replay, got %q", c.CacheMode)
+		add("CacheMode", "must be off, read_write or replay, got %q", c.CacheMode)
 	}
-	if math.IsNaN(c.InputPerMillion) || c.InputPerMillion < 0 || math.IsNaN(c.OutputPerMillion) || c.OutputPerMillion < 0 {
-		add("llm.price values must be ≥ 0")
+	if math.IsNaN(c.InputPerMillion) || c.InputPerMillion < 0 {
+		add("InputPerMillion", "must be ≥ 0, got %v", c.InputPerMillion)
+	}
+	if math.IsNaN(c.OutputPerMillion) || c.OutputPerMillion < 0 {
+		add("OutputPerMillion", "must be ≥ 0, got %v", c.OutputPerMillion)
 	}
 	return errors.Join(errs...)
 }

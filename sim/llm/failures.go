@@ -32,11 +32,11 @@ func (e *FatalError) Error() string {
 func fatalStatus(status int) (string, bool) {
 	switch status {
 	case http.StatusUnauthorized:
-		return "the API key was refused; check llm.api_key_env and the variable it names (the key is not shown)", true
+		return "the API key was refused; check the key and the variable that holds it (the key is not shown)", true
 	case http.StatusForbidden:
-		return "access denied for this key or model; check the key's permissions and llm.model", true
+		return "access denied for this key or model; check the key's permissions and the model name", true
 	case http.StatusNotFound:
-		return "not found: check llm.base_url (it usually ends in /v1) and llm.model", true
+		return "not found: check the base URL (it usually ends in /v1) and the model name", true
 	}
 	return "", false
 }

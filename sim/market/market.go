@@ -19,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // Kind names a market.
@@ -78,26 +80,26 @@ type Config struct {
 	Tolerance      float64 // relative clearing tolerance on |S − L_d|/L_d; > 0
 }
 
-// Validate checks the parameters; errors name the scenario key.
+// Validate checks the parameters; errors are field errors.
 func (c Config) Validate() error {
 	if c.Kind == FixedWage {
 		return nil
 	}
 	var errs []error
-	bad := func(key string, v float64, ok bool, want string) {
+	bad := func(name string, v float64, ok bool, want string) {
 		if math.IsNaN(v) || math.IsInf(v, 0) || !ok {
-			errs = append(errs, fmt.Errorf("market.%s must be %s, got %v", key, want, v))
+			errs = append(errs, field.Errorf(name, "must be %s, got %v", want, v))
 		}
 	}
-	bad("alpha", c.Alpha, c.Alpha > 0 && c.Alpha < 1, "in (0, 1)")
-	bad("tfp", c.TFP, c.TFP > 0, "positive")
-	bad("capital", c.Capital, c.Capital > 0, "positive")
-	bad("ownership_power", c.OwnershipPower, c.OwnershipPower >= 0, "non-negative")
-	bad("depreciation", c.Depreciation, c.Depreciation >= 0 && c.Depreciation <= 1, "in [0, 1]")
-	bad("saving", c.Saving, c.Saving >= 0 && c.Saving <= 1, "in [0, 1]")
-	bad("tolerance", c.Tolerance, c.Tolerance > 0 && c.Tolerance < 1, "in (0, 1)")
+	bad("Alpha", c.Alpha, c.Alpha > 0 && c.Alpha < 1, "in (0, 1)")
+	bad("TFP", c.TFP, c.TFP > 0, "positive")
+	bad("Capital", c.Capital, c.Capital > 0, "positive")
+	bad("OwnershipPower", c.OwnershipPower, c.OwnershipPower >= 0, "non-negative")
+	bad("Depreciation", c.Depreciation, c.Depreciation >= 0 && c.Depreciation <= 1, "in [0, 1]")
+	bad("Saving", c.Saving, c.Saving >= 0 && c.Saving <= 1, "in [0, 1]")
+	bad("Tolerance", c.Tolerance, c.Tolerance > 0 && c.Tolerance < 1, "in (0, 1)")
 	if c.Ownership != "equal" && c.Ownership != "skill" {
-		errs = append(errs, fmt.Errorf("market.ownership must be equal or skill, got %q", c.Ownership))
+		errs = append(errs, field.Errorf("Ownership", "must be equal or skill, got %q", c.Ownership))
 	}
 	return errors.Join(errs...)
 }

@@ -106,6 +106,10 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if errors.Is(runErr, sim.ErrBudget) { // a clean, intended stop
 		stopReason, runErr = runErr.Error(), nil
 	}
+	var fe *sim.FallbackError
+	if errors.As(runErr, &fe) {
+		runErr = fmt.Errorf("%w; fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", runErr)
+	}
 	if runErr != nil {
 		return nil, fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
 	}

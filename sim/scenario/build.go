@@ -93,7 +93,14 @@ func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, p
 	if s.usesLLM() {
 		c, err := llm.New(s.llmConfig(), getenv)
 		if err != nil {
-			return cfg, nil, err
+			// The client's field errors (an unset key variable) are the
+			// scenario's keys' errors, exit status 2 in the command.
+			v := &validator{}
+			v.addFields(llmPart, err)
+			for _, e := range v.errs {
+				e.File = s.file
+			}
+			return cfg, nil, v.errs
 		}
 		client = c
 		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, *s.LLM.MaxFallbackShare

@@ -33,6 +33,7 @@ func Load(path string, sets []string) (*Scenario, error) {
 // Parse is Load on the contents of a file; file names it in errors.
 func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	s := defaults()
+	s.file = file
 	lines := keyLines(data)
 	md, err := toml.Decode(string(data), &s)
 	if err != nil {

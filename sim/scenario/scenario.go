@@ -19,6 +19,7 @@ type Scenario struct {
 
 	client *llm.Client // set by Build for the LLM planner
 	notes  []string    // things the user should hear about a valid scenario
+	file   string      // the file it was read from, named in Build's errors
 }
 
 // Notes are remarks on a valid scenario a user should see (on stderr): for

@@ -87,11 +87,11 @@ func TestErrors(t *testing.T) {
 		{"agents zero", "[population]\nagents = 0\n", nil, []string{"f.toml:2: population.agents: must be between 1"}},
 		{"agents negative", "[population]\nagents = -4\n", nil, []string{"population.agents: must be between 1"}},
 		{"elasticity zero", "[utility]\nelasticity = 0.0\n", nil, []string{"f.toml:2: utility.elasticity: must be positive"}},
-		{"nan", "[utility]\nkappa = nan\n", nil, []string{"f.toml:2: utility.kappa: must be a finite number, got NaN"}},
-		{"inf", "[population]\nhours_max = inf\n", nil, []string{"f.toml:2: population.hours_max: must be a finite number, got +Inf"}},
+		{"nan", "[utility]\nkappa = nan\n", nil, []string{"f.toml:2: utility.kappa: must be positive and finite, got NaN"}},
+		{"inf", "[population]\nhours_max = inf\n", nil, []string{"f.toml:2: population.hours_max: must be positive and finite, got +Inf"}},
 		{"inline skill param", "[population]\nskill = { dist = \"lognormal\", mu = 3.0 }\n", nil, []string{"f.toml:2: population.skill.sigma: is required"}},
 		{"inapplicable", "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = 1.0, alpha = 2.0 }\n", nil, []string{"population.skill.alpha: does not apply"}},
-		{"negative sigma", "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = -1.0 }\n", nil, []string{"f.toml:2: population.skill.sigma: sigma must be positive"}},
+		{"negative sigma", "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = -1.0 }\n", nil, []string{"f.toml:2: population.skill.sigma: must be positive"}},
 		{"unknown planner", "[planner]\nkind = \"magic\"\n", nil, []string{"f.toml:2: planner.kind: unknown planner \"magic\""}},
 		{"us_federal brackets", "[tax]\ncutoffs = [0, 10]\n", nil, []string{"planner.kind: us_federal needs the 7 brackets"}},
 		{"both brackets", "[tax]\nbrackets = \"us_federal_2024\"\ncutoffs = [0]\n", nil, []string{"f.toml:3: tax.cutoffs: give either"}},
@@ -226,7 +226,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
 		}
-		s.notes = nil
+		s.notes, s.file = nil, s2.file
 		if !reflect.DeepEqual(s, s2) {
 			t.Errorf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
 		}
@@ -278,7 +278,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
 		}
-		s.notes = nil
+		s.notes, s.file = nil, s2.file
 		if !reflect.DeepEqual(s, s2) {
 			t.Fatalf("round trip changed the scenario\n%s", out)
 		}
@@ -407,5 +407,50 @@ func TestEmptyFileNoted(t *testing.T) {
 		if !errors.As(err, &es) || es[0].File != p {
 			t.Errorf("Load(%s): got %v, want a scenario error naming the file", p, err)
 		}
+	}
+}
+
+// TestBuildNamesTheKeyVariable: an unset key variable is an error of
+// llm.api_key_env (a scenario error), naming the variable.
+func TestBuildNamesTheKeyVariable(t *testing.T) {
+	doc := "[agents]\nbehavior = \"llm\"\n[llm]\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"m\"\napi_key_env = \"NO_SUCH_VARIABLE_X\"\n"
+	s, err := Parse("l.toml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.Build(1, func(string) string { return "" })
+	var es Errors
+	if !errors.As(err, &es) || es[0].Key != "llm.api_key_env" || es[0].File != "l.toml" || !strings.Contains(es[0].Msg, "NO_SUCH_VARIABLE_X") {
+		t.Errorf("got %v, want an llm.api_key_env error naming the variable", err)
+	}
+}
+
+// TestFieldKeys: the model packages' field names map to the scenario's
+// keys, renames included; an element keeps its index.
+func TestFieldKeys(t *testing.T) {
+	for _, c := range []struct {
+		p          part
+		name, want string
+	}{
+		{configPart, "Agents", "population.agents"},
+		{configPart, "Market.OwnershipPower", "market.ownership_power"},
+		{configPart, "Skill.HoursPerYear", "population.skill.hours_per_year"},
+		{configPart, "Skill.Values[3]", "population.skill.values"},
+		{configPart, "Bounds.Max", "tax.rate_max"},
+		{configPart, "Redistribution.Share", "tax.share"},
+		{configPart, "Behavior.Adjustment", "agents.adjustment"},
+		{llmPart, "TokenField", "llm.token_limit_field"},
+		{llmPart, "InputPerMillion", "llm.price.input_per_million"},
+		{llmPart, "BaseURL", "llm.base_url"},
+	} {
+		if got, _, ok := c.p.key(c.name); got != c.want || !ok {
+			t.Errorf("%s → %q (%v), want %q", c.name, got, ok, c.want)
+		}
+	}
+	if _, _, ok := configPart.key("LLMWorkers"); ok {
+		t.Error("the LLMWorkers error is not the file's")
+	}
+	if _, idx, _ := configPart.key("Skill.Values[3]"); idx != "[3]" {
+		t.Errorf("index %q, want [3]", idx)
 	}
 }

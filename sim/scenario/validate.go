@@ -16,9 +16,6 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
-// maxAgents bounds the population to what fits in memory (about 60 bytes a worker).
-const maxAgents = 1_000_000_000
-
 // skillParams lists, per dist, the keys it takes (required unless defaulted).
 var skillParams = map[string][]string{
 	"lognormal":      {"mu", "sigma"},
@@ -240,7 +237,11 @@ func CheckName(name string) error {
 	return nil
 }
 
-// validate checks every key after resolve.
+// validate checks every key after resolve: first what only the file knows
+// (names, which keys apply to which kind, the planner's keys), then the
+// values through the model packages' own Validate methods (sim.Config's
+// and its parts'), whose field errors are mapped to keys — one home for
+// each rule.
 func (s *Scenario) validate(v *validator) {
 	if err := CheckName(s.Name); err != nil {
 		v.add("name", "%v", err)
@@ -248,86 +249,43 @@ func (s *Scenario) validate(v *validator) {
 	if s.Seed > math.MaxInt64 { // a negative TOML integer wraps to here
 		v.add("seed", "must be an integer from 0 to %d: negative seeds are refused (got %d, or %d read as unsigned)", int64(math.MaxInt64), int64(s.Seed), s.Seed)
 	}
-	if s.Rounds <= 0 {
-		v.add("rounds", "must be positive, got %d", s.Rounds)
-	}
-	p := s.Population
-	if p.Agents <= 0 || p.Agents > maxAgents {
-		v.add("population.agents", "must be between 1 and %d, got %d", maxAgents, p.Agents)
-	}
-	positiveCheck(v, "population.hours_max", p.HoursMax)
+	s.validateKinds(v)
 	s.validateSkill(v)
-
-	u := s.Utility
-	if _, err := agents.ParseUtilityKind(u.Kind); err != nil {
-		v.add("utility.kind", "%v", err)
-	}
-	positiveCheck(v, "utility.elasticity", u.Elasticity)
-	positiveCheck(v, "utility.kappa", *u.Kappa)
-	if u.Kind == "isoelastic" {
-		if finiteErr(v, "utility.eta", *u.Eta) && *u.Eta < 0 {
-			v.add("utility.eta", "must be non-negative, got %v", *u.Eta)
-		}
-	} else {
-		notApplicable(v, u.Eta != nil, "utility.eta", "to quasilinear utility")
-	}
-
-	a := s.Agents
-	if _, err := agents.ParseBehaviorKind(a.Behavior); err != nil {
-		v.add("agents.behavior", "%v", err)
-	}
-	if a.Behavior == "noisy" {
-		if finiteErr(v, "agents.noise", *a.Noise) && *a.Noise < 0 {
-			v.add("agents.noise", "must be non-negative, got %v", *a.Noise)
-		}
-	} else {
-		notApplicable(v, a.Noise != nil, "agents.noise", "unless agents.behavior = \"noisy\"")
-	}
-	if a.Behavior == "adaptive" {
-		if x := *a.Adjustment; finiteErr(v, "agents.adjustment", x) && !(x > 0 && x <= 1) {
-			v.add("agents.adjustment", "must be in (0, 1], got %v", x)
-		}
-	} else {
-		notApplicable(v, a.Adjustment != nil, "agents.adjustment", "unless agents.behavior = \"adaptive\"")
-	}
-
 	t := s.Tax
-	cutoffsOK := false
-	if t.Cutoffs != nil {
-		if err := tax.ValidateCutoffs(t.Cutoffs); err != nil {
-			v.add("tax.cutoffs", "%v", err)
-		} else {
-			cutoffsOK = true
-		}
-	}
-	if t.Period <= 0 {
-		v.add("tax.period", "must be positive, got %d", t.Period)
-	}
-	switch t.Redistribution {
-	case "lump_sum", "none":
-		notApplicable(v, t.Share != nil, "tax.share", "unless tax.redistribution = \"targeted\"")
-	case "targeted":
-		if q := *t.Share; finiteErr(v, "tax.share", q) && !(q > 0 && q <= 1) {
-			v.add("tax.share", "must be in (0, 1], got %v", q)
-		}
-	default:
-		v.add("tax.redistribution", "must be lump_sum, none or targeted, got %q", t.Redistribution)
-	}
+	cutoffsOK := t.Cutoffs != nil && tax.ValidateCutoffs(t.Cutoffs) == nil
 	bounds := tax.Bounds{Min: t.RateMin, Max: t.RateMax}
-	boundsOK := false
-	if finiteErr(v, "tax.rate_min", t.RateMin) && finiteErr(v, "tax.rate_max", t.RateMax) {
-		if err := bounds.Validate(); err != nil {
-			v.add("tax.rate_max", "%v", err)
-		} else {
-			boundsOK = true
-		}
-	}
-
+	boundsOK := bounds.Validate() == nil
 	s.validatePlanner(v, cutoffsOK, boundsOK, bounds)
 	s.validateMarket(v)
 	s.validateLLM(v)
 	if strings.TrimSpace(s.Output.Dir) == "" {
 		v.add("output.dir", "must not be empty")
+	}
+	v.addFields(configPart, s.EngineConfig(1).Validate())
+}
+
+// validateKinds checks the kinds of utility, behaviour and redistribution,
+// and that no key of another kind is given.
+func (s *Scenario) validateKinds(v *validator) {
+	u := s.Utility
+	if _, err := agents.ParseUtilityKind(u.Kind); err != nil {
+		v.add("utility.kind", "%v", err)
+	}
+	if u.Kind != "isoelastic" {
+		notApplicable(v, u.Eta != nil, "utility.eta", "to quasilinear utility")
+	}
+	a := s.Agents
+	if _, err := agents.ParseBehaviorKind(a.Behavior); err != nil {
+		v.add("agents.behavior", "%v", err)
+	}
+	if a.Behavior != "noisy" {
+		notApplicable(v, a.Noise != nil, "agents.noise", "unless agents.behavior = \"noisy\"")
+	}
+	if a.Behavior != "adaptive" {
+		notApplicable(v, a.Adjustment != nil, "agents.adjustment", "unless agents.behavior = \"adaptive\"")
+	}
+	if t := s.Tax; t.Redistribution != "targeted" {
+		notApplicable(v, t.Share != nil, "tax.share", "unless tax.redistribution = \"targeted\"")
 	}
 }
 
@@ -339,7 +297,6 @@ func (s *Scenario) validateSkill(v *validator) {
 		return
 	}
 	given := k.params()
-	before := len(v.errs)
 	for _, name := range want {
 		if !given[name] {
 			v.add("population.skill."+name, "is required for dist %q", k.Dist)
@@ -349,29 +306,6 @@ func (s *Scenario) validateSkill(v *validator) {
 	for _, name := range slices.Sorted(maps.Keys(given)) {
 		v.add("population.skill."+name, "does not apply to dist %q (it takes %s)", k.Dist, strings.Join(want, ", "))
 	}
-	if len(v.errs) > before {
-		return
-	}
-	d := s.skillDist()
-	if err := d.Validate(); err != nil {
-		key, msg := "population.skill", err.Error()
-		if name, rest, ok := strings.Cut(msg, " "); ok && skillKey(name) {
-			key, msg = key+"."+strings.SplitN(name, "[", 2)[0], name+" "+rest
-		}
-		v.add(key, "%s", msg)
-	}
-}
-
-func skillKey(name string) bool {
-	base := strings.SplitN(name, "[", 2)[0]
-	for _, ks := range skillParams {
-		for _, k := range ks {
-			if k == base {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // plannerKinds are the planners a scenario may name.
@@ -493,13 +427,7 @@ func (s *Scenario) validateMarket(v *validator) {
 		}
 		return
 	}
-	cfg := s.marketConfig()
-	if err := cfg.Validate(); err != nil {
-		for _, e := range strings.Split(err.Error(), "\n") {
-			key, msg, _ := strings.Cut(e, " ")
-			v.add(key, "%s", msg)
-		}
-	}
+	// The values are checked with the engine's Config (validate).
 	notApplicable(v, m.OwnershipPower != nil && m.Ownership != "skill", "market.ownership_power", `unless market.ownership = "skill"`)
 }
 
@@ -520,12 +448,7 @@ func (s *Scenario) validateLLM(v *validator) {
 		v.add("llm", `does not apply unless agents.behavior or planner.kind is "llm"; remove the table`)
 		return
 	}
-	if err := s.llmConfig().Validate(); err != nil {
-		for _, e := range strings.Split(err.Error(), "\n") {
-			key, msg, _ := strings.Cut(e, " ")
-			v.add(key, "%s", msg)
-		}
-	}
+	v.addFields(llmPart, s.llmConfig().Validate())
 	if *l.Archetypes < 0 {
 		v.add("llm.archetypes", "must be ≥ 0 (0: one call per worker), got %d", *l.Archetypes)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // Schedule is a piecewise-linear tax schedule. The zero value is not valid;
@@ -31,13 +33,15 @@ var DefaultBounds = Bounds{Min: 0, Max: 1}
 func (b Bounds) Validate() error {
 	switch {
 	case math.IsNaN(b.Min) || math.IsInf(b.Min, 0):
-		return fmt.Errorf("rate_min must be finite, got %v", b.Min)
+		return field.Errorf("Min", "must be finite, got %v", b.Min)
 	case math.IsNaN(b.Max) || math.IsInf(b.Max, 0):
-		return fmt.Errorf("rate_max must be finite, got %v", b.Max)
-	case b.Min < -1 || b.Max > 1:
-		return fmt.Errorf("rate bounds must lie inside [-1, 1], got [%v, %v]", b.Min, b.Max)
+		return field.Errorf("Max", "must be finite, got %v", b.Max)
+	case b.Min < -1:
+		return field.Errorf("Min", "must be at least -1, got %v", b.Min)
+	case b.Max > 1:
+		return field.Errorf("Max", "must be at most 1, got %v", b.Max)
 	case b.Min > b.Max:
-		return fmt.Errorf("rate_min %v is above rate_max %v", b.Min, b.Max)
+		return field.Errorf("Max", "must not be below the lowest rate %v, got %v", b.Min, b.Max)
 	}
 	return nil
 }

@@ -87,8 +87,8 @@ func TestNewRejects(t *testing.T) {
 		{"rate above", []float64{0}, []float64{1.2}, DefaultBounds, "outside the allowed bounds"},
 		{"negative rate", []float64{0}, []float64{-0.1}, DefaultBounds, "outside the allowed bounds"},
 		{"nan rate", []float64{0}, []float64{math.NaN()}, DefaultBounds, "finite"},
-		{"bad bounds", []float64{0}, []float64{0}, Bounds{Min: 0.5, Max: 0.1}, "above rate_max"},
-		{"bounds past 1", []float64{0}, []float64{0}, Bounds{Min: 0, Max: 1.5}, "inside [-1, 1]"},
+		{"bad bounds", []float64{0}, []float64{0}, Bounds{Min: 0.5, Max: 0.1}, "Max: must not be below the lowest rate"},
+		{"bounds past 1", []float64{0}, []float64{0}, Bounds{Min: 0, Max: 1.5}, "Max: must be at most 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
