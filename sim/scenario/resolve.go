@@ -1,0 +1,197 @@
+package scenario
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// resolve fills kind-dependent defaults and expands presets, so that the
+// scenario states every value the run uses (`sim validate --print`). The
+// planners' defaults are the planner package's.
+func (s *Scenario) resolve(v *validator) {
+	s.resolveSkill(v)
+	s.resolveUtility()
+	s.resolveTax(v)
+	s.resolvePlanner()
+	s.resolveMarket()
+	s.resolveLLM()
+}
+
+func (s *Scenario) resolveSkill(v *validator) {
+	k := &s.Population.Skill
+	// No dist, and no keys but the default's (say --set population.skill.mu=4
+	// on a scenario without a skill table): the default lognormal, with the
+	// keys given.
+	if given := k.params(); k.Dist == "" && !slices.ContainsFunc(slices.Collect(maps.Keys(given)), func(p string) bool { return p != "mu" && p != "sigma" }) {
+		k.Dist = "lognormal"
+		if k.Mu == nil {
+			k.Mu = ptr(3)
+		}
+		if k.Sigma == nil {
+			k.Sigma = ptr(0.6)
+		}
+	}
+	if k.Dist == "us_occupations" && k.HoursPerYear == nil {
+		k.HoursPerYear = ptr(defaultHoursPerYear)
+	}
+	if k.Dist == "gb2" {
+		if k.Preset != "" {
+			mu, sigma, nu, tau, err := agents.GB2Preset(k.Preset)
+			if err != nil {
+				v.add("population.skill.preset", "%v", err)
+			} else if k.Mu != nil || k.Sigma != nil || k.Nu != nil || k.Tau != nil {
+				v.add("population.skill.preset", "give either a preset or mu, sigma, nu and tau, not both")
+			} else {
+				k.Mu, k.Sigma, k.Nu, k.Tau, k.Preset = &mu, &sigma, &nu, &tau, ""
+			}
+		}
+		if k.HoursPerYear == nil {
+			k.HoursPerYear = ptr(defaultHoursPerYear)
+		}
+	}
+}
+
+// resolveUtility fills the utility's and the behaviour's defaults.
+func (s *Scenario) resolveUtility() {
+	u := &s.Utility
+	if u.Kappa == nil {
+		u.Kappa = ptr(defaultKappaQuasilinear)
+		if u.Kind == "isoelastic" {
+			u.Kappa = ptr(defaultKappaIsoelastic)
+		}
+	}
+	if u.Kind == "isoelastic" && u.Eta == nil {
+		u.Eta = ptr(defaultEta)
+	}
+	a := &s.Agents
+	if a.Behavior == "noisy" && a.Noise == nil {
+		a.Noise = ptr(defaultNoise)
+	}
+	if a.Behavior == "adaptive" && a.Adjustment == nil {
+		a.Adjustment = ptr(defaultAdjustment)
+	}
+}
+
+func (s *Scenario) resolveTax(v *validator) {
+	t := &s.Tax
+	if t.Brackets == "" && t.Cutoffs == nil {
+		t.Brackets = defaultBrackets
+	}
+	if t.Brackets != "" {
+		if t.Cutoffs != nil {
+			v.add("tax.cutoffs", "give either tax.brackets (a preset) or tax.cutoffs, not both")
+		} else if c, err := tax.Preset(t.Brackets); err != nil {
+			v.add("tax.brackets", "%v", err)
+		} else {
+			t.Cutoffs, t.Brackets = c, ""
+		}
+	}
+	if t.Redistribution == "targeted" && t.Share == nil {
+		t.Share = ptr(defaultShare)
+	}
+}
+
+func (s *Scenario) resolvePlanner() {
+	pl := &s.Planner
+	if pl.uses("saez") && pl.Weights == "" {
+		pl.Weights = "inv_income"
+	}
+	if pl.Budget == 0 && (pl.uses("search") || pl.ReportGap) {
+		pl.Budget = planner.DefaultBudget
+	}
+	if pl.uses("learn") {
+		if pl.Step == nil {
+			pl.Step = ptr(planner.DefaultStep)
+		}
+		if pl.Perturbation == nil {
+			pl.Perturbation = ptr(planner.DefaultPerturbation)
+		}
+	}
+	if pl.Kind == "vote" {
+		if pl.Rule == "" {
+			pl.Rule = "plurality"
+		}
+		if pl.Perturbations == nil {
+			n := planner.DefaultPerturbations
+			pl.Perturbations = &n
+		}
+	}
+}
+
+func (s *Scenario) resolveMarket() {
+	if m := &s.Market; m.Kind == "production" {
+		for _, f := range []struct {
+			p *(*float64)
+			v float64
+		}{{&m.Alpha, defaultAlpha}, {&m.TFP, defaultTFP}, {&m.Capital, defaultCapital}, {&m.Depreciation, 0}, {&m.Saving, 0}, {&m.Tolerance, defaultTolerance}} {
+			if *f.p == nil {
+				*f.p = ptr(f.v)
+			}
+		}
+		if m.Ownership == "" {
+			m.Ownership = "equal"
+		}
+		if m.Ownership == "skill" && m.OwnershipPower == nil {
+			m.OwnershipPower = ptr(1)
+		}
+	}
+}
+
+func (s *Scenario) resolveLLM() {
+	if l := s.LLM; l != nil {
+		if l.Temperature == nil {
+			l.Temperature = ptr(0.7)
+		}
+		if l.MaxTokens == 0 {
+			l.MaxTokens = 300
+		}
+		if l.Timeout == nil {
+			l.Timeout = ptr(60)
+		}
+		if l.MaxConcurrency == 0 {
+			l.MaxConcurrency = 8
+		}
+		if l.RequestsPerMinute == nil {
+			l.RequestsPerMinute = ptr(0)
+		}
+		if l.Retries == nil {
+			l.Retries = iptr(3)
+		}
+		if l.JSONMode == nil {
+			t := true
+			l.JSONMode = &t
+		}
+		if l.CacheMode == "" {
+			l.CacheMode = "off"
+			if l.Cache != "" {
+				l.CacheMode = "read_write"
+			}
+		}
+		if l.Archetypes == nil {
+			l.Archetypes = iptr(32)
+		}
+		if l.Samples == 0 {
+			l.Samples = 1
+		}
+		if l.Reasks == nil {
+			l.Reasks = iptr(2)
+		}
+		if l.MaxCost == nil {
+			l.MaxCost = ptr(0)
+		}
+		if l.TokenLimitField == "" {
+			l.TokenLimitField = llm.TokenFieldMaxTokens
+		}
+		if l.MaxFallbackShare == nil {
+			l.MaxFallbackShare = ptr(defaultMaxFallbackShare)
+		}
+		if l.MaxConnectionFailures == nil {
+			l.MaxConnectionFailures = iptr(defaultMaxConnectionFailures)
+		}
+	}
+}
