@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/pareto"
 	"github.com/econsim/econsim/sim/report"
 	simrun "github.com/econsim/econsim/sim/run"
@@ -71,33 +72,8 @@ func paretoCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	bounds := tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax}
-	o := &pareto.Output{Name: s.Name, Cutoffs: s.Tax.Cutoffs}
-	for _, ob := range objs {
-		o.Objectives = append(o.Objectives, ob.String())
-	}
-	opts := pareto.Options{Points: *points, Budget: *budget, Seed: s.Seed}
-	newEv := func() *pareto.Evaluator {
-		return &pareto.Evaluator{Model: eng.Model(), Cutoffs: s.Tax.Cutoffs, Bounds: bounds, Objs: objs}
-	}
-	if *mode == "exact" || *mode == "both" {
-		r, err := pareto.Exact(ctx, newEv(), opts)
-		if err != nil {
-			return err
-		}
-		o.Results = append(o.Results, r)
-		fmt.Fprintf(stdout, "exact: %d front points from %d true evaluations\n", len(r.Front), r.Evaluations)
-	}
-	if *mode == "amortised" || *mode == "both" {
-		r, err := pareto.Amortised(ctx, newEv(), opts)
-		if err != nil {
-			return err
-		}
-		o.Results = append(o.Results, r)
-		fmt.Fprintf(stdout, "amortised: %d front points from %d true evaluations (surrogate error %.2f%% of each objective's range)\n",
-			len(r.Front), r.Evaluations, 100*r.SurrogateError)
-	}
-	if o.References, err = pareto.References(ctx, eng, s.Tax.Cutoffs, bounds, objs, s.Utility.Elasticity); err != nil {
+	o, err := paretoFronts(ctx, eng, s, objs, *mode, pareto.Options{Points: *points, Budget: *budget, Seed: s.Seed}, stdout)
+	if err != nil {
 		return err
 	}
 	if err := o.Write(dir); err != nil {
@@ -108,4 +84,37 @@ func paretoCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "wrote %s/{front.csv, front.json, front.png, front.svg}\n", filepath.ToSlash(dir))
 	return nil
+}
+
+// paretoFronts computes the fronts mode asks for (exact, amortised or both)
+// through eng's workers' model, and the reference schedules.
+func paretoFronts(ctx context.Context, eng *sim.Engine, s *scenario.Scenario, objs []pareto.Objective, mode string, opts pareto.Options, stdout io.Writer) (*pareto.Output, error) {
+	bounds := tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax}
+	o := &pareto.Output{Name: s.Name, Cutoffs: s.Tax.Cutoffs}
+	for _, ob := range objs {
+		o.Objectives = append(o.Objectives, ob.String())
+	}
+	newEv := func() *pareto.Evaluator {
+		return &pareto.Evaluator{Model: eng.Model(), Cutoffs: s.Tax.Cutoffs, Bounds: bounds, Objs: objs}
+	}
+	if mode == "exact" || mode == "both" {
+		r, err := pareto.Exact(ctx, newEv(), opts)
+		if err != nil {
+			return nil, err
+		}
+		o.Results = append(o.Results, r)
+		fmt.Fprintf(stdout, "exact: %d front points from %d true evaluations\n", len(r.Front), r.Evaluations)
+	}
+	if mode == "amortised" || mode == "both" {
+		r, err := pareto.Amortised(ctx, newEv(), opts)
+		if err != nil {
+			return nil, err
+		}
+		o.Results = append(o.Results, r)
+		fmt.Fprintf(stdout, "amortised: %d front points from %d true evaluations (surrogate error %.2f%% of each objective's range)\n",
+			len(r.Front), r.Evaluations, 100*r.SurrogateError)
+	}
+	refs, err := pareto.References(ctx, eng, s.Tax.Cutoffs, bounds, objs, s.Utility.Elasticity)
+	o.References = refs
+	return o, err
 }

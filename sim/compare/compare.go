@@ -59,19 +59,9 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 		}
 	}
 	c := &Comparison{Name: m.Name, By: by, Metrics: metrics, Runs: len(m.Runs), Missing: len(m.Missing)}
-	groups := map[string][]sweep.Result{}
-	for _, r := range m.Results {
-		g := r.Value(by)
-		if by != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == by }) {
-			return nil, fmt.Errorf("--by %s: not a grid key of this sweep (group by variant or a [grid] key)", by)
-		}
-		if _, ok := groups[g]; !ok {
-			c.Groups = append(c.Groups, g)
-		}
-		groups[g] = append(groups[g], r)
-	}
-	if len(c.Groups) == 0 {
-		return nil, fmt.Errorf("no completed runs to compare")
+	groups, err := c.group(m.Results)
+	if err != nil {
+		return nil, err
 	}
 	c.Baseline = baseline
 	if baseline == "" {
@@ -79,38 +69,14 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 	} else if _, ok := groups[baseline]; !ok {
 		return nil, fmt.Errorf("--baseline %q is not a group (groups: %s)", baseline, strings.Join(c.Groups, ", "))
 	}
-	pairKey := func(r sweep.Result) string {
-		var parts []string
-		if by != "variant" {
-			parts = append(parts, "variant="+r.Variant)
-		}
-		for _, o := range r.Grid {
-			if o[0] != by {
-				parts = append(parts, o[0]+"="+o[1])
-			}
-		}
-		return strings.Join(parts, ";") + fmt.Sprintf("#%d", r.Replicate)
-	}
 	base := map[string]sweep.Result{}
 	for _, r := range groups[c.Baseline] {
-		base[pairKey(r)] = r
+		base[c.pairKey(r)] = r
 	}
 	var eqMeans, prodMeans []float64
 	for _, g := range c.Groups {
 		for _, mt := range metrics {
-			var x, a, b []float64
-			for _, r := range groups[g] {
-				x = append(x, r.Final[mt])
-				if br, ok := base[pairKey(r)]; ok {
-					a, b = append(a, r.Final[mt]), append(b, br.Final[mt])
-				}
-			}
-			row := Row{Group: g, Metric: mt, Stats: Describe(x)}
-			if g != c.Baseline {
-				p := ComparePaired(a, b)
-				row.Paired = &p
-			}
-			c.Rows = append(c.Rows, row)
+			c.Rows = append(c.Rows, c.row(g, mt, groups[g], base))
 		}
 		mean := func(mt string) float64 {
 			var x []float64
@@ -125,6 +91,59 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 		c.Front = append(c.Front, c.Groups[i])
 	}
 	return c, nil
+}
+
+// group sorts the results into groups by c.By, listing the groups in
+// c.Groups in order of first appearance.
+func (c *Comparison) group(results []sweep.Result) (map[string][]sweep.Result, error) {
+	groups := map[string][]sweep.Result{}
+	for _, r := range results {
+		if c.By != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == c.By }) {
+			return nil, fmt.Errorf("--by %s: not a grid key of this sweep (group by variant or a [grid] key)", c.By)
+		}
+		g := r.Value(c.By)
+		if _, ok := groups[g]; !ok {
+			c.Groups = append(c.Groups, g)
+		}
+		groups[g] = append(groups[g], r)
+	}
+	if len(c.Groups) == 0 {
+		return nil, fmt.Errorf("no completed runs to compare")
+	}
+	return groups, nil
+}
+
+// pairKey identifies a run's counterpart in another group: the same
+// replicate (hence seed), variant and other grid values.
+func (c *Comparison) pairKey(r sweep.Result) string {
+	var parts []string
+	if c.By != "variant" {
+		parts = append(parts, "variant="+r.Variant)
+	}
+	for _, o := range r.Grid {
+		if o[0] != c.By {
+			parts = append(parts, o[0]+"="+o[1])
+		}
+	}
+	return strings.Join(parts, ";") + fmt.Sprintf("#%d", r.Replicate)
+}
+
+// row is group g's statistics of metric mt, paired with the baseline's runs
+// unless g is the baseline.
+func (c *Comparison) row(g, mt string, runs []sweep.Result, base map[string]sweep.Result) Row {
+	var x, a, b []float64
+	for _, r := range runs {
+		x = append(x, r.Final[mt])
+		if br, ok := base[c.pairKey(r)]; ok {
+			a, b = append(a, r.Final[mt]), append(b, br.Final[mt])
+		}
+	}
+	row := Row{Group: g, Metric: mt, Stats: Describe(x)}
+	if g != c.Baseline {
+		p := ComparePaired(a, b)
+		row.Paired = &p
+	}
+	return row
 }
 
 // num prints a number to six significant digits ("—" for NaN).
