@@ -69,17 +69,27 @@ func runCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 	if f.maxCost < 0 {
 		return usagef("--max-cost must be ≥ 0, got %v", f.maxCost)
 	}
-	s, err := scenario.Load(pos[0], f.sets)
+	s, err := loadScenario(pos[0], f.sets, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	if err := checkMemory(pos[0], s, getenv); err != nil {
-		return err
+	return runScenario(ctx, pos[0], s, f, getenv, stdout, stderr)
+}
+
+// loadScenario loads a scenario file with its overrides, refuses one that
+// cannot fit in memory, and prints its notes on stderr.
+func loadScenario(file string, sets []string, getenv func(string) string, stderr io.Writer) (*scenario.Scenario, error) {
+	s, err := scenario.Load(file, sets)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMemory(file, s, getenv); err != nil {
+		return nil, err
 	}
 	for _, n := range s.Notes() {
 		fmt.Fprintln(stderr, "note: "+n)
 	}
-	return runScenario(ctx, pos[0], s, f, getenv, stdout, stderr)
+	return s, nil
 }
 
 func runScenario(ctx context.Context, file string, s *scenario.Scenario, f runFlags, getenv func(string) string, stdout, stderr io.Writer) error {

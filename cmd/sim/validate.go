@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-
-	"github.com/econsim/econsim/sim/scenario"
 )
 
 const validateUsage = `Usage: sim validate FILE.toml [--set key=value]... [--print]
@@ -25,15 +23,9 @@ func validateCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if len(pos) != 1 {
 		return usagef("validate takes one scenario file, got %d arguments (see 'sim validate --help')", len(pos))
 	}
-	s, err := scenario.Load(pos[0], sets)
+	s, err := loadScenario(pos[0], sets, getenv, stderr)
 	if err != nil {
 		return err
-	}
-	if err := checkMemory(pos[0], s, getenv); err != nil {
-		return err
-	}
-	for _, n := range s.Notes() {
-		fmt.Fprintln(stderr, "note: "+n)
 	}
 	if *printIt {
 		b, err := s.Encode()

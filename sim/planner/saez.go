@@ -96,11 +96,7 @@ func (p *Saez) prior() float64 {
 
 // Observe implements Planner: it keeps the latest incomes.
 func (p *Saez) Observe(obs Observation) {
-	if cap(p.z) < len(obs.Income) {
-		p.z = make([]float64, len(obs.Income))
-	}
-	p.z = p.z[:len(obs.Income)]
-	copy(p.z, obs.Income)
+	p.z = copyInto(p.z, obs.Income)
 	p.last = obs.Schedule
 	p.haveZ = true
 }
@@ -143,13 +139,20 @@ func (p *Saez) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 	return tax.New(req.Cutoffs, rates, req.Bounds)
 }
 
+// copyInto copies src into dst's memory when it is large enough (no
+// allocation from one period to the next) and returns the copy.
+func copyInto(dst, src []float64) []float64 {
+	if cap(dst) < len(src) {
+		dst = make([]float64, len(src))
+	}
+	dst = dst[:len(src)]
+	copy(dst, src)
+	return dst
+}
+
 // remember keeps this period's incomes and schedule for the next estimate.
 func (p *Saez) remember() {
-	if cap(p.prevZ) < len(p.z) {
-		p.prevZ = make([]float64, len(p.z))
-	}
-	p.prevZ = p.prevZ[:len(p.z)]
-	copy(p.prevZ, p.z)
+	p.prevZ = copyInto(p.prevZ, p.z)
 	p.prev = p.last
 	p.havePrev = true
 }

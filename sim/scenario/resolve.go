@@ -143,55 +143,43 @@ func (s *Scenario) resolveMarket() {
 }
 
 func (s *Scenario) resolveLLM() {
-	if l := s.LLM; l != nil {
-		if l.Temperature == nil {
-			l.Temperature = ptr(0.7)
+	l := s.LLM
+	if l == nil {
+		return
+	}
+	orDefault(&l.Temperature, 0.7)
+	orDefault(&l.Timeout, 60)
+	orDefault(&l.RequestsPerMinute, 0)
+	orDefault(&l.MaxCost, 0)
+	orDefault(&l.MaxFallbackShare, defaultMaxFallbackShare)
+	orDefault(&l.Retries, 3)
+	orDefault(&l.Archetypes, 32)
+	orDefault(&l.Reasks, 2)
+	orDefault(&l.MaxConnectionFailures, defaultMaxConnectionFailures)
+	orDefault(&l.JSONMode, true)
+	if l.MaxTokens == 0 {
+		l.MaxTokens = 300
+	}
+	if l.MaxConcurrency == 0 {
+		l.MaxConcurrency = 8
+	}
+	if l.Samples == 0 {
+		l.Samples = 1
+	}
+	if l.TokenLimitField == "" {
+		l.TokenLimitField = llm.TokenFieldMaxTokens
+	}
+	if l.CacheMode == "" {
+		l.CacheMode = "off"
+		if l.Cache != "" {
+			l.CacheMode = "read_write"
 		}
-		if l.MaxTokens == 0 {
-			l.MaxTokens = 300
-		}
-		if l.Timeout == nil {
-			l.Timeout = ptr(60)
-		}
-		if l.MaxConcurrency == 0 {
-			l.MaxConcurrency = 8
-		}
-		if l.RequestsPerMinute == nil {
-			l.RequestsPerMinute = ptr(0)
-		}
-		if l.Retries == nil {
-			l.Retries = iptr(3)
-		}
-		if l.JSONMode == nil {
-			t := true
-			l.JSONMode = &t
-		}
-		if l.CacheMode == "" {
-			l.CacheMode = "off"
-			if l.Cache != "" {
-				l.CacheMode = "read_write"
-			}
-		}
-		if l.Archetypes == nil {
-			l.Archetypes = iptr(32)
-		}
-		if l.Samples == 0 {
-			l.Samples = 1
-		}
-		if l.Reasks == nil {
-			l.Reasks = iptr(2)
-		}
-		if l.MaxCost == nil {
-			l.MaxCost = ptr(0)
-		}
-		if l.TokenLimitField == "" {
-			l.TokenLimitField = llm.TokenFieldMaxTokens
-		}
-		if l.MaxFallbackShare == nil {
-			l.MaxFallbackShare = ptr(defaultMaxFallbackShare)
-		}
-		if l.MaxConnectionFailures == nil {
-			l.MaxConnectionFailures = iptr(defaultMaxConnectionFailures)
-		}
+	}
+}
+
+// orDefault sets an optional key that was not given to its default.
+func orDefault[T any](p **T, v T) {
+	if *p == nil {
+		*p = &v
 	}
 }

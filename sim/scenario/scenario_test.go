@@ -218,18 +218,24 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := s.Encode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		s2, err := Parse("resolved.toml", out, nil)
-		if err != nil {
-			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
-		}
-		s.notes, s.file = nil, s2.file
-		if !reflect.DeepEqual(s, s2) {
-			t.Errorf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
-		}
+		roundTrip(t, s)
+	}
+}
+
+// roundTrip checks that s's encoding parses back to s.
+func roundTrip(t *testing.T, s *Scenario) {
+	t.Helper()
+	out, err := s.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Parse("resolved.toml", out, nil)
+	if err != nil {
+		t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
+	}
+	s.notes, s.file = nil, s2.file
+	if !reflect.DeepEqual(s, s2) {
+		t.Fatalf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
 	}
 }
 
@@ -270,18 +276,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("NaN cutoff accepted")
 			}
 		}
-		out, err := s.Encode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		s2, err := Parse("resolved.toml", out, nil)
-		if err != nil {
-			t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
-		}
-		s.notes, s.file = nil, s2.file
-		if !reflect.DeepEqual(s, s2) {
-			t.Fatalf("round trip changed the scenario\n%s", out)
-		}
+		roundTrip(t, s)
 	})
 }
 
