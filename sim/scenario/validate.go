@@ -269,7 +269,6 @@ func (s *Scenario) validateMarket(v *validator) {
 	notApplicable(v, m.OwnershipPower != nil && m.Ownership != "skill", "market.ownership_power", `unless market.ownership = "skill"`)
 }
 
-
 // usesLLM reports whether workers or the planner (or a vote candidate) use the LLM.
 func (s *Scenario) usesLLM() bool { return s.Agents.Behavior == "llm" || s.Planner.uses("llm") }
 
