@@ -163,11 +163,14 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 	if !sim.IsObjective(pl.Objective) {
 		v.add("planner.objective", "unknown metric %q (e.g. utilitarian, inv_income, rawls, eq_x_prod, equality, productivity, revenue)", pl.Objective)
 	}
-	checkRate := func(key string, r float64) {
-		if finiteErr(v, key, r) && boundsOK && (r < bounds.Min || r > bounds.Max) {
-			v.add(key, "%v is outside the allowed rates [tax.rate_min, tax.rate_max] = [%v, %v]", r, bounds.Min, bounds.Max)
-		}
-	}
+	pl.checkApplicable(v)
+	rc := rateChecker{v: v, k: len(s.Tax.Cutoffs), cutoffsOK: cutoffsOK, boundsOK: boundsOK, bounds: bounds}
+	pl.checkRates(rc)
+	pl.checkTuning(v)
+}
+
+// checkApplicable refuses the keys of planners that are not in use.
+func (pl *Planner) checkApplicable(v *validator) {
 	only := func(given bool, key, kind string) {
 		notApplicable(v, given && !pl.uses(kind), key, fmt.Sprintf("unless planner.kind (or a vote candidate) is %q", kind))
 	}
@@ -182,32 +185,64 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 	notApplicable(v, pl.Rule != "" && pl.Kind != "vote", "planner.rule", `unless planner.kind = "vote"`)
 	notApplicable(v, pl.Perturbations != nil && pl.Kind != "vote", "planner.perturbations", `unless planner.kind = "vote"`)
 	notApplicable(v, pl.Budget != 0 && !pl.uses("search") && !pl.ReportGap, "planner.budget", `unless planner.kind is "search" or report_gap = true`)
-	k := len(s.Tax.Cutoffs)
+}
+
+// rateChecker checks rates a planner is given against the schedule's
+// brackets (k of them, when cutoffsOK) and bounds (when boundsOK).
+type rateChecker struct {
+	v                   *validator
+	k                   int
+	cutoffsOK, boundsOK bool
+	bounds              tax.Bounds
+}
+
+func (c rateChecker) rate(key string, r float64) {
+	if finiteErr(c.v, key, r) && c.boundsOK && (r < c.bounds.Min || r > c.bounds.Max) {
+		c.v.add(key, "%v is outside the allowed rates [tax.rate_min, tax.rate_max] = [%v, %v]", r, c.bounds.Min, c.bounds.Max)
+	}
+}
+
+// checkRates checks the rates the flat, fixed, us_federal and learn
+// planners are given.
+func (pl *Planner) checkRates(c rateChecker) {
+	v, k := c.v, c.k
 	if pl.uses("flat") {
 		if pl.Rate == nil {
 			v.add("planner.rate", "is required for a flat planner")
 		} else {
-			checkRate("planner.rate", *pl.Rate)
+			c.rate("planner.rate", *pl.Rate)
 		}
 	}
 	if pl.uses("fixed") {
 		if pl.Rates == nil {
 			v.add("planner.rates", "is required for a fixed planner (one rate per bracket)")
-		} else if cutoffsOK && len(pl.Rates) != k {
+		} else if c.cutoffsOK && len(pl.Rates) != k {
 			v.add("planner.rates", "has %d rates but the schedule has %d brackets", len(pl.Rates), k)
 		}
 		for i, r := range pl.Rates {
-			checkRate(fmt.Sprintf("planner.rates[%d]", i), r)
+			c.rate(fmt.Sprintf("planner.rates[%d]", i), r)
 		}
 	}
 	if pl.uses("us_federal") {
-		if cutoffsOK && k != len(tax.USFederalRates()) {
+		if c.cutoffsOK && k != len(tax.USFederalRates()) {
 			v.add("planner.kind", "us_federal needs the %d brackets of a US preset (tax.brackets = \"us_federal_2024\"), but the schedule has %d; use planner.kind = \"fixed\" with rates", len(tax.USFederalRates()), k)
 		}
-		if boundsOK && bounds.Max < 0.37 {
-			v.add("planner.kind", "us_federal's top rate 0.37 is above tax.rate_max = %v", bounds.Max)
+		if c.boundsOK && c.bounds.Max < 0.37 {
+			v.add("planner.kind", "us_federal's top rate 0.37 is above tax.rate_max = %v", c.bounds.Max)
 		}
 	}
+	if pl.uses("learn") {
+		if pl.Start != nil && c.cutoffsOK && len(pl.Start) != 1 && len(pl.Start) != k {
+			v.add("planner.start", "has %d rates; give one, or one per bracket (%d)", len(pl.Start), k)
+		}
+		for i, r := range pl.Start {
+			c.rate(fmt.Sprintf("planner.start[%d]", i), r)
+		}
+	}
+}
+
+// checkTuning checks the knobs of saez, search, learn and vote.
+func (pl *Planner) checkTuning(v *validator) {
 	if pl.uses("saez") {
 		if pl.Weights != "inv_income" && pl.Weights != "uniform" && pl.Weights != "rawls" {
 			v.add("planner.weights", "must be inv_income, uniform or rawls, got %q", pl.Weights)
@@ -220,12 +255,6 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 		v.add("planner.budget", "must be at least 1, got %d", pl.Budget)
 	}
 	if pl.uses("learn") {
-		if pl.Start != nil && cutoffsOK && len(pl.Start) != 1 && len(pl.Start) != k {
-			v.add("planner.start", "has %d rates; give one, or one per bracket (%d)", len(pl.Start), k)
-		}
-		for i, r := range pl.Start {
-			checkRate(fmt.Sprintf("planner.start[%d]", i), r)
-		}
 		positiveCheck(v, "planner.step", *pl.Step)
 		positiveCheck(v, "planner.perturbation", *pl.Perturbation)
 	}
