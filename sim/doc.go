@@ -20,6 +20,16 @@
 //  6. The planner observes the round (Planner.Observe); Run hands the stats
 //     to the Recorder, which never changes state.
 //
+// Where each step lives: Engine.Step (engine.go) runs the round — step 1
+// (the planner), the LLM workers' decisions (decide), then computeRound
+// (round.go), whose compute is steps 2–5 in named parts: clear (step 3's
+// market clearing, production.go), choicePass (steps 2–4 fused in one
+// chunked pass: choices, incomes, taxes), redistribute (step 4's
+// transfers), welfarePass (steps 4–5 fused: consumption, utility and every
+// sum a metric needs) and fillStats (step 5). Step 6 is back in Step. The
+// planners' model (model.go) runs the same compute on scratch memory.
+// History (history.go) keeps what a run's summary reports.
+//
 // Determinism: every random stream comes from Stream(seed, name, index), and
 // chunk boundaries depend on ChunkSize only. Each chunk writes its partial
 // sums into its own slot and the slots are combined in chunk order, so the
