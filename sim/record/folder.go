@@ -63,6 +63,9 @@ func Begin(dir string, force bool) (*Folder, error) {
 		return nil, fmt.Errorf("%s %w", dir, ErrCompleted)
 	}
 	staging, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(stagingPrefix(dir))+"*")
+	if err == nil {
+		err = os.Chmod(staging, 0o755) // MkdirTemp makes 0700; a run folder is an ordinary one
+	}
 	if err != nil {
 		lock.Unlock()
 		return nil, err

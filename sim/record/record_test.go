@@ -89,6 +89,9 @@ func TestForceKeepsOldRunUntilNewIsComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("the swapped-in folder's mode is %v, want rwxr-xr-x", fi.Mode().Perm())
+	}
 	if read("scenario.toml") != "new" || read(SummaryFile) != "new" || read("rounds.csv") != "" {
 		t.Errorf("after commit: scenario %q summary %q rounds %q, want new, new and no old rounds", read("scenario.toml"), read(SummaryFile), read("rounds.csv"))
 	}
