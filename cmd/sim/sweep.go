@@ -21,9 +21,11 @@ const sweepUsage = `Usage: sim sweep FILE.toml [--out DIR] [--workers N] [--shar
 
 Runs every run of a sweep file (variants × grid × replicates), in parallel,
 into DIR/runs/<id>/, with the run list in DIR/sweep.json. Runs already
-complete are skipped, so the same command resumes a stopped sweep. A failed
-run is recorded in runs/<id>/error.txt and the others go on; the exit status
-is then 1.
+complete are skipped, so the same command resumes a stopped sweep; if the
+base scenario or the sweep file changed since, the sweep refuses (saying
+what changed) rather than mix old and new runs. A second process on the same
+folder and shard is refused. A failed run's error is printed and recorded in
+runs/<id>/error.txt, and the others go on; the exit status is then 1.
 
 Sharding: --shard K/N runs the runs whose index ≡ K (mod N). Without it, a
 Slurm array task takes K = SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN and
