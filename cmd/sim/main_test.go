@@ -453,3 +453,21 @@ func shellFields(s string) []string {
 	}
 	return out
 }
+
+// TestPrintShowsRealValues: validate --print writes no budget for planners
+// without one (it printed budget = 0) and the real default for search; the
+// summary's last line names every file written, agents.csv included.
+func TestPrintShowsRealValues(t *testing.T) {
+	out, _, code := invoke(t, context.Background(), "validate", scen("flat-30.toml"), "--print")
+	if code != 0 || strings.Contains(out, "budget") {
+		t.Errorf("flat-30 --print (exit %d) shows a budget:\n%s", code, out)
+	}
+	out, _, _ = invoke(t, context.Background(), "validate", scen("flat-30.toml"), "--print", "--set", "planner.kind=search")
+	if !strings.Contains(out, "budget = 400") {
+		t.Errorf("search --print lacks budget = 400:\n%s", out)
+	}
+	out, _, _ = invoke(t, context.Background(), "run", scen("flat-30.toml"), "--out", t.TempDir(), "--quiet", "--set", "rounds=2")
+	if !strings.Contains(out, "{scenario.toml, rounds.csv, agents.csv, summary.json}") {
+		t.Errorf("the summary's last line does not name agents.csv:\n%s", out)
+	}
+}
