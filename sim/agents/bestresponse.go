@@ -134,7 +134,7 @@ func (r *Response) hoursEnumerate(w, pot, tr, off float64) float64 {
 		}
 		try(lo)
 		hi := min((r.s.Upper(k)-off)/w, r.hmax)
-		if l, ok := r.interior(k, w, pot, tr, off, lo, hi); ok {
+		if l, ok := r.interior(k, worker{w, pot, tr, off}, lo, hi); ok {
 			try(l)
 		}
 	}
@@ -153,8 +153,15 @@ func (r *Response) value(w, l, tr, off float64) float64 {
 // transfer tr and the taxable other income off.
 func (r *Response) Value(w, l, tr, off float64) float64 { return r.value(w, l, tr, off) }
 
-// interior returns the optimum of segment k inside (lo, hi) when there is one.
-func (r *Response) interior(k int, w, pot, tr, off, lo, hi float64) (float64, bool) {
+// worker is what a best response depends on: the wage w, the potential pot
+// (Utility.Potential of the skill), the untaxed transfer tr and the taxable
+// other income off.
+type worker struct{ w, pot, tr, off float64 }
+
+// interior returns the optimum for x on segment k inside the hours (lo, hi)
+// when there is one.
+func (r *Response) interior(k int, x worker, lo, hi float64) (float64, bool) {
+	w, pot, tr, off := x.w, x.pot, x.tr, x.off
 	net := 1 - r.s.Rate(k)
 	if net <= 0 || hi <= lo {
 		return 0, false
