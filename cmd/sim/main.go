@@ -18,21 +18,53 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/econsim/econsim/sim/scenario"
 )
 
-// Version is the version `sim version` prints.
+// Version is the release, recorded in every summary.json.
 const Version = "0.1.0"
+
+// commit is the source revision: set with -ldflags "-X main.commit=…" (the
+// image build does), else read from the VCS stamp of `go build`.
+var commit string
+
+// versionString is what `sim version` prints: the release and, when the
+// build knows it, the commit ("+dirty" for uncommitted changes).
+func versionString() string {
+	c, dirty := commit, ""
+	if bi, ok := debug.ReadBuildInfo(); ok && c == "" {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				c = s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				dirty = "+dirty"
+			}
+		}
+	}
+	if c == "" {
+		return "sim " + Version
+	}
+	hash, suffix, _ := strings.Cut(c, "+") // "<hash>+dirty" from the image build
+	if suffix != "" {
+		dirty = "+" + suffix
+	}
+	return "sim " + Version + " (commit " + hash[:min(len(hash), 12)] + dirty + ")"
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
+	err = permissionHint(err)
 	var se scenario.Errors
 	switch {
 	case errors.As(err, &se):
@@ -41,6 +73,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sim: "+err.Error())
 	}
 	os.Exit(exitCode(err))
+}
+
+// permissionHint adds to a permission error who this process is: in a
+// container or a cluster job, the usual cause is a volume its user cannot
+// write.
+func permissionHint(err error) error {
+	if !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	return fmt.Errorf("%w (this process runs as uid %d, gid %d: the folder must be writable by them)", err, os.Getuid(), os.Getgid())
 }
 
 // usageError is bad usage of the command line (exit status 2).
@@ -106,7 +148,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "pareto":
 		return paretoCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintf(stdout, "sim %s\n", Version)
+		fmt.Fprintln(stdout, versionString())
 		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, topUsage)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"maps"
@@ -469,5 +470,28 @@ func TestPrintShowsRealValues(t *testing.T) {
 	out, _, _ = invoke(t, context.Background(), "run", scen("flat-30.toml"), "--out", t.TempDir(), "--quiet", "--set", "rounds=2")
 	if !strings.Contains(out, "{scenario.toml, rounds.csv, agents.csv, summary.json}") {
 		t.Errorf("the summary's last line does not name agents.csv:\n%s", out)
+	}
+}
+
+func TestVersionString(t *testing.T) {
+	old := commit
+	defer func() { commit = old }()
+	commit = "0123456789abcdef+dirty"
+	if got := versionString(); got != "sim "+Version+" (commit 0123456789ab+dirty)" {
+		t.Errorf("got %q", got)
+	}
+	commit = "abc"
+	if got := versionString(); got != "sim "+Version+" (commit abc)" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestPermissionHint(t *testing.T) {
+	err := permissionHint(&os.PathError{Op: "mkdir", Path: "/results/x", Err: os.ErrPermission})
+	if !strings.Contains(err.Error(), "mkdir /results/x: permission denied (this process runs as uid") {
+		t.Errorf("got %v", err)
+	}
+	if e := errors.New("other"); permissionHint(e) != e {
+		t.Error("another error was changed")
 	}
 }
