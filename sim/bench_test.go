@@ -13,14 +13,18 @@ import (
 // BenchmarkRound times one round of rational quasi-linear workers under the
 // seven-bracket US schedule with every metric computed, on all cores, and
 // reports agent-rounds per second.
-func BenchmarkRound(b *testing.B) { benchRounds(b, false) }
+func BenchmarkRound(b *testing.B) { benchRounds(b, false, agents.Rational) }
+
+// BenchmarkRoundNoisy is BenchmarkRound with noisy workers, whose incomes
+// leave the skill order (the Gini needs sorted incomes).
+func BenchmarkRoundNoisy(b *testing.B) { benchRounds(b, false, agents.Noisy) }
 
 // BenchmarkRoundProduction is BenchmarkRound in the production economy with
 // capital accumulating (so the wage moves and the market is cleared to
 // tolerance 1e-10 every round).
-func BenchmarkRoundProduction(b *testing.B) { benchRounds(b, true) }
+func BenchmarkRoundProduction(b *testing.B) { benchRounds(b, true, agents.Rational) }
 
-func benchRounds(b *testing.B, production bool) {
+func benchRounds(b *testing.B, production bool, beh agents.BehaviorKind) {
 	for _, c := range []struct {
 		name string
 		n    int
@@ -30,7 +34,7 @@ func benchRounds(b *testing.B, production bool) {
 				b.Skip("short mode")
 			}
 			cfg := lognormalConfig(c.n)
-			cfg.Behavior = agents.Behavior{Kind: agents.Rational}
+			cfg.Behavior = agents.Behavior{Kind: beh, Noise: 0.1}
 			cfg.Workers = runtime.GOMAXPROCS(0)
 			cfg.Rounds = 1 << 30
 			cfg.Period = 1 << 30

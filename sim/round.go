@@ -181,8 +181,9 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 // the Gini of incomes when they had to be sorted.
 type redistribution struct {
 	rule    transferRule
-	paid    float64 // Σ transfers
-	giniPre float64 // set when incomes left skill order (else from rank sums)
+	paid    float64   // Σ transfers
+	giniPre float64   // set when incomes left skill order (else from rank sums)
+	sortedZ []float64 // the sorted copy of the incomes, when one was made
 }
 
 // redistribute decides who receives the revenue: everyone equally
@@ -214,6 +215,7 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 			sortedZ = e.sortedCopy(st.income)
 		}
 		rd.giniPre = welfare.GiniSorted(sortedZ)
+		rd.sortedZ = sortedZ
 	}
 	return rd
 }
@@ -330,9 +332,12 @@ func (e *Engine) fillStats(s *RoundStats, st state, sched tax.Schedule, of *offe
 		giniPre = welfare.GiniFromSums(n, t2.rankZ, t1.z)
 	}
 	var giniPost float64
-	if t2.cSorted {
+	switch {
+	case t2.cSorted:
 		giniPost = welfare.GiniFromSums(n, t2.rankC, t2.c)
-	} else {
+	case rd.sortedZ != nil && of.capReal == 0 && !rd.rule.Targeted && e.consumptionFromSorted(rd.sortedZ, sched, rd.rule.Lump):
+		giniPost = welfare.GiniSorted(rd.sortedZ) // now the sorted consumption
+	default:
 		giniPost = welfare.GiniSorted(e.sortedCopy(st.cons))
 	}
 	*s = RoundStats{
@@ -366,6 +371,36 @@ func (e *Engine) fillStats(s *RoundStats, st state, sched tax.Schedule, of *offe
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
+}
+
+// consumptionFromSorted turns the sorted incomes z, in place, into the
+// consumption Net(z) + lump of the same workers — which is every worker's
+// consumption when nothing else is paid — and reports whether that came out
+// in order (take-home pay never falls with income while rates are ≤ 1, so it
+// does unless rounding says otherwise; then the caller sorts consumption
+// itself). It saves the Gini of consumption a second sort.
+func (e *Engine) consumptionFromSorted(z []float64, sched tax.Schedule, lump float64) bool {
+	e.parallel(func(c, lo, hi int) {
+		p := &e.parts[c]
+		ok := true
+		prev := math.Inf(-1)
+		for j := lo; j < hi; j++ {
+			x := sched.Net(z[j]) + lump
+			z[j] = x
+			if x < prev {
+				ok = false
+			}
+			prev = x
+		}
+		p.cSorted, p.cFirst, p.cLast = ok, z[lo], z[hi-1]
+	})
+	for c := range e.parts {
+		p := &e.parts[c]
+		if !p.cSorted || (c > 0 && p.cFirst < e.parts[c-1].cLast) {
+			return false
+		}
+	}
+	return true
 }
 
 // sortedCopy copies x into the scratch buffer and sorts it (a radix sort,
