@@ -76,9 +76,9 @@ func (r *Response) Hours(w, pot, tr float64) float64 {
 // for a worker who also receives the untaxed transfer tr and the taxable
 // non-labour income off ≥ 0 (capital income taxed with labour income: the
 // schedule applies to labour income + off). On the closed-form path the
-// income is computed directly (not as w·hours), so that it never falls as
-// the wage rises, not even by rounding: the engine relies on that order for
-// its linear-time Gini.
+// income is computed directly (not as w·hours) wherever a candidate is
+// defined by an income, so that it never falls as the wage rises, not even
+// by rounding: the engine relies on that order for its linear-time Gini.
 func (r *Response) Choice(w, pot, tr, off float64) (hours, income float64) {
 	if w <= 0 {
 		return 0, 0
@@ -89,8 +89,7 @@ func (r *Response) Choice(w, pot, tr, off float64) (hours, income float64) {
 	if r.u.Kind == Quasilinear {
 		tr = 0
 	}
-	l := r.hoursEnumerate(w, pot, tr, off)
-	return l, w * l
+	return r.hoursEnumerate(w, pot, tr, off)
 }
 
 // choiceConvexQL: with non-decreasing rates the marginal benefit of income
@@ -113,33 +112,42 @@ func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 }
 
 // hoursEnumerate evaluates every candidate in increasing order of hours and
-// keeps the strictly best, so ties go to fewer hours.
-func (r *Response) hoursEnumerate(w, pot, tr, off float64) float64 {
-	bestL, bestU := 0.0, r.value(w, 0, tr, off)
-	try := func(l float64) {
+// keeps the strictly best, so ties go to fewer hours. It returns the hours
+// and the labour income they earn, computed directly where the candidate
+// is defined by an income (a kink: b_k − off; a quasi-linear interior
+// optimum: a[k]·P; the cap: w·hours_max) rather than as w·hours, so that
+// incomes never fall as the wage rises, not even by rounding.
+func (r *Response) hoursEnumerate(w, pot, tr, off float64) (hours, income float64) {
+	bestL, bestZ, bestU := 0.0, 0.0, r.value(w, 0, tr, off)
+	try := func(l, z float64) {
 		if l <= bestL || l > r.hmax {
 			return
 		}
 		if v := r.value(w, l, tr, off); v > bestU {
-			bestL, bestU = l, v
+			bestL, bestZ, bestU = l, z, v
 		}
 	}
 	for k := range r.b {
 		if r.s.Upper(k) <= off {
 			continue // the whole segment lies below the other income
 		}
-		lo := max(r.b[k]-off, 0) / w
+		zlo := max(r.b[k]-off, 0)
+		lo := zlo / w
 		if lo >= r.hmax {
 			break
 		}
-		try(lo)
+		try(lo, zlo)
 		hi := min((r.s.Upper(k)-off)/w, r.hmax)
 		if l, ok := r.interior(k, worker{w, pot, tr, off}, lo, hi); ok {
-			try(l)
+			z := w * l
+			if r.u.Kind == Quasilinear {
+				z = r.a[k] * pot // l = a[k]·P/w: the income itself
+			}
+			try(l, z)
 		}
 	}
-	try(r.hmax)
-	return bestL
+	try(r.hmax, w*r.hmax)
+	return bestL, bestZ
 }
 
 // value is the utility of working l hours at wage w with transfer tr and
