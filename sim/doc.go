@@ -43,5 +43,7 @@
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise
 // (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
-// (welfare.SortFloats): exact, linear, and costing two more buffers of N.
+// (welfare.SortFloatsParallel): exact, linear, and costing two more buffers
+// of N; and the consumption Gini reuses those sorted incomes when take-home
+// pay is the same function of income for everyone.
 package sim

@@ -412,6 +412,6 @@ func (e *Engine) sortedCopy(x []float64) []float64 {
 	}
 	s := e.scratch[:len(x)]
 	copy(s, x)
-	welfare.SortFloats(s, e.radix)
+	welfare.SortFloatsParallel(s, e.radix, e.workers)
 	return s
 }

@@ -1,6 +1,7 @@
 package welfare
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -65,4 +66,54 @@ func BenchmarkSort(b *testing.B) {
 			slices.Sort(y)
 		}
 	})
+}
+
+// TestSortFloatsParallel: the parallel sort gives SortFloats's result bit
+// for bit (−0 and +0 told apart), for any number of workers and sizes that
+// straddle its spans.
+func TestSortFloatsParallel(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 1000, sortChunk, sortChunk + 1, 3*sortChunk + 17} {
+		x := make([]float64, n)
+		for i := range x {
+			switch i % 7 {
+			case 0:
+				x[i] = math.Copysign(0, -1)
+			case 1:
+				x[i] = 0
+			case 2:
+				x[i] = float64(r.IntN(3)) // ties
+			default:
+				x[i] = r.NormFloat64() * 1e4
+			}
+		}
+		want := slices.Clone(x)
+		SortFloats(want, make([]float64, n))
+		for _, w := range []int{1, 2, 3, 8} {
+			got := slices.Clone(x)
+			SortFloatsParallel(got, make([]float64, n), w)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("n=%d workers=%d: element %d is %v, want %v", n, w, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkSortFloatsParallel(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x := make([]float64, 1_000_000)
+	for i := range x {
+		x[i] = math.Exp(r.NormFloat64())
+	}
+	y, buf := make([]float64, len(x)), make([]float64, len(x))
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			for b.Loop() {
+				copy(y, x)
+				SortFloatsParallel(y, buf, w)
+			}
+		})
+	}
 }
