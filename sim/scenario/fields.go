@@ -39,6 +39,19 @@ var (
 	}
 )
 
+// without returns p with the errors of the named fields dropped.
+func (p part) without(names ...string) part {
+	r := map[string]string{}
+	for k, v := range p.renames {
+		r[k] = v
+	}
+	for _, n := range names {
+		r[n] = ""
+	}
+	p.renames = r
+	return p
+}
+
 // key returns the scenario key of a domain field name and, for an element
 // ("Values[2]"), its index ("[2]"); ok is false when the error is dropped.
 func (p part) key(name string) (key, index string, ok bool) {

@@ -449,3 +449,13 @@ func TestFieldKeys(t *testing.T) {
 		t.Errorf("index %q, want [3]", idx)
 	}
 }
+
+// TestUnknownPresetOneError: an unknown bracket preset is one error, not
+// also "cutoffs must not be empty".
+func TestUnknownPresetOneError(t *testing.T) {
+	_, err := Parse("b.toml", []byte("[tax]\nbrackets = \"nope\"\n"), nil)
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "tax.brackets" {
+		t.Errorf("got %v, want one tax.brackets error", err)
+	}
+}

@@ -99,7 +99,11 @@ func (s *Scenario) validate(v *validator) {
 	if strings.TrimSpace(s.Output.Dir) == "" {
 		v.add("output.dir", "must not be empty")
 	}
-	v.addFields(configPart, s.EngineConfig(1).Validate())
+	cp := configPart
+	if t.Cutoffs == nil { // resolve has said why (the preset), not "empty"
+		cp = cp.without("Cutoffs")
+	}
+	v.addFields(cp, s.EngineConfig(1).Validate())
 }
 
 // validateKinds checks the kinds of utility, behaviour and redistribution,
