@@ -38,7 +38,7 @@ func Draw(dir string) ([]string, error) {
 	}
 	agents, err := readTable(filepath.Join(dir, record.AgentsFile))
 	if err != nil {
-		return nil, fmt.Errorf("%w (runs written before agents.csv existed need rerunning)", err)
+		return nil, fmt.Errorf("%w (a sweep's runs have agents.csv only with agents_csv = true in the sweep file; older runs need rerunning)", err)
 	}
 	scenPath := filepath.Join(dir, "scenario.toml")
 	sc, err := scenario.Load(scenPath, nil)

@@ -21,13 +21,16 @@ import (
 
 // Options are how one scenario is run.
 type Options struct {
-	Workers int                   // goroutines for agent updates (≥ 1; 0 means 1); never changes results
-	Force   bool                  // replace a completed run in the folder (it stays until the new one is complete)
-	Getenv  func(string) string   // reads the LLM key
-	MaxCost float64               // > 0 overrides llm.max_cost
-	Source  string                // the scenario's file, named in scenario.toml's header
-	Version string                // the program's version, recorded in summary.json
-	Observe func(*sim.RoundStats) // called after every round (progress); may be nil
+	Workers int  // goroutines for agent updates (≥ 1; 0 means 1); never changes results
+	Force   bool // replace a completed run in the folder (it stays until the new one is complete)
+	// SkipAgents leaves out agents.csv (the final workers' sample, about
+	// 1 MB at 10,000 workers): sweeps do unless their file asks for it.
+	SkipAgents bool
+	Getenv     func(string) string   // reads the LLM key
+	MaxCost    float64               // > 0 overrides llm.max_cost
+	Source     string                // the scenario's file, named in scenario.toml's header
+	Version    string                // the program's version, recorded in summary.json
+	Observe    func(*sim.RoundStats) // called after every round (progress); may be nil
 	// Waiting is called about once a second, from another goroutine, while
 	// the rounds run with an LLM (a progress line for slow or failing
 	// endpoints); may be nil.
@@ -129,6 +132,9 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
 	pop := eng.Population()
+	if o.SkipAgents {
+		return sum, record.WriteSummary(dir, sum)
+	}
 	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility}); err != nil {
 		return nil, err
 	}

@@ -160,7 +160,7 @@ func (s *Sweep) runOne(ctx context.Context, r Run, rd string, o Options) error {
 		if err != nil {
 			return err
 		}
-		_, err = run.Scenario(ctx, sc, rd, run.Options{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version})
+		_, err = run.Scenario(ctx, sc, rd, run.Options{Workers: 1, Getenv: o.Getenv, Source: s.File, Version: o.Version, SkipAgents: !s.agentsCSV})
 		return err
 	}()
 	if err != nil {

@@ -27,7 +27,8 @@ type File struct {
 	Replicates int              `toml:"replicates"` // runs per variant and grid point, ≥ 1; default 1
 	Grid       map[string][]any `toml:"grid"`       // dotted key → values
 	Variant    []Variant        `toml:"variant"`
-	Output     string           `toml:"output"` // sweep folder; default results/sweeps/{name}
+	Output     string           `toml:"output"`     // sweep folder; default results/sweeps/{name}
+	AgentsCSV  bool             `toml:"agents_csv"` // write each run's agents.csv (for 'sim report' of a run); default false
 }
 
 // Variant is a named set of overrides.
@@ -70,7 +71,8 @@ type Sweep struct {
 	Output   string `json:"-"`
 	Runs     []Run  `json:"runs"`
 
-	base []byte // the base scenario's bytes
+	base      []byte // the base scenario's bytes
+	agentsCSV bool   // runs write agents.csv
 }
 
 // Error is a problem with a sweep file (exit status 2 in the command).
@@ -130,7 +132,7 @@ func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sweep{Name: f.Name, File: path, BasePath: basePath, Output: f.Output, base: base}
+	s := &Sweep{Name: f.Name, File: path, BasePath: basePath, Output: f.Output, base: base, agentsCSV: f.AgentsCSV}
 	variants := f.Variant
 	if len(variants) == 0 {
 		variants = []Variant{{Name: "base"}}
@@ -196,7 +198,7 @@ func decode(path string, data []byte) (File, error) {
 		return f, &Error{File: path, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
 	}
 	if u := md.Undecoded(); len(u) > 0 {
-		return f, &Error{File: path, Key: u[0].String(), Msg: "unknown key (want name, base, replicates, output, [grid], [[variant]])"}
+		return f, &Error{File: path, Key: u[0].String(), Msg: "unknown key (want name, base, replicates, output, agents_csv, [grid], [[variant]])"}
 	}
 	if f.Base == "" {
 		return f, &Error{File: path, Key: "base", Msg: "is required: the base scenario, relative to this file"}

@@ -380,3 +380,30 @@ func TestReplicateSeedIsSplitMix(t *testing.T) {
 		t.Errorf("ReplicateSeed(0, 1) = %#x, want %#x", got, want)
 	}
 }
+
+// TestAgentsCSVOptional: a sweep's runs skip agents.csv (about 1 MB a run
+// at 10,000 workers) unless the sweep file sets agents_csv = true.
+func TestAgentsCSVOptional(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		dir, file := copySweep(t)
+		if on {
+			b, _ := os.ReadFile(file)
+			os.WriteFile(file, append([]byte("agents_csv = true\n"), b...), 0o644)
+		}
+		s, err := Load(file, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "out")
+		if _, err := s.Execute(context.Background(), out, Options{Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = os.Stat(filepath.Join(RunDir(out, s.Runs[0].ID), record.AgentsFile))
+		if on != (err == nil) {
+			t.Errorf("agents_csv = %v: agents.csv present = %v", on, err == nil)
+		}
+		if _, err := os.Stat(filepath.Join(RunDir(out, s.Runs[0].ID), record.SummaryFile)); err != nil {
+			t.Errorf("agents_csv = %v: no summary.json: %v", on, err)
+		}
+	}
+}
