@@ -8,6 +8,7 @@ import (
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // BenchmarkRound times one round of rational quasi-linear workers under the
@@ -60,6 +61,60 @@ func benchRounds(b *testing.B, production bool, beh agents.BehaviorKind) {
 			if production {
 				b.ReportMetric(e.stats.MarketIterations, "passes/round")
 			}
+		})
+	}
+}
+
+// BenchmarkBareLoop is the reference for BenchmarkRound: the least a round
+// must do — every worker's best response, tax, consumption with the lump-sum
+// transfer and utility, written to the population's slices, with the sums
+// of income, tax and utility — on the same population, schedule, chunks and
+// goroutines, and nothing else (no welfare metrics, no Gini, no regret, no
+// planner). BenchmarkRound / BenchmarkBareLoop, measured alternately, is the
+// engine's overhead.
+func BenchmarkBareLoop(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"agents=1e6", 1e6}, {"agents=1e7", 1e7}} {
+		b.Run(c.name, func(b *testing.B) {
+			if testing.Short() && c.n > 1e6 {
+				b.Skip("short mode")
+			}
+			cfg := lognormalConfig(c.n)
+			cfg.Workers = runtime.GOMAXPROCS(0)
+			e, err := New(cfg, planner.USFederal())
+			if err != nil {
+				b.Fatal(err)
+			}
+			sched := tax.MustNew(cfg.Cutoffs, tax.USFederalRates(), tax.DefaultBounds)
+			resp := agents.NewResponse(e.u, sched, cfg.HoursMax)
+			pop, u := e.pop, &e.u
+			parts := make([][3]float64, e.nChunks)
+			transfer := 0.0
+			b.ResetTimer()
+			for b.Loop() {
+				e.parallel(func(ch, lo, hi int) {
+					var sz, stx, su float64
+					for i := lo; i < hi; i++ {
+						l, z := resp.Choice(pop.Skill[i], pop.Potential[i], transfer, 0)
+						nz := sched.Net(z)
+						ci := nz + transfer
+						ui := u.Value(ci, l)
+						pop.Hours[i], pop.Income[i], pop.Consumption[i], pop.Utility[i] = l, z, ci, ui
+						sz += z
+						stx += z - nz
+						su += ui
+					}
+					parts[ch] = [3]float64{sz, stx, su}
+				})
+				var tx float64
+				for _, p := range parts {
+					tx += p[1]
+				}
+				transfer = tx / float64(c.n)
+			}
+			b.ReportMetric(float64(c.n)*float64(b.N)/b.Elapsed().Seconds(), "agent-rounds/s")
 		})
 	}
 }
