@@ -114,6 +114,10 @@ func (e *Engine) statusQuo() error {
 // the engine is not stepping.
 func (e *Engine) Model() planner.Model { return &e.model }
 
+// ModelEvaluations returns how many times the workers' model was evaluated
+// (by planners, report_gap, the Pareto tools): each costs about a round.
+func (e *Engine) ModelEvaluations() int { return e.model.evals }
+
 // Population returns the workers; read it between rounds only.
 func (e *Engine) Population() *agents.Population { return e.pop }
 

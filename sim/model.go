@@ -24,10 +24,12 @@ type model struct {
 	e     *Engine
 	st    state
 	stats RoundStats
+	evals int // evaluations so far, for the summary
 }
 
 // Evaluate implements planner.Model.
 func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
+	m.evals++
 	e := m.e
 	n := e.cfg.Agents
 	if m.st.hours == nil {

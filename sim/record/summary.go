@@ -52,6 +52,9 @@ type Perf struct {
 	WallSeconds       float64 `json:"wall_seconds"`
 	AgentRoundsPerSec float64 `json:"agent_rounds_per_sec"`
 	Workers           int     `json:"workers"`
+	// ModelEvaluations counts the planner's evaluations of the workers'
+	// model (each about a round's work; part of wall_seconds).
+	ModelEvaluations int `json:"model_evaluations"`
 }
 
 // Marshal renders the summary as indented JSON with a final newline.

@@ -123,7 +123,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		RoundsDone: hist.Rounds(), StopReason: stopReason,
 		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
 		ConvergedRound: hist.ConvergedRound(),
-		Perf: record.Perf{WallSeconds: wall, Workers: workers,
+		Perf: record.Perf{WallSeconds: wall, Workers: workers, ModelEvaluations: eng.ModelEvaluations(),
 			AgentRoundsPerSec: float64(s.Population.Agents) * float64(hist.Rounds()) / max(wall, 1e-9)},
 	}
 	if cfg.LLM != nil {

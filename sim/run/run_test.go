@@ -121,3 +121,17 @@ func TestWatchLLMStops(t *testing.T) {
 	stop := watchLLM(c, func(llm.Status) {})
 	stop() // returns only after the goroutine exited
 }
+
+// TestModelEvaluationsCounted: a fixed schedule evaluates no model; search
+// evaluates at most its budget per tax period (4 rounds, period 2: 2
+// proposals of ≤ 30).
+func TestModelEvaluationsCounted(t *testing.T) {
+	sum, err := Scenario(context.Background(), parse(t, tiny), filepath.Join(t.TempDir(), "a"), Options{})
+	if err != nil || sum.Perf.ModelEvaluations != 0 {
+		t.Fatalf("flat: %d evaluations (%v), want 0", sum.Perf.ModelEvaluations, err)
+	}
+	sum, err = Scenario(context.Background(), parse(t, tiny, "planner.kind=search", "planner.budget=30"), filepath.Join(t.TempDir(), "b"), Options{})
+	if err != nil || sum.Perf.ModelEvaluations < 1 || sum.Perf.ModelEvaluations > 60 {
+		t.Fatalf("search: %d evaluations (%v), want 1 … 60", sum.Perf.ModelEvaluations, err)
+	}
+}
