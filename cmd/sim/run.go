@@ -30,8 +30,11 @@ Runs a scenario and writes, under its output folder (output.dir, or --out):
   summary.json   the last round, the mean over the last tax period, the
                  final schedule and the speed; written last, so its presence
                  means the run completed
-A folder that holds a completed run is not overwritten without --force.
-Results never depend on --workers.
+A folder that holds a completed run is not overwritten without --force
+(with it, the old run stays until the new one is complete). A run that would
+not fit in memory is refused before it starts, with the estimate and the
+limit (the machine's, or SIM_MEMORY_LIMIT such as 8G). Results never depend
+on --workers.
 `
 
 type runFlags struct {

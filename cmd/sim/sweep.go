@@ -26,6 +26,8 @@ base scenario or the sweep file changed since, the sweep refuses (saying
 what changed) rather than mix old and new runs. A second process on the same
 folder and shard is refused. A failed run's error is printed and recorded in
 runs/<id>/error.txt, and the others go on; the exit status is then 1.
+Runs write scenario.toml, rounds.csv and summary.json; agents.csv too with
+agents_csv = true in the sweep file.
 
 Sharding: --shard K/N runs the runs whose index ≡ K (mod N). Without it, a
 Slurm array task takes K = SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN and
