@@ -1,7 +1,6 @@
 package welfare
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -60,6 +59,12 @@ func BenchmarkSort(b *testing.B) {
 			SortFloats(y, buf)
 		}
 	})
+	b.Run("radix, 2 workers", func(b *testing.B) {
+		for b.Loop() {
+			copy(y, x)
+			SortFloatsParallel(y, buf, 2)
+		}
+	})
 	b.Run("slices.Sort", func(b *testing.B) {
 		for b.Loop() {
 			copy(y, x)
@@ -98,22 +103,5 @@ func TestSortFloatsParallel(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-func BenchmarkSortFloatsParallel(b *testing.B) {
-	r := rand.New(rand.NewPCG(5, 6))
-	x := make([]float64, 1_000_000)
-	for i := range x {
-		x[i] = math.Exp(r.NormFloat64())
-	}
-	y, buf := make([]float64, len(x)), make([]float64, len(x))
-	for _, w := range []int{1, 2} {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			for b.Loop() {
-				copy(y, x)
-				SortFloatsParallel(y, buf, w)
-			}
-		})
 	}
 }
