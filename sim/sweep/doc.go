@@ -17,10 +17,15 @@
 //
 // A sweep's folder holds sweep.json (the run list, written first) and
 // runs/<id>/ for each run: the run's scenario.toml, rounds.csv and
-// summary.json as for `sim run`, or error.txt when it failed. A run whose
-// summary.json exists is complete and is skipped when the sweep is run
-// again, so a killed sweep resumes where it stopped; every file is written
-// atomically, so a kill leaves nothing half-written.
+// summary.json as for `sim run` (agents.csv only when the sweep file sets
+// agents_csv), or error.txt when it failed. sweep.json records, per run, a
+// hash of its resolved scenario apart from the seed (scenario.ConfigHash).
+// A run whose summary.json exists and whose scenario.toml has that hash and
+// seed is complete and is skipped when the sweep is run again, so a killed
+// sweep resumes where it stopped; if the base scenario or the sweep file
+// changed, the sweep refuses rather than mix old runs with new (and Merge
+// checks the same). Every file is written atomically, so a kill leaves
+// nothing half-written; one process per folder and shard holds its lock.
 //
 // Shard K of N takes the runs whose index ≡ K (mod N).
 package sweep
