@@ -35,7 +35,11 @@ func stagingPrefix(dir string) string {
 // temporary files, staging folders), and returns where to write. A folder
 // holding a completed run is refused unless force is set.
 func Begin(dir string, force bool) (*Folder, error) {
-	dir = filepath.Clean(dir)
+	// Absolute, so that the staging folder lands beside dir even for "."
+	// (whose parent filepath.Dir would not name).
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	if err := recoverInterrupted(dir); err != nil {
 		return nil, err
 	}

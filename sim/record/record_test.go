@@ -259,3 +259,28 @@ func TestSummaryRoundTrip(t *testing.T) {
 		t.Error("a missing summary was read")
 	}
 }
+
+// TestForceInTheWorkingFolder: --out . --force stages beside the folder,
+// not inside it, and swaps the new run in.
+func TestForceInTheWorkingFolder(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "run")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, SummaryFile), []byte("old"), 0o644)
+	t.Chdir(dir)
+	f, err := Begin(".", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(f.Dir) != parent {
+		t.Fatalf("staging folder %s is not beside %s", f.Dir, dir)
+	}
+	os.WriteFile(filepath.Join(f.Dir, SummaryFile), []byte("new"), 0o644)
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if b, _ := os.ReadFile(filepath.Join(dir, SummaryFile)); string(b) != "new" {
+		t.Errorf("summary after commit: %q, want new", b)
+	}
+}
