@@ -26,9 +26,7 @@ func (c *Client) AskJSON(ctx context.Context, msgs []Message, seed, reasks int, 
 			if ctx.Err() != nil || errors.Is(err, ErrReplayMiss) || isCacheError(err) || errors.As(err, &fatal) {
 				return nil, false, err
 			}
-			c.mu.Lock()
-			c.lastErr = redact(err.Error(), c.key)
-			c.mu.Unlock()
+			// Complete has recorded the failure (Status's last error).
 			return nil, false, nil
 		}
 		obj, perr := ExtractJSON(r.Content)
