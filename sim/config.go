@@ -54,6 +54,11 @@ type Config struct {
 	MaxFallbackShare float64
 	// Market is how hours become income; the zero value is the fixed wage.
 	Market market.Config
+	// Households, when not nil, makes the workers households that save
+	// (agents.behavior = "saver"): they own the capital the production
+	// market rents (Market.Kind must be Production; Market.Capital and
+	// Saving do not apply) and their labour is inelastic.
+	Households *Households
 	// Objective is the metric reported as "objective" every round (the
 	// planner's); default "utilitarian".
 	Objective string
@@ -94,7 +99,22 @@ func (c Config) Validate() error {
 	if c.Objective != "" && !IsObjective(c.Objective) {
 		add("Objective", "unknown metric %q", c.Objective)
 	}
-	errs = append(errs, field.Within("Skill", c.Skill.Validate()), field.Within("Utility", c.Utility.Validate()),
+	if c.Households != nil {
+		errs = append(errs, field.Within("Households", c.Households.Validate()))
+		if c.Market.Kind != market.Production || !c.Market.Rented {
+			add("Market.Kind", "households that save need the production market renting their capital (Rented)")
+		}
+		if c.Behavior.Kind != agents.Rational {
+			add("Behavior.Kind", "households that save follow their policy; %v is for workers", c.Behavior.Kind)
+		}
+		if k := c.Redistribution.Kind; k != "lump_sum" && k != "none" {
+			add("Redistribution.Kind", "households that save support lump_sum and none, not %q", k)
+		}
+	}
+	if c.Households == nil { // savers' utility is their Saver's
+		errs = append(errs, field.Within("Utility", c.Utility.Validate()))
+	}
+	errs = append(errs, field.Within("Skill", c.Skill.Validate()),
 		field.Within("Behavior", c.Behavior.Validate()), field.Within("Bounds", c.Bounds.Validate()),
 		field.Within("Market", c.Market.Validate()), field.Within("Redistribution", c.Redistribution.Validate()))
 	return errors.Join(errs...)

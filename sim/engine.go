@@ -33,6 +33,7 @@ type Engine struct {
 	sched tax.Schedule
 	resp  *agents.Response
 	econ  economy
+	house *houses // households that save; nil for workers
 
 	// What workers expect to receive this round: last round's transfers.
 	expect transferRule
@@ -80,6 +81,11 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	e.pop.Occupation, e.pop.Age = occ, age
 	e.parts = make([]chunkSums, e.nChunks)
 	e.model.e = e
+	if cfg.Households != nil {
+		if err := e.initHouses(); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.LLM != nil {
 		e.extra = append(e.extra, llmColumns...)
 	}
@@ -87,6 +93,9 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 		e.extra = append(e.extra, r.Columns()...)
 	}
 	e.initEconomy()
+	if e.house != nil { // placed before round 0, under its policy
+		return e, nil
+	}
 	if err := e.statusQuo(); err != nil {
 		return nil, err
 	}
@@ -172,6 +181,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	if t%e.cfg.Period == 0 {
 		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
+		if e.house != nil { // the model computes workers' rounds, not savers'
+			req.Model = nil
+		}
 		if e.cfg.Behavior.Kind == agents.LLM {
 			req.Voters = voters{e}
 		}
@@ -185,13 +197,7 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		e.sched = s
 		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
 	}
-	if err := e.decide(ctx); err != nil {
-		return nil, fmt.Errorf("round %d: %w", t, err)
-	}
-	if err := e.checkFallbacks(); err != nil {
-		return nil, fmt.Errorf("round %d: %w", t, err)
-	}
-	if err := e.computeRound(); err != nil {
+	if err := e.computeAny(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
 	e.fillObjective(&e.stats)
@@ -205,6 +211,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		}
 	}
 	e.stats.Extra = e.stats.Extra[:0]
+	if e.house != nil {
+		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
+	}
 	if e.cfg.LLM != nil {
 		u := e.cfg.LLM.Usage().Sub(e.spent)
 		e.lastLLM = u
@@ -215,6 +224,27 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	e.round++
 	return &e.stats, nil
+}
+
+// computeAny runs steps 2–5 of the round: for workers, the LLM decisions
+// (if any), the fallback check, and the round; for households, their round
+// (before round 0, their stationary equilibrium and starting places).
+func (e *Engine) computeAny(ctx context.Context) error {
+	if e.house != nil {
+		if e.round == 0 {
+			if err := e.startHouses(); err != nil {
+				return err
+			}
+		}
+		return e.houseRound()
+	}
+	if err := e.decide(ctx); err != nil {
+		return err
+	}
+	if err := e.checkFallbacks(); err != nil {
+		return err
+	}
+	return e.computeRound()
 }
 
 // decide asks LLM workers for this round's hours (steps 2's I/O, done before

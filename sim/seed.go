@@ -23,11 +23,16 @@ func SplitMix64(x uint64) uint64 {
 // (seed, FNV-1a(name), index). The same triple always gives the same stream,
 // and no two triples share one in practice.
 func Stream(seed uint64, name string, index uint64) *rand.Rand {
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	a := SplitMix64(seed ^ SplitMix64(h.Sum64()))
+	a := SplitMix64(seed ^ SplitMix64(streamKey(name)))
 	b := SplitMix64(a ^ SplitMix64(index+0x632be59bd9b4e019))
 	return rand.New(rand.NewPCG(a, b))
+}
+
+// streamKey is the FNV-1a hash of a stream's name.
+func streamKey(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
 }
 
 // noiseStream returns chunk c's stream for noisy and LLM workers (nil

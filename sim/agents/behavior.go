@@ -30,7 +30,7 @@ func ParseBehaviorKind(s string) (BehaviorKind, error) {
 	case "llm":
 		return LLM, nil
 	}
-	return 0, fmt.Errorf("unknown behavior %q (want rational, noisy, adaptive or llm)", s)
+	return 0, fmt.Errorf("unknown behavior %q (want rational, noisy, adaptive, llm or saver)", s)
 }
 
 func (k BehaviorKind) String() string {

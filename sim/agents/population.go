@@ -11,6 +11,12 @@ type Population struct {
 	Consumption []float64 // c = z − Tax(z) + transfer this round
 	Utility     []float64 // u(c, l) this round
 
+	// Households that save only (nil otherwise): wealth at the start of the
+	// round (currency units; at the end of a round, what it carries into the
+	// next) and the productivity state, an index into the chain's levels.
+	Wealth []float64
+	State  []uint8
+
 	// Personas, for skill dist us_occupations only (nil otherwise): index
 	// into Occupations() and age in years.
 	Occupation []uint8

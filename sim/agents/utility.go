@@ -30,7 +30,7 @@ func ParseUtilityKind(s string) (UtilityKind, error) {
 	case "isoelastic":
 		return Isoelastic, nil
 	}
-	return 0, fmt.Errorf("unknown utility %q (want quasilinear or isoelastic)", s)
+	return 0, fmt.Errorf("unknown utility %q (want quasilinear, isoelastic, or crra for savers)", s)
 }
 
 func (k UtilityKind) String() string {

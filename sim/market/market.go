@@ -78,6 +78,10 @@ type Config struct {
 	Depreciation   float64 // δ ∈ [0, 1]
 	Saving         float64 // s ∈ [0, 1]; capital accumulates when s > 0 or δ > 0
 	Tolerance      float64 // relative clearing tolerance on |S − L_d|/L_d; > 0
+	// Rented says capital is households' wealth, rented at its marginal
+	// product each round (capital.go): Capital, Saving, Ownership,
+	// TaxCapital and Tolerance do not apply.
+	Rented bool
 }
 
 // Validate checks the parameters; errors are field errors.
@@ -93,9 +97,12 @@ func (c Config) Validate() error {
 	}
 	bad("Alpha", c.Alpha, c.Alpha > 0 && c.Alpha < 1, "in (0, 1)")
 	bad("TFP", c.TFP, c.TFP > 0, "positive")
+	bad("Depreciation", c.Depreciation, c.Depreciation >= 0 && c.Depreciation <= 1, "in [0, 1]")
+	if c.Rented {
+		return errors.Join(errs...)
+	}
 	bad("Capital", c.Capital, c.Capital > 0, "positive")
 	bad("OwnershipPower", c.OwnershipPower, c.OwnershipPower >= 0, "non-negative")
-	bad("Depreciation", c.Depreciation, c.Depreciation >= 0 && c.Depreciation <= 1, "in [0, 1]")
 	bad("Saving", c.Saving, c.Saving >= 0 && c.Saving <= 1, "in [0, 1]")
 	bad("Tolerance", c.Tolerance, c.Tolerance > 0 && c.Tolerance < 1, "in (0, 1)")
 	if c.Ownership != "equal" && c.Ownership != "skill" {

@@ -15,18 +15,26 @@ const AgentSample = 10000
 // Agents are the workers' columns agents.csv samples, each by agent id.
 type Agents struct {
 	Skill, Hours, Income, Consumption, Utility []float64
+	// Households that save only (nil otherwise): the wealth each carries out
+	// of the last round, and the productivity it earned with in that round.
+	Wealth, Productivity []float64
 }
 
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
 // workers taken at evenly spaced ids i = ⌊(j + ½)·N/M⌋ — since workers are
 // stored in order of skill, an exact quantile sample of skill — with their
-// skill, hours, income, consumption and utility.
+// skill, hours, income, consumption and utility (and, for savers, wealth and
+// productivity).
 func WriteAgents(dir string, a Agents) error {
 	skill, hours, income, cons, util := a.Skill, a.Hours, a.Income, a.Consumption, a.Utility
 	n := len(skill)
 	m := min(n, AgentSample)
 	var b bytes.Buffer
-	b.WriteString("id,skill,hours,income,consumption,utility\n")
+	b.WriteString("id,skill,hours,income,consumption,utility")
+	if a.Wealth != nil {
+		b.WriteString(",wealth,productivity")
+	}
+	b.WriteByte('\n')
 	f := func(x float64) { b.WriteByte(','); b.WriteString(strconv.FormatFloat(x, 'g', -1, 64)) }
 	for j := range m {
 		i := int((float64(j) + 0.5) * float64(n) / float64(m))
@@ -36,6 +44,10 @@ func WriteAgents(dir string, a Agents) error {
 		f(income[i])
 		f(cons[i])
 		f(util[i])
+		if a.Wealth != nil {
+			f(a.Wealth[i])
+			f(a.Productivity[i])
+		}
 		b.WriteByte('\n')
 	}
 	return WriteFile(filepath.Join(dir, AgentsFile), b.Bytes())

@@ -131,11 +131,18 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		sum.LLM = &record.LLM{Calls: u.Calls, CacheHits: u.CacheHits, Requests: u.Requests, Retries: u.Retries,
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
+	if st := eng.Stationary(); st != nil {
+		eq := st.Market
+		sum.Equilibrium = &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
+			SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
+			ConstrainedShare: st.Constrained, EulerError: st.EulerError, GridMax: st.GridMax, Evaluations: eq.Iterations}
+	}
 	pop := eng.Population()
 	if o.SkipAgents {
 		return sum, record.WriteSummary(dir, sum)
 	}
-	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility}); err != nil {
+	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility,
+		Wealth: pop.Wealth, Productivity: eng.Productivity()}); err != nil {
 		return nil, err
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {

@@ -39,6 +39,10 @@ func (s *Scenario) skillDist() agents.SkillDist {
 func (s *Scenario) EngineConfig(workers int) sim.Config {
 	uk, _ := agents.ParseUtilityKind(s.Utility.Kind)
 	bk, _ := agents.ParseBehaviorKind(s.Agents.Behavior)
+	var u agents.Utility
+	if !s.savers() { // savers' utility is their Households.Saver's
+		u = agents.Utility{Kind: uk, Elasticity: s.Utility.Elasticity, Kappa: val(s.Utility.Kappa), Eta: val(s.Utility.Eta)}
+	}
 	return sim.Config{
 		Seed:           s.Seed,
 		Agents:         s.Population.Agents,
@@ -46,13 +50,14 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 		Period:         s.Tax.Period,
 		HoursMax:       s.Population.HoursMax,
 		Skill:          s.skillDist(),
-		Utility:        agents.Utility{Kind: uk, Elasticity: s.Utility.Elasticity, Kappa: *s.Utility.Kappa, Eta: val(s.Utility.Eta)},
+		Utility:        u,
 		Behavior:       agents.Behavior{Kind: bk, Noise: val(s.Agents.Noise), Adjustment: val(s.Agents.Adjustment)},
 		Cutoffs:        s.Tax.Cutoffs,
 		Bounds:         tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax},
 		Redistribution: sim.Redistribution{Kind: s.Tax.Redistribution, Share: val(s.Tax.Share)},
 		Objective:      s.Planner.Objective,
 		Market:         s.marketConfig(),
+		Households:     s.householdsConfig(),
 		Workers:        workers,
 	}
 }
@@ -67,7 +72,7 @@ func (s *Scenario) marketConfig() market.Config {
 	return market.Config{
 		Kind: market.Production, Alpha: val(m.Alpha), TFP: val(m.TFP), Capital: val(m.Capital),
 		Ownership: m.Ownership, OwnershipPower: val(m.OwnershipPower), TaxCapital: m.TaxCapital,
-		Depreciation: val(m.Depreciation), Saving: val(m.Saving), Tolerance: val(m.Tolerance),
+		Depreciation: val(m.Depreciation), Saving: val(m.Saving), Tolerance: val(m.Tolerance), Rented: s.savers(),
 	}
 }
 

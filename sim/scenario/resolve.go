@@ -14,6 +14,7 @@ import (
 // scenario states every value the run uses (`sim validate --print`). The
 // planners' defaults are the planner package's.
 func (s *Scenario) resolve(v *validator) {
+	s.resolveHouseholds()
 	s.resolveSkill(v)
 	s.resolveUtility()
 	s.resolveTax(v)
@@ -59,7 +60,7 @@ func (s *Scenario) resolveSkill(v *validator) {
 // resolveUtility fills the utility's and the behaviour's defaults.
 func (s *Scenario) resolveUtility() {
 	u := &s.Utility
-	if u.Kappa == nil {
+	if u.Kappa == nil && u.Kind != "crra" {
 		u.Kappa = ptr(defaultKappaQuasilinear)
 		if u.Kind == "isoelastic" {
 			u.Kappa = ptr(defaultKappaIsoelastic)
@@ -124,7 +125,11 @@ func (s *Scenario) resolvePlanner() {
 }
 
 func (s *Scenario) resolveMarket() {
-	if m := &s.Market; m.Kind == "production" {
+	if m := &s.Market; m.Kind == "production" && s.savers() {
+		orDefault(&m.Alpha, defaultAlpha)
+		orDefault(&m.TFP, defaultTFP)
+		orDefault(&m.Depreciation, 0)
+	} else if m.Kind == "production" {
 		for _, f := range []struct {
 			p *(*float64)
 			v float64

@@ -64,7 +64,10 @@ type Price struct {
 type Population struct {
 	Agents   int     `toml:"agents"`    // number of workers N; default 1000
 	HoursMax float64 `toml:"hours_max"` // hours cap per round; default 5000
-	Skill    Skill   `toml:"skill"`     // wage distribution; default lognormal(3, 0.6)
+	Skill    Skill   `toml:"skill"`     // wage distribution; default lognormal(3, 0.6); savers: values = [1]
+	// Productivity is savers' idiosyncratic productivity (a Markov chain);
+	// default Aiyagari's ar1 with rho 0.6, sigma 0.4, 7 Tauchen states.
+	Productivity *Productivity `toml:"productivity,omitempty"`
 }
 
 // Skill is the wage distribution (currency units per hour). Only the keys of
@@ -85,17 +88,39 @@ type Skill struct {
 
 // Utility is the workers' utility function.
 type Utility struct {
-	Kind       string   `toml:"kind"`          // quasilinear | isoelastic; default quasilinear
+	Kind       string   `toml:"kind"`          // quasilinear | isoelastic | crra (savers); default quasilinear, crra for savers
 	Elasticity float64  `toml:"elasticity"`    // labour-supply elasticity e > 0; default 0.5
 	Kappa      *float64 `toml:"kappa"`         // disutility scale κ > 0; default 4e-6 (quasilinear), 1.25e-10 (isoelastic)
 	Eta        *float64 `toml:"eta,omitempty"` // isoelastic only: curvature η ≥ 0; default 1 (log)
+	// crra (savers) only: u(c) = (c^(1−μ) − 1)/(1 − μ), ln c when μ = 1.
+	RiskAversion *float64 `toml:"risk_aversion,omitempty"` // μ > 0; default 3
+	Discount     *float64 `toml:"discount,omitempty"`      // β ∈ (0, 1) per round; default 0.96
 }
 
 // Agents is how workers decide.
 type Agents struct {
-	Behavior   string   `toml:"behavior"`             // rational | noisy | adaptive | llm; default rational
+	Behavior   string   `toml:"behavior"`             // rational | noisy | adaptive | llm | saver; default rational
 	Noise      *float64 `toml:"noise,omitempty"`      // noisy only: log-scale σ of the error; default 0.1
 	Adjustment *float64 `toml:"adjustment,omitempty"` // adaptive only: α ∈ (0, 1]; default 0.5
+	// Savers only.
+	BorrowingLimit *float64 `toml:"borrowing_limit,omitempty"` // wealth never below −limit (currency units); default 0
+	GridPoints     *int     `toml:"grid_points,omitempty"`     // points of the asset grid; default 500
+	GridMax        *float64 `toml:"grid_max,omitempty"`        // top of the asset grid; default: set by the solver (widened until no mass is near it)
+	InitialWealth  string   `toml:"initial_wealth,omitempty"`  // stationary | zero | value; default stationary
+	InitialValue   *float64 `toml:"initial_value,omitempty"`   // initial_wealth = "value": everyone's wealth
+}
+
+// Productivity is savers' productivity process. Only the keys of the chosen
+// process may be given.
+type Productivity struct {
+	Process    string      `toml:"process"`              // ar1 | markov
+	Rho        *float64    `toml:"rho,omitempty"`        // ar1: persistence ρ ∈ (−1, 1)
+	Sigma      *float64    `toml:"sigma,omitempty"`      // ar1: unconditional sd of log productivity
+	States     *int        `toml:"states,omitempty"`     // ar1: number of states; default 7
+	Method     string      `toml:"method,omitempty"`     // ar1: tauchen | rouwenhorst; default tauchen
+	Width      *float64    `toml:"width,omitempty"`      // ar1, tauchen: grid half-width in sds; default 3
+	Levels     []float64   `toml:"levels,omitempty"`     // markov: productivity per state (scaled to stationary mean 1)
+	Transition [][]float64 `toml:"transition,omitempty"` // markov: row-stochastic matrix
 }
 
 // Tax is the bracket structure and what happens to revenue.

@@ -88,6 +88,7 @@ func (s *Scenario) validate(v *validator) {
 		v.add("seed", "must be an integer from 0 to %d: negative seeds are refused (got %d, or %d read as unsigned)", int64(math.MaxInt64), int64(s.Seed), s.Seed)
 	}
 	s.validateKinds(v)
+	s.validateHouseholds(v)
 	s.validateSkill(v)
 	t := s.Tax
 	cutoffsOK := t.Cutoffs != nil && tax.ValidateCutoffs(t.Cutoffs) == nil
@@ -110,14 +111,14 @@ func (s *Scenario) validate(v *validator) {
 // and that no key of another kind is given.
 func (s *Scenario) validateKinds(v *validator) {
 	u := s.Utility
-	if _, err := agents.ParseUtilityKind(u.Kind); err != nil {
+	if _, err := agents.ParseUtilityKind(u.Kind); err != nil && !(u.Kind == "crra" && s.savers()) {
 		v.add("utility.kind", "%v", err)
 	}
-	if u.Kind != "isoelastic" {
+	if u.Kind == "quasilinear" {
 		notApplicable(v, u.Eta != nil, "utility.eta", "to quasilinear utility")
 	}
 	a := s.Agents
-	if _, err := agents.ParseBehaviorKind(a.Behavior); err != nil {
+	if _, err := agents.ParseBehaviorKind(a.Behavior); err != nil && !s.savers() {
 		v.add("agents.behavior", "%v", err)
 	}
 	if a.Behavior != "noisy" {

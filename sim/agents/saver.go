@@ -1,0 +1,315 @@
+package agents
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/econsim/econsim/sim/field"
+)
+
+// Saver is the problem of a household that saves (agents.behavior =
+// "saver"): maximise E Σ βᵗ u(cₜ) with u(c) = (c^(1−μ) − 1)/(1 − μ) (log c
+// when μ = 1), subject to
+//
+//	(1 + τ_c)·c + a' = m(a, s),   a' ≥ −BorrowingLimit,
+//
+// where cash on hand m(a, s) (Budget.Cash) is what its wealth a and its
+// productivity state s bring in this round after taxes, plus transfers.
+// Labour is inelastic: one unit of endowment, paid w·l(s).
+type Saver struct {
+	RiskAversion   float64 // μ > 0; 1 is log utility
+	Discount       float64 // β ∈ (0, 1)
+	BorrowingLimit float64 // b ≥ 0: wealth never goes below −b; default 0
+	GridPoints     int     // points of the asset grid, ≥ 10; default 500
+	GridMax        float64 // top of the asset grid (currency units); 0: set by the solver
+}
+
+// Default grid.
+const (
+	DefaultGridPoints = 500
+	gridCurvature     = 3 // a_j = a_min + (a_max − a_min)·(j/(G−1))³: dense near the constraint
+)
+
+// Validate checks the parameters; errors are field errors.
+func (s Saver) Validate() error {
+	var errs []error
+	if !(s.RiskAversion > 0) || s.RiskAversion > 50 {
+		errs = append(errs, field.Errorf("RiskAversion", "must be in (0, 50], got %v", s.RiskAversion))
+	}
+	if !(s.Discount > 0 && s.Discount < 1) {
+		errs = append(errs, field.Errorf("Discount", "must be in (0, 1), got %v", s.Discount))
+	}
+	if !(s.BorrowingLimit >= 0) || math.IsInf(s.BorrowingLimit, 0) {
+		errs = append(errs, field.Errorf("BorrowingLimit", "must be non-negative and finite, got %v", s.BorrowingLimit))
+	}
+	if s.GridPoints != 0 && (s.GridPoints < 10 || s.GridPoints > 100_000) {
+		errs = append(errs, field.Errorf("GridPoints", "must be between 10 and 100000, got %d", s.GridPoints))
+	}
+	if !(s.GridMax >= 0) || math.IsInf(s.GridMax, 0) {
+		errs = append(errs, field.Errorf("GridMax", "must be non-negative and finite, got %v", s.GridMax))
+	}
+	return errors.Join(errs...)
+}
+
+// Marginal is u'(c) = c^(−μ), multiplied out for μ = 1 … 5 (Aiyagari's
+// values), where it is several times faster than math.Pow.
+func (s *Saver) Marginal(c float64) float64 {
+	switch s.RiskAversion {
+	case 1:
+		return 1 / c
+	case 2:
+		return 1 / (c * c)
+	case 3:
+		return 1 / (c * c * c)
+	case 4:
+		c2 := c * c
+		return 1 / (c2 * c2)
+	case 5:
+		c2 := c * c
+		return 1 / (c2 * c2 * c)
+	}
+	return math.Pow(c, -s.RiskAversion)
+}
+
+// inverseMarginal is (u')⁻¹(x) = x^(−1/μ).
+func (s *Saver) inverseMarginal(x float64) float64 {
+	switch s.RiskAversion {
+	case 1:
+		return 1 / x
+	case 2:
+		return 1 / math.Sqrt(x)
+	case 3:
+		return 1 / math.Cbrt(x)
+	case 4:
+		return 1 / math.Sqrt(math.Sqrt(x))
+	}
+	return math.Pow(x, -1/s.RiskAversion)
+}
+
+// Period is the period utility u(c); c ≤ 0 is raised to ConsumptionFloor.
+func (s *Saver) Period(c float64) float64 {
+	c = max(c, ConsumptionFloor)
+	if s.RiskAversion == 1 {
+		return math.Log(c)
+	}
+	return (math.Pow(c, 1-s.RiskAversion) - 1) / (1 - s.RiskAversion)
+}
+
+// Grid returns the asset grid: points from −BorrowingLimit to top, dense
+// near the constraint, where the policy bends.
+func (s *Saver) Grid(top float64) []float64 {
+	n := s.GridPoints
+	if n == 0 {
+		n = DefaultGridPoints
+	}
+	lo := -s.BorrowingLimit
+	g := make([]float64, n)
+	for j := range g {
+		x := float64(j) / float64(n-1)
+		g[j] = lo + (top-lo)*x*x*x
+	}
+	g[n-1] = top
+	return g
+}
+
+// gridIndex returns j with g[j] ≤ a < g[j+1] (clamped to [0, len−2]) on a
+// grid made by Grid, inverting its formula and correcting rounding.
+func gridIndex(g []float64, a float64) int {
+	n := len(g)
+	lo, top := g[0], g[n-1]
+	x := (a - lo) / (top - lo)
+	if !(x > 0) {
+		return 0
+	}
+	j := min(int(math.Cbrt(x)*float64(n-1)), n-2)
+	for j > 0 && g[j] > a {
+		j--
+	}
+	for j < n-2 && g[j+1] <= a {
+		j++
+	}
+	return j
+}
+
+// Budget is what a household's cash on hand is made of this round: the
+// prices, the taxes, the transfer. Labour income after tax is per state.
+type Budget struct {
+	Rate            float64   // r, the net return on wealth before taxes, per round
+	CapitalTax      float64   // τ_k on positive returns r·a
+	WealthTax       float64   // τ_w on wealth above WealthExemption
+	WealthExemption float64   // wealth untaxed by τ_w, ≥ 0
+	ConsumptionTax  float64   // τ_c on consumption, ≥ 0
+	Income          []float64 // per state: w·l(s) − T(w·l(s)) + transfer
+}
+
+// Wealth returns what wealth a is worth at the end of the round, after the
+// return and the taxes on capital and wealth:
+// a + r·a − τ_k·max(r·a, 0) − τ_w·max(a − X, 0).
+func (b *Budget) Wealth(a float64) float64 {
+	ra := b.Rate * a
+	w := a + ra
+	if ra > 0 {
+		w -= b.CapitalTax * ra
+	}
+	if a > b.WealthExemption {
+		w -= b.WealthTax * (a - b.WealthExemption)
+	}
+	return w
+}
+
+// Return is dWealth/da, the gross after-tax return on a marginal unit of
+// wealth a (a step function).
+func (b *Budget) Return(a float64) float64 {
+	R := 1 + b.Rate
+	if b.Rate*a > 0 {
+		R -= b.CapitalTax * b.Rate
+	}
+	if a > b.WealthExemption {
+		R -= b.WealthTax
+	}
+	return R
+}
+
+// Cash is cash on hand m(a, s) = Wealth(a) + Income[s].
+func (b *Budget) Cash(a float64, s int) float64 { return b.Wealth(a) + b.Income[s] }
+
+// Policy is a saver's decision rule at one Budget: consumption as a
+// piecewise-linear function of cash on hand, one per productivity state,
+// through the endogenous grid points (M, C); below the first point the
+// borrowing constraint binds and the household consumes all cash above it.
+type Policy struct {
+	M, C     []float64 // knots, state s at [s·G, (s+1)·G), M increasing
+	G        int       // knots per state
+	Limit    float64   // the lowest wealth allowed, −b
+	cTax     float64   // τ_c
+	Iters    int       // EGM iterations it took
+	Residual float64   // the last iteration's largest relative change of C
+}
+
+// Consumption returns c(m; s).
+func (p *Policy) Consumption(s int, m float64) float64 {
+	M, C := p.M[s*p.G:(s+1)*p.G], p.C[s*p.G:(s+1)*p.G]
+	if m <= M[0] {
+		return (m - p.Limit) / (1 + p.cTax)
+	}
+	// binary search for M[j] ≤ m < M[j+1]; linear extrapolation past the top
+	lo, hi := 0, p.G-1
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if M[mid] <= m {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return C[lo] + (C[hi]-C[lo])*(m-M[lo])/(M[hi]-M[lo])
+}
+
+// Choose returns consumption and wealth saved, a' = m − (1 + τ_c)·c, never
+// below the limit.
+func (p *Policy) Choose(s int, m float64) (c, next float64) {
+	c = p.Consumption(s, m)
+	next = m - (1+p.cTax)*c
+	if next < p.Limit { // rounding at the constraint
+		next = p.Limit
+		c = (m - p.Limit) / (1 + p.cTax)
+	}
+	return c, next
+}
+
+// ErrExplodes is returned when β times the after-tax return is at least 1:
+// a saver then accumulates without bound and no stationary wealth exists.
+var ErrExplodes = errors.New("wealth grows without bound")
+
+// Solve finds the saver's policy at budget b by the endogenous grid method
+// (Carroll 2006) on the asset grid g, starting from warm when it is not nil
+// (a policy for nearby prices), until the largest relative change of
+// consumption at any knot is below tol. The Euler equation at a' = g[j]:
+//
+//	u'(c) = β·R(a')·Σ_{s'} P(s'|s)·u'(c(m(a', s'); s')),
+//
+// gives c and the cash on hand m = (1 + τ_c)·c + a' that leads to a'.
+func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float64) (*Policy, error) {
+	n, G := ch.States(), len(g)
+	if R := b.Return(g[G-1]); s.Discount*R >= 1 {
+		return nil, fmt.Errorf("%w: discount %v times the after-tax return %v is %v, at least 1", ErrExplodes, s.Discount, R, s.Discount*R)
+	}
+	for st := range n {
+		if c := b.Cash(g[0], st) - g[0]; !(c > 0) {
+			return nil, fmt.Errorf("a household at the borrowing limit %v in state %d has %v to consume: the limit is beyond what income can repay", g[0], st, c)
+		}
+	}
+	p := &Policy{G: G, Limit: g[0], cTax: b.ConsumptionTax, M: make([]float64, n*G), C: make([]float64, n*G)}
+	if warm != nil && warm.G == G && len(warm.M) == n*G && warm.cTax == b.ConsumptionTax && warm.Limit == g[0] {
+		copy(p.M, warm.M)
+		copy(p.C, warm.C)
+	} else { // consume all cash above the limit
+		for st := range n {
+			for j, a := range g {
+				p.M[st*G+j] = a + 1
+				p.C[st*G+j] = (a + 1 - g[0]) / (1 + b.ConsumptionTax)
+			}
+		}
+	}
+	up := make([]float64, n*G) // u'(c(m(g_j, s'); s')), state-major
+	cm := make([]float64, G)   // cash on hand at g_j in one state
+	cNew := make([]float64, n*G)
+	mNew := make([]float64, n*G)
+	for it := 1; it <= maxEGMIterations; it++ {
+		for sp := range n {
+			for j, a := range g {
+				cm[j] = b.Cash(a, sp)
+			}
+			p.consumptionSorted(sp, cm, up[sp*G:(sp+1)*G])
+			for j := range G {
+				up[sp*G+j] = s.Marginal(up[sp*G+j])
+			}
+		}
+		worst := 0.0
+		for st := range n {
+			row := ch.P[st*n : (st+1)*n]
+			for j, a := range g {
+				e := 0.0
+				for sp, pr := range row {
+					e += pr * up[sp*G+j]
+				}
+				c := s.inverseMarginal(s.Discount * b.Return(a) * e)
+				k := st*G + j
+				cNew[k] = c
+				mNew[k] = (1+b.ConsumptionTax)*c + a
+				worst = max(worst, math.Abs(c-p.C[k])/c)
+			}
+		}
+		p.M, mNew = mNew, p.M
+		p.C, cNew = cNew, p.C
+		p.Iters, p.Residual = it, worst
+		if worst < tol {
+			return p, nil
+		}
+		if math.IsNaN(worst) || math.IsInf(worst, 0) {
+			return nil, fmt.Errorf("the endogenous grid method diverged at iteration %d", it)
+		}
+	}
+	return nil, fmt.Errorf("the endogenous grid method did not converge in %d iterations (largest change %.3g)", maxEGMIterations, p.Residual)
+}
+
+// maxEGMIterations bounds Solve; β·R near 1 needs the most (thousands).
+const maxEGMIterations = 100_000
+
+// consumptionSorted writes c(m[j]; s) for ascending m into out in one merged
+// pass over the knots.
+func (p *Policy) consumptionSorted(s int, m, out []float64) {
+	M, C := p.M[s*p.G:(s+1)*p.G], p.C[s*p.G:(s+1)*p.G]
+	k := 0
+	for j, x := range m {
+		if x <= M[0] {
+			out[j] = (x - p.Limit) / (1 + p.cTax)
+			continue
+		}
+		for k < p.G-2 && M[k+1] <= x {
+			k++
+		}
+		out[j] = C[k] + (C[k+1]-C[k])*(x-M[k])/(M[k+1]-M[k])
+	}
+}

@@ -1,0 +1,172 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+)
+
+// Histogram is a distribution of households over (productivity state, asset
+// grid point): Mass[s·G + j] is the share of households in state s holding
+// wealth g[j]. It is Young's (2010) non-stochastic simulation: a household
+// whose policy saves a' between g[j] and g[j+1] is split between the two
+// points in proportion to closeness, so aggregates are exact in the policy.
+type Histogram struct {
+	Mass  []float64
+	Grid  []float64
+	Iters int // iterations to reach it
+}
+
+// lottery is where a saver at one (state, grid point) goes: grid point j
+// with probability w, j+1 with 1 − w.
+type lottery struct {
+	j int32
+	w float64
+}
+
+// Stationary returns the stationary distribution of households that follow
+// pol at budget b, starting from warm (a histogram on the same grid) when
+// it is not nil, else from the chain's stationary distribution at the
+// bottom of the grid, iterating until the largest change of any mass is
+// below tol. Savings beyond the grid's top are put on its top point; the
+// caller checks TopMass.
+func Stationary(ch *Chain, pol *Policy, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
+	n, G := ch.States(), len(g)
+	moves := make([]lottery, n*G)
+	for s := range n {
+		for i, a := range g {
+			_, next := pol.Choose(s, b.Cash(a, s))
+			next = min(max(next, g[0]), g[G-1])
+			j := gridIndex(g, next)
+			moves[s*G+i] = lottery{j: int32(j), w: (g[j+1] - next) / (g[j+1] - g[j])}
+		}
+	}
+	h := &Histogram{Mass: make([]float64, n*G), Grid: g}
+	if warm != nil && len(warm.Mass) == n*G {
+		copy(h.Mass, warm.Mass)
+	} else {
+		for s := range n {
+			h.Mass[s*G] = ch.Stationary[s]
+		}
+	}
+	next := make([]float64, n*G)
+	moved := make([]float64, G) // mass of one state after saving, before the shock
+	for it := 1; it <= maxHistogramIterations; it++ {
+		clear(next)
+		for s := range n {
+			clear(moved)
+			for i, x := range h.Mass[s*G : (s+1)*G] {
+				if x == 0 {
+					continue
+				}
+				mv := moves[s*G+i]
+				moved[mv.j] += mv.w * x
+				moved[mv.j+1] += (1 - mv.w) * x
+			}
+			row := ch.P[s*n : (s+1)*n]
+			for sp, pr := range row {
+				if pr == 0 {
+					continue
+				}
+				dst := next[sp*G : (sp+1)*G]
+				for j, x := range moved {
+					dst[j] += pr * x
+				}
+			}
+		}
+		diff := 0.0
+		for k, x := range next {
+			diff = max(diff, math.Abs(x-h.Mass[k]))
+		}
+		h.Mass, next = next, h.Mass
+		h.Iters = it
+		if diff < tol {
+			return h, nil
+		}
+	}
+	return nil, fmt.Errorf("the wealth distribution did not settle in %d iterations (β·(1 + r) is too close to 1 for wealth to stop growing)", maxHistogramIterations)
+}
+
+// maxHistogramIterations bounds Stationary.
+const maxHistogramIterations = 100_000
+
+// ByWealth returns the mass at each grid point summed over states: the
+// wealth distribution, in ascending order of wealth (Grid).
+func (h *Histogram) ByWealth() []float64 {
+	G := len(h.Grid)
+	w := make([]float64, G)
+	for k, x := range h.Mass {
+		w[k%G] += x
+	}
+	return w
+}
+
+// Mean returns mean wealth Σ mass·a.
+func (h *Histogram) Mean() float64 {
+	G := len(h.Grid)
+	m := 0.0
+	for k, x := range h.Mass {
+		m += x * h.Grid[k%G]
+	}
+	return m
+}
+
+// TopMass returns the mass on grid points above the share q of the grid's
+// range (q = 0.9: the top tenth of the range): mass there means the grid
+// may cut off the distribution.
+func (h *Histogram) TopMass(q float64) float64 {
+	g := h.Grid
+	G := len(g)
+	cut := g[0] + q*(g[G-1]-g[0])
+	m := 0.0
+	for k, x := range h.Mass {
+		if g[k%G] > cut {
+			m += x
+		}
+	}
+	return m
+}
+
+// Constrained returns the mass of households at the borrowing limit (the
+// grid's first point).
+func (h *Histogram) Constrained() float64 {
+	G := len(h.Grid)
+	m := 0.0
+	for k := 0; k < len(h.Mass); k += G {
+		m += h.Mass[k]
+	}
+	return m
+}
+
+// EulerError returns the mean of log10 |1 − ĉ/c| over the grid points
+// (state s, wealth g[i]) where the constraint does not bind, with c the
+// policy's consumption there and ĉ the consumption the Euler equation
+// implies from next round's policy: how far the interpolated policy is from
+// optimal between the endogenous knots (Judd 1992's accuracy measure).
+func (s *Saver) EulerError(ch *Chain, pol *Policy, b *Budget, g []float64) float64 {
+	n := ch.States()
+	sum, count := 0.0, 0
+	for st := range n {
+		row := ch.P[st*n : (st+1)*n]
+		for _, a := range g {
+			c, next := pol.Choose(st, b.Cash(a, st))
+			if next <= g[0] || c <= 0 {
+				continue
+			}
+			e := 0.0
+			for sp, pr := range row {
+				if pr == 0 {
+					continue
+				}
+				e += pr * s.Marginal(pol.Consumption(sp, b.Cash(next, sp)))
+			}
+			implied := s.inverseMarginal(s.Discount * b.Return(next) * e)
+			err := math.Abs(1 - implied/c)
+			sum += math.Log10(max(err, 1e-17))
+			count++
+		}
+	}
+	if count == 0 {
+		return math.Inf(-1)
+	}
+	return sum / float64(count)
+}

@@ -1,0 +1,354 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/welfare"
+)
+
+// householdColumns are the per-round columns of an economy of savers, after
+// the rates (see the README's metric table).
+var householdColumns = []string{
+	"interest_rate", "saving_rate", "consumption_mean", "wealth_mean",
+	"wealth_gini", "wealth_top1_share", "wealth_top10_share", "constrained_share",
+}
+
+// houses is the engine's state for households that save.
+type houses struct {
+	cfg        *Households
+	saver      agents.Saver
+	chain      *agents.Chain
+	grid       []float64
+	policy     *agents.Policy // solved at the prices of the last round run
+	stationary *Stationary    // of the first policy, solved before round 0
+	counts     []float64      // households in each state at the start of the round
+	next       []uint8        // each household's state next round, drawn in the pass
+	parts      []houseSums
+	cols       []float64 // this round's householdColumns values
+}
+
+// houseSums are one chunk's partial sums of a household round.
+type houseSums struct {
+	z, tax, c, cPos, u, minU, wu, w, logC, cLogC float64
+	next, constrained                            float64 // Σ a', households at the limit
+	anyZeroC                                     bool
+	counts                                       []float64 // households in each state next round
+}
+
+// productivityDraw is the stream name of the households' productivity
+// draws: household i's draw in round t is a hash of (seed, this, t, i).
+const productivityDraw = "productivity"
+
+// initHouses prepares the households: the chain, the population's wealth
+// and state (filled in before round 0 by startHouses).
+func (e *Engine) initHouses() error {
+	h := e.cfg.Households
+	ch, err := h.Productivity.Chain()
+	if err != nil {
+		return field.Within("Households.Productivity", err)
+	}
+	n := ch.States()
+	e.house = &houses{cfg: h, saver: h.Saver, chain: ch, counts: make([]float64, n), parts: make([]houseSums, e.nChunks)}
+	for c := range e.house.parts {
+		e.house.parts[c].counts = make([]float64, n)
+	}
+	e.pop.Wealth = make([]float64, e.cfg.Agents)
+	e.pop.State = make([]uint8, e.cfg.Agents)
+	e.house.next = make([]uint8, e.cfg.Agents)
+	for i := range e.pop.Hours {
+		e.pop.Hours[i] = 1 // inelastic labour: one unit of endowment
+	}
+	e.extra = append(e.extra, householdColumns...)
+	return nil
+}
+
+// startHouses solves the stationary equilibrium of the first policy and
+// places the households: every household's state and wealth are drawn, in
+// fixed chunks from the stream (seed, "initial-wealth", chunk), from the
+// stationary distribution (or the state from the chain's stationary
+// distribution and the wealth as configured).
+func (e *Engine) startHouses() error {
+	h := e.house
+	st, err := SolveStationary(h.cfg, e.cfg.Market, e.sched, e.redistributes())
+	if err != nil {
+		return fmt.Errorf("stationary equilibrium: %w", err)
+	}
+	h.stationary, h.policy = st, st.Policy
+	h.grid = st.Histogram.Grid
+	n, G := h.chain.States(), len(h.grid)
+	cum := make([]float64, n*G) // over (state, point) for "stationary", over states otherwise
+	acc := 0.0
+	for k := range cum {
+		switch {
+		case h.cfg.InitialWealth == "stationary":
+			acc += st.Histogram.Mass[k]
+		case k%G == 0:
+			acc += h.chain.Stationary[k/G]
+		}
+		cum[k] = acc
+	}
+	pop := e.pop
+	e.parallel(func(c, lo, hi int) {
+		r := Stream(e.cfg.Seed, "initial-wealth", uint64(c))
+		for i := lo; i < hi; i++ {
+			u := r.Float64() * acc
+			k := searchCum(cum, u)
+			pop.State[i] = uint8(k / G)
+			switch h.cfg.InitialWealth {
+			case "stationary":
+				pop.Wealth[i] = h.grid[k%G]
+			case "value":
+				pop.Wealth[i] = h.cfg.InitialValue
+			default:
+				pop.Wealth[i] = 0
+			}
+		}
+	})
+	clear(h.counts)
+	for _, s := range pop.State {
+		h.counts[s]++
+	}
+	return nil
+}
+
+// searchCum returns the first k with u < cum[k] (the last index if none).
+func searchCum(cum []float64, u float64) int {
+	lo, hi := 0, len(cum)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if u < cum[mid] {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// Productivity returns each household's productivity l(s) in the last
+// round run (nil for workers).
+func (e *Engine) Productivity() []float64 {
+	if e.house == nil {
+		return nil
+	}
+	l := make([]float64, e.cfg.Agents)
+	for i, s := range e.pop.State {
+		l[i] = e.house.chain.Levels[s]
+	}
+	return l
+}
+
+// Stationary returns the stationary equilibrium solved before round 0 for
+// an economy of savers (nil before the first round and for workers).
+func (e *Engine) Stationary() *Stationary {
+	if e.house == nil {
+		return nil
+	}
+	return e.house.stationary
+}
+
+// houseRound runs steps 2–5 of a household round (see the package comment's
+// "Households and time"):
+//
+//	prices   K and L from the start of the round give r and w; the labour
+//	         tax's revenue, known from the states, gives the transfer
+//	policy   households expect these prices and this transfer to persist,
+//	         and solve their policy for them (EGM, warm from last round's)
+//	pass     each household's cash on hand, consumption, saving, income,
+//	         utility and next productivity state, with the round's sums
+//	stats    RoundStats, with the wealth distribution of the round's start
+func (e *Engine) houseRound() error {
+	h, pop, mk := e.house, e.pop, e.cfg.Market
+	n := e.cfg.Agents
+	fn := float64(n)
+	if e.round > 0 { // last round drew this round's states
+		pop.State, h.next = h.next, pop.State
+	}
+	// prices
+	k := e.sumWealth() / fn
+	l := 0.0
+	for s, cnt := range h.counts {
+		l += cnt * h.chain.Levels[s]
+	}
+	l /= fn
+	if !(k > 0) {
+		return fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
+	}
+	r, w := mk.Prices(k, l)
+	b := agents.Budget{Rate: r}
+	shares := make([]float64, len(h.counts))
+	for s, cnt := range h.counts {
+		shares[s] = cnt / fn
+	}
+	transfer := 0.0
+	if revenue := incomes(&b, h.chain, e.sched, w, shares, e.redistributes()); e.redistributes() {
+		transfer = revenue
+	}
+	// policy
+	pol, err := h.saver.Solve(h.chain, &b, h.grid, h.policy, roundPolicyTolerance)
+	if err != nil {
+		if errors.Is(err, agents.ErrExplodes) {
+			return fmt.Errorf("households' policy at r = %.6g: %w", r, err)
+		}
+		return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
+	}
+	h.policy = pol
+	// the wealth distribution at the start of the round, before the pass
+	// overwrites it
+	sortedA := e.sortedCopy(pop.Wealth)
+	wealthGini := welfare.WealthGiniWeighted(sortedA, nil)
+	top1 := welfare.TopShareWeighted(sortedA, nil, 0.01)
+	top10 := welfare.TopShareWeighted(sortedA, nil, 0.10)
+	// pass
+	e.housePass(&b, pol, w)
+	t := e.houseTotals()
+	// stats
+	y := mk.Output(k*fn, l*fn) / fn
+	giniPre := welfare.GiniSorted(e.sortedCopy(pop.Income))
+	giniPost := welfare.GiniSorted(e.sortedCopy(pop.Consumption))
+	s := &e.stats
+	*s = RoundStats{
+		Round:              e.round,
+		Productivity:       t.z / fn,
+		GiniPre:            giniPre,
+		GiniPost:           giniPost,
+		WelfareUtilitarian: t.u / fn,
+		WelfareInvIncome:   t.wu / t.w,
+		WelfareRawls:       t.minU,
+		Atkinson1:          welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC),
+		Theil:              welfare.TheilFromSums(n, t.cLogC, t.cPos),
+		Revenue:            t.tax / fn,
+		Transfer:           transfer,
+		LaborMean:          1,
+		Wage:               w,
+		MarketIterations:   float64(pol.Iters),
+		Output:             y,
+		CapitalIncome:      r * k,
+		Capital:            k * fn,
+		Rates:              e.sched.Rates(),
+	}
+	if t.z > 0 {
+		s.AvgTaxRate = t.tax / t.z
+	}
+	s.Equality = welfare.Equality(giniPost, n)
+	s.EqXProd = s.Equality * s.Productivity
+	saving := (t.next/fn - (1-mk.Depreciation)*k) / y
+	h.cols = append(h.cols[:0], r, saving, t.c/fn, k, wealthGini, top1, top10, t.constrained/fn)
+	clear(h.counts)
+	for c := range h.parts {
+		for st, x := range h.parts[c].counts {
+			h.counts[st] += x
+		}
+	}
+	return nil
+}
+
+// roundPolicyTolerance is the EGM tolerance of the policy households solve
+// each round (warm from the last round's, so a few iterations).
+const roundPolicyTolerance = 1e-10
+
+// sumWealth returns Σ a_i, summed by chunk in chunk order.
+func (e *Engine) sumWealth() float64 {
+	a := e.pop.Wealth
+	e.parallel(func(c, lo, hi int) {
+		s := 0.0
+		for _, x := range a[lo:hi] {
+			s += x
+		}
+		e.house.parts[c].next = s
+	})
+	s := 0.0
+	for c := range e.house.parts {
+		s += e.house.parts[c].next
+	}
+	return s
+}
+
+// housePass is the round's pass over households, in parallel chunks: each
+// household's cash on hand m = Wealth(a) + w·l(s) − T(w·l(s)) + transfer,
+// its consumption and saving from the policy, its pre-tax income
+// z = w·l(s) + r·a, its utility u(c), and its next productivity state,
+// drawn from a hash of (seed, round, household).
+func (e *Engine) housePass(b *agents.Budget, pol *agents.Policy, w float64) {
+	h, pop := e.house, e.pop
+	sv, ch, sched := &h.saver, h.chain, e.sched
+	base := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey(productivityDraw)^SplitMix64(uint64(e.round))))
+	limit := h.grid[0]
+	e.parallel(func(c, lo, hi int) {
+		hp := &h.parts[c]
+		clear(hp.counts)
+		var sz, stx, sc, scp, su, swu, sw, slog, sclog, snext, scon float64
+		minU := math.Inf(1)
+		anyZero := false
+		for i := lo; i < hi; i++ {
+			st := int(pop.State[i])
+			a := pop.Wealth[i]
+			lab := w * ch.Levels[st]
+			m := b.Wealth(a) + b.Income[st]
+			cons, next := pol.Choose(st, m)
+			z := lab + b.Rate*a
+			tx := lab - sched.Net(lab)
+			u := sv.Period(cons)
+			pop.Income[i] = z
+			pop.Consumption[i] = cons
+			pop.Utility[i] = u
+			pop.Wealth[i] = next
+			sz += z
+			stx += tx
+			sc += cons
+			su += u
+			minU = min(minU, u)
+			wt := welfare.InvIncomeWeight(z)
+			swu += wt * u
+			sw += wt
+			if cons > 0 {
+				lg := welfare.Log(cons)
+				slog += lg
+				sclog += cons * lg
+				scp += cons
+			} else {
+				anyZero = true
+			}
+			snext += next
+			if next <= limit {
+				scon++
+			}
+			draw := SplitMix64(base ^ uint64(i))
+			ns := ch.Next(uint8(st), float64(draw>>11)*0x1p-53)
+			h.next[i] = ns
+			hp.counts[ns]++
+		}
+		hp.z, hp.tax, hp.c, hp.cPos, hp.u, hp.minU = sz, stx, sc, scp, su, minU
+		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, slog, sclog, snext, scon, anyZero
+	})
+}
+
+// houseTotals combines the chunks' sums in chunk order.
+func (e *Engine) houseTotals() houseSums {
+	t := houseSums{minU: math.Inf(1)}
+	for c := range e.house.parts {
+		p := &e.house.parts[c]
+		t.z += p.z
+		t.tax += p.tax
+		t.c += p.c
+		t.cPos += p.cPos
+		t.u += p.u
+		t.minU = min(t.minU, p.minU)
+		t.wu += p.wu
+		t.w += p.w
+		t.logC += p.logC
+		t.cLogC += p.cLogC
+		t.next += p.next
+		t.constrained += p.constrained
+		t.anyZeroC = t.anyZeroC || p.anyZeroC
+	}
+	return t
+}
+
+// redistributes reports whether revenue goes back to households lump-sum
+// (the only rule savers support so far).
+func (e *Engine) redistributes() bool { return e.cfg.Redistribution.Kind == "lump_sum" }

@@ -1,0 +1,167 @@
+package scenario
+
+import (
+	"reflect"
+	"slices"
+
+	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/agents"
+)
+
+// Households that save (agents.behavior = "saver"): their keys, defaults,
+// checks and engine configuration. The defaults are Aiyagari's (1994)
+// benchmark.
+const (
+	defaultRiskAversion  = 3.0
+	defaultDiscount      = 0.96
+	defaultRho           = 0.6
+	defaultSigma         = 0.4
+	defaultStates        = 7
+	defaultWidth         = 3.0
+	defaultInitialWealth = "stationary"
+)
+
+// plannersForSavers are the planners that need no model of the workers'
+// response (the model-based ones compute workers' rounds, not savers').
+var plannersForSavers = []string{"none", "flat", "fixed", "us_federal"}
+
+var (
+	saverPart        = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max"}}
+	productivityPart = part{"population.productivity", reflect.TypeOf(Productivity{}), nil}
+	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value"}}
+)
+
+func init() {
+	configParts["Households"] = householdsPart
+	configParts["Saver"] = saverPart
+	configParts["Productivity"] = productivityPart
+}
+
+// savers reports whether the scenario's agents are households that save.
+func (s *Scenario) savers() bool { return s.Agents.Behavior == "saver" }
+
+// resolveHouseholds fills savers' defaults: crra utility, Aiyagari's
+// productivity process, a single skill of 1, the grid and the start.
+func (s *Scenario) resolveHouseholds() {
+	if !s.savers() {
+		return
+	}
+	u := &s.Utility
+	if u.Kind == "quasilinear" { // the default for workers
+		u.Kind = "crra"
+	}
+	orDefault(&u.RiskAversion, defaultRiskAversion)
+	orDefault(&u.Discount, defaultDiscount)
+	k := &s.Population.Skill
+	if k.Dist == "" && len(k.params()) == 0 {
+		k.Dist, k.Values = "values", []float64{1}
+	}
+	if s.Population.Productivity == nil {
+		s.Population.Productivity = &Productivity{Process: "ar1"}
+	}
+	p := s.Population.Productivity
+	if p.Process == "ar1" {
+		if p.Method == "" {
+			p.Method = "tauchen"
+		}
+		orDefault(&p.Rho, defaultRho)
+		orDefault(&p.Sigma, defaultSigma)
+		orDefault(&p.States, defaultStates)
+		if p.Method == "tauchen" {
+			orDefault(&p.Width, defaultWidth)
+		}
+	}
+	a := &s.Agents
+	orDefault(&a.BorrowingLimit, 0)
+	orDefault(&a.GridPoints, agents.DefaultGridPoints)
+	if a.InitialWealth == "" {
+		a.InitialWealth = defaultInitialWealth
+	}
+}
+
+// validateHouseholds checks what only the file knows about savers: which
+// keys apply, and the kinds of utility, market and planner they need. The
+// values are checked by sim.Households.Validate through EngineConfig.
+func (s *Scenario) validateHouseholds(v *validator) {
+	u, a := s.Utility, s.Agents
+	if !s.savers() {
+		notApplicable(v, u.Kind == "crra", "utility.kind", `(crra) unless agents.behavior = "saver"`)
+		for key, given := range map[string]bool{
+			"utility.risk_aversion": u.RiskAversion != nil, "utility.discount": u.Discount != nil,
+			"agents.borrowing_limit": a.BorrowingLimit != nil, "agents.grid_points": a.GridPoints != nil,
+			"agents.grid_max": a.GridMax != nil, "agents.initial_wealth": a.InitialWealth != "",
+			"agents.initial_value": a.InitialValue != nil, "population.productivity": s.Population.Productivity != nil,
+		} {
+			notApplicable(v, given, key, `unless agents.behavior = "saver"`)
+		}
+		return
+	}
+	if u.Kind != "crra" {
+		v.add("utility.kind", `households that save have crra utility; got %q`, u.Kind)
+	}
+	notApplicable(v, u.Kappa != nil, "utility.kappa", "to savers (their labour is inelastic)")
+	notApplicable(v, u.Eta != nil, "utility.eta", "to savers (risk_aversion is their curvature)")
+	if k := s.Population.Skill; k.Dist != "values" || !slices.Equal(k.Values, []float64{1}) {
+		v.add("population.skill", "does not apply to savers: their productivity is population.productivity")
+	}
+	notApplicable(v, a.InitialValue != nil && a.InitialWealth != "value", "agents.initial_value", `unless agents.initial_wealth = "value"`)
+	if a.InitialWealth == "value" && a.InitialValue == nil {
+		v.add("agents.initial_value", `is required when agents.initial_wealth = "value"`)
+	}
+	s.validateProductivityKeys(v)
+	m := s.Market
+	if m.Kind != "production" {
+		v.add("market.kind", `households that save own the capital of the production market: set market.kind = "production"`)
+	}
+	for key, given := range map[string]bool{
+		"market.capital": m.Capital != nil, "market.saving": m.Saving != nil, "market.ownership": m.Ownership != "",
+		"market.ownership_power": m.OwnershipPower != nil, "market.tax_capital": m.TaxCapital, "market.tolerance": m.Tolerance != nil,
+	} {
+		notApplicable(v, given, key, "to savers: capital is their wealth, rented at its marginal product")
+	}
+	if !slices.Contains(plannersForSavers, s.Planner.Kind) {
+		v.add("planner.kind", "%q needs a model of workers' response, which savers do not have yet: use none, flat, fixed or us_federal", s.Planner.Kind)
+	}
+	notApplicable(v, s.Planner.ReportGap, "planner.report_gap", "to savers")
+	if r := s.Tax.Redistribution; r != "lump_sum" && r != "none" {
+		v.add("tax.redistribution", "households that save support lump_sum and none, not %q", r)
+	}
+	if s.LLM != nil {
+		v.add("llm", "LLM savers are not built yet; remove the [llm] table")
+	}
+}
+
+// validateProductivityKeys refuses the keys of the other process.
+func (s *Scenario) validateProductivityKeys(v *validator) {
+	p := s.Population.Productivity
+	ar1 := p.Process == "ar1"
+	const pre = "population.productivity."
+	for key, given := range map[string]bool{"rho": p.Rho != nil, "sigma": p.Sigma != nil, "states": p.States != nil, "method": p.Method != ""} {
+		notApplicable(v, given && !ar1, pre+key, `unless process = "ar1"`)
+	}
+	notApplicable(v, p.Width != nil && !(ar1 && p.Method == "tauchen"), pre+"width", `unless process = "ar1" with method = "tauchen"`)
+	notApplicable(v, p.Levels != nil && p.Process != "markov", pre+"levels", `unless process = "markov"`)
+	notApplicable(v, p.Transition != nil && p.Process != "markov", pre+"transition", `unless process = "markov"`)
+}
+
+// householdsConfig returns the engine's households (nil unless savers).
+func (s *Scenario) householdsConfig() *sim.Households {
+	if !s.savers() {
+		return nil
+	}
+	p, a := s.Population.Productivity, s.Agents
+	return &sim.Households{
+		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: val(s.Utility.Discount),
+			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax)},
+		Productivity: agents.Productivity{Process: p.Process, Rho: val(p.Rho), Sigma: val(p.Sigma), States: intVal(p.States),
+			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
+		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),
+	}
+}
+
+func intVal(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
