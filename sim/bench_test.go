@@ -118,3 +118,47 @@ func BenchmarkBareLoop(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHouseholds is a round of Aiyagari's benchmark economy of savers
+// with every metric on (three radix sorts: wealth, income, consumption),
+// after the stationary equilibrium is solved and the households placed;
+// each round re-solves the policy at the round's prices (warm).
+func BenchmarkHouseholds(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"agents=1e5", 1e5}, {"agents=1e6", 1e6}, {"agents=1e7", 1e7}} {
+		b.Run(c.name, func(b *testing.B) {
+			if testing.Short() && c.n > 1e6 {
+				b.Skip("short mode")
+			}
+			cfg := saverConfig(c.n, 1<<30, runtime.GOMAXPROCS(0))
+			e, err := New(cfg, planner.Flat(0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			if _, err := e.Step(ctx); err != nil { // the stationary solve is not the round's cost
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := e.Step(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(c.n)*float64(b.N)/b.Elapsed().Seconds(), "household-rounds/s")
+		})
+	}
+}
+
+// BenchmarkStationary is the stationary equilibrium of Aiyagari's benchmark
+// (7 states × 500 grid points, r to 1e-9).
+func BenchmarkStationary(b *testing.B) {
+	h := aiyagari(3, 0.6, 0.4, "tauchen")
+	for b.Loop() {
+		if _, err := SolveStationary(h, aiyagariMarket, noTax, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

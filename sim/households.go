@@ -129,17 +129,13 @@ func searchCum(cum []float64, u float64) int {
 	return lo
 }
 
-// Productivity returns each household's productivity l(s) in the last
-// round run (nil for workers).
-func (e *Engine) Productivity() []float64 {
+// Productivity returns household i's productivity l(s) in the last round
+// run (nil for workers).
+func (e *Engine) Productivity() func(i int) float64 {
 	if e.house == nil {
 		return nil
 	}
-	l := make([]float64, e.cfg.Agents)
-	for i, s := range e.pop.State {
-		l[i] = e.house.chain.Levels[s]
-	}
-	return l
+	return func(i int) float64 { return e.house.chain.Levels[e.pop.State[i]] }
 }
 
 // Stationary returns the stationary equilibrium solved before round 0 for

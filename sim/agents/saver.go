@@ -90,8 +90,16 @@ func (s *Saver) inverseMarginal(x float64) float64 {
 // Period is the period utility u(c); c ≤ 0 is raised to ConsumptionFloor.
 func (s *Saver) Period(c float64) float64 {
 	c = max(c, ConsumptionFloor)
-	if s.RiskAversion == 1 {
+	switch s.RiskAversion {
+	case 1:
 		return math.Log(c)
+	case 2:
+		return 1 - 1/c
+	case 3:
+		return (1/(c*c) - 1) / -2
+	case 5:
+		c2 := c * c
+		return (1/(c2*c2) - 1) / -4
 	}
 	return (math.Pow(c, 1-s.RiskAversion) - 1) / (1 - s.RiskAversion)
 }

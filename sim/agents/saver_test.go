@@ -152,3 +152,26 @@ func TestSolveRefusesExplosion(t *testing.T) {
 		t.Error("β(1+r) = 1.0088: no error")
 	}
 }
+
+// TestCRRAFastPaths: the multiplied-out powers agree with the formulas.
+func TestCRRAFastPaths(t *testing.T) {
+	for _, mu := range []float64{1, 2, 3, 4, 5, 2.5} {
+		sv := Saver{RiskAversion: mu}
+		for _, c := range []float64{0.01, 0.7, 1, 3.3, 250} {
+			u := math.Log(c)
+			if mu != 1 {
+				u = (math.Pow(c, 1-mu) - 1) / (1 - mu)
+			}
+			if got := sv.Period(c); math.Abs(got-u) > 1e-12*math.Max(1, math.Abs(u)) {
+				t.Errorf("μ %v: Period(%v) = %v, want %v", mu, c, got, u)
+			}
+			m := math.Pow(c, -mu)
+			if got := sv.Marginal(c); math.Abs(got-m) > 1e-13*m {
+				t.Errorf("μ %v: Marginal(%v) = %v, want %v", mu, c, got, m)
+			}
+			if got := sv.inverseMarginal(m); math.Abs(got-c) > 1e-12*c {
+				t.Errorf("μ %v: inverse of u'(%v) = %v", mu, c, got)
+			}
+		}
+	}
+}

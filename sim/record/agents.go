@@ -17,7 +17,8 @@ type Agents struct {
 	Skill, Hours, Income, Consumption, Utility []float64
 	// Households that save only (nil otherwise): the wealth each carries out
 	// of the last round, and the productivity it earned with in that round.
-	Wealth, Productivity []float64
+	Wealth       []float64
+	Productivity func(i int) float64
 }
 
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
@@ -46,7 +47,7 @@ func WriteAgents(dir string, a Agents) error {
 		f(util[i])
 		if a.Wealth != nil {
 			f(a.Wealth[i])
-			f(a.Productivity[i])
+			f(a.Productivity(i))
 		}
 		b.WriteByte('\n')
 	}

@@ -57,9 +57,12 @@ func (s *Scenario) resolveHouseholds() {
 		k.Dist, k.Values = "values", []float64{1}
 	}
 	if s.Population.Productivity == nil {
-		s.Population.Productivity = &Productivity{Process: "ar1"}
+		s.Population.Productivity = &Productivity{}
 	}
 	p := s.Population.Productivity
+	if p.Process == "" && p.Levels == nil && p.Transition == nil {
+		p.Process = "ar1"
+	}
 	if p.Process == "ar1" {
 		if p.Method == "" {
 			p.Method = "tauchen"

@@ -12,6 +12,7 @@ const (
 	bytesSort       = 24 // the Gini's sort buffers, for incomes out of skill order
 	bytesModel      = 56 // the response model's scratch, for planners that ask it
 	bytesVote       = 64 // ballots and the candidates' outcomes
+	bytesSaver      = 10 // savers' wealth, state and next state
 	bytesBase       = 1 << 26
 )
 
@@ -23,7 +24,10 @@ func (s *Scenario) MemoryEstimate() uint64 {
 		per += bytesSort
 	}
 	pl := &s.Planner
-	if pl.uses("search") || pl.uses("saez") || pl.ReportGap || s.Market.Kind != "fixed_wage" {
+	switch {
+	case s.savers(): // no response model; wealth and states
+		per += bytesSaver
+	case pl.uses("search") || pl.uses("saez") || pl.ReportGap || s.Market.Kind != "fixed_wage":
 		per += bytesModel
 	}
 	if pl.Kind == "vote" {

@@ -1,0 +1,78 @@
+package scenario
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const saverDoc = "[agents]\nbehavior = \"saver\"\n[market]\nkind = \"production\"\n[tax]\ncutoffs = [0]\n[planner]\nkind = \"none\"\n"
+
+// TestSaverErrors: every saver key is checked, at its line, with the key's
+// name; keys of another kind are refused.
+func TestSaverErrors(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		sets      []string
+		want      string
+	}{
+		{"rows", saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2], transition = [[0.5, 0.4], [0.5, 0.5]] }\n", nil, "f.toml:10: population.productivity.transition: row 0 sums to 0.9"},
+		{"rho", saverDoc, []string{"population.productivity.rho=1"}, "--set: population.productivity.rho: must be in (-1, 1)"},
+		{"states", saverDoc, []string{"population.productivity.states=300"}, "population.productivity.states: must be between 1 and 255"},
+		{"levels for ar1", saverDoc + "[population]\nproductivity = { process = \"ar1\", levels = [1] }\n", nil, "population.productivity.levels: does not apply unless process = \"markov\""},
+		{"discount", saverDoc + "[utility]\ndiscount = 1.0\n", nil, "f.toml:10: utility.discount: must be in (0, 1)"},
+		{"risk aversion", saverDoc + "[utility]\nrisk_aversion = 0.0\n", nil, "utility.risk_aversion: must be in (0, 50]"},
+		{"borrowing", saverDoc, []string{"agents.borrowing_limit=-1"}, "agents.borrowing_limit: must be non-negative"},
+		{"grid", saverDoc, []string{"agents.grid_points=3"}, "agents.grid_points: must be between 10"},
+		{"initial", saverDoc, []string{"agents.initial_wealth=rich"}, "agents.initial_wealth: must be stationary, zero or value"},
+		{"initial value", saverDoc, []string{"agents.initial_wealth=value"}, "agents.initial_value: is required"},
+		{"kappa", saverDoc + "[utility]\nkappa = 1.0\n", nil, "utility.kappa: does not apply to savers"},
+		{"skill", saverDoc + "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = 0.5 }\n", nil, "population.skill: does not apply to savers"},
+		{"fixed wage", "[agents]\nbehavior = \"saver\"\n[tax]\ncutoffs = [0]\n[planner]\nkind = \"none\"\n", nil, "market.kind: households that save own the capital"},
+		{"capital", saverDoc, []string{"market.capital=5"}, "market.capital: does not apply to savers"},
+		{"planner", saverDoc, []string{"planner.kind=search"}, "planner.kind: \"search\" needs a model"},
+		{"targeted", saverDoc, []string{"tax.redistribution=targeted"}, "tax.redistribution: households that save support lump_sum and none"},
+		{"crra for workers", "[utility]\nkind = \"crra\"\n", nil, "utility.kind: does not apply (crra) unless agents.behavior = \"saver\""},
+		{"saver keys for workers", "[agents]\ngrid_points = 100\n", nil, "f.toml:2: agents.grid_points: does not apply unless agents.behavior = \"saver\""},
+		{"productivity for workers", "[population]\nproductivity = { process = \"ar1\" }\n", nil, "population.productivity: does not apply unless"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.toml", []byte(c.doc), c.sets)
+			var es Errors
+			if !errors.As(err, &es) {
+				t.Fatalf("error = %v, want scenario.Errors", err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestSaverDefaults: a saver scenario resolves to Aiyagari's benchmark, and
+// the resolved file reloads to the same engine configuration.
+func TestSaverDefaults(t *testing.T) {
+	s, err := Parse("f.toml", []byte(saverDoc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.EngineConfig(1).Households
+	if h == nil || h.Saver.RiskAversion != 3 || h.Saver.Discount != 0.96 || h.Productivity.Rho != 0.6 || h.Productivity.Sigma != 0.4 ||
+		h.Productivity.States != 7 || h.Productivity.Method != "tauchen" || h.Productivity.Width != 3 || h.Saver.GridPoints != 500 || h.InitialWealth != "stationary" {
+		t.Fatalf("households %+v, want Aiyagari's benchmark", h)
+	}
+	enc, err := s.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Parse("r.toml", enc, nil)
+	if err != nil {
+		t.Fatalf("resolved scenario does not reload: %v\n%s", err, enc)
+	}
+	a, err1 := s.ConfigHash()
+	b, err2 := s2.ConfigHash()
+	if err1 != nil || err2 != nil || a != b {
+		t.Errorf("hash changed on reload: %s → %s", a, b)
+	}
+}
