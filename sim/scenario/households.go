@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 
@@ -89,14 +90,12 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	u, a := s.Utility, s.Agents
 	if !s.savers() {
 		notApplicable(v, u.Kind == "crra", "utility.kind", `(crra) unless agents.behavior = "saver"`)
-		for key, given := range map[string]bool{
+		refuseEach(v, map[string]bool{
 			"utility.risk_aversion": u.RiskAversion != nil, "utility.discount": u.Discount != nil,
 			"agents.borrowing_limit": a.BorrowingLimit != nil, "agents.grid_points": a.GridPoints != nil,
 			"agents.grid_max": a.GridMax != nil, "agents.initial_wealth": a.InitialWealth != "",
 			"agents.initial_value": a.InitialValue != nil, "population.productivity": s.Population.Productivity != nil,
-		} {
-			notApplicable(v, given, key, `unless agents.behavior = "saver"`)
-		}
+		}, `unless agents.behavior = "saver"`)
 		return
 	}
 	if u.Kind != "crra" {
@@ -116,12 +115,10 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	if m.Kind != "production" {
 		v.add("market.kind", `households that save own the capital of the production market: set market.kind = "production"`)
 	}
-	for key, given := range map[string]bool{
+	refuseEach(v, map[string]bool{
 		"market.capital": m.Capital != nil, "market.saving": m.Saving != nil, "market.ownership": m.Ownership != "",
 		"market.ownership_power": m.OwnershipPower != nil, "market.tax_capital": m.TaxCapital, "market.tolerance": m.Tolerance != nil,
-	} {
-		notApplicable(v, given, key, "to savers: capital is their wealth, rented at its marginal product")
-	}
+	}, "to savers: capital is their wealth, rented at its marginal product")
 	if !slices.Contains(plannersForSavers, s.Planner.Kind) {
 		v.add("planner.kind", "%q needs a model of workers' response, which savers do not have yet: use none, flat, fixed or us_federal", s.Planner.Kind)
 	}
@@ -139,12 +136,20 @@ func (s *Scenario) validateProductivityKeys(v *validator) {
 	p := s.Population.Productivity
 	ar1 := p.Process == "ar1"
 	const pre = "population.productivity."
-	for key, given := range map[string]bool{"rho": p.Rho != nil, "sigma": p.Sigma != nil, "states": p.States != nil, "method": p.Method != ""} {
-		notApplicable(v, given && !ar1, pre+key, `unless process = "ar1"`)
+	if !ar1 {
+		refuseEach(v, map[string]bool{pre + "rho": p.Rho != nil, pre + "sigma": p.Sigma != nil, pre + "states": p.States != nil, pre + "method": p.Method != ""}, `unless process = "ar1"`)
 	}
 	notApplicable(v, p.Width != nil && !(ar1 && p.Method == "tauchen"), pre+"width", `unless process = "ar1" with method = "tauchen"`)
 	notApplicable(v, p.Levels != nil && p.Process != "markov", pre+"levels", `unless process = "markov"`)
 	notApplicable(v, p.Transition != nil && p.Process != "markov", pre+"transition", `unless process = "markov"`)
+}
+
+// refuseEach refuses every given key, in the keys' order (errors without a
+// line keep the order they are added in).
+func refuseEach(v *validator, given map[string]bool, why string) {
+	for _, key := range slices.Sorted(maps.Keys(given)) {
+		notApplicable(v, given[key], key, why)
+	}
 }
 
 // householdsConfig returns the engine's households (nil unless savers).
