@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -15,6 +14,7 @@ import (
 var householdColumns = []string{
 	"interest_rate", "saving_rate", "consumption_mean", "wealth_mean",
 	"wealth_gini", "wealth_top1_share", "wealth_top10_share", "constrained_share",
+	"capital_tax_revenue", "wealth_tax_revenue", "consumption_tax_revenue",
 }
 
 // houses is the engine's state for households that save.
@@ -26,6 +26,7 @@ type houses struct {
 	policy     *agents.Policy // solved at the prices of the last round run
 	stationary *Stationary    // of the first policy, solved before round 0
 	counts     []float64      // households in each state at the start of the round
+	lastCTax   float64        // consumption tax per household collected last round (paid out this round)
 	next       []uint8        // each household's state next round, drawn in the pass
 	parts      []houseSums
 	cols       []float64 // this round's householdColumns values
@@ -73,11 +74,12 @@ func (e *Engine) initHouses() error {
 // distribution and the wealth as configured).
 func (e *Engine) startHouses() error {
 	h := e.house
-	st, err := SolveStationary(h.cfg, e.cfg.Market, e.sched, e.redistributes())
+	st, err := SolveStationary(h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
 	if err != nil {
 		return fmt.Errorf("stationary equilibrium: %w", err)
 	}
 	h.stationary, h.policy = st, st.Policy
+	h.lastCTax = st.Revenue.Consumption
 	h.grid = st.Histogram.Grid
 	n, G := h.chain.States(), len(h.grid)
 	cum := make([]float64, n*G) // over (state, point) for "stationary", over states otherwise
@@ -150,12 +152,13 @@ func (e *Engine) Stationary() *Stationary {
 // houseRound runs steps 2–5 of a household round (see the package comment's
 // "Households and time"):
 //
-//	prices   K and L from the start of the round give r and w; the labour
-//	         tax's revenue, known from the states, gives the transfer
+//	prices   K and L from the start of the round give r and w; the taxes
+//	         known before anyone chooses (labour, capital, wealth) and last
+//	         round's consumption tax give the transfer
 //	policy   households expect these prices and this transfer to persist,
 //	         and solve their policy for them (EGM, warm from last round's)
 //	pass     each household's cash on hand, consumption, saving, income,
-//	         utility and next productivity state, with the round's sums
+//	         taxes, utility and next productivity state, with the sums
 //	stats    RoundStats, with the wealth distribution of the round's start
 func (e *Engine) houseRound() error {
 	h, pop, mk := e.house, e.pop, e.cfg.Market
@@ -164,32 +167,38 @@ func (e *Engine) houseRound() error {
 	if e.round > 0 { // last round drew this round's states
 		pop.State, h.next = h.next, pop.State
 	}
+	tp := h.cfg.Taxes.Policy(e.sched)
 	// prices
-	k := e.sumWealth() / fn
+	ws := e.sumWealth(tp.WealthExemption)
+	k := ws.sum / fn
 	l := 0.0
+	shares := make([]float64, len(h.counts))
 	for s, cnt := range h.counts {
 		l += cnt * h.chain.Levels[s]
+		shares[s] = cnt / fn
 	}
 	l /= fn
 	if !(k > 0) {
 		return fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
 	}
 	r, w := mk.Prices(k, l)
-	b := agents.Budget{Rate: r}
-	shares := make([]float64, len(h.counts))
-	for s, cnt := range h.counts {
-		shares[s] = cnt / fn
+	rv := Revenue{Wealth: tp.Wealth * ws.above / fn}
+	switch {
+	case r > 0:
+		rv.Capital = tp.Capital * r * ws.positive / fn
+	case r < 0:
+		rv.Capital = tp.Capital * r * ws.negative / fn
 	}
 	transfer := 0.0
-	if revenue := incomes(&b, h.chain, e.sched, w, shares, e.redistributes()); e.redistributes() {
-		transfer = revenue
+	_, labor := budget(h.chain, &tp, r, w, 0, shares)
+	rv.Labor = labor
+	if e.redistributes() {
+		transfer = labor + rv.Capital + rv.Wealth + h.lastCTax
 	}
+	b, _ := budget(h.chain, &tp, r, w, transfer, shares)
 	// policy
 	pol, err := h.saver.Solve(h.chain, &b, h.grid, h.policy, roundPolicyTolerance)
 	if err != nil {
-		if errors.Is(err, agents.ErrExplodes) {
-			return fmt.Errorf("households' policy at r = %.6g: %w", r, err)
-		}
 		return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
 	}
 	h.policy = pol
@@ -200,8 +209,10 @@ func (e *Engine) houseRound() error {
 	top1 := welfare.TopShareWeighted(sortedA, nil, 0.01)
 	top10 := welfare.TopShareWeighted(sortedA, nil, 0.10)
 	// pass
-	e.housePass(&b, pol, w)
+	e.housePass(&b, &tp, pol, w)
 	t := e.houseTotals()
+	rv.Consumption = tp.Consumption * t.c / fn
+	h.lastCTax = rv.Consumption
 	// stats
 	y := mk.Output(k*fn, l*fn) / fn
 	giniPre := welfare.GiniSorted(e.sortedCopy(pop.Income))
@@ -217,7 +228,7 @@ func (e *Engine) houseRound() error {
 		WelfareRawls:       t.minU,
 		Atkinson1:          welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC),
 		Theil:              welfare.TheilFromSums(n, t.cLogC, t.cPos),
-		Revenue:            t.tax / fn,
+		Revenue:            rv.Total(),
 		Transfer:           transfer,
 		LaborMean:          1,
 		Wage:               w,
@@ -228,12 +239,12 @@ func (e *Engine) houseRound() error {
 		Rates:              e.sched.Rates(),
 	}
 	if t.z > 0 {
-		s.AvgTaxRate = t.tax / t.z
+		s.AvgTaxRate = rv.Total() * fn / t.z
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
 	saving := (t.next/fn - (1-mk.Depreciation)*k) / y
-	h.cols = append(h.cols[:0], r, saving, t.c/fn, k, wealthGini, top1, top10, t.constrained/fn)
+	h.cols = append(h.cols[:0], r, saving, t.c/fn, k, wealthGini, top1, top10, t.constrained/fn, rv.Capital, rv.Wealth, rv.Consumption)
 	clear(h.counts)
 	for c := range h.parts {
 		for st, x := range h.parts[c].counts {
@@ -245,33 +256,50 @@ func (e *Engine) houseRound() error {
 
 // roundPolicyTolerance is the EGM tolerance of the policy households solve
 // each round (warm from the last round's, so a few iterations).
-const roundPolicyTolerance = 1e-10
+const roundPolicyTolerance = 1e-8
 
-// sumWealth returns Σ a_i, summed by chunk in chunk order.
-func (e *Engine) sumWealth() float64 {
+// wealthSums are the sums over households' wealth a round's taxes need.
+type wealthSums struct {
+	sum, positive, negative, above float64 // Σ a, Σ max(a, 0), Σ min(a, 0), Σ max(a − X, 0)
+}
+
+// sumWealth returns the wealth sums with exemption X, summed by chunk in
+// chunk order.
+func (e *Engine) sumWealth(x float64) wealthSums {
 	a := e.pop.Wealth
+	parts := make([]wealthSums, e.nChunks)
 	e.parallel(func(c, lo, hi int) {
-		s := 0.0
-		for _, x := range a[lo:hi] {
-			s += x
+		var s wealthSums
+		for _, v := range a[lo:hi] {
+			s.sum += v
+			s.positive += max(v, 0)
+			s.negative += min(v, 0)
+			s.above += max(v-x, 0)
 		}
-		e.house.parts[c].next = s
+		parts[c] = s
 	})
-	s := 0.0
-	for c := range e.house.parts {
-		s += e.house.parts[c].next
+	var t wealthSums
+	for _, p := range parts {
+		t.sum += p.sum
+		t.positive += p.positive
+		t.negative += p.negative
+		t.above += p.above
 	}
-	return s
+	return t
 }
 
 // housePass is the round's pass over households, in parallel chunks: each
 // household's cash on hand m = Wealth(a) + w·l(s) − T(w·l(s)) + transfer,
 // its consumption and saving from the policy, its pre-tax income
-// z = w·l(s) + r·a, its utility u(c), and its next productivity state,
-// drawn from a hash of (seed, round, household).
-func (e *Engine) housePass(b *agents.Budget, pol *agents.Policy, w float64) {
+// z = w·l(s) + r·a, the taxes it pays, its utility u(c), and its next
+// productivity state, drawn from a hash of (seed, round, household).
+func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, pol *agents.Policy, w float64) {
 	h, pop := e.house, e.pop
-	sv, ch, sched := &h.saver, h.chain, e.sched
+	sv, ch := &h.saver, h.chain
+	labTax := make([]float64, ch.States())
+	for s, l := range ch.Levels {
+		labTax[s] = tp.LaborTax(w * l)
+	}
 	base := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey(productivityDraw)^SplitMix64(uint64(e.round))))
 	limit := h.grid[0]
 	e.parallel(func(c, lo, hi int) {
@@ -287,7 +315,7 @@ func (e *Engine) housePass(b *agents.Budget, pol *agents.Policy, w float64) {
 			m := b.Wealth(a) + b.Income[st]
 			cons, next := pol.Choose(st, m)
 			z := lab + b.Rate*a
-			tx := lab - sched.Net(lab)
+			tx := labTax[st] + tp.CapitalTax(b.Rate, a) + tp.WealthTax(a) + tp.Consumption*cons
 			u := sv.Period(cons)
 			pop.Income[i] = z
 			pop.Consumption[i] = cons

@@ -8,7 +8,6 @@ import (
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/market"
-	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
 )
 
@@ -24,12 +23,15 @@ type Households struct {
 	// "zero", or "value" (everyone holds InitialValue).
 	InitialWealth string
 	InitialValue  float64
+	// Taxes beside the labour schedule, and the planner's instrument.
+	Taxes HouseholdTaxes
 }
 
 // Validate checks the households' parameters; errors are field errors.
 func (h *Households) Validate() error {
 	var errs []error
-	errs = append(errs, field.Within("Saver", h.Saver.Validate()), field.Within("Productivity", h.Productivity.Validate()))
+	errs = append(errs, field.Within("Saver", h.Saver.Validate()), field.Within("Productivity", h.Productivity.Validate()),
+		field.Within("Taxes", h.Taxes.Validate()))
 	switch h.InitialWealth {
 	case "stationary", "zero":
 	case "value":
@@ -58,6 +60,8 @@ type Stationary struct {
 	Constrained float64 // share of households at the borrowing limit
 	EulerError  float64 // mean log10 |Euler-equation error| on the grid
 	GridMax     float64 // top of the asset grid used
+	Revenue     Revenue // per household, by tax
+	Transfer    float64 // per household (= Revenue.Total() when revenue is redistributed)
 }
 
 // Tolerances of the stationary solve.
@@ -69,55 +73,80 @@ const (
 	gridWidenings      = 4     // times the grid's top is doubled before giving up
 )
 
-// incomes fills b.Income with each state's labour income after the labour
-// tax, w·l(s) − T(w·l(s)), plus the lump-sum transfer of the labour tax's
-// revenue when redistribute is set, and returns the revenue per household
-// when shares[s] of households are in state s.
-func incomes(b *agents.Budget, ch *agents.Chain, sched tax.Schedule, w float64, shares []float64, redistribute bool) float64 {
-	if len(b.Income) != ch.States() {
-		b.Income = make([]float64, ch.States())
-	}
+// budget returns the households' budget at prices r, w under policy p with
+// the transfer T, for shares[s] of households in state s, and the labour
+// tax's revenue per household.
+func budget(ch *agents.Chain, p *TaxPolicy, r, w, transfer float64, shares []float64) (agents.Budget, float64) {
+	b := agents.Budget{Rate: r, CapitalTax: p.Capital, WealthTax: p.Wealth, WealthExemption: p.WealthExemption,
+		ConsumptionTax: p.Consumption, Income: make([]float64, ch.States())}
 	revenue := 0.0
 	for s, l := range ch.Levels {
 		y := w * l
-		revenue += shares[s] * sched.Tax(y)
-		b.Income[s] = sched.Net(y)
+		t := p.LaborTax(y)
+		revenue += shares[s] * t
+		b.Income[s] = y - t + transfer
 	}
-	if redistribute {
-		for s := range b.Income {
-			b.Income[s] += revenue
-		}
-	}
-	return revenue
+	return b, revenue
 }
 
-// SolveStationary finds the stationary equilibrium of households h under the
-// labour-tax schedule sched, with the labour tax's revenue returned lump-sum
-// when redistribute is set, in the production market m: the r at which the
-// capital households hold in their stationary distribution equals the
-// capital the firm demands (market.SolveCapital), each evaluation solving
-// the households' policy by EGM and their distribution by Young's method.
-// The asset grid's top is doubled until the distribution puts no mass near
-// it.
-func SolveStationary(h *Households, m market.Config, sched tax.Schedule, redistribute bool) (*Stationary, error) {
+// Revenue is tax revenue per household, by tax.
+type Revenue struct {
+	Labor, Capital, Wealth, Consumption float64
+}
+
+// Total is the sum of the parts.
+func (r Revenue) Total() float64 { return r.Labor + r.Capital + r.Wealth + r.Consumption }
+
+// histogramRevenue returns the capital, wealth and consumption taxes that
+// households distributed as h pay under b and pol.
+func histogramRevenue(h *agents.Histogram, pol *agents.Policy, b *agents.Budget, p *TaxPolicy) Revenue {
+	var rv Revenue
+	g := h.Grid
+	G := len(g)
+	for k, x := range h.Mass {
+		if x == 0 {
+			continue
+		}
+		a := g[k%G]
+		rv.Capital += x * p.CapitalTax(b.Rate, a)
+		rv.Wealth += x * p.WealthTax(a)
+		if p.Consumption != 0 {
+			c, _ := pol.Choose(k/G, b.Cash(a, k/G))
+			rv.Consumption += x * p.Consumption * c
+		}
+	}
+	return rv
+}
+
+// SolveStationary finds the stationary equilibrium of households h under
+// the tax policy p, with revenue returned lump-sum when redistribute is set,
+// in the production market m: the r at which the capital households hold
+// in their stationary distribution equals the capital the firm demands
+// (market.SolveCapital), each evaluation solving the households' policy by
+// EGM and their distribution by Young's method — and, when revenue depends
+// on the distribution (capital, wealth or consumption taxes), iterating on
+// the transfer until it equals the revenue it brings. The asset grid's top
+// is doubled until the distribution puts no mass near it.
+func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute bool) (*Stationary, error) {
 	ch, err := h.Productivity.Chain()
 	if err != nil {
 		return nil, field.Within("Productivity", err)
 	}
 	sv := h.Saver
 	beta, delta := sv.Discount, m.Depreciation
-	// r must leave β·(1 + r) below 1, or wealth explodes; and above −δ, where
-	// the firm's demand for capital is infinite.
-	lo, hi := -delta+1e-6, 1/beta-1-1e-6
+	// r must leave β times the after-tax return below 1, or wealth
+	// explodes; and lie above −δ, where the firm's demand for capital is
+	// infinite.
+	lo, hi := -delta+1e-6, p.maxRate(beta)-1e-6
 	if !(lo < hi) {
-		return nil, fmt.Errorf("no interest rate lies between −δ = %v and 1/β − 1 = %v: raise the depreciation or lower the discount factor", -delta, 1/beta-1)
+		return nil, fmt.Errorf("no interest rate lies between −δ = %v and %v, where wealth would grow without bound: raise the depreciation or lower the discount factor", -delta, hi)
 	}
 	top := sv.GridMax
 	if top == 0 {
 		top = 50 * m.WageAt((lo+hi)/2) * ch.Levels[len(ch.Levels)-1]
 	}
 	for widen := 0; ; widen++ {
-		st, err := solveOnGrid(&sv, ch, m, sched, redistribute, lo, hi, top)
+		st, err := solveOnGrid(&sv, ch, m, &p, redistribute, lo, hi, top)
 		if err != nil {
 			return nil, err
 		}
@@ -132,28 +161,57 @@ func SolveStationary(h *Households, m market.Config, sched tax.Schedule, redistr
 	}
 }
 
+// transferTolerance is how close the stationary transfer is to the revenue
+// it brings (currency per household).
+const transferTolerance = 1e-12
+
+// maxTransferIterations bounds the fixed point on the transfer.
+const maxTransferIterations = 200
+
 // solveOnGrid is SolveStationary on one asset grid.
-func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, sched tax.Schedule, redistribute bool, lo, hi, top float64) (*Stationary, error) {
+func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64) (*Stationary, error) {
 	g := sv.Grid(top)
 	st := &Stationary{Chain: ch, GridMax: top}
 	var pol *agents.Policy
 	var hist *agents.Histogram
+	transfer := math.NaN() // the last evaluation's, a warm start for the next
 	supply := func(r float64) (float64, error) {
-		b := agents.Budget{Rate: r}
-		incomes(&b, ch, sched, m.WageAt(r), ch.Stationary, redistribute)
-		p, err := sv.Solve(ch, &b, g, pol, policyTolerance)
-		if err != nil {
-			return 0, err
+		w := m.WageAt(r)
+		_, labor := budget(ch, p, r, w, 0, ch.Stationary)
+		if math.IsNaN(transfer) || p.untaxed() { // then revenue is the labour tax's alone
+			transfer = labor
 		}
-		hs, err := agents.Stationary(ch, p, &b, g, hist, histogramTolerance)
-		if err != nil {
-			return 0, err
+		if !redistribute {
+			transfer = 0
 		}
-		pol, hist = p, hs
-		st.Policy, st.Histogram, st.Budget = p, hs, b
-		return hs.Mean(), nil
+		for it := 0; ; it++ {
+			b, _ := budget(ch, p, r, w, transfer, ch.Stationary)
+			pl, err := sv.Solve(ch, &b, g, pol, policyTolerance)
+			if err != nil {
+				return 0, err
+			}
+			hs, err := agents.Stationary(ch, pl, &b, g, hist, histogramTolerance)
+			if err != nil {
+				return 0, err
+			}
+			pol, hist = pl, hs
+			rv := histogramRevenue(hs, pl, &b, p)
+			rv.Labor = labor
+			st.Policy, st.Histogram, st.Budget, st.Revenue, st.Transfer = pl, hs, b, rv, transfer
+			if !redistribute {
+				return hs.Mean(), nil
+			}
+			next := rv.Total()
+			if math.Abs(next-transfer) <= transferTolerance*max(1, w) {
+				return hs.Mean(), nil
+			}
+			if it == maxTransferIterations {
+				return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, transfer, next)
+			}
+			transfer = next
+		}
 	}
-	eq, err := m.SolveCapital(1, hi-0.01, lo, hi, rateTolerance, supply)
+	eq, err := m.SolveCapital(1, min(hi, 1/sv.Discount-1)-0.01, lo, hi, rateTolerance, supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)

@@ -26,7 +26,7 @@ func aiyagari(mu, rho, sigma float64, method string) *Households {
 // aiyagariMarket is his technology: α 0.36, δ 0.08.
 var aiyagariMarket = market.Config{Kind: market.Production, Alpha: 0.36, TFP: 1, Depreciation: 0.08, Rented: true}
 
-var noTax = tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)
+var noTax = TaxPolicy{Labor: tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)}
 
 // tableII is Aiyagari (1994), Table II: the net return to capital in % for
 // σ ∈ {0.2, 0.4}, ρ ∈ {0, 0.3, 0.6, 0.9}, μ ∈ {1, 3, 5}, transcribed from

@@ -93,9 +93,13 @@ type Planner interface {
 
 var _ Planner = (*Fixed)(nil)
 
-// Fixed proposes the same rates every period; it learns nothing.
+// Fixed proposes the same rates every period — or, with SwitchRound > 0,
+// Rates before that round and After from it on, so that a reform and the
+// transition after it can be studied; it learns nothing.
 type Fixed struct {
-	Rates []float64 // one per bracket; a single rate is applied to every bracket
+	Rates       []float64 // one per bracket; a single rate is applied to every bracket
+	SwitchRound int       // the first round of After; 0: never
+	After       []float64 // like Rates
 }
 
 // None is the free market: every rate 0.
@@ -111,6 +115,9 @@ func USFederal() *Fixed { return &Fixed{Rates: tax.USFederalRates()} }
 // Propose implements Planner.
 func (f *Fixed) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 	rates := f.Rates
+	if f.SwitchRound > 0 && req.Round >= f.SwitchRound {
+		rates = f.After
+	}
 	if len(rates) == 1 && len(req.Cutoffs) > 1 {
 		rates = slices.Repeat(rates, len(req.Cutoffs))
 	}

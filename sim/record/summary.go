@@ -34,18 +34,23 @@ type Summary struct {
 // Equilibrium is a stationary equilibrium of households that save; money
 // and capital per household.
 type Equilibrium struct {
-	InterestRate     float64 `json:"interest_rate"`      // r, net of depreciation, per round
-	Wage             float64 `json:"wage"`               // w per efficiency unit
-	Capital          float64 `json:"capital"`            // K per household
-	Output           float64 `json:"output"`             // Y per household
-	SavingRate       float64 `json:"saving_rate"`        // δK/Y
-	WealthGini       float64 `json:"wealth_gini"`        // of the stationary distribution
-	WealthTop1Share  float64 `json:"wealth_top1_share"`  // share of wealth held by the richest 1%
-	WealthTop10Share float64 `json:"wealth_top10_share"` // … by the richest 10%
-	ConstrainedShare float64 `json:"constrained_share"`  // households at the borrowing limit
-	EulerError       float64 `json:"euler_error"`        // mean log10 |Euler-equation error| on the grid
-	GridMax          float64 `json:"grid_max"`           // top of the asset grid used
-	Evaluations      int     `json:"evaluations"`        // solves of the households' problem the root finding used
+	InterestRate          float64 `json:"interest_rate"`      // r, net of depreciation, per round
+	Wage                  float64 `json:"wage"`               // w per efficiency unit
+	Capital               float64 `json:"capital"`            // K per household
+	Output                float64 `json:"output"`             // Y per household
+	SavingRate            float64 `json:"saving_rate"`        // δK/Y
+	WealthGini            float64 `json:"wealth_gini"`        // of the stationary distribution
+	WealthTop1Share       float64 `json:"wealth_top1_share"`  // share of wealth held by the richest 1%
+	WealthTop10Share      float64 `json:"wealth_top10_share"` // … by the richest 10%
+	ConstrainedShare      float64 `json:"constrained_share"`  // households at the borrowing limit
+	EulerError            float64 `json:"euler_error"`        // mean log10 |Euler-equation error| on the grid
+	LaborTaxRevenue       float64 `json:"labor_tax_revenue"`  // per household
+	CapitalTaxRevenue     float64 `json:"capital_tax_revenue"`
+	WealthTaxRevenue      float64 `json:"wealth_tax_revenue"`
+	ConsumptionTaxRevenue float64 `json:"consumption_tax_revenue"`
+	Transfer              float64 `json:"transfer"`    // lump sum per household
+	GridMax               float64 `json:"grid_max"`    // top of the asset grid used
+	Evaluations           int     `json:"evaluations"` // solves of the households' problem the root finding used
 }
 
 // LLM is the language-model usage of a run.

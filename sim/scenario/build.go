@@ -144,7 +144,7 @@ func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, erro
 	case "flat":
 		return planner.Flat(*pl.Rate), nil
 	case "fixed":
-		return &planner.Fixed{Rates: pl.Rates}, nil
+		return &planner.Fixed{Rates: pl.Rates, SwitchRound: pl.SwitchRound, After: pl.After}, nil
 	case "us_federal":
 		return planner.USFederal(), nil
 	case "search":

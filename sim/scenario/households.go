@@ -7,6 +7,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // Households that save (agents.behavior = "saver"): their keys, defaults,
@@ -27,6 +28,8 @@ const (
 var plannersForSavers = []string{"none", "flat", "fixed", "us_federal"}
 
 var (
+	taxesPart        = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument"}}
+	hsvPart          = part{"tax", nil, map[string]string{"Lambda": "lambda", "Progressivity": "progressivity"}}
 	saverPart        = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max"}}
 	productivityPart = part{"population.productivity", reflect.TypeOf(Productivity{}), nil}
 	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value"}}
@@ -36,6 +39,8 @@ func init() {
 	configParts["Households"] = householdsPart
 	configParts["Saver"] = saverPart
 	configParts["Productivity"] = productivityPart
+	configParts["Taxes"] = taxesPart
+	configParts["HSV"] = hsvPart
 }
 
 // savers reports whether the scenario's agents are households that save.
@@ -75,6 +80,17 @@ func (s *Scenario) resolveHouseholds() {
 			orDefault(&p.Width, defaultWidth)
 		}
 	}
+	t := &s.Tax
+	if t.Kind == "" {
+		t.Kind = "brackets"
+	}
+	orDefault(&t.CapitalRate, 0)
+	orDefault(&t.WealthRate, 0)
+	orDefault(&t.WealthExemption, 0)
+	orDefault(&t.ConsumptionRate, 0)
+	if s.Planner.Instrument == "" {
+		s.Planner.Instrument = "labor"
+	}
 	a := &s.Agents
 	orDefault(&a.BorrowingLimit, 0)
 	orDefault(&a.GridPoints, agents.DefaultGridPoints)
@@ -95,6 +111,10 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"agents.borrowing_limit": a.BorrowingLimit != nil, "agents.grid_points": a.GridPoints != nil,
 			"agents.grid_max": a.GridMax != nil, "agents.initial_wealth": a.InitialWealth != "",
 			"agents.initial_value": a.InitialValue != nil, "population.productivity": s.Population.Productivity != nil,
+			"tax.kind": s.Tax.Kind != "", "tax.lambda": s.Tax.Lambda != nil, "tax.progressivity": s.Tax.Progressivity != nil,
+			"tax.capital_rate": s.Tax.CapitalRate != nil, "tax.wealth_rate": s.Tax.WealthRate != nil,
+			"tax.wealth_exemption": s.Tax.WealthExemption != nil, "tax.consumption_rate": s.Tax.ConsumptionRate != nil,
+			"planner.instrument": s.Planner.Instrument != "",
 		}, `unless agents.behavior = "saver"`)
 		return
 	}
@@ -111,6 +131,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 		v.add("agents.initial_value", `is required when agents.initial_wealth = "value"`)
 	}
 	s.validateProductivityKeys(v)
+	s.validateHouseholdTaxes(v)
 	m := s.Market
 	if m.Kind != "production" {
 		v.add("market.kind", `households that save own the capital of the production market: set market.kind = "production"`)
@@ -128,6 +149,28 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	}
 	if s.LLM != nil {
 		v.add("llm", "LLM savers are not built yet; remove the [llm] table")
+	}
+}
+
+// validateHouseholdTaxes checks the tax kind's keys and the instrument's
+// schedule; the values are checked by sim.HouseholdTaxes.Validate.
+func (s *Scenario) validateHouseholdTaxes(v *validator) {
+	t := s.Tax
+	switch t.Kind {
+	case "brackets":
+		refuseEach(v, map[string]bool{"tax.lambda": t.Lambda != nil, "tax.progressivity": t.Progressivity != nil}, `unless tax.kind = "hsv"`)
+	case "hsv":
+		if t.Lambda == nil {
+			v.add("tax.lambda", `is required when tax.kind = "hsv"`)
+		}
+		if t.Progressivity == nil {
+			v.add("tax.progressivity", `is required when tax.kind = "hsv"`)
+		}
+	default:
+		v.add("tax.kind", "must be brackets or hsv, got %q", t.Kind)
+	}
+	if in := s.Planner.Instrument; in != "labor" && len(t.Cutoffs) != 1 && t.Cutoffs != nil {
+		v.add("planner.instrument", "%s is one rate: set tax.cutoffs = [0] (the schedule has %d brackets)", in, len(t.Cutoffs))
 	}
 }
 
@@ -164,7 +207,19 @@ func (s *Scenario) householdsConfig() *sim.Households {
 		Productivity: agents.Productivity{Process: p.Process, Rho: val(p.Rho), Sigma: val(p.Sigma), States: intVal(p.States),
 			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
 		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),
+		Taxes: s.householdTaxes(),
 	}
+}
+
+// householdTaxes returns savers' taxes beside the labour schedule.
+func (s *Scenario) householdTaxes() sim.HouseholdTaxes {
+	t := s.Tax
+	ht := sim.HouseholdTaxes{Capital: val(t.CapitalRate), Wealth: val(t.WealthRate), WealthExemption: val(t.WealthExemption),
+		Consumption: val(t.ConsumptionRate), Instrument: s.Planner.Instrument}
+	if t.Kind == "hsv" {
+		ht.HSV = &tax.HSV{Lambda: val(t.Lambda), Progressivity: val(t.Progressivity)}
+	}
+	return ht
 }
 
 func intVal(p *int) int {

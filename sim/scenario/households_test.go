@@ -76,3 +76,34 @@ func TestSaverDefaults(t *testing.T) {
 		t.Errorf("hash changed on reload: %s → %s", a, b)
 	}
 }
+
+// TestSaverTaxErrors: the tax keys of savers, at their lines.
+func TestSaverTaxErrors(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		sets      []string
+		want      string
+	}{
+		{"capital", saverDoc, []string{"tax.capital_rate=1.5"}, "--set: tax.capital_rate: must be in [0, 1]"},
+		{"wealth", saverDoc, []string{"tax.wealth_rate=1"}, "tax.wealth_rate: must be in [0, 1)"},
+		{"exemption", saverDoc, []string{"tax.wealth_exemption=-1"}, "tax.wealth_exemption: must be non-negative"},
+		{"hsv needs lambda", saverDoc, []string{"tax.kind=hsv", "tax.progressivity=0.1"}, "tax.lambda: is required"},
+		{"hsv progressivity", saverDoc, []string{"tax.kind=hsv", "tax.lambda=0.9", "tax.progressivity=1"}, "tax.progressivity: must be in (-1, 1)"},
+		{"lambda for brackets", saverDoc, []string{"tax.lambda=0.9"}, "tax.lambda: does not apply unless tax.kind = \"hsv\""},
+		{"kind", saverDoc, []string{"tax.kind=vat"}, "tax.kind: must be brackets or hsv"},
+		{"instrument", saverDoc, []string{"planner.instrument=land"}, "planner.instrument: must be labor, capital_rate"},
+		{"instrument brackets", saverDoc, []string{"planner.instrument=wealth_rate", "tax.cutoffs=[0, 10]"}, "planner.instrument: wealth_rate is one rate"},
+		{"capital for workers", "[tax]\ncapital_rate = 0.2\n", nil, "f.toml:2: tax.capital_rate: does not apply unless agents.behavior = \"saver\""},
+		{"switch without after", saverDoc, []string{"planner.kind=fixed", "planner.rates=[0]", "planner.switch_round=10"}, "planner.after: is required"},
+		{"switch off period", saverDoc, []string{"planner.kind=fixed", "planner.rates=[0]", "planner.after=[0.1]", "planner.switch_round=15"}, "planner.switch_round: must be a multiple of tax.period"},
+		{"switch for flat", "", []string{"planner.kind=flat", "planner.rate=0.1", "planner.switch_round=10"}, "planner.switch_round: does not apply unless planner.kind = \"fixed\""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.toml", []byte(c.doc), c.sets)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v does not contain %q", err, c.want)
+			}
+		})
+	}
+}

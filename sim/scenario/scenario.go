@@ -132,25 +132,37 @@ type Tax struct {
 	Share          *float64  `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
 	RateMin        float64   `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
 	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1
+	// Savers only: taxes beside the labour schedule (README, "Households
+	// that save").
+	Kind            string   `toml:"kind,omitempty"`             // brackets | hsv (labour tax T(y) = y − λ·y^(1−τ), added to the brackets'); default brackets
+	Lambda          *float64 `toml:"lambda,omitempty"`           // hsv: level λ > 0
+	Progressivity   *float64 `toml:"progressivity,omitempty"`    // hsv: τ ∈ (−1, 1)
+	CapitalRate     *float64 `toml:"capital_rate,omitempty"`     // τ_k ∈ [0, 1] on positive returns r·a; default 0
+	WealthRate      *float64 `toml:"wealth_rate,omitempty"`      // τ_w ∈ [0, 1) per round on wealth above the exemption; default 0
+	WealthExemption *float64 `toml:"wealth_exemption,omitempty"` // wealth untaxed by wealth_rate; default 0
+	ConsumptionRate *float64 `toml:"consumption_rate,omitempty"` // τ_c ∈ [0, 5] on consumption; default 0
 }
 
 // Planner chooses the schedule. Which keys apply depends on kind (and, for
 // vote, on the candidate kinds).
 type Planner struct {
-	Kind          string    `toml:"kind"`                      // none | flat | fixed | us_federal | saez | search | learn | llm | vote; default us_federal
-	Objective     string    `toml:"objective"`                 // the metric optimising planners maximise; default utilitarian
-	Rate          *float64  `toml:"rate,omitempty"`            // flat only: the one marginal rate
-	Rates         []float64 `toml:"rates,omitempty"`           // fixed only: one marginal rate per bracket
-	Budget        int       `toml:"budget,omitempty,omitzero"` // search and report_gap: model evaluations per tax period; default 400
-	ReportGap     bool      `toml:"report_gap,omitempty"`      // compute stackelberg_gap for planners other than search; default false
-	Weights       string    `toml:"weights,omitempty"`         // saez: welfare weights, inv_income | uniform; default inv_income
-	Elasticity    *float64  `toml:"elasticity,omitempty"`      // saez: a fixed elasticity; absent: estimated from the history
-	Start         []float64 `toml:"start,omitempty"`           // learn: initial rates, one or one per bracket; default 0
-	Step          *float64  `toml:"step,omitempty"`            // learn: SPSA gain a; default 0.2
-	Perturbation  *float64  `toml:"perturbation,omitempty"`    // learn: SPSA perturbation c; default 0.05
-	Candidates    []string  `toml:"candidates,omitempty"`      // vote: planner kinds whose proposals are on the ballot
-	Rule          string    `toml:"rule,omitempty"`            // vote: plurality | borda; default plurality
-	Perturbations *int      `toml:"perturbations,omitempty"`   // vote: perturbed status-quo candidates; default 2
+	Kind          string    `toml:"kind"`                            // none | flat | fixed | us_federal | saez | search | learn | llm | vote; default us_federal
+	Objective     string    `toml:"objective"`                       // the metric optimising planners maximise; default utilitarian
+	Rate          *float64  `toml:"rate,omitempty"`                  // flat only: the one marginal rate
+	Rates         []float64 `toml:"rates,omitempty"`                 // fixed only: one marginal rate per bracket
+	Budget        int       `toml:"budget,omitempty,omitzero"`       // search and report_gap: model evaluations per tax period; default 400
+	ReportGap     bool      `toml:"report_gap,omitempty"`            // compute stackelberg_gap for planners other than search; default false
+	Weights       string    `toml:"weights,omitempty"`               // saez: welfare weights, inv_income | uniform; default inv_income
+	Elasticity    *float64  `toml:"elasticity,omitempty"`            // saez: a fixed elasticity; absent: estimated from the history
+	Start         []float64 `toml:"start,omitempty"`                 // learn: initial rates, one or one per bracket; default 0
+	Step          *float64  `toml:"step,omitempty"`                  // learn: SPSA gain a; default 0.2
+	Perturbation  *float64  `toml:"perturbation,omitempty"`          // learn: SPSA perturbation c; default 0.05
+	Candidates    []string  `toml:"candidates,omitempty"`            // vote: planner kinds whose proposals are on the ballot
+	Rule          string    `toml:"rule,omitempty"`                  // vote: plurality | borda; default plurality
+	Perturbations *int      `toml:"perturbations,omitempty"`         // vote: perturbed status-quo candidates; default 2
+	SwitchRound   int       `toml:"switch_round,omitempty,omitzero"` // fixed: the round from which `after` applies (a multiple of tax.period); default 0 (never)
+	After         []float64 `toml:"after,omitempty"`                 // fixed: the rates from switch_round on
+	Instrument    string    `toml:"instrument,omitempty"`            // savers: what the rates set: labor | capital_rate | wealth_rate | consumption_rate; default labor
 }
 
 // Market turns hours into income. All keys but kind are production only.

@@ -169,6 +169,9 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 		v.add("planner.objective", "unknown metric %q (e.g. utilitarian, inv_income, rawls, eq_x_prod, equality, productivity, revenue)", pl.Objective)
 	}
 	pl.checkApplicable(v)
+	if pl.SwitchRound < 0 || (pl.SwitchRound > 0 && (s.Tax.Period <= 0 || pl.SwitchRound%s.Tax.Period != 0 || pl.SwitchRound >= s.Rounds)) {
+		v.add("planner.switch_round", "must be a multiple of tax.period (%d) between 1 and rounds − 1 (%d): the planner acts at the start of each tax period; got %d", s.Tax.Period, s.Rounds-1, pl.SwitchRound)
+	}
 	rc := rateChecker{v: v, k: len(s.Tax.Cutoffs), cutoffsOK: cutoffsOK, boundsOK: boundsOK, bounds: bounds}
 	pl.checkRates(rc)
 	pl.checkTuning(v)
@@ -181,6 +184,8 @@ func (pl *Planner) checkApplicable(v *validator) {
 	}
 	only(pl.Rate != nil, "planner.rate", "flat")
 	only(pl.Rates != nil, "planner.rates", "fixed")
+	notApplicable(v, pl.SwitchRound != 0 && pl.Kind != "fixed", "planner.switch_round", `unless planner.kind = "fixed"`)
+	notApplicable(v, pl.After != nil && pl.Kind != "fixed", "planner.after", `unless planner.kind = "fixed"`)
 	only(pl.Weights != "", "planner.weights", "saez")
 	only(pl.Elasticity != nil, "planner.elasticity", "saez")
 	only(pl.Start != nil, "planner.start", "learn")
@@ -226,6 +231,16 @@ func (pl *Planner) checkRates(c rateChecker) {
 		}
 		for i, r := range pl.Rates {
 			c.rate(fmt.Sprintf("planner.rates[%d]", i), r)
+		}
+		if pl.SwitchRound != 0 || pl.After != nil {
+			if pl.After == nil {
+				v.add("planner.after", "is required with planner.switch_round (the rates from then on)")
+			} else if c.cutoffsOK && len(pl.After) != k {
+				v.add("planner.after", "has %d rates but the schedule has %d brackets", len(pl.After), k)
+			}
+			for i, r := range pl.After {
+				c.rate(fmt.Sprintf("planner.after[%d]", i), r)
+			}
 		}
 	}
 	if pl.uses("us_federal") {

@@ -155,3 +155,20 @@ func FuzzTax(f *testing.F) {
 		}
 	})
 }
+
+// TestHSV: by hand. λ 0.8, τ 0.5: T(4) = 4 − 0.8·2 = 2.4; T(0.25) = 0.25 −
+// 0.8·0.5 = −0.15 (a transfer); τ = 0 is a flat tax of 1 − λ.
+func TestHSV(t *testing.T) {
+	h := HSV{Lambda: 0.8, Progressivity: 0.5}
+	for _, c := range []struct{ y, want float64 }{{4, 2.4}, {0.25, -0.15}, {0, 0}, {-3, 0}} {
+		if got := h.Tax(c.y); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("T(%v) = %v, want %v", c.y, got, c.want)
+		}
+	}
+	if got := (HSV{Lambda: 0.7}).Tax(10); math.Abs(got-3) > 1e-14 {
+		t.Errorf("flat: T(10) = %v, want 3", got)
+	}
+	if (HSV{Lambda: 0, Progressivity: 1}).Validate() == nil {
+		t.Error("λ 0, τ 1: no error")
+	}
+}
