@@ -197,11 +197,15 @@ func (e *Engine) houseRound() error {
 	}
 	b, _ := budget(h.chain, &tp, r, w, transfer, shares)
 	// policy
-	pol, err := h.saver.Solve(h.chain, &b, h.grid, h.policy, roundPolicyTolerance)
-	if err != nil {
-		return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
+	rule := h.saver.Rule(h.chain, &b, w, mk.Depreciation)
+	iters := 0
+	if rule == nil {
+		pol, err := h.saver.Solve(h.chain, &b, h.grid, h.policy, roundPolicyTolerance)
+		if err != nil {
+			return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
+		}
+		h.policy, iters = pol, pol.Iters
 	}
-	h.policy = pol
 	// the wealth distribution at the start of the round, before the pass
 	// overwrites it
 	sortedA := e.sortedCopy(pop.Wealth)
@@ -209,7 +213,7 @@ func (e *Engine) houseRound() error {
 	top1 := welfare.TopShareWeighted(sortedA, nil, 0.01)
 	top10 := welfare.TopShareWeighted(sortedA, nil, 0.10)
 	// pass
-	e.housePass(&b, &tp, pol, w)
+	e.housePass(&b, &tp, rule, w)
 	t := e.houseTotals()
 	rv.Consumption = tp.Consumption * t.c / fn
 	h.lastCTax = rv.Consumption
@@ -232,7 +236,7 @@ func (e *Engine) houseRound() error {
 		Transfer:           transfer,
 		LaborMean:          1,
 		Wage:               w,
-		MarketIterations:   float64(pol.Iters),
+		MarketIterations:   float64(iters),
 		Output:             y,
 		CapitalIncome:      r * k,
 		Capital:            k * fn,
@@ -240,6 +244,9 @@ func (e *Engine) houseRound() error {
 	}
 	if t.z > 0 {
 		s.AvgTaxRate = rv.Total() * fn / t.z
+	}
+	if h.saver.Heuristic() { // a rule of thumb's loss against the optimum is not computed
+		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
@@ -293,9 +300,11 @@ func (e *Engine) sumWealth(x float64) wealthSums {
 // its consumption and saving from the policy, its pre-tax income
 // z = w·l(s) + r·a, the taxes it pays, its utility u(c), and its next
 // productivity state, drawn from a hash of (seed, round, household).
-func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, pol *agents.Policy, w float64) {
+// rule is nil for optimal savers, who follow h.policy.
+func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w float64) {
 	h, pop := e.house, e.pop
 	sv, ch := &h.saver, h.chain
+	pol := h.policy
 	labTax := make([]float64, ch.States())
 	for s, l := range ch.Levels {
 		labTax[s] = tp.LaborTax(w * l)
@@ -313,7 +322,12 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, pol *agents.Policy, 
 			a := pop.Wealth[i]
 			lab := w * ch.Levels[st]
 			m := b.Wealth(a) + b.Income[st]
-			cons, next := pol.Choose(st, m)
+			var cons, next float64
+			if rule == nil {
+				cons, next = pol.Choose(st, m)
+			} else {
+				cons, next = rule.Decide(st, a, m)
+			}
 			z := lab + b.Rate*a
 			tx := labTax[st] + tp.CapitalTax(b.Rate, a) + tp.WealthTax(a) + tp.Consumption*cons
 			u := sv.Period(cons)

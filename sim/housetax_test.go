@@ -16,7 +16,7 @@ func stationaryConsumption(st *Stationary) float64 {
 	G := len(g)
 	c := 0.0
 	for k, x := range st.Histogram.Mass {
-		ck, _ := st.Policy.Choose(k/G, st.Budget.Cash(g[k%G], k/G))
+		ck, _ := st.Rule.Decide(k/G, g[k%G], st.Budget.Cash(g[k%G], k/G))
 		c += x * ck
 	}
 	return c
@@ -138,4 +138,54 @@ func TestReformConverges(t *testing.T) {
 		t.Errorf("r averaged over rounds 100–139 = %.5f, stationary under the wealth tax %.5f (before %.5f)", mean, st.Market.Rate, before)
 	}
 	t.Logf("r before %.5f; rounds 19 %.5f, 20 %.5f, 30 %.5f, 50 %.5f, 80 %.5f; mean 100–139 %.5f; stationary after %.5f", before, r[19], r[20], r[30], r[50], r[80], mean, st.Market.Rate)
+}
+
+// TestRulesOfThumbClosedForm: the heuristic savers' stationary economies
+// have closed forms (α 0.36, δ 0.08, L = 1, no taxes):
+//   - fixed_rate σ: the aggregate is Solow's K' = (1 − δ)K + σY, so
+//     δK = σY and K = (σ/δ)^(1/(1−α)); the saving rate is σ;
+//   - buffer_stock Θ: mean wealth tracks the mean target Θ·w (no household
+//     is clamped), so K = Θ·(1 − α)·K^α and K = (Θ·(1 − α))^(1/(1−α)).
+func TestRulesOfThumbClosedForm(t *testing.T) {
+	for _, c := range []struct {
+		saving string
+		param  float64
+		want   float64
+	}{
+		{"fixed_rate", 0.25, math.Pow(0.25/0.08, 1/0.64)},
+		{"fixed_rate", 0.1, math.Pow(0.1/0.08, 1/0.64)},
+		{"buffer_stock", 3, math.Pow(3*0.64, 1/0.64)},
+	} {
+		h := aiyagari(3, 0.6, 0.4, "tauchen")
+		h.Saver.Saving = c.saving
+		h.Saver.Share, h.Saver.Target, h.Saver.Speed = c.param, c.param, 0.2
+		st, err := SolveStationary(h, aiyagariMarket, noTax, true)
+		if err != nil {
+			t.Fatalf("%s %v: %v", c.saving, c.param, err)
+		}
+		if k := st.Market.Capital; math.Abs(k-c.want) > 1e-6*c.want {
+			t.Errorf("%s %v: K = %.9f, closed form %.9f", c.saving, c.param, k, c.want)
+		}
+		if c.saving == "fixed_rate" && math.Abs(st.SavingRate-c.param) > 1e-6 {
+			t.Errorf("fixed_rate %v: saving rate %v", c.param, st.SavingRate)
+		}
+		if !math.IsNaN(st.EulerError) {
+			t.Errorf("%s: Euler error %v, want NaN (not solved)", c.saving, st.EulerError)
+		}
+	}
+}
+
+// TestRulesOfThumbSimulate: heuristic savers run, report NaN regret (not
+// computed) without stopping the run, and stay at their stationary r.
+func TestRulesOfThumbSimulate(t *testing.T) {
+	cfg := saverConfig(20000, 10, 2)
+	cfg.Households.Saver.Saving, cfg.Households.Saver.Share = "fixed_rate", 0.25
+	e, rows := runSavers(t, cfg)
+	r := column(e, rows, "interest_rate")
+	if want := e.Stationary().Market.Rate; math.Abs(r[9]-want) > 1e-3 {
+		t.Errorf("round 9: r = %v, stationary %v", r[9], want)
+	}
+	if reg := column(e, rows, "br_regret_mean"); !math.IsNaN(reg[0]) {
+		t.Errorf("regret %v, want NaN", reg[0])
+	}
 }

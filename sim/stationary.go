@@ -49,7 +49,8 @@ func (h *Households) Validate() error {
 // in, and its statistics (the `equilibrium` of summary.json).
 type Stationary struct {
 	Market      market.Equilibrium
-	Policy      *agents.Policy
+	Policy      *agents.Policy // the optimal saver's policy; nil for rules of thumb
+	Rule        agents.Rule    // what households follow: Policy, or their rule of thumb
 	Histogram   *agents.Histogram
 	Budget      agents.Budget
 	Chain       *agents.Chain
@@ -99,7 +100,7 @@ func (r Revenue) Total() float64 { return r.Labor + r.Capital + r.Wealth + r.Con
 
 // histogramRevenue returns the capital, wealth and consumption taxes that
 // households distributed as h pay under b and pol.
-func histogramRevenue(h *agents.Histogram, pol *agents.Policy, b *agents.Budget, p *TaxPolicy) Revenue {
+func histogramRevenue(h *agents.Histogram, pol agents.Rule, b *agents.Budget, p *TaxPolicy) Revenue {
 	var rv Revenue
 	g := h.Grid
 	G := len(g)
@@ -111,7 +112,7 @@ func histogramRevenue(h *agents.Histogram, pol *agents.Policy, b *agents.Budget,
 		rv.Capital += x * p.CapitalTax(b.Rate, a)
 		rv.Wealth += x * p.WealthTax(a)
 		if p.Consumption != 0 {
-			c, _ := pol.Choose(k/G, b.Cash(a, k/G))
+			c, _ := pol.Decide(k/G, a, b.Cash(a, k/G))
 			rv.Consumption += x * p.Consumption * c
 		}
 	}
@@ -138,6 +139,9 @@ func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute b
 	// explodes; and lie above −δ, where the firm's demand for capital is
 	// infinite.
 	lo, hi := -delta+1e-6, p.maxRate(beta)-1e-6
+	if sv.Heuristic() { // no discounting: wealth is bounded by the rule
+		hi = heuristicMaxRate(&sv, delta) - 1e-6
+	}
 	if !(lo < hi) {
 		return nil, fmt.Errorf("no interest rate lies between −δ = %v and %v, where wealth would grow without bound: raise the depreciation or lower the discount factor", -delta, hi)
 	}
@@ -159,6 +163,17 @@ func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute b
 		}
 		top *= 2
 	}
+}
+
+// heuristicMaxRate is the highest r a rule of thumb's wealth stays bounded
+// at: a fixed_rate saver's wealth follows a' = (1 − (1 − σ)δ + σr)·a + …,
+// which explodes once σr ≥ (1 − σ)δ; a buffer_stock saver's is bounded by
+// its target. Capped at 1.
+func heuristicMaxRate(sv *agents.Saver, delta float64) float64 {
+	if sv.Saving == "fixed_rate" && sv.Share > 0 {
+		return min(1, (1-sv.Share)*delta/sv.Share)
+	}
+	return 1
 }
 
 // transferTolerance is how close the stationary transfer is to the revenue
@@ -186,18 +201,25 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 		}
 		for it := 0; ; it++ {
 			b, _ := budget(ch, p, r, w, transfer, ch.Stationary)
-			pl, err := sv.Solve(ch, &b, g, pol, policyTolerance)
+			rule := sv.Rule(ch, &b, w, m.Depreciation)
+			if rule == nil {
+				pl, err := sv.Solve(ch, &b, g, pol, policyTolerance)
+				if err != nil {
+					return 0, err
+				}
+				pol, rule = pl, pl
+			}
+			hs, err := agents.Stationary(ch, rule, &b, g, hist, histogramTolerance)
 			if err != nil {
 				return 0, err
 			}
-			hs, err := agents.Stationary(ch, pl, &b, g, hist, histogramTolerance)
-			if err != nil {
-				return 0, err
-			}
-			pol, hist = pl, hs
-			rv := histogramRevenue(hs, pl, &b, p)
+			hist = hs
+			rv := histogramRevenue(hs, rule, &b, p)
 			rv.Labor = labor
-			st.Policy, st.Histogram, st.Budget, st.Revenue, st.Transfer = pl, hs, b, rv, transfer
+			st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, transfer
+			if !sv.Heuristic() {
+				st.Policy = pol
+			}
 			if !redistribute {
 				return hs.Mean(), nil
 			}
@@ -211,7 +233,11 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 			transfer = next
 		}
 	}
-	eq, err := m.SolveCapital(1, min(hi, 1/sv.Discount-1)-0.01, lo, hi, rateTolerance, supply)
+	guess := min(hi, 1/sv.Discount-1) - 0.01
+	if sv.Heuristic() {
+		guess = min(hi-0.01, 0.03)
+	}
+	eq, err := m.SolveCapital(1, guess, lo, hi, rateTolerance, supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)
@@ -239,5 +265,8 @@ func (st *Stationary) fillStatistics(sv *agents.Saver, m market.Config) {
 	st.WealthTop1 = welfare.TopShareWeighted(g, w, 0.01)
 	st.WealthTop10 = welfare.TopShareWeighted(g, w, 0.10)
 	st.Constrained = st.Histogram.Constrained()
-	st.EulerError = sv.EulerError(st.Chain, st.Policy, &st.Budget, g)
+	st.EulerError = math.NaN() // a rule of thumb does not solve the Euler equation
+	if st.Policy != nil {
+		st.EulerError = sv.EulerError(st.Chain, st.Policy, &st.Budget, g)
+	}
 }

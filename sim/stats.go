@@ -41,6 +41,8 @@ type RoundStats struct {
 	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
 	Extra              []float64 // columns after the rates: llm_* (with an LLM), then the planner's (planner.Reporter)
+
+	regretUndefined bool // br_regret_* are NaN by design (savers following a rule of thumb)
 }
 
 // metricNames is the contract's column order (before the rates).
@@ -64,13 +66,15 @@ func MetricNames(k int) []string {
 }
 
 // nonFinite returns the first contract metric or rate that is NaN or
-// infinite (stackelberg_gap may be NaN: not computed), if any.
+// infinite (stackelberg_gap may be NaN: not computed; so may br_regret_* for
+// savers following a rule of thumb), if any.
 func (s *RoundStats) nonFinite() (string, float64, bool) {
 	v := s.Values()
 	names := MetricNames(len(s.Rates))
 	for i, name := range names {
 		x := v[i]
-		if math.IsInf(x, 0) || (math.IsNaN(x) && name != "stackelberg_gap") {
+		allowed := name == "stackelberg_gap" || (s.regretUndefined && strings.HasPrefix(name, "br_regret_"))
+		if math.IsInf(x, 0) || (math.IsNaN(x) && !allowed) {
 			return name, x, true
 		}
 	}

@@ -23,6 +23,32 @@ type Saver struct {
 	BorrowingLimit float64 // b ≥ 0: wealth never goes below −b; default 0
 	GridPoints     int     // points of the asset grid, ≥ 10; default 500
 	GridMax        float64 // top of the asset grid (currency units); 0: set by the solver
+	// Saving is the decision rule: "optimal" (the policy solved by EGM;
+	// the default), or the rules of thumb "fixed_rate" and "buffer_stock"
+	// (rules.go), which keep the utility only for the welfare metrics.
+	Saving string
+	Share  float64 // fixed_rate: σ ∈ [0, 1), the share of gross income saved
+	Target float64 // buffer_stock: Θ ≥ 0, target wealth in years of labour income
+	Speed  float64 // buffer_stock: φ ∈ (0, 1], the share of the gap closed each round
+}
+
+// Heuristic reports whether the saver follows a rule of thumb.
+func (s *Saver) Heuristic() bool { return s.Saving == "fixed_rate" || s.Saving == "buffer_stock" }
+
+// Rule returns the heuristic saver's rule at budget b, wage w and
+// depreciation δ (nil for the optimal saver, whose policy Solve returns).
+func (s *Saver) Rule(ch *Chain, b *Budget, w, depreciation float64) Rule {
+	switch s.Saving {
+	case "fixed_rate":
+		return &FixedRate{Share: s.Share, Depreciation: depreciation, Limit: -s.BorrowingLimit, CTax: b.ConsumptionTax}
+	case "buffer_stock":
+		labor := make([]float64, ch.States())
+		for i, l := range ch.Levels {
+			labor[i] = w * l
+		}
+		return &BufferStock{Target: s.Target, Speed: s.Speed, Labor: labor, Limit: -s.BorrowingLimit, CTax: b.ConsumptionTax}
+	}
+	return nil
 }
 
 // Default grid.
@@ -48,6 +74,22 @@ func (s Saver) Validate() error {
 	}
 	if !(s.GridMax >= 0) || math.IsInf(s.GridMax, 0) {
 		errs = append(errs, field.Errorf("GridMax", "must be non-negative and finite, got %v", s.GridMax))
+	}
+	switch s.Saving {
+	case "", "optimal":
+	case "fixed_rate":
+		if !(s.Share >= 0 && s.Share < 1) {
+			errs = append(errs, field.Errorf("Share", "must be in [0, 1), got %v", s.Share))
+		}
+	case "buffer_stock":
+		if !(s.Target >= 0) || s.Target > 1000 {
+			errs = append(errs, field.Errorf("Target", "must be in [0, 1000], got %v", s.Target))
+		}
+		if !(s.Speed > 0 && s.Speed <= 1) {
+			errs = append(errs, field.Errorf("Speed", "must be in (0, 1], got %v", s.Speed))
+		}
+	default:
+		errs = append(errs, field.Errorf("Saving", "must be optimal, fixed_rate or buffer_stock, got %q", s.Saving))
 	}
 	return errors.Join(errs...)
 }

@@ -175,3 +175,27 @@ func TestCRRAFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestRules: the rules of thumb by hand, and their clamps.
+func TestRules(t *testing.T) {
+	f := FixedRate{Share: 0.2, Depreciation: 0.1, Limit: 0}
+	// a = 10, m = 12: gross income 12 − 10 + 1 = 3, spend 0.8·3 = 2.4
+	if c, next := f.Decide(0, 10, 12); math.Abs(c-2.4) > 1e-15 || math.Abs(next-9.6) > 1e-15 {
+		t.Errorf("fixed_rate: c %v next %v, want 2.4, 9.6", c, next)
+	}
+	b := BufferStock{Target: 2, Speed: 0.5, Labor: []float64{1, 3}, CTax: 0.25}
+	// state 1: target 6, a = 2 → next 4; m = 5 → (1.25)c = 1, c = 0.8
+	if c, next := b.Decide(1, 2, 5); math.Abs(c-0.8) > 1e-15 || next != 4 {
+		t.Errorf("buffer_stock: c %v next %v, want 0.8, 4", c, next)
+	}
+	// cash on hand below the wanted saving: save it all, consume nothing
+	if c, next := b.Decide(1, 2, 3); c != 0 || next != 3 {
+		t.Errorf("buffer_stock clamp: c %v next %v, want 0, 3", c, next)
+	}
+	// a household at the limit −1 whose cash on hand −1.5 is below it: the
+	// rule would take it to −1.1; it stays at the limit, consuming nothing
+	lim := FixedRate{Share: 0.2, Limit: -1}
+	if c, next := lim.Decide(0, -1, -1.5); next != -1 || c != 0 {
+		t.Errorf("limit: c %v next %v, want 0, -1", c, next)
+	}
+}

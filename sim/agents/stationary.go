@@ -29,12 +29,12 @@ type lottery struct {
 // bottom of the grid, iterating until the largest change of any mass is
 // below tol. Savings beyond the grid's top are put on its top point; the
 // caller checks TopMass.
-func Stationary(ch *Chain, pol *Policy, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
+func Stationary(ch *Chain, pol Rule, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
 	n, G := ch.States(), len(g)
 	moves := make([]lottery, n*G)
 	for s := range n {
 		for i, a := range g {
-			_, next := pol.Choose(s, b.Cash(a, s))
+			_, next := pol.Decide(s, a, b.Cash(a, s))
 			next = min(max(next, g[0]), g[G-1])
 			j := gridIndex(g, next)
 			moves[s*G+i] = lottery{j: int32(j), w: (g[j+1] - next) / (g[j+1] - g[j])}

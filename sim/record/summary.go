@@ -43,7 +43,7 @@ type Equilibrium struct {
 	WealthTop1Share       float64 `json:"wealth_top1_share"`  // share of wealth held by the richest 1%
 	WealthTop10Share      float64 `json:"wealth_top10_share"` // … by the richest 10%
 	ConstrainedShare      float64 `json:"constrained_share"`  // households at the borrowing limit
-	EulerError            float64 `json:"euler_error"`        // mean log10 |Euler-equation error| on the grid
+	EulerError            Float   `json:"euler_error"`        // mean log10 |Euler-equation error| on the grid
 	LaborTaxRevenue       float64 `json:"labor_tax_revenue"`  // per household
 	CapitalTaxRevenue     float64 `json:"capital_tax_revenue"`
 	WealthTaxRevenue      float64 `json:"wealth_tax_revenue"`

@@ -135,7 +135,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		eq := st.Market
 		sum.Equilibrium = &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
 			SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
-			ConstrainedShare: st.Constrained, EulerError: st.EulerError, GridMax: st.GridMax, Evaluations: eq.Iterations,
+			ConstrainedShare: st.Constrained, EulerError: record.Float(st.EulerError), GridMax: st.GridMax, Evaluations: eq.Iterations,
 			LaborTaxRevenue: st.Revenue.Labor, CapitalTaxRevenue: st.Revenue.Capital, WealthTaxRevenue: st.Revenue.Wealth,
 			ConsumptionTaxRevenue: st.Revenue.Consumption, Transfer: st.Transfer}
 	}

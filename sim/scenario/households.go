@@ -21,6 +21,9 @@ const (
 	defaultStates        = 7
 	defaultWidth         = 3.0
 	defaultInitialWealth = "stationary"
+	defaultSavingRate    = 0.25 // about the optimal savers' δK/Y in Aiyagari's benchmark (26%)
+	defaultTargetRatio   = 3.0
+	defaultSpeed         = 0.2
 )
 
 // plannersForSavers are the planners that need no model of the workers'
@@ -28,9 +31,10 @@ const (
 var plannersForSavers = []string{"none", "flat", "fixed", "us_federal"}
 
 var (
-	taxesPart        = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument"}}
-	hsvPart          = part{"tax", nil, map[string]string{"Lambda": "lambda", "Progressivity": "progressivity"}}
-	saverPart        = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max"}}
+	taxesPart = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument"}}
+	hsvPart   = part{"tax", nil, map[string]string{"Lambda": "lambda", "Progressivity": "progressivity"}}
+	saverPart = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max",
+		"Saving": "agents.saving", "Share": "agents.saving_rate", "Target": "agents.target_ratio", "Speed": "agents.speed"}}
 	productivityPart = part{"population.productivity", reflect.TypeOf(Productivity{}), nil}
 	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value"}}
 )
@@ -97,6 +101,16 @@ func (s *Scenario) resolveHouseholds() {
 	if a.InitialWealth == "" {
 		a.InitialWealth = defaultInitialWealth
 	}
+	if a.Saving == "" {
+		a.Saving = "optimal"
+	}
+	switch a.Saving {
+	case "fixed_rate":
+		orDefault(&a.SavingRate, defaultSavingRate)
+	case "buffer_stock":
+		orDefault(&a.TargetRatio, defaultTargetRatio)
+		orDefault(&a.Speed, defaultSpeed)
+	}
 }
 
 // validateHouseholds checks what only the file knows about savers: which
@@ -114,7 +128,8 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"tax.kind": s.Tax.Kind != "", "tax.lambda": s.Tax.Lambda != nil, "tax.progressivity": s.Tax.Progressivity != nil,
 			"tax.capital_rate": s.Tax.CapitalRate != nil, "tax.wealth_rate": s.Tax.WealthRate != nil,
 			"tax.wealth_exemption": s.Tax.WealthExemption != nil, "tax.consumption_rate": s.Tax.ConsumptionRate != nil,
-			"planner.instrument": s.Planner.Instrument != "",
+			"planner.instrument": s.Planner.Instrument != "", "agents.saving": a.Saving != "", "agents.saving_rate": a.SavingRate != nil,
+			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil,
 		}, `unless agents.behavior = "saver"`)
 		return
 	}
@@ -132,6 +147,8 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	}
 	s.validateProductivityKeys(v)
 	s.validateHouseholdTaxes(v)
+	notApplicable(v, a.SavingRate != nil && a.Saving != "fixed_rate", "agents.saving_rate", `unless agents.saving = "fixed_rate"`)
+	refuseEach(v, map[string]bool{"agents.target_ratio": a.TargetRatio != nil && a.Saving != "buffer_stock", "agents.speed": a.Speed != nil && a.Saving != "buffer_stock"}, `unless agents.saving = "buffer_stock"`)
 	m := s.Market
 	if m.Kind != "production" {
 		v.add("market.kind", `households that save own the capital of the production market: set market.kind = "production"`)
@@ -203,7 +220,8 @@ func (s *Scenario) householdsConfig() *sim.Households {
 	p, a := s.Population.Productivity, s.Agents
 	return &sim.Households{
 		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: val(s.Utility.Discount),
-			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax)},
+			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax),
+			Saving: a.Saving, Share: val(a.SavingRate), Target: val(a.TargetRatio), Speed: val(a.Speed)},
 		Productivity: agents.Productivity{Process: p.Process, Rho: val(p.Rho), Sigma: val(p.Sigma), States: intVal(p.States),
 			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
 		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),

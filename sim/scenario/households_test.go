@@ -107,3 +107,27 @@ func TestSaverTaxErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleOfThumbKeys: the rules' keys and defaults.
+func TestRuleOfThumbKeys(t *testing.T) {
+	s, err := Parse("f.toml", []byte(saverDoc), []string{"agents.saving=buffer_stock"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv := s.EngineConfig(1).Households.Saver; sv.Saving != "buffer_stock" || sv.Target != 3 || sv.Speed != 0.2 {
+		t.Errorf("buffer_stock defaults: %+v", sv)
+	}
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"agents.saving=fixed_rate", "agents.saving_rate=1"}, "agents.saving_rate: must be in [0, 1)"},
+		{[]string{"agents.saving=buffer_stock", "agents.speed=0"}, "agents.speed: must be in (0, 1]"},
+		{[]string{"agents.saving_rate=0.1"}, "agents.saving_rate: does not apply unless agents.saving = \"fixed_rate\""},
+		{[]string{"agents.saving=hoard"}, "agents.saving: must be optimal, fixed_rate or buffer_stock"},
+	} {
+		if _, err := Parse("f.toml", []byte(saverDoc), c.sets); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.sets, err, c.want)
+		}
+	}
+}

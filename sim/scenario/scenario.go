@@ -108,6 +108,10 @@ type Agents struct {
 	GridMax        *float64 `toml:"grid_max,omitempty"`        // top of the asset grid; default: set by the solver (widened until no mass is near it)
 	InitialWealth  string   `toml:"initial_wealth,omitempty"`  // stationary | zero | value; default stationary
 	InitialValue   *float64 `toml:"initial_value,omitempty"`   // initial_wealth = "value": everyone's wealth
+	Saving         string   `toml:"saving,omitempty"`          // optimal | fixed_rate | buffer_stock; default optimal
+	SavingRate     *float64 `toml:"saving_rate,omitempty"`     // fixed_rate: share σ ∈ [0, 1) of gross income saved; default 0.25
+	TargetRatio    *float64 `toml:"target_ratio,omitempty"`    // buffer_stock: target wealth in years of labour income; default 3
+	Speed          *float64 `toml:"speed,omitempty"`           // buffer_stock: share of the gap closed each round, (0, 1]; default 0.2
 }
 
 // Productivity is savers' productivity process. Only the keys of the chosen
