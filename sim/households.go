@@ -200,7 +200,12 @@ func (e *Engine) houseRound() error {
 	rule := h.saver.Rule(h.chain, &b, w, mk.Depreciation)
 	iters := 0
 	if rule == nil {
-		pol, err := h.saver.Solve(h.chain, &b, h.grid, h.policy, roundPolicyTolerance)
+		// The return households expect to persist is capped where wealth
+		// would grow without bound: in a small economy near r = 1/β − 1 a
+		// round's r can cross it by sampling noise alone.
+		expect := b
+		expect.Rate = min(r, tp.expectedRateCap(h.saver.Discount))
+		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
 		if err != nil {
 			return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
 		}

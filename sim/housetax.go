@@ -113,6 +113,15 @@ func (p *TaxPolicy) WealthTax(a float64) float64 {
 // depend on the households' wealth or choices.
 func (p *TaxPolicy) untaxed() bool { return p.Capital == 0 && p.Wealth == 0 && p.Consumption == 0 }
 
+// expectedRateCap is the highest r savers expect to persist: where β times
+// the after-tax return on large wealth is 1 − 1e-4 (see maxRate).
+func (p *TaxPolicy) expectedRateCap(beta float64) float64 {
+	if p.Capital >= 1 {
+		return math.Inf(1)
+	}
+	return ((1-1e-4)/beta - 1 + p.Wealth) / (1 - p.Capital)
+}
+
 // maxRate is the highest r at which the after-tax return on large wealth,
 // 1 + (1 − τ_k)·r − τ_w, stays below 1/β (above it wealth explodes), capped
 // at 1.

@@ -58,13 +58,29 @@ func Draw(dir string) ([]string, error) {
 		}
 		return err
 	}
-	if err := errors.Join(
-		add(taxFigure(sched, agents.cols["income"], unit)),
-		add(lorenzFigure(agents.cols["income"], agents.cols["consumption"], metric(sum.Final, "gini_pre"), metric(sum.Final, "gini_post"))),
-		add(seriesFigure(rounds, sc.Tax.Period, sc.Planner.Objective, unit)),
-		add(hoursFigure(agents.cols["skill"], agents.cols["hours"], unit)),
-	); err != nil {
-		return nil, err
+	var err2 error
+	if eq := sum.Equilibrium; eq != nil { // households that save
+		if _, ok := agents.cols["wealth"]; !ok {
+			return nil, fmt.Errorf("%s has no wealth column: rerun the scenario", record.AgentsFile)
+		}
+		stationary := map[string]float64{"interest_rate": eq.InterestRate, "capital": eq.Capital, "wealth_gini": eq.WealthGini, "saving_rate": eq.SavingRate}
+		err2 = errors.Join(
+			add(taxFigure(sched, agents.cols["income"], unit)),
+			add(wealthLorenzFigure(agents.cols["wealth"], agents.cols["income"], agents.cols["consumption"],
+				metric(sum.Final, "wealth_gini"), metric(sum.Final, "gini_pre"), metric(sum.Final, "gini_post"), eq.WealthGini)),
+			add(householdSeriesFigure(rounds, stationary)),
+			add(seriesFigure(rounds, sc.Tax.Period, sc.Planner.Objective, unit)),
+		)
+	} else {
+		err2 = errors.Join(
+			add(taxFigure(sched, agents.cols["income"], unit)),
+			add(lorenzFigure(agents.cols["income"], agents.cols["consumption"], metric(sum.Final, "gini_pre"), metric(sum.Final, "gini_post"))),
+			add(seriesFigure(rounds, sc.Tax.Period, sc.Planner.Objective, unit)),
+			add(hoursFigure(agents.cols["skill"], agents.cols["hours"], unit)),
+		)
+	}
+	if err2 != nil {
+		return nil, err2
 	}
 	facts := [][2]string{
 		{"workers", tax.Amount(float64(sum.Agents))}, {"rounds", fmt.Sprintf("%d of %d", sum.RoundsDone, sum.Rounds)},
@@ -73,6 +89,13 @@ func Draw(dir string) ([]string, error) {
 	}
 	for _, m := range []string{"productivity", "equality", "eq_x_prod", "gini_pre", "gini_post", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls", "revenue", "avg_tax_rate", "labor_mean", "br_regret_max"} {
 		facts = append(facts, [2]string{m + " (final / mean over last period)", Number(metric(sum.Final, m)) + " / " + Number(metric(sum.MeanLastPeriod, m))})
+	}
+	if eq := sum.Equilibrium; eq != nil {
+		for _, m := range []string{"interest_rate", "wealth_mean", "wealth_gini", "wealth_top1_share", "saving_rate"} {
+			facts = append(facts, [2]string{m + " (final / mean over last period)", Number(metric(sum.Final, m)) + " / " + Number(metric(sum.MeanLastPeriod, m))})
+		}
+		facts = append(facts, [2]string{"stationary equilibrium before round 0", fmt.Sprintf("r %s, K %s, w %s, saving rate %s, wealth Gini %s, top 1%% share %s",
+			Number(eq.InterestRate), Number(eq.Capital), Number(eq.Wage), Number(eq.SavingRate), Number(eq.WealthGini), Number(eq.WealthTop1Share))})
 	}
 	p := page{
 		Title:    "econsim run: " + sum.Name,

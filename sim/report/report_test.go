@@ -59,7 +59,7 @@ func checkReport(t *testing.T, files []string, plots []string) {
 			t.Fatalf("%s.png: %v", name, err)
 		}
 		wantH := 591 // 10 cm at 150 dpi
-		if name == "series" {
+		if name == "series" || name == "households" {
 			wantH = 827 // 14 cm
 		}
 		if cfg.Width != 945 || cfg.Height != wantH {
@@ -165,5 +165,43 @@ set = { "planner.kind" = "flat", "planner.rate" = 0.3 }
 	page, _ := os.ReadFile(files[0])
 	if !bytes.Contains(page, []byte("<th>diff 95% CI</th>")) || !bytes.Contains(page, []byte("Pareto front")) {
 		t.Error("the sweep report lacks the comparison table or the front")
+	}
+}
+
+// TestHouseholdReport: a savers' run draws the wealth Lorenz curve and the
+// households' series in place of hours.
+func TestHouseholdReport(t *testing.T) {
+	dir := t.TempDir()
+	s, err := scenario.Parse("savers.toml", []byte(`rounds = 4
+[population]
+agents = 3000
+[agents]
+behavior = "saver"
+[tax]
+cutoffs = [0]
+period = 2
+[planner]
+kind = "none"
+[market]
+kind = "production"
+alpha = 0.36
+depreciation = 0.08
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Scenario(context.Background(), s, dir, run.Options{Workers: 2, Source: "savers.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, files, []string{"tax", "wealth", "households", "series"})
+	page, _ := os.ReadFile(files[0])
+	for _, want := range []string{"Wealth Lorenz curve", "stationary equilibrium before round 0", "interest_rate"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
 	}
 }
