@@ -235,6 +235,41 @@ type Policy struct {
 	cTax     float64   // τ_c
 	Iters    int       // EGM iterations it took
 	Residual float64   // the last iteration's largest relative change of C
+
+	// A lookup table for Consumption: per state, nb equal buckets of cash
+	// on hand from M[0] to the last knot; bucket[s·nb + k] is the last knot
+	// at or below the bucket's lower edge, so a lookup walks a knot or two
+	// instead of a binary search over G.
+	bucket    []int32
+	bLo, bInv []float64
+}
+
+// buckets per knot of the lookup table.
+const bucketsPerKnot = 4
+
+// index builds the lookup table.
+func (p *Policy) index() {
+	n := len(p.M) / p.G
+	nb := bucketsPerKnot * p.G
+	p.bucket = make([]int32, n*nb)
+	p.bLo, p.bInv = make([]float64, n), make([]float64, n)
+	for s := range n {
+		M := p.M[s*p.G : (s+1)*p.G]
+		lo, top := M[0], M[p.G-1]
+		if !(top > lo) {
+			p.bucket = nil // degenerate knots: binary search
+			return
+		}
+		p.bLo[s], p.bInv[s] = lo, float64(nb)/(top-lo)
+		j := 0
+		for k := range nb {
+			edge := lo + float64(k)/p.bInv[s]
+			for j < p.G-2 && M[j+1] <= edge {
+				j++
+			}
+			p.bucket[s*nb+k] = int32(j)
+		}
+	}
 }
 
 // Consumption returns c(m; s).
@@ -243,16 +278,31 @@ func (p *Policy) Consumption(s int, m float64) float64 {
 	if m <= M[0] {
 		return (m - p.Limit) / (1 + p.cTax)
 	}
-	// binary search for M[j] ≤ m < M[j+1]; linear extrapolation past the top
-	lo, hi := 0, p.G-1
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if M[mid] <= m {
-			lo = mid
+	// find M[lo] ≤ m < M[lo+1]; linear extrapolation past the top
+	var lo int
+	if p.bucket != nil {
+		nb := bucketsPerKnot * p.G
+		x := (m - p.bLo[s]) * p.bInv[s]
+		if x >= float64(nb) {
+			lo = p.G - 2
 		} else {
-			hi = mid
+			lo = int(p.bucket[s*nb+int(x)])
+			for lo < p.G-2 && M[lo+1] <= m {
+				lo++
+			}
+		}
+	} else {
+		hi := p.G - 1
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if M[mid] <= m {
+				lo = mid
+			} else {
+				hi = mid
+			}
 		}
 	}
+	hi := lo + 1
 	return C[lo] + (C[hi]-C[lo])*(m-M[lo])/(M[hi]-M[lo])
 }
 
@@ -335,6 +385,7 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 		p.C, cNew = cNew, p.C
 		p.Iters, p.Residual = it, worst
 		if worst < tol {
+			p.index()
 			return p, nil
 		}
 		if math.IsNaN(worst) || math.IsInf(worst, 0) {
