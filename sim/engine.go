@@ -29,11 +29,12 @@ type Engine struct {
 	workers int
 	nChunks int
 
-	round int
-	sched tax.Schedule
-	resp  *agents.Response
-	econ  economy
-	house *houses // households that save; nil for workers
+	round  int
+	sched  tax.Schedule
+	resp   *agents.Response
+	econ   economy
+	house  *houses // households that save; nil for workers
+	hmodel houseModel
 
 	// What workers expect to receive this round: last round's transfers.
 	expect transferRule
@@ -81,6 +82,7 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	e.pop.Occupation, e.pop.Age = occ, age
 	e.parts = make([]chunkSums, e.nChunks)
 	e.model.e = e
+	e.hmodel.e = e
 	if cfg.Households != nil {
 		if err := e.initHouses(); err != nil {
 			return nil, err
@@ -119,13 +121,19 @@ func (e *Engine) statusQuo() error {
 }
 
 // Model returns the workers' response model (what planners ask): rounds
-// computed on scratch memory at the engine's current state. Valid while
-// the engine is not stepping.
-func (e *Engine) Model() planner.Model { return &e.model }
+// computed on scratch memory at the engine's current state — or, for
+// households that save, stationary equilibria. Valid while the engine is
+// not stepping.
+func (e *Engine) Model() planner.Model {
+	if e.house != nil {
+		return &e.hmodel
+	}
+	return &e.model
+}
 
 // ModelEvaluations returns how many times the workers' model was evaluated
 // (by planners, report_gap, the Pareto tools): each costs about a round.
-func (e *Engine) ModelEvaluations() int { return e.model.evals }
+func (e *Engine) ModelEvaluations() int { return e.model.evals + e.hmodel.evals }
 
 // Population returns the workers; read it between rounds only.
 func (e *Engine) Population() *agents.Population { return e.pop }
@@ -181,8 +189,8 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	if t%e.cfg.Period == 0 {
 		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
-		if e.house != nil { // the model computes workers' rounds, not savers'
-			req.Model = nil
+		if e.house != nil { // savers' model: stationary equilibria
+			req.Model = &e.hmodel
 		}
 		if e.cfg.Behavior.Kind == agents.LLM {
 			req.Voters = voters{e}

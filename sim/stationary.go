@@ -65,13 +65,23 @@ type Stationary struct {
 	Transfer    float64 // per household (= Revenue.Total() when revenue is redistributed)
 }
 
-// Tolerances of the stationary solve.
+// tolerances are a stationary solve's: on r, the policy's largest relative
+// change of consumption at a knot, the histogram's largest change of a
+// mass, and the transfer's distance from its revenue relative to the wage.
+type tolerances struct{ rate, policy, histogram, transfer float64 }
+
+// exact are SolveStationary's (r to 1e-9, as the validation asks);
+// planning are the planners' model's: a candidate's objective needs far
+// less than that, and each candidate costs several solves.
+var (
+	exact    = tolerances{rate: 1e-9, policy: 1e-11, histogram: 1e-13, transfer: 1e-10}
+	planning = tolerances{rate: 1e-7, policy: 1e-9, histogram: 1e-11, transfer: 1e-8}
+)
+
+// Checks of the stationary solve.
 const (
-	rateTolerance      = 1e-9  // on r, as the validation asks
-	policyTolerance    = 1e-11 // largest relative change of consumption at a knot
-	histogramTolerance = 1e-13 // largest change of a histogram mass
-	topMassLimit       = 1e-7  // mass allowed in the top tenth of the grid's range
-	gridWidenings      = 4     // times the grid's top is doubled before giving up
+	topMassLimit  = 1e-7 // mass allowed in the top tenth of the grid's range
+	gridWidenings = 4    // times the grid's top is doubled before giving up
 )
 
 // budget returns the households' budget at prices r, w under policy p with
@@ -129,6 +139,13 @@ func histogramRevenue(h *agents.Histogram, pol agents.Rule, b *agents.Budget, p 
 // the transfer until it equals the revenue it brings. The asset grid's top
 // is doubled until the distribution puts no mass near it.
 func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute bool) (*Stationary, error) {
+	return solveStationaryFrom(h, m, p, redistribute, nil, exact)
+}
+
+// solveStationaryFrom is SolveStationary starting from a nearby equilibrium
+// (warm: its grid, policy, distribution and r), as a planner's model does
+// for candidate policies one after another; warm may be nil.
+func solveStationaryFrom(h *Households, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol tolerances) (*Stationary, error) {
 	ch, err := h.Productivity.Chain()
 	if err != nil {
 		return nil, field.Within("Productivity", err)
@@ -149,8 +166,13 @@ func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute b
 	if top == 0 {
 		top = 50 * m.WageAt((lo+hi)/2) * ch.Levels[len(ch.Levels)-1]
 	}
+	if warm != nil && warm.GridMax >= top {
+		top = warm.GridMax
+	} else {
+		warm = nil
+	}
 	for widen := 0; ; widen++ {
-		st, err := solveOnGrid(&sv, ch, m, &p, redistribute, lo, hi, top)
+		st, err := solveOnGrid(&sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
 		if err != nil {
 			return nil, err
 		}
@@ -165,6 +187,23 @@ func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute b
 	}
 }
 
+// scaledRevenue guesses the capital, wealth and consumption taxes' revenue
+// at r from rv, their revenue at r0: each scaled by its base where capital
+// is what the firm demands, r·K, K and Y − δK. The transfer's fixed point
+// then starts close to its answer near the equilibrium.
+func scaledRevenue(rv Revenue, m market.Config, r0, r float64) float64 {
+	k0, k := m.CapitalRatio(r0), m.CapitalRatio(r)
+	c0 := m.TFP*math.Pow(k0, m.Alpha) - m.Depreciation*k0
+	c := m.TFP*math.Pow(k, m.Alpha) - m.Depreciation*k
+	ratio := func(a, b float64) float64 {
+		if b == 0 || math.IsNaN(a/b) || math.IsInf(a/b, 0) {
+			return 1
+		}
+		return a / b
+	}
+	return rv.Capital*ratio(r*k, r0*k0) + rv.Wealth*ratio(k, k0) + rv.Consumption*ratio(c, c0)
+}
+
 // heuristicMaxRate is the highest r a rule of thumb's wealth stays bounded
 // at: a fixed_rate saver's wealth follows a' = (1 − (1 − σ)δ + σr)·a + …,
 // which explodes once σr ≥ (1 − σ)δ; a buffer_stock saver's is bounded by
@@ -176,40 +215,47 @@ func heuristicMaxRate(sv *agents.Saver, delta float64) float64 {
 	return 1
 }
 
-// transferTolerance is how close the stationary transfer is to the revenue
-// it brings (currency per household).
-const transferTolerance = 1e-12
-
 // maxTransferIterations bounds the fixed point on the transfer.
 const maxTransferIterations = 200
 
 // solveOnGrid is SolveStationary on one asset grid.
-func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64) (*Stationary, error) {
+func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
 	g := sv.Grid(top)
 	st := &Stationary{Chain: ch, GridMax: top}
 	var pol *agents.Policy
 	var hist *agents.Histogram
 	transfer := math.NaN() // the last evaluation's, a warm start for the next
+	prevR := math.NaN()
+	if warm != nil && warm.GridMax == top {
+		pol, hist, transfer = warm.Policy, warm.Histogram, warm.Transfer
+	}
 	supply := func(r float64) (float64, error) {
 		w := m.WageAt(r)
 		_, labor := budget(ch, p, r, w, 0, ch.Stationary)
-		if math.IsNaN(transfer) || p.untaxed() { // then revenue is the labour tax's alone
+		switch {
+		case math.IsNaN(transfer) || p.untaxed(): // then revenue is the labour tax's alone
 			transfer = labor
+		case prevR != r:
+			// start from the last evaluation's revenue, each tax's part
+			// scaled by its base at the firm's demand for capital
+			transfer = labor + scaledRevenue(st.Revenue, m, prevR, r)
 		}
+		prevR = r
 		if !redistribute {
 			transfer = 0
 		}
+		var prevT, prevGap float64
 		for it := 0; ; it++ {
 			b, _ := budget(ch, p, r, w, transfer, ch.Stationary)
 			rule := sv.Rule(ch, &b, w, m.Depreciation)
 			if rule == nil {
-				pl, err := sv.Solve(ch, &b, g, pol, policyTolerance)
+				pl, err := sv.Solve(ch, &b, g, pol, tol.policy)
 				if err != nil {
 					return 0, err
 				}
 				pol, rule = pl, pl
 			}
-			hs, err := agents.Stationary(ch, rule, &b, g, hist, histogramTolerance)
+			hs, err := agents.Stationary(ch, rule, &b, g, hist, tol.histogram)
 			if err != nil {
 				return 0, err
 			}
@@ -223,21 +269,31 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 			if !redistribute {
 				return hs.Mean(), nil
 			}
-			next := rv.Total()
-			if math.Abs(next-transfer) <= transferTolerance*max(1, w) {
+			gap := rv.Total() - transfer // revenue minus the transfer paid
+			if math.Abs(gap) <= tol.transfer*max(1, w) {
 				return hs.Mean(), nil
 			}
 			if it == maxTransferIterations {
-				return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, transfer, next)
+				return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, transfer, rv.Total())
 			}
-			transfer = next
+			// the secant on gap(T) once two points are known (revenue moves
+			// little with the transfer, so gap is nearly linear), else the
+			// plain update T ← revenue
+			next := transfer + gap
+			if it > 0 && gap != prevGap {
+				next = transfer - gap*(transfer-prevT)/(gap-prevGap)
+			}
+			prevT, prevGap, transfer = transfer, gap, next
 		}
 	}
 	guess := min(hi, 1/sv.Discount-1) - 0.01
 	if sv.Heuristic() {
 		guess = min(hi-0.01, 0.03)
 	}
-	eq, err := m.SolveCapital(1, guess, lo, hi, rateTolerance, supply)
+	if warm != nil {
+		guess = min(max(warm.Market.Rate, lo), hi)
+	}
+	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)

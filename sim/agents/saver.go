@@ -356,6 +356,11 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 	cm := make([]float64, G)   // cash on hand at g_j in one state
 	cNew := make([]float64, n*G)
 	mNew := make([]float64, n*G)
+	ev := make([]float64, G)    // the expectation for one state
+	betaR := make([]float64, G) // β·R(g_j)
+	for j, a := range g {
+		betaR[j] = s.Discount * b.Return(a)
+	}
 	for it := 1; it <= maxEGMIterations; it++ {
 		for sp := range n {
 			for j, a := range g {
@@ -368,13 +373,20 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 		}
 		worst := 0.0
 		for st := range n {
-			row := ch.P[st*n : (st+1)*n]
-			for j, a := range g {
-				e := 0.0
-				for sp, pr := range row {
-					e += pr * up[sp*G+j]
+			// E_j = Σ_{s'} P(s'|s)·u'(c'), summed over s' in order for
+			// every j at once (contiguous rows)
+			clear(ev)
+			for sp, pr := range ch.P[st*n : (st+1)*n] {
+				if pr == 0 {
+					continue
 				}
-				c := s.inverseMarginal(s.Discount * b.Return(a) * e)
+				row := up[sp*G : (sp+1)*G]
+				for j, x := range row {
+					ev[j] += pr * x
+				}
+			}
+			for j, a := range g {
+				c := s.inverseMarginal(betaR[j] * ev[j])
 				k := st*G + j
 				cNew[k] = c
 				mNew[k] = (1+b.ConsumptionTax)*c + a

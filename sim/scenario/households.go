@@ -26,9 +26,12 @@ const (
 	defaultSpeed         = 0.2
 )
 
-// plannersForSavers are the planners that need no model of the workers'
-// response (the model-based ones compute workers' rounds, not savers').
-var plannersForSavers = []string{"none", "flat", "fixed", "us_federal"}
+// plannersForSavers are the planners savers support: the fixed ones, search
+// (whose model is then the stationary equilibrium under each candidate) and
+// learn (model-free). saez's formula is about static labour supply, vote
+// needs every household's utility under each candidate, llm needs LLM
+// households.
+var plannersForSavers = []string{"none", "flat", "fixed", "us_federal", "search", "learn"}
 
 var (
 	taxesPart = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument"}}
@@ -158,7 +161,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 		"market.ownership_power": m.OwnershipPower != nil, "market.tax_capital": m.TaxCapital, "market.tolerance": m.Tolerance != nil,
 	}, "to savers: capital is their wealth, rented at its marginal product")
 	if !slices.Contains(plannersForSavers, s.Planner.Kind) {
-		v.add("planner.kind", "%q needs a model of workers' response, which savers do not have yet: use none, flat, fixed or us_federal", s.Planner.Kind)
+		v.add("planner.kind", "%q is not available for savers (saez's formula is about static labour supply; vote and llm need every household's utility or LLM households): use none, flat, fixed, us_federal, search or learn", s.Planner.Kind)
 	}
 	notApplicable(v, s.Planner.ReportGap, "planner.report_gap", "to savers")
 	if r := s.Tax.Redistribution; r != "lump_sum" && r != "none" {
@@ -188,6 +191,9 @@ func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	}
 	if in := s.Planner.Instrument; in != "labor" && len(t.Cutoffs) != 1 && t.Cutoffs != nil {
 		v.add("planner.instrument", "%s is one rate: set tax.cutoffs = [0] (the schedule has %d brackets)", in, len(t.Cutoffs))
+	}
+	if s.Planner.Instrument == "wealth_rate" && t.RateMax >= 1 && (s.Planner.uses("search") || s.Planner.uses("learn")) {
+		v.add("tax.rate_max", "a wealth tax must stay below 1 a year: set tax.rate_max for the planner's search (e.g. 0.05)")
 	}
 }
 

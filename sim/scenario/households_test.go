@@ -30,7 +30,7 @@ func TestSaverErrors(t *testing.T) {
 		{"skill", saverDoc + "[population]\nskill = { dist = \"lognormal\", mu = 3.0, sigma = 0.5 }\n", nil, "population.skill: does not apply to savers"},
 		{"fixed wage", "[agents]\nbehavior = \"saver\"\n[tax]\ncutoffs = [0]\n[planner]\nkind = \"none\"\n", nil, "market.kind: households that save own the capital"},
 		{"capital", saverDoc, []string{"market.capital=5"}, "market.capital: does not apply to savers"},
-		{"planner", saverDoc, []string{"planner.kind=search"}, "planner.kind: \"search\" needs a model"},
+		{"planner", saverDoc, []string{"planner.kind=saez"}, "planner.kind: \"saez\" is not available for savers"},
 		{"targeted", saverDoc, []string{"tax.redistribution=targeted"}, "tax.redistribution: households that save support lump_sum and none"},
 		{"crra for workers", "[utility]\nkind = \"crra\"\n", nil, "utility.kind: does not apply (crra) unless agents.behavior = \"saver\""},
 		{"saver keys for workers", "[agents]\ngrid_points = 100\n", nil, "f.toml:2: agents.grid_points: does not apply unless agents.behavior = \"saver\""},

@@ -1,0 +1,128 @@
+package sim
+
+import (
+	"math"
+	"slices"
+
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+	"github.com/econsim/econsim/sim/welfare"
+)
+
+var _ planner.Model = (*houseModel)(nil)
+
+// houseModel is the planners' model of households that save: the
+// stationary equilibrium under a candidate policy (SolveStationary, warm
+// from the last evaluation), and the contract's metrics of its
+// distribution — a comparison of steady states, which leaves out the
+// transition between them. It returns no per-household utilities (the
+// stationary economy has no household ids), so planners that need them
+// (vote) are not offered for savers.
+type houseModel struct {
+	e     *Engine
+	last  *Stationary
+	stats RoundStats
+	evals int
+}
+
+// Evaluate implements planner.Model. A policy with no stationary
+// equilibrium evaluates to NaN metrics, which optimisers pass over.
+func (m *houseModel) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
+	m.evals++
+	e := m.e
+	h := e.house
+	st, err := solveStationaryFrom(h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, planning)
+	if err != nil {
+		nan := math.NaN()
+		m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan, WelfareUtilitarian: nan,
+			WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan}
+		return &m.stats, nil
+	}
+	m.last = st
+	m.stats = st.Metrics(e.cfg.Agents, h.saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
+	m.stats.Round, m.stats.Rates = e.round, s.Rates()
+	e.fillObjective(&m.stats)
+	return &m.stats, nil
+}
+
+// Metrics returns the contract's metrics of the stationary distribution, for
+// a population of n (the equality convention's N): every (state, wealth)
+// point weighted by its mass, u the period utility.
+func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, depreciation float64) RoundStats {
+	g, mass := st.Histogram.Grid, st.Histogram.Mass
+	G := len(g)
+	b := &st.Budget
+	eq := st.Market
+	w := eq.Wage
+	type point struct{ z, c, mass float64 }
+	pts := make([]point, 0, len(mass))
+	var sz, stx, sc, su, swu, sw, slog, sclog float64
+	minU := math.Inf(1)
+	for k, x := range mass {
+		if x <= 0 {
+			continue
+		}
+		s, a := k/G, g[k%G]
+		lab := w * st.Chain.Levels[s]
+		c, _ := st.Rule.Decide(s, a, b.Cash(a, s))
+		z := lab + b.Rate*a
+		ui := u(c)
+		sz += x * z
+		stx += x * (p.LaborTax(lab) + p.CapitalTax(b.Rate, a) + p.WealthTax(a) + p.Consumption*c)
+		sc += x * c
+		su += x * ui
+		if x > 1e-12 { // the worst-off household present
+			minU = min(minU, ui)
+		}
+		wt := x * welfare.InvIncomeWeight(z)
+		swu += wt * ui
+		sw += wt
+		if c > 0 {
+			slog += x * math.Log(c)
+			sclog += x * c * math.Log(c)
+		}
+		pts = append(pts, point{z, c, x})
+	}
+	gini := func(key func(point) float64) float64 {
+		slices.SortFunc(pts, func(a, b point) int { return cmpFloat(key(a), key(b)) })
+		xs, ws := make([]float64, len(pts)), make([]float64, len(pts))
+		for i, q := range pts {
+			xs[i], ws[i] = key(q), q.mass
+		}
+		return welfare.WealthGiniWeighted(xs, ws)
+	}
+	giniPost := gini(func(q point) float64 { return q.c })
+	s := RoundStats{
+		Productivity:       sz,
+		GiniPre:            gini(func(q point) float64 { return q.z }),
+		GiniPost:           giniPost,
+		WelfareUtilitarian: su,
+		WelfareInvIncome:   swu / sw,
+		WelfareRawls:       minU,
+		Atkinson1:          welfare.Atkinson1FromSums(1, slog, sc, false),
+		Theil:              welfare.TheilFromSums(1, sclog, sc),
+		Revenue:            stx,
+		Transfer:           st.Transfer,
+		LaborMean:          1,
+		Wage:               w,
+		Output:             eq.Output,
+		CapitalIncome:      eq.Rate * eq.Capital,
+		Capital:            eq.Capital * float64(n),
+	}
+	if sz > 0 {
+		s.AvgTaxRate = stx / sz
+	}
+	s.Equality = welfare.Equality(giniPost, n)
+	s.EqXProd = s.Equality * s.Productivity
+	return s
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
