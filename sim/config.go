@@ -45,6 +45,8 @@ type Config struct {
 	LLM *llm.Client
 	// LLMWorkers decides hours when Behavior.Kind is agents.LLM.
 	LLMWorkers *agents.LLMWorkers
+	// LLMSavers decides consumption when Households.Saver.Saving is "llm".
+	LLMSavers *agents.LLMSavers
 	// MaxCost stops the run before a round whose LLM cost, estimated as the
 	// last round's, would take the total past it; 0 means no limit.
 	MaxCost float64
@@ -106,6 +108,9 @@ func (c Config) Validate() error {
 		}
 		if c.Behavior.Kind != agents.Rational {
 			add("Behavior.Kind", "households that save follow their policy; %v is for workers", c.Behavior.Kind)
+		}
+		if c.Households.Saver.Saving == "llm" && (c.LLMSavers == nil || c.LLMSavers.Client == nil) {
+			add("LLMSavers", "LLM savers need a client")
 		}
 		if k := c.Redistribution.Kind; k != "lump_sum" && k != "none" {
 			add("Redistribution.Kind", "households that save support lump_sum and none, not %q", k)

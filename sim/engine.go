@@ -244,7 +244,7 @@ func (e *Engine) computeAny(ctx context.Context) error {
 				return err
 			}
 		}
-		return e.houseRound()
+		return e.houseRound(ctx)
 	}
 	if err := e.decide(ctx); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -160,7 +161,7 @@ func (e *Engine) Stationary() *Stationary {
 //	pass     each household's cash on hand, consumption, saving, income,
 //	         taxes, utility and next productivity state, with the sums
 //	stats    RoundStats, with the wealth distribution of the round's start
-func (e *Engine) houseRound() error {
+func (e *Engine) houseRound(ctx context.Context) error {
 	h, pop, mk := e.house, e.pop, e.cfg.Market
 	n := e.cfg.Agents
 	fn := float64(n)
@@ -211,6 +212,17 @@ func (e *Engine) houseRound() error {
 		}
 		h.policy, iters = pol, pol.Iters
 	}
+	if ls := e.cfg.LLMSavers; h.saver.Saving == "llm" && ls != nil {
+		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: r, Wage: w, Transfer: transfer, Budget: &b, Chain: h.chain,
+			Limit: h.grid[0], Fallback: h.policy}, pop)
+		if err != nil {
+			return err
+		}
+		if err := e.checkFallbacks(); err != nil {
+			return err
+		}
+		rule = ls
+	}
 	// the wealth distribution at the start of the round, before the pass
 	// overwrites it
 	sortedA := e.sortedCopy(pop.Wealth)
@@ -250,7 +262,7 @@ func (e *Engine) houseRound() error {
 	if t.z > 0 {
 		s.AvgTaxRate = rv.Total() * fn / t.z
 	}
-	if h.saver.Heuristic() { // a rule of thumb's loss against the optimum is not computed
+	if h.saver.Heuristic() || h.saver.Saving == "llm" { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
 	s.Equality = welfare.Equality(giniPost, n)

@@ -24,8 +24,10 @@ type Saver struct {
 	GridPoints     int     // points of the asset grid, ≥ 10; default 500
 	GridMax        float64 // top of the asset grid (currency units); 0: set by the solver
 	// Saving is the decision rule: "optimal" (the policy solved by EGM;
-	// the default), or the rules of thumb "fixed_rate" and "buffer_stock"
-	// (rules.go), which keep the utility only for the welfare metrics.
+	// the default), the rules of thumb "fixed_rate" and "buffer_stock"
+	// (rules.go), which keep the utility only for the welfare metrics, or
+	// "llm" (LLMSavers: a language model decides, the optimal policy is the
+	// fallback and the stationary equilibrium's).
 	Saving string
 	Share  float64 // fixed_rate: σ ∈ [0, 1), the share of gross income saved
 	Target float64 // buffer_stock: Θ ≥ 0, target wealth in years of labour income
@@ -76,7 +78,7 @@ func (s Saver) Validate() error {
 		errs = append(errs, field.Errorf("GridMax", "must be non-negative and finite, got %v", s.GridMax))
 	}
 	switch s.Saving {
-	case "", "optimal":
+	case "", "optimal", "llm":
 	case "fixed_rate":
 		if !(s.Share >= 0 && s.Share < 1) {
 			errs = append(errs, field.Errorf("Share", "must be in [0, 1), got %v", s.Share))
@@ -89,7 +91,7 @@ func (s Saver) Validate() error {
 			errs = append(errs, field.Errorf("Speed", "must be in (0, 1], got %v", s.Speed))
 		}
 	default:
-		errs = append(errs, field.Errorf("Saving", "must be optimal, fixed_rate or buffer_stock, got %q", s.Saving))
+		errs = append(errs, field.Errorf("Saving", "must be optimal, fixed_rate, buffer_stock or llm, got %q", s.Saving))
 	}
 	return errors.Join(errs...)
 }

@@ -109,6 +109,9 @@ func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, p
 		}
 		client = c
 		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, *s.LLM.MaxFallbackShare
+		if s.savers() && s.Agents.Saving == "llm" {
+			cfg.LLMSavers = &agents.LLMSavers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples, Reasks: *s.LLM.Reasks}
+		}
 		if s.Agents.Behavior == "llm" {
 			cfg.LLMWorkers = &agents.LLMWorkers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples,
 				Reasks: *s.LLM.Reasks, HoursMax: s.Population.HoursMax, Elasticity: s.Utility.Elasticity}

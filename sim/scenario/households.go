@@ -167,9 +167,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	if r := s.Tax.Redistribution; r != "lump_sum" && r != "none" {
 		v.add("tax.redistribution", "households that save support lump_sum and none, not %q", r)
 	}
-	if s.LLM != nil {
-		v.add("llm", "LLM savers are not built yet; remove the [llm] table")
-	}
+
 }
 
 // validateHouseholdTaxes checks the tax kind's keys and the instrument's

@@ -124,10 +124,30 @@ func TestRuleOfThumbKeys(t *testing.T) {
 		{[]string{"agents.saving=fixed_rate", "agents.saving_rate=1"}, "agents.saving_rate: must be in [0, 1)"},
 		{[]string{"agents.saving=buffer_stock", "agents.speed=0"}, "agents.speed: must be in (0, 1]"},
 		{[]string{"agents.saving_rate=0.1"}, "agents.saving_rate: does not apply unless agents.saving = \"fixed_rate\""},
-		{[]string{"agents.saving=hoard"}, "agents.saving: must be optimal, fixed_rate or buffer_stock"},
+		{[]string{"agents.saving=hoard"}, "agents.saving: must be optimal, fixed_rate, buffer_stock or llm"},
 	} {
 		if _, err := Parse("f.toml", []byte(saverDoc), c.sets); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want %q", c.sets, err, c.want)
 		}
+	}
+}
+
+// TestLLMSaverKeys: agents.saving = "llm" needs the [llm] table and builds
+// LLM savers with its archetypes, samples and re-asks.
+func TestLLMSaverKeys(t *testing.T) {
+	if _, err := Parse("f.toml", []byte(saverDoc), []string{"agents.saving=llm"}); err == nil || !strings.Contains(err.Error(), "an [llm] table") {
+		t.Errorf("no [llm] table: error %v", err)
+	}
+	doc := saverDoc + "[llm]\nbase_url = \"http://localhost:1/v1\"\nmodel = \"m\"\narchetypes = 14\n"
+	s, err := Parse("f.toml", []byte(doc), []string{"agents.saving=llm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := s.Build(1, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := cfg.LLMSavers; ls == nil || ls.Archetypes != 14 || ls.Client == nil || cfg.LLM == nil {
+		t.Errorf("LLM savers %+v, client %v", ls, cfg.LLM)
 	}
 }

@@ -319,18 +319,20 @@ func (s *Scenario) validateMarket(v *validator) {
 }
 
 // usesLLM reports whether workers or the planner (or a vote candidate) use the LLM.
-func (s *Scenario) usesLLM() bool { return s.Agents.Behavior == "llm" || s.Planner.uses("llm") }
+func (s *Scenario) usesLLM() bool {
+	return s.Agents.Behavior == "llm" || s.Planner.uses("llm") || (s.savers() && s.Agents.Saving == "llm")
+}
 
 func (s *Scenario) validateLLM(v *validator) {
 	l := s.LLM
 	switch {
 	case l == nil && s.usesLLM():
-		v.add("llm", "an [llm] table (base_url, model, api_key_env, …) is needed by agents.behavior or planner.kind = \"llm\"")
+		v.add("llm", "an [llm] table (base_url, model, api_key_env, …) is needed by agents.behavior, agents.saving or planner.kind = \"llm\"")
 		return
 	case l == nil:
 		return
 	case !s.usesLLM():
-		v.add("llm", `does not apply unless agents.behavior or planner.kind is "llm"; remove the table`)
+		v.add("llm", `does not apply unless agents.behavior, agents.saving or planner.kind is "llm"; remove the table`)
 		return
 	}
 	v.addFields(llmPart, s.llmConfig().Validate())

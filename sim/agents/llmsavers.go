@@ -1,0 +1,212 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// LLMSavers lets a language model decide how much households that save
+// consume (agents.saving = "llm").
+//
+// Archetypes are productivity state × wealth quantile: each state's
+// households are cut, by wealth at the start of the round, into Q =
+// max(1, Archetypes/states) equal groups, and each group's median wealth is
+// its representative's. Each round the model is asked Samples times per
+// archetype, as the representative, for the share of its cash on hand to
+// spend; every member spends that share of its own cash on hand (one of
+// the replies, chosen by a hash of the household's state and wealth), kept
+// within its budget and borrowing limit. A reply is JSON {"consume_share":
+// number in [0, 1], "reason": string}; after Reasks failed re-asks (or a
+// request that fails for good) the client counts a fallback and the
+// archetype's members follow their own optimal policy (for that sample).
+//
+// Money in the prompts is model units times DollarsPerUnit, so that the
+// model reads dollar amounts of a plausible size (mean labour income near
+// $60,000 in Aiyagari's units).
+type LLMSavers struct {
+	Client     *llm.Client
+	Archetypes int // K, split as states × wealth quantiles
+	Samples    int // replies per archetype per round, ≥ 1
+	Reasks     int // re-asks after an unusable reply
+
+	q        int         // wealth quantiles per state
+	cuts     [][]float64 // per state, the Q−1 wealth cutoffs of this round
+	reps     [][]float64 // per state, each quantile's median wealth
+	shares   [][]float64 // per archetype (s·Q + k), this round's sampled shares
+	limit    float64
+	ctax     float64
+	samples  int
+	fallback Rule
+}
+
+// DollarsPerUnit converts model units to the dollars LLM savers read.
+const DollarsPerUnit = 50000
+
+// SaverInput is what the engine tells LLM savers at the start of a round.
+type SaverInput struct {
+	Round    int
+	Rate     float64 // r this round, before taxes
+	Wage     float64 // w per efficiency unit
+	Transfer float64 // the lump-sum transfer this round
+	Budget   *Budget // cash on hand, per state and wealth
+	Chain    *Chain
+	Limit    float64 // the lowest wealth allowed, −b
+	// Fallback is the optimal policy, which the members of an archetype
+	// without a usable reply follow.
+	Fallback Rule
+}
+
+// Ask groups the households and asks the model for every archetype's
+// share of cash on hand to spend this round; Decide then applies it. It
+// returns an error only for what a fallback cannot mend (a cancelled run, a
+// replay miss, a damaged cache).
+func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) error {
+	n := in.Chain.States()
+	ls.q = max(1, ls.Archetypes/n)
+	ls.samples = max(ls.Samples, 1)
+	ls.limit, ls.ctax, ls.fallback = in.Limit, in.Budget.ConsumptionTax, in.Fallback
+	ls.group(pop, n)
+	ls.shares = make([][]float64, n*ls.q)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(ls.Client.MaxConcurrency())
+	for s := range n {
+		for k, a := range ls.reps[s] {
+			if math.IsNaN(a) { // nobody in this state
+				continue
+			}
+			arch := s*ls.q + k
+			ls.shares[arch] = make([]float64, ls.samples)
+			msgs := ls.prompt(in, s, a)
+			for j := range ls.samples {
+				g.Go(func() error {
+					var reply struct {
+						Share *float64 `json:"consume_share"`
+					}
+					check := func(raw json.RawMessage) error {
+						if err := json.Unmarshal(raw, &reply); err != nil {
+							return err
+						}
+						if reply.Share == nil {
+							return fmt.Errorf(`the object has no "consume_share"`)
+						}
+						if x := *reply.Share; math.IsNaN(x) || x < 0 || x > 1 {
+							return fmt.Errorf("consume_share must be a number from 0 to 1, got %g", x)
+						}
+						return nil
+					}
+					_, ok, err := ls.Client.AskJSON(gctx, msgs, j, ls.Reasks, check)
+					if err != nil {
+						return fmt.Errorf("llm savers, state %d, wealth group %d: %w", s, k, err)
+					}
+					if ok {
+						ls.shares[arch][j] = *reply.Share
+					} else { // its members follow the optimal policy
+						ls.shares[arch][j] = math.NaN()
+						ls.Client.AddFallback()
+					}
+					return nil
+				})
+			}
+		}
+	}
+	return g.Wait()
+}
+
+// group finds, per state, the wealth quantile cutoffs and each quantile's
+// median wealth (NaN for a state nobody is in).
+func (ls *LLMSavers) group(pop *Population, n int) {
+	byState := make([][]float64, n)
+	for i, s := range pop.State {
+		byState[s] = append(byState[s], pop.Wealth[i])
+	}
+	ls.cuts, ls.reps = make([][]float64, n), make([][]float64, n)
+	for s, w := range byState {
+		slices.Sort(w)
+		ls.reps[s] = make([]float64, ls.q)
+		for k := range ls.q {
+			if len(w) == 0 {
+				ls.reps[s][k] = math.NaN()
+				continue
+			}
+			lo, hi := k*len(w)/ls.q, max((k+1)*len(w)/ls.q, k*len(w)/ls.q+1)
+			hi = min(hi, len(w))
+			lo = min(lo, hi-1)
+			ls.reps[s][k] = w[(lo+hi-1)/2]
+			if k > 0 {
+				ls.cuts[s] = append(ls.cuts[s], w[lo])
+			}
+		}
+	}
+}
+
+var _ Rule = (*LLMSavers)(nil)
+
+// Decide implements Rule for this round: the archetype's share of cash on
+// hand, kept within the budget and the limit.
+func (ls *LLMSavers) Decide(s int, a, m float64) (float64, float64) {
+	k := 0
+	if cuts := ls.cuts[s]; len(cuts) > 0 {
+		k, _ = slices.BinarySearch(cuts, a)
+		for k < len(cuts) && cuts[k] <= a {
+			k++
+		}
+	}
+	sh := ls.shares[s*ls.q+k]
+	x := sh[0]
+	if len(sh) > 1 { // one of the replies, by a hash of (state, wealth)
+		h := math.Float64bits(a) ^ uint64(s)*0x9e3779b97f4a7c15
+		h ^= h >> 31
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+		x = sh[h%uint64(len(sh))]
+	}
+	if math.IsNaN(x) { // no usable reply: the household's own optimal choice
+		return ls.fallback.Decide(s, a, m)
+	}
+	return clampRule(m, m-x*m, ls.limit, ls.ctax)
+}
+
+// prompt is what a representative in state s with wealth a is asked.
+func (ls *LLMSavers) prompt(in SaverInput, s int, a float64) []llm.Message {
+	usd := func(x float64) string { return "$" + tax.Money(x*DollarsPerUnit) }
+	b, ch := in.Budget, in.Chain
+	earn := b.Income[s] - in.Transfer
+	m := b.Cash(a, s)
+	sys := "You are the head of a household in an economy without insurance against losing income. Each year you decide how much of the money you have to spend; " +
+		"whatever you do not spend stays in your savings and earns interest. You cannot borrow" +
+		func() string {
+			if in.Limit < 0 {
+				return " more than " + usd(-in.Limit)
+			}
+			return ""
+		}() + `. Answer with only a JSON object: {"consume_share": <number from 0 to 1>, "reason": "<one short sentence>"}.`
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Year %d.\n", in.Round+1)
+	fmt.Fprintf(&sb, "Your savings: %s, earning %.2f%% interest this year (before tax).\n", usd(a), 100*in.Rate)
+	fmt.Fprintf(&sb, "Your earnings this year after tax: %s (your earning power is level %d of %d; the average is %s).\n", usd(earn), s+1, ch.States(), usd(in.Wage))
+	if in.Transfer != 0 {
+		fmt.Fprintf(&sb, "You receive %s from the redistribution of tax revenue.\n", usd(in.Transfer))
+	}
+	n := ch.States()
+	var up, down float64
+	for j, p := range ch.P[s*n : (s+1)*n] {
+		switch {
+		case j > s:
+			up += p
+		case j < s:
+			down += p
+		}
+	}
+	fmt.Fprintf(&sb, "Next year your earning power rises with probability %.0f%%, falls with probability %.0f%%, and stays the same otherwise.\n", 100*up, 100*down)
+	fmt.Fprintf(&sb, "In all you have %s this year. What share of it will you spend?", usd(m))
+	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: sb.String()}}
+}

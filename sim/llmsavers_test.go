@@ -1,0 +1,111 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/llm/llmtest"
+	"github.com/econsim/econsim/sim/planner"
+)
+
+// llmSaverConfig is the benchmark economy with LLM savers on srv.
+func llmSaverConfig(t *testing.T, srv *llmtest.Server, n, archetypes int) Config {
+	t.Helper()
+	c, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), Model: "m", Temperature: 1, MaxTokens: 50, Timeout: time.Second,
+		MaxConcurrency: 4, Retries: 1, CacheMode: llm.CacheOff}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := saverConfig(n, 3, 2)
+	cfg.Households.Saver.Saving = "llm"
+	cfg.LLM = c
+	cfg.LLMSavers = &agents.LLMSavers{Client: c, Archetypes: archetypes, Samples: 1, Reasks: 1}
+	return cfg
+}
+
+// TestLLMSaversSpendTheShare: every household spends the share the model
+// answers (here 0.9 of cash on hand: (1 + τ_c)·c = 0.9·m and a' = 0.1·m),
+// the model is asked once per archetype (7 states × 3 wealth groups), and the
+// prompt states the representative's savings and cash on hand in dollars.
+func TestLLMSaversSpendTheShare(t *testing.T) {
+	var prompt string
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		prompt = r.LastUser()
+		return llmtest.Response{Content: `{"consume_share": 0.9, "reason": "steady"}`}
+	})
+	defer srv.Close()
+	cfg := llmSaverConfig(t, srv, 6000, 21)
+	e, err := New(cfg, planner.Flat(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := e.Population()
+	st := e.Stationary()
+	// round 0's cash on hand from the wealth households started with is not
+	// kept; check a' = 0.1·m through c: (1 + 0)·c = 0.9·m, a' = m − c.
+	for i := 0; i < pop.Len(); i += 113 {
+		c, a := pop.Consumption[i], pop.Wealth[i]
+		if m := c + a; math.Abs(c-0.9*m) > 1e-12*m {
+			t.Fatalf("household %d: c %v, a' %v: spent %v of %v, want 0.9", i, c, a, c/m, m)
+		}
+	}
+	if calls := s.Extra[len(householdColumns)]; calls != 21 {
+		t.Errorf("llm_calls = %v, want 21 (7 states × 3 wealth groups)", calls)
+	}
+	for _, want := range []string{"Your savings: $", "In all you have $", "What share of it will you spend?"} {
+		if !strings.Contains(prompt, want) {
+			t.Errorf("prompt lacks %q:\n%s", want, prompt)
+		}
+	}
+	_ = st
+}
+
+// TestLLMSaversFallBack: after unusable replies every household follows its
+// own optimal policy (so the round equals the optimal savers', to the bit),
+// and the fallbacks are counted; more than max_fallback_share of them stops
+// the run, as for LLM workers.
+func TestLLMSaversFallBack(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: `{"consume_share": 1.7}`}
+	})
+	defer srv.Close()
+	cfg := llmSaverConfig(t, srv, 4000, 14)
+	cfg.MaxFallbackShare = 1 // run on
+	e, err := New(cfg, planner.Flat(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fb := s.Extra[len(householdColumns)+4]; fb != 14 {
+		t.Errorf("llm_fallbacks = %v, want 14", fb)
+	}
+	opt := saverConfig(4000, 3, 2)
+	eo, _ := New(opt, planner.Flat(0))
+	so, err := eo.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []int{0, 2, 3, 4} { // r, consumption, wealth, Gini
+		if s.Extra[k] != so.Extra[k] {
+			t.Errorf("%s = %v under fallbacks, %v optimal", householdColumns[k], s.Extra[k], so.Extra[k])
+		}
+	}
+	cfg2 := llmSaverConfig(t, srv, 4000, 14)
+	cfg2.MaxFallbackShare = 0.5
+	e2, _ := New(cfg2, planner.Flat(0))
+	if _, err := e2.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "fell back") {
+		t.Errorf("every reply unusable with max_fallback_share 0.5: error %v", err)
+	}
+}
