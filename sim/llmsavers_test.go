@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +34,11 @@ func llmSaverConfig(t *testing.T, srv *llmtest.Server, n, archetypes int) Config
 // the model is asked once per archetype (7 states × 3 wealth groups), and the
 // prompt states the representative's savings and cash on hand in dollars.
 func TestLLMSaversSpendTheShare(t *testing.T) {
+	var mu sync.Mutex
 	var prompt string
 	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		mu.Lock()
+		defer mu.Unlock()
 		prompt = r.LastUser()
 		return llmtest.Response{Content: `{"consume_share": 0.9, "reason": "steady"}`}
 	})
@@ -49,7 +53,6 @@ func TestLLMSaversSpendTheShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	pop := e.Population()
-	st := e.Stationary()
 	// round 0's cash on hand from the wealth households started with is not
 	// kept; check a' = 0.1·m through c: (1 + 0)·c = 0.9·m, a' = m − c.
 	for i := 0; i < pop.Len(); i += 113 {
@@ -61,12 +64,13 @@ func TestLLMSaversSpendTheShare(t *testing.T) {
 	if calls := s.Extra[len(householdColumns)]; calls != 21 {
 		t.Errorf("llm_calls = %v, want 21 (7 states × 3 wealth groups)", calls)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	for _, want := range []string{"Your savings: $", "In all you have $", "What share of it will you spend?"} {
 		if !strings.Contains(prompt, want) {
 			t.Errorf("prompt lacks %q:\n%s", want, prompt)
 		}
 	}
-	_ = st
 }
 
 // TestLLMSaversFallBack: after unusable replies every household follows its
