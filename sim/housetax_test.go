@@ -29,6 +29,9 @@ func stationaryConsumption(st *Stationary) float64 {
 // the revenue; a capital tax raises the pre-tax r, while the after-tax
 // return stays below 1/β − 1 (precautionary saving).
 func TestStationaryTaxesBalance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("five stationary equilibria with taxes (serial code: nothing for the race detector)")
+	}
 	hsv := &tax.HSV{Lambda: 0.9, Progressivity: 0.15}
 	base, err := SolveStationary(aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
 	if err != nil {
