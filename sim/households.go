@@ -162,113 +162,29 @@ func (e *Engine) Stationary() *Stationary {
 //	         taxes, utility and next productivity state, with the sums
 //	stats    RoundStats, with the wealth distribution of the round's start
 func (e *Engine) houseRound(ctx context.Context) error {
-	h, pop, mk := e.house, e.pop, e.cfg.Market
-	n := e.cfg.Agents
-	fn := float64(n)
+	h, pop := e.house, e.pop
 	if e.round > 0 { // last round drew this round's states
 		pop.State, h.next = h.next, pop.State
 	}
 	tp := h.cfg.Taxes.Policy(e.sched)
-	// prices
-	ws := e.sumWealth(tp.WealthExemption)
-	k := ws.sum / fn
-	l := 0.0
-	shares := make([]float64, len(h.counts))
-	for s, cnt := range h.counts {
-		l += cnt * h.chain.Levels[s]
-		shares[s] = cnt / fn
+	pr, err := e.housePrices(&tp)
+	if err != nil {
+		return err
 	}
-	l /= fn
-	if !(k > 0) {
-		return fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
-	}
-	r, w := mk.Prices(k, l)
-	rv := Revenue{Wealth: tp.Wealth * ws.above / fn}
-	switch {
-	case r > 0:
-		rv.Capital = tp.Capital * r * ws.positive / fn
-	case r < 0:
-		rv.Capital = tp.Capital * r * ws.negative / fn
-	}
-	transfer := 0.0
-	_, labor := budget(h.chain, &tp, r, w, 0, shares)
-	rv.Labor = labor
-	if e.redistributes() {
-		transfer = labor + rv.Capital + rv.Wealth + h.lastCTax
-	}
-	b, _ := budget(h.chain, &tp, r, w, transfer, shares)
-	// policy
-	rule := h.saver.Rule(h.chain, &b, w, mk.Depreciation)
-	iters := 0
-	if rule == nil {
-		// The return households expect to persist is capped where wealth
-		// would grow without bound: in a small economy near r = 1/β − 1 a
-		// round's r can cross it by sampling noise alone.
-		expect := b
-		expect.Rate = min(r, tp.expectedRateCap(h.saver.Discount))
-		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
-		if err != nil {
-			return fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", r, w, err)
-		}
-		h.policy, iters = pol, pol.Iters
-	}
-	if ls := e.cfg.LLMSavers; h.saver.Saving == "llm" && ls != nil {
-		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: r, Wage: w, Transfer: transfer, Budget: &b, Chain: h.chain,
-			Limit: h.grid[0], Fallback: h.policy}, pop)
-		if err != nil {
-			return err
-		}
-		if err := e.checkFallbacks(); err != nil {
-			return err
-		}
-		rule = ls
+	rule, iters, err := e.housePolicy(ctx, &tp, &pr)
+	if err != nil {
+		return err
 	}
 	// the wealth distribution at the start of the round, before the pass
 	// overwrites it
 	sortedA := e.sortedCopy(pop.Wealth)
-	wealthGini := welfare.WealthGiniWeighted(sortedA, nil)
-	top1 := welfare.TopShareWeighted(sortedA, nil, 0.01)
-	top10 := welfare.TopShareWeighted(sortedA, nil, 0.10)
-	// pass
-	e.housePass(&b, &tp, rule, w)
+	wd := wealthStats{gini: welfare.WealthGiniWeighted(sortedA, nil),
+		top1: welfare.TopShareWeighted(sortedA, nil, 0.01), top10: welfare.TopShareWeighted(sortedA, nil, 0.10)}
+	e.housePass(&pr.b, &tp, rule, pr.w)
 	t := e.houseTotals()
-	rv.Consumption = tp.Consumption * t.c / fn
-	h.lastCTax = rv.Consumption
-	// stats
-	y := mk.Output(k*fn, l*fn) / fn
-	giniPre := welfare.GiniSorted(e.sortedCopy(pop.Income))
-	giniPost := welfare.GiniSorted(e.sortedCopy(pop.Consumption))
-	s := &e.stats
-	*s = RoundStats{
-		Round:              e.round,
-		Productivity:       t.z / fn,
-		GiniPre:            giniPre,
-		GiniPost:           giniPost,
-		WelfareUtilitarian: t.u / fn,
-		WelfareInvIncome:   t.wu / t.w,
-		WelfareRawls:       t.minU,
-		Atkinson1:          welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC),
-		Theil:              welfare.TheilFromSums(n, t.cLogC, t.cPos),
-		Revenue:            rv.Total(),
-		Transfer:           transfer,
-		LaborMean:          1,
-		Wage:               w,
-		MarketIterations:   float64(iters),
-		Output:             y,
-		CapitalIncome:      r * k,
-		Capital:            k * fn,
-		Rates:              e.sched.Rates(),
-	}
-	if t.z > 0 {
-		s.AvgTaxRate = rv.Total() * fn / t.z
-	}
-	if h.saver.Heuristic() || h.saver.Saving == "llm" { // a rule's loss against the optimum is not computed
-		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
-	}
-	s.Equality = welfare.Equality(giniPost, n)
-	s.EqXProd = s.Equality * s.Productivity
-	saving := (t.next/fn - (1-mk.Depreciation)*k) / y
-	h.cols = append(h.cols[:0], r, saving, t.c/fn, k, wealthGini, top1, top10, t.constrained/fn, rv.Capital, rv.Wealth, rv.Consumption)
+	pr.rv.Consumption = tp.Consumption * t.c / float64(e.cfg.Agents)
+	h.lastCTax = pr.rv.Consumption
+	e.houseStats(&pr, &t, wd, iters)
 	clear(h.counts)
 	for c := range h.parts {
 		for st, x := range h.parts[c].counts {
@@ -276,6 +192,127 @@ func (e *Engine) houseRound(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// housePrices is what a household round starts from: capital and labour
+// per household, their prices, the budget with the transfer, and the
+// revenue known before anyone chooses.
+type housePrices struct {
+	k, l, r, w, transfer float64
+	b                    agents.Budget
+	rv                   Revenue
+}
+
+// housePrices computes the round's prices from the wealth and states at its
+// start, the taxes known before anyone chooses (labour, capital, wealth),
+// and the transfer they and last round's consumption tax pay.
+func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
+	h := e.house
+	fn := float64(e.cfg.Agents)
+	ws := e.sumWealth(tp.WealthExemption)
+	var pr housePrices
+	pr.k = ws.sum / fn
+	shares := make([]float64, len(h.counts))
+	for s, cnt := range h.counts {
+		pr.l += cnt * h.chain.Levels[s]
+		shares[s] = cnt / fn
+	}
+	pr.l /= fn
+	if !(pr.k > 0) {
+		return pr, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", pr.k)
+	}
+	pr.r, pr.w = e.cfg.Market.Prices(pr.k, pr.l)
+	pr.rv = Revenue{Wealth: tp.Wealth * ws.above / fn}
+	switch {
+	case pr.r > 0:
+		pr.rv.Capital = tp.Capital * pr.r * ws.positive / fn
+	case pr.r < 0:
+		pr.rv.Capital = tp.Capital * pr.r * ws.negative / fn
+	}
+	_, pr.rv.Labor = budget(h.chain, tp, pr.r, pr.w, 0, shares)
+	if e.redistributes() {
+		pr.transfer = pr.rv.Labor + pr.rv.Capital + pr.rv.Wealth + h.lastCTax
+	}
+	pr.b, _ = budget(h.chain, tp, pr.r, pr.w, pr.transfer, shares)
+	return pr, nil
+}
+
+// housePolicy returns the rule households follow this round (nil: the
+// optimal policy, solved here at the prices they expect to persist) and
+// the EGM iterations it took; LLM savers are asked here.
+func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices) (agents.Rule, int, error) {
+	h := e.house
+	rule := h.saver.Rule(h.chain, &pr.b, pr.w, e.cfg.Market.Depreciation)
+	iters := 0
+	if rule == nil {
+		// The return households expect to persist is capped where wealth
+		// would grow without bound: in a small economy near r = 1/β − 1 a
+		// round's r can cross it by sampling noise alone.
+		expect := pr.b
+		expect.Rate = min(pr.r, tp.expectedRateCap(h.saver.Discount))
+		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
+		if err != nil {
+			return nil, 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
+		}
+		h.policy, iters = pol, pol.Iters
+	}
+	if ls := e.cfg.LLMSavers; h.saver.Saving == "llm" && ls != nil {
+		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
+			Limit: h.grid[0], Fallback: h.policy}, e.pop)
+		if err != nil {
+			return nil, 0, err
+		}
+		if err := e.checkFallbacks(); err != nil {
+			return nil, 0, err
+		}
+		rule = ls
+	}
+	return rule, iters, nil
+}
+
+// wealthStats are the wealth distribution's statistics at a round's start.
+type wealthStats struct{ gini, top1, top10 float64 }
+
+// houseStats is step 5 of a household round: RoundStats and the household
+// columns from the pass's sums.
+func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters int) {
+	h, pop, mk := e.house, e.pop, e.cfg.Market
+	n := e.cfg.Agents
+	fn := float64(n)
+	y := mk.Output(pr.k*fn, pr.l*fn) / fn
+	giniPost := welfare.GiniSorted(e.sortedCopy(pop.Consumption))
+	s := &e.stats
+	*s = RoundStats{
+		Round:              e.round,
+		Productivity:       t.z / fn,
+		GiniPre:            welfare.GiniSorted(e.sortedCopy(pop.Income)),
+		GiniPost:           giniPost,
+		WelfareUtilitarian: t.u / fn,
+		WelfareInvIncome:   t.wu / t.w,
+		WelfareRawls:       t.minU,
+		Atkinson1:          welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC),
+		Theil:              welfare.TheilFromSums(n, t.cLogC, t.cPos),
+		Revenue:            pr.rv.Total(),
+		Transfer:           pr.transfer,
+		LaborMean:          1,
+		Wage:               pr.w,
+		MarketIterations:   float64(iters),
+		Output:             y,
+		CapitalIncome:      pr.r * pr.k,
+		Capital:            pr.k * fn,
+		Rates:              e.sched.Rates(),
+	}
+	if t.z > 0 {
+		s.AvgTaxRate = pr.rv.Total() * fn / t.z
+	}
+	if h.saver.Heuristic() || h.saver.Saving == "llm" { // a rule's loss against the optimum is not computed
+		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
+	}
+	s.Equality = welfare.Equality(giniPost, n)
+	s.EqXProd = s.Equality * s.Productivity
+	saving := (t.next/fn - (1-mk.Depreciation)*pr.k) / y
+	h.cols = append(h.cols[:0], pr.r, saving, t.c/fn, pr.k, wd.gini, wd.top1, wd.top10, t.constrained/fn,
+		pr.rv.Capital, pr.rv.Wealth, pr.rv.Consumption)
 }
 
 // roundPolicyTolerance is the EGM tolerance of the policy households solve

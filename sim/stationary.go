@@ -220,71 +220,10 @@ const maxTransferIterations = 200
 
 // solveOnGrid is SolveStationary on one asset grid.
 func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
-	g := sv.Grid(top)
-	st := &Stationary{Chain: ch, GridMax: top}
-	var pol *agents.Policy
-	var hist *agents.Histogram
-	transfer := math.NaN() // the last evaluation's, a warm start for the next
-	prevR := math.NaN()
+	sp := &supplier{sv: sv, ch: ch, m: m, p: p, redistribute: redistribute, tol: tol, g: sv.Grid(top),
+		st: &Stationary{Chain: ch, GridMax: top}, transfer: math.NaN(), prevR: math.NaN()}
 	if warm != nil && warm.GridMax == top {
-		pol, hist, transfer = warm.Policy, warm.Histogram, warm.Transfer
-	}
-	supply := func(r float64) (float64, error) {
-		w := m.WageAt(r)
-		_, labor := budget(ch, p, r, w, 0, ch.Stationary)
-		switch {
-		case math.IsNaN(transfer) || p.untaxed(): // then revenue is the labour tax's alone
-			transfer = labor
-		case prevR != r:
-			// start from the last evaluation's revenue, each tax's part
-			// scaled by its base at the firm's demand for capital
-			transfer = labor + scaledRevenue(st.Revenue, m, prevR, r)
-		}
-		prevR = r
-		if !redistribute {
-			transfer = 0
-		}
-		var prevT, prevGap float64
-		for it := 0; ; it++ {
-			b, _ := budget(ch, p, r, w, transfer, ch.Stationary)
-			rule := sv.Rule(ch, &b, w, m.Depreciation)
-			if rule == nil {
-				pl, err := sv.Solve(ch, &b, g, pol, tol.policy)
-				if err != nil {
-					return 0, err
-				}
-				pol, rule = pl, pl
-			}
-			hs, err := agents.Stationary(ch, rule, &b, g, hist, tol.histogram)
-			if err != nil {
-				return 0, err
-			}
-			hist = hs
-			rv := histogramRevenue(hs, rule, &b, p)
-			rv.Labor = labor
-			st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, transfer
-			if !sv.Heuristic() {
-				st.Policy = pol
-			}
-			if !redistribute {
-				return hs.Mean(), nil
-			}
-			gap := rv.Total() - transfer // revenue minus the transfer paid
-			if math.Abs(gap) <= tol.transfer*max(1, w) {
-				return hs.Mean(), nil
-			}
-			if it == maxTransferIterations {
-				return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, transfer, rv.Total())
-			}
-			// the secant on gap(T) once two points are known (revenue moves
-			// little with the transfer, so gap is nearly linear), else the
-			// plain update T ← revenue
-			next := transfer + gap
-			if it > 0 && gap != prevGap {
-				next = transfer - gap*(transfer-prevT)/(gap-prevGap)
-			}
-			prevT, prevGap, transfer = transfer, gap, next
-		}
+		sp.pol, sp.hist, sp.transfer = warm.Policy, warm.Histogram, warm.Transfer
 	}
 	guess := min(hi, 1/sv.Discount-1) - 0.01
 	if sv.Heuristic() {
@@ -293,21 +232,103 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 	if warm != nil {
 		guess = min(max(warm.Market.Rate, lo), hi)
 	}
-	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
+	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, sp.supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)
 		}
 		return nil, err
 	}
+	st := sp.st
 	if st.Budget.Rate != eq.Rate { // the last evaluation was not at the root
-		if _, err := supply(eq.Rate); err != nil {
+		if _, err := sp.supply(eq.Rate); err != nil {
 			return nil, err
 		}
 	}
 	st.Market = eq
 	st.fillStatistics(sv, m)
 	return st, nil
+}
+
+// supplier evaluates the households' supply of capital at an interest
+// rate, keeping each evaluation's policy, distribution and transfer as the
+// next one's start; st holds the last evaluation's.
+type supplier struct {
+	sv           *agents.Saver
+	ch           *agents.Chain
+	m            market.Config
+	p            *TaxPolicy
+	redistribute bool
+	tol          tolerances
+	g            []float64
+	st           *Stationary
+
+	pol      *agents.Policy
+	hist     *agents.Histogram
+	transfer float64 // the last evaluation's
+	prevR    float64
+}
+
+// supply returns the capital households hold per head in the stationary
+// distribution at r, with the transfer at its fixed point (revenue = the
+// transfer paid) when revenue is redistributed.
+func (sp *supplier) supply(r float64) (float64, error) {
+	ch, p, st := sp.ch, sp.p, sp.st
+	w := sp.m.WageAt(r)
+	_, labor := budget(ch, p, r, w, 0, ch.Stationary)
+	switch {
+	case math.IsNaN(sp.transfer) || p.untaxed(): // then revenue is the labour tax's alone
+		sp.transfer = labor
+	case sp.prevR != r:
+		// start from the last evaluation's revenue, each tax's part scaled
+		// by its base at the firm's demand for capital
+		sp.transfer = labor + scaledRevenue(st.Revenue, sp.m, sp.prevR, r)
+	}
+	sp.prevR = r
+	if !sp.redistribute {
+		sp.transfer = 0
+	}
+	var prevT, prevGap float64
+	for it := 0; ; it++ {
+		b, _ := budget(ch, p, r, w, sp.transfer, ch.Stationary)
+		rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
+		if rule == nil {
+			pl, err := sp.sv.Solve(ch, &b, sp.g, sp.pol, sp.tol.policy)
+			if err != nil {
+				return 0, err
+			}
+			sp.pol, rule = pl, pl
+		}
+		hs, err := agents.Stationary(ch, rule, &b, sp.g, sp.hist, sp.tol.histogram)
+		if err != nil {
+			return 0, err
+		}
+		sp.hist = hs
+		rv := histogramRevenue(hs, rule, &b, p)
+		rv.Labor = labor
+		st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, sp.transfer
+		if !sp.sv.Heuristic() {
+			st.Policy = sp.pol
+		}
+		if !sp.redistribute {
+			return hs.Mean(), nil
+		}
+		gap := rv.Total() - sp.transfer // revenue minus the transfer paid
+		if math.Abs(gap) <= sp.tol.transfer*max(1, w) {
+			return hs.Mean(), nil
+		}
+		if it == maxTransferIterations {
+			return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, sp.transfer, rv.Total())
+		}
+		// the secant on gap(T) once two points are known (revenue moves
+		// little with the transfer, so gap is nearly linear), else the
+		// plain update T ← revenue
+		next := sp.transfer + gap
+		if it > 0 && gap != prevGap {
+			next = sp.transfer - gap*(sp.transfer-prevT)/(gap-prevGap)
+		}
+		prevT, prevGap, sp.transfer = sp.transfer, gap, next
+	}
 }
 
 // fillStatistics computes the equilibrium's saving rate, wealth inequality
