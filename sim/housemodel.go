@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -84,7 +85,7 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 		pts = append(pts, point{z, c, x})
 	}
 	gini := func(key func(point) float64) float64 {
-		slices.SortFunc(pts, func(a, b point) int { return cmpFloat(key(a), key(b)) })
+		slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(key(a), key(b)) })
 		xs, ws := make([]float64, len(pts)), make([]float64, len(pts))
 		for i, q := range pts {
 			xs[i], ws[i] = key(q), q.mass
@@ -115,14 +116,4 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
 	return s
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -59,25 +59,10 @@ func householdSeriesFigure(rounds *table, eq map[string]float64) (figure, error)
 	r := rounds.cols["round"]
 	grid := [][]*plot.Plot{{nil, nil}, {nil, nil}}
 	for k, sp := range specs {
-		p := newPlot(sp.title, "round", sp.y)
-		p.Title.TextStyle.Font.Size = vg.Points(11)
-		p.X.Tick.Marker = commaTicks{plot.DefaultTicks{}}
-		ys := rounds.cols[sp.col]
-		xy := make(plotter.XYs, 0, len(r))
-		for i := range r {
-			if i < len(ys) && !math.IsNaN(ys[i]) {
-				xy = append(xy, plotter.XY{X: r[i], Y: ys[i]})
-			}
-		}
-		if len(xy) == 0 {
-			xy = append(xy, plotter.XY{})
-		}
-		l, err := plotter.NewLine(xy)
+		p, _, err := seriesPanel(sp.title, sp.y, r, rounds.cols[sp.col], k)
 		if err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(k)
-		p.Add(l)
 		if v, ok := eq[sp.eq]; ok && !math.IsNaN(v) && len(r) > 0 {
 			d, err := plotter.NewLine(plotter.XYs{{X: r[0], Y: v}, {X: r[len(r)-1], Y: v}})
 			if err != nil {
@@ -85,10 +70,6 @@ func householdSeriesFigure(rounds *table, eq map[string]float64) (figure, error)
 			}
 			d.LineStyle = draw.LineStyle{Color: okabeIto[0], Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
 			p.Add(d)
-		}
-		if lo, hi := plotter.Range(plotter.YValues{XYer: xy}); lo == hi {
-			dd := max(math.Abs(lo)*0.01, 1e-6)
-			p.Y.Min, p.Y.Max = lo-dd, hi+dd
 		}
 		grid[k/2][k%2] = p
 	}

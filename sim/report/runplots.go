@@ -117,30 +117,9 @@ func seriesFigure(rounds *table, period int, objective, unit string) (figure, er
 	r := rounds.cols["round"]
 	grid := [][]*plot.Plot{{nil, nil}, {nil, nil}}
 	for k, sp := range specs {
-		p := newPlot(sp.title, "round", sp.y)
-		p.Title.TextStyle.Font.Size = vg.Points(11)
-		p.Legend.Top = true
-		p.Y.Tick.Marker = commaTicks{plot.DefaultTicks{}}
-		p.X.Tick.Marker = commaTicks{plot.DefaultTicks{}}
-		ys := rounds.cols[sp.col]
-		xy := make(plotter.XYs, 0, len(r))
-		for i := range r {
-			if !math.IsNaN(ys[i]) {
-				xy = append(xy, plotter.XY{X: r[i], Y: ys[i]})
-			}
-		}
-		if len(xy) == 0 {
-			xy = append(xy, plotter.XY{})
-		}
-		l, err := plotter.NewLine(xy)
+		p, xy, err := seriesPanel(sp.title, sp.y, r, rounds.cols[sp.col], k)
 		if err != nil {
 			return figure{}, err
-		}
-		l.LineStyle = lineStyle(k)
-		p.Add(l)
-		if lo, hi := plotter.Range(plotter.YValues{XYer: xy}); lo == hi { // a flat series: a narrow window around it
-			d := max(math.Abs(lo)*0.01, 1e-6)
-			p.Y.Min, p.Y.Max = lo-d, hi+d
 		}
 		if n := len(r); period > 0 && n/period <= 40 {
 			ymin, ymax := plotter.Range(plotter.YValues{XYer: xy})
@@ -157,6 +136,37 @@ func seriesFigure(rounds *table, period int, objective, unit string) (figure, er
 	}
 	return figure{Name: "series", Title: "Time series", Caption: fmt.Sprintf("Equality, productivity, the planner's objective and revenue in every round; dotted lines mark the start of each tax period (every %d rounds).", period),
 		plots: grid, w: plotW, h: 14 * vg.Centimeter}, nil
+}
+
+// seriesPanel is one panel of a grid of series by round: the values that
+// are not NaN as a line in style k, and a narrow window around a flat
+// series. It returns the plot and the points drawn.
+func seriesPanel(title, y string, r, ys []float64, k int) (*plot.Plot, plotter.XYs, error) {
+	p := newPlot(title, "round", y)
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.Legend.Top = true
+	p.Y.Tick.Marker = commaTicks{plot.DefaultTicks{}}
+	p.X.Tick.Marker = commaTicks{plot.DefaultTicks{}}
+	xy := make(plotter.XYs, 0, len(r))
+	for i := range r {
+		if i < len(ys) && !math.IsNaN(ys[i]) {
+			xy = append(xy, plotter.XY{X: r[i], Y: ys[i]})
+		}
+	}
+	if len(xy) == 0 {
+		xy = append(xy, plotter.XY{})
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.LineStyle = lineStyle(k)
+	p.Add(l)
+	if lo, hi := plotter.Range(plotter.YValues{XYer: xy}); lo == hi { // a flat series: a narrow window around it
+		d := max(math.Abs(lo)*0.01, 1e-6)
+		p.Y.Min, p.Y.Max = lo-d, hi+d
+	}
+	return p, xy, nil
 }
 
 // hoursFigure: hours against skill for a sample of at most 2,000 workers.
