@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"math"
+	"slices"
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
@@ -100,6 +101,8 @@ func (c Config) Validate() error {
 	}
 	if c.Objective != "" && !IsObjective(c.Objective) {
 		add("Objective", "unknown metric %q", c.Objective)
+	} else if c.Households == nil && slices.Contains(householdColumns, c.Objective) {
+		add("Objective", "%q is a metric of households that save", c.Objective)
 	}
 	if c.Households != nil {
 		errs = append(errs, field.Within("Households", c.Households.Validate()))

@@ -208,6 +208,11 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if err := e.computeAny(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
+	// the household columns first: planners may maximise them
+	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.extra
+	if e.house != nil {
+		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
+	}
 	e.fillObjective(&e.stats)
 	if name, x, bad := e.stats.nonFinite(); bad {
 		return nil, fmt.Errorf("round %d: metric %s is %v: the scenario's numbers overflow or leave some worker nothing to consume (check very large or very small values: skills, kappa, cutoffs, hours_max)", t, name, x)
@@ -217,10 +222,6 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		if gap, ok := g.Gap(); ok {
 			e.stats.StackelbergGap = gap
 		}
-	}
-	e.stats.Extra = e.stats.Extra[:0]
-	if e.house != nil {
-		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
 	}
 	if e.cfg.LLM != nil {
 		u := e.cfg.LLM.Usage().Sub(e.spent)

@@ -41,7 +41,7 @@ func (m *houseModel) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 	}
 	m.last = st
 	m.stats = st.Metrics(e.cfg.Agents, h.saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
-	m.stats.Round, m.stats.Rates = e.round, s.Rates()
+	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), householdColumns
 	e.fillObjective(&m.stats)
 	return &m.stats, nil
 }
@@ -115,5 +115,8 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 	}
 	s.Equality = welfare.Equality(giniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
+	s.Extra = []float64{eq.Rate, st.SavingRate, sc, eq.Capital, st.WealthGini, st.WealthTop1, st.WealthTop10, st.Constrained,
+		st.Revenue.Capital, st.Revenue.Wealth, st.Revenue.Consumption} // householdColumns
+	s.extraNames = householdColumns
 	return s
 }

@@ -259,3 +259,27 @@ func TestSearchCapitalTax(t *testing.T) {
 	}
 	t.Logf("capital tax %.4f after %d model evaluations; welfare %.5f (simulated %.5f), r %.5f", rate, e.ModelEvaluations(), best.WelfareUtilitarian, col("welfare_utilitarian"), col("interest_rate"))
 }
+
+// TestHouseholdObjective: a household column is a planner objective for
+// savers — the round's objective column is that metric, and the model
+// reports it for a candidate — and refused for workers.
+func TestHouseholdObjective(t *testing.T) {
+	cfg := saverConfig(5000, 2, 2)
+	cfg.Objective = "consumption_mean"
+	e, rows := runSavers(t, cfg)
+	obj, cm := column(e, rows, "objective"), column(e, rows, "consumption_mean")
+	if obj[1] != cm[1] {
+		t.Errorf("objective %v, consumption_mean %v", obj[1], cm[1])
+	}
+	m, _ := e.Model().Evaluate(tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds))
+	got, ok := m.Metric("consumption_mean")
+	st := e.Stationary()
+	if want := st.Market.Output - 0.08*st.Market.Capital; !ok || math.Abs(got-want) > 1e-6*want {
+		t.Errorf("model's consumption_mean %v (%v), want Y − δK = %v", got, ok, want)
+	}
+	w := lognormalConfig(100)
+	w.Objective = "wealth_gini"
+	if err := w.Validate(); err == nil {
+		t.Error("workers with objective wealth_gini: no error")
+	}
+}

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/econsim/econsim/sim/planner"
@@ -42,7 +43,8 @@ type RoundStats struct {
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
 	Extra              []float64 // columns after the rates: llm_* (with an LLM), then the planner's (planner.Reporter)
 
-	regretUndefined bool // br_regret_* are NaN by design (savers following a rule of thumb)
+	regretUndefined bool     // br_regret_* are NaN by design (savers following a rule of thumb)
+	extraNames      []string // the names of Extra's columns, for Metric
 }
 
 // metricNames is the contract's column order (before the rates).
@@ -110,15 +112,25 @@ func (s *RoundStats) Metric(name string) (float64, bool) {
 			return s.Values()[i], true
 		}
 	}
+	for i, n := range s.extraNames { // households' columns, llm_*, the planner's
+		if n == name && i < len(s.Extra) {
+			return s.Extra[i], true
+		}
+	}
 	return 0, false
 }
 
-// IsObjective reports whether name is a metric a planner can maximise.
+// IsObjective reports whether name is a metric a planner can maximise: a
+// contract metric, or a column of households that save (HouseholdColumns;
+// only savers have them).
 func IsObjective(name string) bool {
 	if strings.HasPrefix(name, "rate_") || name == "objective" || name == "stackelberg_gap" {
 		return false
 	}
 	var s RoundStats
 	_, ok := s.Metric(name)
-	return ok
+	return ok || slices.Contains(householdColumns, name)
 }
+
+// HouseholdColumns returns the per-round columns of households that save.
+func HouseholdColumns() []string { return slices.Clone(householdColumns) }

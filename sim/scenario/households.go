@@ -134,6 +134,9 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"planner.instrument": s.Planner.Instrument != "", "agents.saving": a.Saving != "", "agents.saving_rate": a.SavingRate != nil,
 			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil,
 		}, `unless agents.behavior = "saver"`)
+		if slices.Contains(sim.HouseholdColumns(), s.Planner.Objective) {
+			v.add("planner.objective", `%q is a metric of households that save (agents.behavior = "saver")`, s.Planner.Objective)
+		}
 		return
 	}
 	if u.Kind != "crra" {

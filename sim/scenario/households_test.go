@@ -151,3 +151,14 @@ func TestLLMSaverKeys(t *testing.T) {
 		t.Errorf("LLM savers %+v, client %v", ls, cfg.LLM)
 	}
 }
+
+// TestHouseholdObjectiveKey: planner.objective may name a household column
+// for savers, not for workers.
+func TestHouseholdObjectiveKey(t *testing.T) {
+	if _, err := Parse("f.toml", []byte(saverDoc), []string{"planner.objective=wealth_mean"}); err != nil {
+		t.Errorf("savers, objective wealth_mean: %v", err)
+	}
+	if _, err := Parse("f.toml", []byte(""), []string{"planner.objective=wealth_mean"}); err == nil || !strings.Contains(err.Error(), "planner.objective: \"wealth_mean\" is a metric of households that save") {
+		t.Errorf("workers, objective wealth_mean: %v", err)
+	}
+}
