@@ -146,3 +146,69 @@ func TestProductivityErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzChain: any explicit chain either is refused with an error or gives
+// positive levels of stationary mean 1, a stationary distribution that sums
+// to 1 and is invariant, and draws that land inside the chain.
+func FuzzChain(f *testing.F) {
+	f.Add([]byte{2, 10, 20, 128, 128, 30, 200})
+	f.Add([]byte{3, 1, 2, 3, 255, 0, 0, 0, 255, 0, 0, 0, 255})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) < 1 {
+			return
+		}
+		n := int(b[0])%5 + 1
+		b = b[1:]
+		if len(b) < n+n*n {
+			return
+		}
+		p := Productivity{Process: "markov", Levels: make([]float64, n), Transition: make([][]float64, n)}
+		for i := range n {
+			p.Levels[i] = float64(b[i]) / 16
+		}
+		for i := range n {
+			row := b[n+i*n : n+(i+1)*n]
+			sum := 0.0
+			for _, x := range row {
+				sum += float64(x)
+			}
+			p.Transition[i] = make([]float64, n)
+			for j, x := range row {
+				if sum > 0 {
+					p.Transition[i][j] = float64(x) / sum
+				}
+			}
+		}
+		ch, err := p.Chain()
+		if err != nil {
+			return
+		}
+		mean, tot := 0.0, 0.0
+		for s, l := range ch.Levels {
+			if !(l > 0) || math.IsInf(l, 0) {
+				t.Fatalf("level %d = %v", s, l)
+			}
+			mean += ch.Stationary[s] * l
+			tot += ch.Stationary[s]
+		}
+		if math.Abs(mean-1) > 1e-9 || math.Abs(tot-1) > 1e-9 {
+			t.Fatalf("stationary mean %v, total %v", mean, tot)
+		}
+		for j := range n {
+			next := 0.0
+			for s := range n {
+				next += ch.Stationary[s] * ch.P[s*n+j]
+			}
+			if math.Abs(next-ch.Stationary[j]) > 1e-9 {
+				t.Fatalf("π not invariant at %d: %v → %v", j, ch.Stationary[j], next)
+			}
+		}
+		for s := range n {
+			for _, u := range []float64{0, 0.5, math.Nextafter(1, 0)} {
+				if k := ch.Next(uint8(s), u); int(k) >= n {
+					t.Fatalf("Next(%d, %v) = %d of %d states", s, u, k, n)
+				}
+			}
+		}
+	})
+}
