@@ -20,23 +20,26 @@ var householdColumns = []string{
 
 // houses is the engine's state for households that save.
 type houses struct {
-	cfg        *Households
-	saver      agents.Saver
-	chain      *agents.Chain
-	grid       []float64
-	policy     *agents.Policy // solved at the prices of the last round run
-	stationary *Stationary    // of the first policy, solved before round 0
-	counts     []float64      // households in each state at the start of the round
-	lastCTax   float64        // consumption tax per household collected last round (paid out this round)
-	next       []uint8        // each household's state next round, drawn in the pass
-	parts      []houseSums
-	cols       []float64 // this round's householdColumns values
+	cfg          *Households
+	saver        agents.Saver
+	chain        *agents.Chain
+	grid         []float64
+	policy       *agents.Policy // solved at the prices of the last round run
+	stationary   *Stationary    // of the first policy, solved before round 0
+	counts       []float64      // households in each state at the start of the round
+	lastL        float64        // efficiency labour per household last round (elastic hours)
+	lastLaborTax float64        // labour tax per household collected last round (elastic hours; paid out this round)
+	lastCTax     float64        // consumption tax per household collected last round (paid out this round)
+	next         []uint8        // each household's state next round, drawn in the pass
+	parts        []houseSums
+	cols         []float64 // this round's householdColumns values
 }
 
 // houseSums are one chunk's partial sums of a household round.
 type houseSums struct {
 	z, tax, c, cPos, u, minU, wu, w, logC, cLogC float64
 	next, constrained                            float64 // Σ a', households at the limit
+	hours, laborTax, eff, dl                     float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
 	anyZeroC                                     bool
 	counts                                       []float64 // households in each state next round
 }
@@ -81,6 +84,7 @@ func (e *Engine) startHouses() error {
 	}
 	h.stationary, h.policy = st, st.Policy
 	h.lastCTax = st.Revenue.Consumption
+	h.lastL, h.lastLaborTax = st.Market.Labor, st.Revenue.Labor
 	h.grid = st.Histogram.Grid
 	n, G := h.chain.States(), len(h.grid)
 	cum := make([]float64, n*G) // over (state, point) for "stationary", over states otherwise
@@ -167,11 +171,15 @@ func (e *Engine) houseRound(ctx context.Context) error {
 		pop.State, h.next = h.next, pop.State
 	}
 	tp := h.cfg.Taxes.Policy(e.sched)
-	pr, err := e.housePrices(&tp)
-	if err != nil {
-		return err
+	var pr housePrices
+	var rule agents.Rule
+	var iters int
+	var err error
+	if h.cfg.Hours != nil { // prices and policy found together: hours clear the labour market
+		pr, iters, err = e.houseClear(&tp)
+	} else if pr, err = e.housePrices(&tp); err == nil {
+		rule, iters, err = e.housePolicy(ctx, &tp, &pr)
 	}
-	rule, iters, err := e.housePolicy(ctx, &tp, &pr)
 	if err != nil {
 		return err
 	}
@@ -182,8 +190,13 @@ func (e *Engine) houseRound(ctx context.Context) error {
 		top1: welfare.TopShareWeighted(sortedA, nil, 0.01), top10: welfare.TopShareWeighted(sortedA, nil, 0.10)}
 	e.housePass(&pr.b, &tp, rule, pr.w)
 	t := e.houseTotals()
-	pr.rv.Consumption = tp.Consumption * t.c / float64(e.cfg.Agents)
+	fn := float64(e.cfg.Agents)
+	pr.rv.Consumption = tp.Consumption * t.c / fn
 	h.lastCTax = pr.rv.Consumption
+	if h.cfg.Hours != nil {
+		pr.rv.Labor = t.laborTax / fn
+		h.lastLaborTax = pr.rv.Labor
+	}
 	e.houseStats(&pr, &t, wd, iters)
 	clear(h.counts)
 	for c := range h.parts {
@@ -222,19 +235,116 @@ func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
 		return pr, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", pr.k)
 	}
 	pr.r, pr.w = e.cfg.Market.Prices(pr.k, pr.l)
-	pr.rv = Revenue{Wealth: tp.Wealth * ws.above / fn}
-	switch {
-	case pr.r > 0:
-		pr.rv.Capital = tp.Capital * pr.r * ws.positive / fn
-	case pr.r < 0:
-		pr.rv.Capital = tp.Capital * pr.r * ws.negative / fn
-	}
+	pr.rv = ws.revenue(tp, pr.r, fn)
 	_, pr.rv.Labor = budget(h.chain, tp, pr.r, pr.w, 0, shares)
 	if e.redistributes() {
 		pr.transfer = pr.rv.Labor + pr.rv.Capital + pr.rv.Wealth + h.lastCTax
 	}
 	pr.b, _ = budget(h.chain, tp, pr.r, pr.w, pr.transfer, shares)
 	return pr, nil
+}
+
+// revenue returns the capital and wealth taxes on the wealth summed in ws,
+// per household of n, at the return r.
+func (ws wealthSums) revenue(tp *TaxPolicy, r, n float64) Revenue {
+	rv := Revenue{Wealth: tp.Wealth * ws.above / n}
+	switch {
+	case r > 0:
+		rv.Capital = tp.Capital * r * ws.positive / n
+	case r < 0:
+		rv.Capital = tp.Capital * r * ws.negative / n
+	}
+	return rv
+}
+
+// labourTolerance is how close the efficiency labour households supply must
+// come to the labour the round's prices were set at (relative).
+const labourTolerance = 1e-10
+
+// houseClear is housePrices and housePolicy for households who choose their
+// hours: the labour L that sets the round's prices must be the labour they
+// supply at them. For a candidate L, the prices, the budget and the
+// households' policy at those prices (expected to persist) give every
+// household's hours, and so the supply S(L); a fixed-point step from last
+// round's L, then secant steps on S(L) − L, find the L where they agree.
+// The labour tax paid back this round is last round's (this round's
+// depends on the hours being found).
+func (e *Engine) houseClear(tp *TaxPolicy) (housePrices, int, error) {
+	h := e.house
+	fn := float64(e.cfg.Agents)
+	ws := e.sumWealth(tp.WealthExemption)
+	k := ws.sum / fn
+	if !(k > 0) {
+		return housePrices{}, 0, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
+	}
+	iters := 0
+	at := func(l float64) (housePrices, float64, error) {
+		pr := housePrices{k: k, l: l}
+		pr.r, pr.w = e.cfg.Market.Prices(k, l)
+		pr.rv = ws.revenue(tp, pr.r, fn)
+		if e.redistributes() {
+			pr.transfer = pr.rv.Capital + pr.rv.Wealth + h.lastLaborTax + h.lastCTax
+		}
+		lab, err := h.cfg.labor(h.chain, tp, pr.w)
+		if err != nil {
+			return pr, 0, err
+		}
+		pr.b = laborBudget(h.chain, tp, pr.r, pr.transfer, lab)
+		expect := pr.b
+		expect.Rate = min(pr.r, tp.expectedRateCap(h.saver.Discount))
+		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
+		if err != nil {
+			return pr, 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
+		}
+		h.policy, iters = pol, iters+pol.Iters
+		return pr, e.laborSupply(&pr.b, pol) / fn, nil
+	}
+	l0 := h.lastL
+	pr, s0, err := at(l0)
+	if err != nil {
+		return pr, iters, err
+	}
+	l1 := s0
+	for it := 0; math.Abs(s0-l0) > labourTolerance*l0; it++ {
+		if it == 100 {
+			return pr, iters, fmt.Errorf("the labour market did not clear in %d steps (supply %.6g at %.6g)", it, s0, l0)
+		}
+		var s1 float64
+		if pr, s1, err = at(l1); err != nil {
+			return pr, iters, err
+		}
+		f0, f1 := s0-l0, s1-l1
+		next := s1
+		if f1 != f0 {
+			next = l1 - f1*(l1-l0)/(f1-f0)
+		}
+		if !(next > 0) {
+			next = s1
+		}
+		l0, s0, l1 = l1, s1, next
+	}
+	h.lastL = l0
+	return pr, iters, nil
+}
+
+// laborSupply returns Σ l(s_i)·h_i, the efficiency labour households
+// following pol supply at budget b, summed by chunk in chunk order.
+func (e *Engine) laborSupply(b *agents.Budget, pol *agents.Policy) float64 {
+	h, pop := e.house, e.pop
+	e.parallel(func(c, lo, hi int) {
+		sum := 0.0
+		for i := lo; i < hi; i++ {
+			st := int(pop.State[i])
+			_, _, hr, _ := pol.ChooseHours(st, b.Cash(pop.Wealth[i], st))
+			sum += h.chain.Levels[st] * hr
+		}
+		h.parts[c].eff = sum
+	})
+	sum := 0.0
+	for c := range h.parts {
+		sum += h.parts[c].eff
+	}
+	return sum
 }
 
 // housePolicy returns the rule households follow this round (nil: the
@@ -305,6 +415,9 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 	if t.z > 0 {
 		s.AvgTaxRate = pr.rv.Total() * fn / t.z
 	}
+	if h.cfg.Hours != nil {
+		s.LaborMean, s.LaborChange = t.hours/fn, t.dl/fn
+	}
 	if h.saver.Heuristic() || h.saver.Saving == "llm" { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
@@ -365,10 +478,11 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 	}
 	base := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey(productivityDraw)^SplitMix64(uint64(e.round))))
 	limit := h.grid[0]
+	elastic := b.Labor != nil
 	e.parallel(func(c, lo, hi int) {
 		hp := &h.parts[c]
 		clear(hp.counts)
-		var sz, stx, sc, scp, su, swu, sw, slog, sclog, snext, scon float64
+		var sz, stx, sc, scp, su, swu, sw, slog, sclog, snext, scon, shours, sltx, seff, sdl float64
 		minU := math.Inf(1)
 		anyZero := false
 		for i := lo; i < hi; i++ {
@@ -377,14 +491,28 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 			lab := w * ch.Levels[st]
 			m := b.Wealth(a) + b.Income[st]
 			var cons, next float64
-			if rule == nil {
+			ltx := labTax[st]
+			switch {
+			case elastic: // hours from consumption; labour income on top of m
+				var hr float64
+				cons, next, hr, lab = pol.ChooseHours(st, m)
+				ltx = b.Labor.Tax(lab)
+				sdl += math.Abs(hr - pop.Hours[i])
+				pop.Hours[i] = hr
+				shours += hr
+				sltx += ltx
+				seff += ch.Levels[st] * hr
+			case rule == nil:
 				cons, next = pol.Choose(st, m)
-			} else {
+			default:
 				cons, next = rule.Decide(st, a, m)
 			}
 			z := lab + b.Rate*a
-			tx := labTax[st] + tp.CapitalTax(b.Rate, a) + tp.WealthTax(a) + tp.Consumption*cons
+			tx := ltx + tp.CapitalTax(b.Rate, a) + tp.WealthTax(a) + tp.Consumption*cons
 			u := sv.Period(cons)
+			if elastic {
+				u -= b.Labor.Disutility(pop.Hours[i])
+			}
 			pop.Income[i] = z
 			pop.Consumption[i] = cons
 			pop.Utility[i] = u
@@ -416,6 +544,7 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 		}
 		hp.z, hp.tax, hp.c, hp.cPos, hp.u, hp.minU = sz, stx, sc, scp, su, minU
 		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, slog, sclog, snext, scon, anyZero
+		hp.hours, hp.laborTax, hp.eff, hp.dl = shours, sltx, seff, sdl
 	})
 }
 
@@ -436,6 +565,10 @@ func (e *Engine) houseTotals() houseSums {
 		t.cLogC += p.cLogC
 		t.next += p.next
 		t.constrained += p.constrained
+		t.hours += p.hours
+		t.laborTax += p.laborTax
+		t.eff += p.eff
+		t.dl += p.dl
 		t.anyZeroC = t.anyZeroC || p.anyZeroC
 	}
 	return t

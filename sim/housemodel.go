@@ -66,10 +66,17 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 		s, a := k/G, g[k%G]
 		lab := w * st.Chain.Levels[s]
 		c, _ := st.Rule.Decide(s, a, b.Cash(a, s))
-		z := lab + b.Rate*a
+		ltx := p.LaborTax(lab)
 		ui := u(c)
+		if b.Labor != nil { // elastic hours: income and utility from the hours chosen
+			var hr float64
+			_, _, hr, lab = st.Policy.ChooseHours(s, b.Cash(a, s))
+			ltx = b.Labor.Tax(lab)
+			ui -= b.Labor.Disutility(hr)
+		}
+		z := lab + b.Rate*a
 		sz += x * z
-		stx += x * (p.LaborTax(lab) + p.CapitalTax(b.Rate, a) + p.WealthTax(a) + p.Consumption*c)
+		stx += x * (ltx + p.CapitalTax(b.Rate, a) + p.WealthTax(a) + p.Consumption*c)
 		sc += x * c
 		su += x * ui
 		if x > 1e-12 { // the worst-off household present
@@ -104,7 +111,7 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 		Theil:              welfare.TheilFromSums(1, sclog, sc),
 		Revenue:            stx,
 		Transfer:           st.Transfer,
-		LaborMean:          1,
+		LaborMean:          st.HoursMean,
 		Wage:               w,
 		Output:             eq.Output,
 		CapitalIncome:      eq.Rate * eq.Capital,

@@ -25,6 +25,32 @@ type Households struct {
 	InitialValue  float64
 	// Taxes beside the labour schedule, and the planner's instrument.
 	Taxes HouseholdTaxes
+	// Hours, when not nil, makes hours a choice (utility.labor = "elastic").
+	Hours *Hours
+}
+
+// Hours are savers' elastic hours: disutility κ·h^(1+1/e)/(1+1/e), h ∈ [0,
+// Max] in units of the time endowment (agents.Labor).
+type Hours struct {
+	Kappa      float64 // κ > 0
+	Elasticity float64 // e > 0 (Frisch)
+	Max        float64 // hours cap > 0
+}
+
+// labor returns the households' hours at wage w under the tax policy p (nil
+// without elastic hours).
+func (h *Households) labor(ch *agents.Chain, p *TaxPolicy, w float64) (*agents.Labor, error) {
+	if h.Hours == nil {
+		return nil, nil
+	}
+	if p.HSV != nil {
+		return nil, errors.New("elastic hours work with the bracket schedule only, not the HSV tax")
+	}
+	wage := make([]float64, ch.States())
+	for s, l := range ch.Levels {
+		wage[s] = w * l
+	}
+	return agents.NewLabor(h.Hours.Kappa, h.Hours.Elasticity, h.Hours.Max, p.Labor, wage)
 }
 
 // Validate checks the households' parameters; errors are field errors.
@@ -32,6 +58,19 @@ func (h *Households) Validate() error {
 	var errs []error
 	errs = append(errs, field.Within("Saver", h.Saver.Validate()), field.Within("Productivity", h.Productivity.Validate()),
 		field.Within("Taxes", h.Taxes.Validate()))
+	if hr := h.Hours; hr != nil {
+		u := agents.Utility{Kind: agents.Quasilinear, Kappa: hr.Kappa, Elasticity: hr.Elasticity}
+		errs = append(errs, field.Within("Hours", u.Validate()))
+		if !(hr.Max > 0) || math.IsInf(hr.Max, 0) {
+			errs = append(errs, field.Errorf("Hours.Max", "must be positive and finite, got %v", hr.Max))
+		}
+		if h.Saver.Saving != "" && h.Saver.Saving != "optimal" {
+			errs = append(errs, field.Errorf("Saver.Saving", "elastic hours are for the optimal saver, not %q", h.Saver.Saving))
+		}
+		if h.Taxes.HSV != nil {
+			errs = append(errs, field.Errorf("Taxes.HSV", "elastic hours work with the bracket schedule only"))
+		}
+	}
 	switch h.InitialWealth {
 	case "stationary", "zero":
 	case "value":
@@ -61,6 +100,7 @@ type Stationary struct {
 	Constrained float64 // share of households at the borrowing limit
 	EulerError  float64 // mean log10 |Euler-equation error| on the grid
 	GridMax     float64 // top of the asset grid used
+	HoursMean   float64 // mean hours (1 without elastic hours)
 	Revenue     Revenue // per household, by tax
 	Transfer    float64 // per household (= Revenue.Total() when revenue is redistributed)
 }
@@ -100,6 +140,17 @@ func budget(ch *agents.Chain, p *TaxPolicy, r, w, transfer float64, shares []flo
 	return b, revenue
 }
 
+// laborBudget is budget with elastic hours lab: Income is the transfer
+// alone, and the labour tax's revenue depends on the hours chosen.
+func laborBudget(ch *agents.Chain, p *TaxPolicy, r, transfer float64, lab *agents.Labor) agents.Budget {
+	b := agents.Budget{Rate: r, CapitalTax: p.Capital, WealthTax: p.Wealth, WealthExemption: p.WealthExemption,
+		ConsumptionTax: p.Consumption, Income: make([]float64, ch.States()), Labor: lab}
+	for s := range b.Income {
+		b.Income[s] = transfer
+	}
+	return b
+}
+
 // Revenue is tax revenue per household, by tax.
 type Revenue struct {
 	Labor, Capital, Wealth, Consumption float64
@@ -127,6 +178,25 @@ func histogramRevenue(h *agents.Histogram, pol agents.Rule, b *agents.Budget, p 
 		}
 	}
 	return rv
+}
+
+// histogramLabor returns, for households with elastic hours distributed as
+// h and following pol, the labour tax's revenue, efficiency labour Σ l·h and
+// mean hours, per household.
+func histogramLabor(h *agents.Histogram, pol *agents.Policy, b *agents.Budget, ch *agents.Chain) (revenue, eff, hours float64) {
+	g := h.Grid
+	G := len(g)
+	for k, x := range h.Mass {
+		if x == 0 {
+			continue
+		}
+		s, a := k/G, g[k%G]
+		_, _, hr, y := pol.ChooseHours(s, b.Cash(a, s))
+		revenue += x * b.Labor.Tax(y)
+		eff += x * ch.Levels[s] * hr
+		hours += x * hr
+	}
+	return revenue, eff, hours
 }
 
 // SolveStationary finds the stationary equilibrium of households h under
@@ -172,7 +242,7 @@ func solveStationaryFrom(h *Households, m market.Config, p TaxPolicy, redistribu
 		warm = nil
 	}
 	for widen := 0; ; widen++ {
-		st, err := solveOnGrid(&sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
+		st, err := solveOnGrid(h, &sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
 		if err != nil {
 			return nil, err
 		}
@@ -219,9 +289,9 @@ func heuristicMaxRate(sv *agents.Saver, delta float64) float64 {
 const maxTransferIterations = 200
 
 // solveOnGrid is SolveStationary on one asset grid.
-func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
-	sp := &supplier{sv: sv, ch: ch, m: m, p: p, redistribute: redistribute, tol: tol, g: sv.Grid(top),
-		st: &Stationary{Chain: ch, GridMax: top}, transfer: math.NaN(), prevR: math.NaN()}
+func solveOnGrid(h *Households, sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
+	sp := &supplier{hh: h, sv: sv, ch: ch, m: m, p: p, redistribute: redistribute, tol: tol, g: sv.Grid(top),
+		st: &Stationary{Chain: ch, GridMax: top, HoursMean: 1}, transfer: math.NaN(), prevR: math.NaN()}
 	if warm != nil && warm.GridMax == top {
 		sp.pol, sp.hist, sp.transfer = warm.Policy, warm.Histogram, warm.Transfer
 	}
@@ -245,6 +315,11 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 			return nil, err
 		}
 	}
+	if h.Hours != nil { // supply was capital per unit of labour: scale by labour
+		l := sp.labor
+		eq.Labor, eq.Capital = l, m.CapitalRatio(eq.Rate)*l
+		eq.Output = m.TFP * math.Pow(eq.Capital, m.Alpha) * math.Pow(l, 1-m.Alpha)
+	}
 	st.Market = eq
 	st.fillStatistics(sv, m)
 	return st, nil
@@ -254,6 +329,7 @@ func solveOnGrid(sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPoli
 // rate, keeping each evaluation's policy, distribution and transfer as the
 // next one's start; st holds the last evaluation's.
 type supplier struct {
+	hh           *Households
 	sv           *agents.Saver
 	ch           *agents.Chain
 	m            market.Config
@@ -267,17 +343,26 @@ type supplier struct {
 	hist     *agents.Histogram
 	transfer float64 // the last evaluation's
 	prevR    float64
+	labor    float64 // efficiency labour of the last evaluation (elastic hours)
 }
 
 // supply returns the capital households hold per head in the stationary
-// distribution at r, with the transfer at its fixed point (revenue = the
-// transfer paid) when revenue is redistributed.
+// distribution at r — per unit of efficiency labour with elastic hours —
+// with the transfer at its fixed point (revenue = the transfer paid) when
+// revenue is redistributed.
 func (sp *supplier) supply(r float64) (float64, error) {
 	ch, p, st := sp.ch, sp.p, sp.st
 	w := sp.m.WageAt(r)
+	lab, err := sp.hh.labor(ch, p, w)
+	if err != nil {
+		return 0, err
+	}
 	_, labor := budget(ch, p, r, w, 0, ch.Stationary)
+	if lab != nil {
+		labor = 0 // revenue from the hours chosen, below
+	}
 	switch {
-	case math.IsNaN(sp.transfer) || p.untaxed(): // then revenue is the labour tax's alone
+	case math.IsNaN(sp.transfer) || (p.untaxed() && lab == nil): // then revenue is the labour tax's alone
 		sp.transfer = labor
 	case sp.prevR != r:
 		// start from the last evaluation's revenue, each tax's part scaled
@@ -291,6 +376,9 @@ func (sp *supplier) supply(r float64) (float64, error) {
 	var prevT, prevGap float64
 	for it := 0; ; it++ {
 		b, _ := budget(ch, p, r, w, sp.transfer, ch.Stationary)
+		if lab != nil {
+			b = laborBudget(ch, p, r, sp.transfer, lab)
+		}
 		rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
 		if rule == nil {
 			pl, err := sp.sv.Solve(ch, &b, sp.g, sp.pol, sp.tol.policy)
@@ -306,16 +394,21 @@ func (sp *supplier) supply(r float64) (float64, error) {
 		sp.hist = hs
 		rv := histogramRevenue(hs, rule, &b, p)
 		rv.Labor = labor
+		supply := hs.Mean()
+		if lab != nil {
+			rv.Labor, sp.labor, st.HoursMean = histogramLabor(hs, sp.pol, &b, ch)
+			supply /= sp.labor
+		}
 		st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, sp.transfer
 		if !sp.sv.Heuristic() {
 			st.Policy = sp.pol
 		}
 		if !sp.redistribute {
-			return hs.Mean(), nil
+			return supply, nil
 		}
 		gap := rv.Total() - sp.transfer // revenue minus the transfer paid
 		if math.Abs(gap) <= sp.tol.transfer*max(1, w) {
-			return hs.Mean(), nil
+			return supply, nil
 		}
 		if it == maxTransferIterations {
 			return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, sp.transfer, rv.Total())

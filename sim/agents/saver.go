@@ -192,7 +192,10 @@ type Budget struct {
 	WealthTax       float64   // τ_w on wealth above WealthExemption
 	WealthExemption float64   // wealth untaxed by τ_w, ≥ 0
 	ConsumptionTax  float64   // τ_c on consumption, ≥ 0
-	Income          []float64 // per state: w·l(s) − T(w·l(s)) + transfer
+	Income          []float64 // per state: w·l(s) − T(w·l(s)) + transfer; with Labor, the transfer only
+	// Labor, when not nil, makes hours a choice: labour income is then
+	// earned on top of Cash (Policy.Choose).
+	Labor *Labor
 }
 
 // Wealth returns what wealth a is worth at the end of the round, after the
@@ -238,6 +241,11 @@ type Policy struct {
 	Iters    int       // EGM iterations it took
 	Residual float64   // the last iteration's largest relative change of C
 
+	// With elastic hours (Budget.Labor): M is cash on hand before labour
+	// income, and hours follow from consumption (Labor.Choose).
+	lab *Labor
+	sv  Saver
+
 	// A lookup table for Consumption: per state, nb equal buckets of cash
 	// on hand from M[0] to the last knot; bucket[s·nb + k] is the last knot
 	// at or below the bucket's lower edge, so a lookup walks a knot or two
@@ -278,7 +286,7 @@ func (p *Policy) index() {
 func (p *Policy) Consumption(s int, m float64) float64 {
 	M, C := p.M[s*p.G:(s+1)*p.G], p.C[s*p.G:(s+1)*p.G]
 	if m <= M[0] {
-		return (m - p.Limit) / (1 + p.cTax)
+		return p.constrained(s, m)
 	}
 	// find M[lo] ≤ m < M[lo+1]; linear extrapolation past the top
 	var lo int
@@ -308,16 +316,78 @@ func (p *Policy) Consumption(s int, m float64) float64 {
 	return C[lo] + (C[hi]-C[lo])*(m-M[lo])/(M[hi]-M[lo])
 }
 
-// Choose returns consumption and wealth saved, a' = m − (1 + τ_c)·c, never
-// below the limit.
+// Choose returns consumption and wealth saved, a' = m − (1 + τ_c)·c (plus
+// labour income after tax with elastic hours), never below the limit.
 func (p *Policy) Choose(s int, m float64) (c, next float64) {
 	c = p.Consumption(s, m)
+	if p.lab != nil {
+		c, next, _, _ = p.withHours(s, m, c)
+		return c, next
+	}
 	next = m - (1+p.cTax)*c
 	if next < p.Limit { // rounding at the constraint
 		next = p.Limit
 		c = (m - p.Limit) / (1 + p.cTax)
 	}
 	return c, next
+}
+
+// ChooseHours returns consumption, saving, hours and labour income with
+// elastic hours (0 hours and income for a Policy without them).
+func (p *Policy) ChooseHours(s int, m float64) (c, next, h, y float64) {
+	if p.lab == nil {
+		c, next = p.Choose(s, m)
+		return c, next, 0, 0
+	}
+	return p.withHours(s, m, p.Consumption(s, m))
+}
+
+// withHours completes consumption c at cash on hand m with the hours it
+// implies and the saving that is left, keeping saving at or above the limit.
+func (p *Policy) withHours(s int, m, c float64) (float64, float64, float64, float64) {
+	h, y := p.hours(s, c)
+	next := m + p.lab.Net(y) - (1+p.cTax)*c
+	if next < p.Limit { // rounding at the constraint
+		next = p.Limit
+		c = (m + p.lab.Net(y) - p.Limit) / (1 + p.cTax)
+	}
+	return c, next, h, y
+}
+
+// hours returns the hours and labour income that go with consumption c.
+func (p *Policy) hours(s int, c float64) (float64, float64) {
+	return p.lab.Choose(s, p.sv.Marginal(c)/(1+p.cTax))
+}
+
+// constrained is consumption when the borrowing constraint binds: all cash
+// above the limit; with elastic hours, the c that solves
+// (1 + τ_c)·c = m + Net(y(c)) − limit (bisection: the left side rises and
+// the right falls with c, as more consumption means fewer hours).
+func (p *Policy) constrained(s int, m float64) float64 {
+	if p.lab == nil {
+		return (m - p.Limit) / (1 + p.cTax)
+	}
+	f := func(c float64) float64 {
+		_, y := p.hours(s, c)
+		return (1+p.cTax)*c - m - p.lab.Net(y) + p.Limit
+	}
+	hi := (m - p.Limit + p.lab.Net(p.lab.Wage[s]*p.lab.HoursMax())) / (1 + p.cTax)
+	if !(hi > 0) {
+		return ConsumptionFloor
+	}
+	lo := 0.0
+	for range 200 {
+		mid := 0.5 * (lo + hi)
+		if mid <= lo || mid >= hi {
+			break
+		}
+		if f(mid) < 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return max(0.5*(lo+hi), ConsumptionFloor)
 }
 
 // ErrExplodes is returned when β times the after-tax return is at least 1:
@@ -338,12 +408,12 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 		return nil, fmt.Errorf("%w: discount %v times the after-tax return %v is %v, at least 1", ErrExplodes, s.Discount, R, s.Discount*R)
 	}
 	for st := range n {
-		if c := b.Cash(g[0], st) - g[0]; !(c > 0) {
+		if c := b.Cash(g[0], st) - g[0]; !(c > 0) && b.Labor == nil { // with hours, work pays for it
 			return nil, fmt.Errorf("a household at the borrowing limit %v in state %d has %v to consume: the limit is beyond what income can repay", g[0], st, c)
 		}
 	}
-	p := &Policy{G: G, Limit: g[0], cTax: b.ConsumptionTax, M: make([]float64, n*G), C: make([]float64, n*G)}
-	if warm != nil && warm.G == G && len(warm.M) == n*G && warm.cTax == b.ConsumptionTax && warm.Limit == g[0] {
+	p := &Policy{G: G, Limit: g[0], cTax: b.ConsumptionTax, M: make([]float64, n*G), C: make([]float64, n*G), lab: b.Labor, sv: *s}
+	if warm != nil && warm.G == G && len(warm.M) == n*G && warm.cTax == b.ConsumptionTax && warm.Limit == g[0] && (warm.lab == nil) == (b.Labor == nil) {
 		copy(p.M, warm.M)
 		copy(p.C, warm.C)
 	} else { // consume all cash above the limit
@@ -392,6 +462,10 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 				k := st*G + j
 				cNew[k] = c
 				mNew[k] = (1+b.ConsumptionTax)*c + a
+				if p.lab != nil { // cash before labour income
+					_, y := p.hours(st, c)
+					mNew[k] -= p.lab.Net(y)
+				}
 				worst = max(worst, math.Abs(c-p.C[k])/c)
 			}
 		}
@@ -419,7 +493,7 @@ func (p *Policy) consumptionSorted(s int, m, out []float64) {
 	k := 0
 	for j, x := range m {
 		if x <= M[0] {
-			out[j] = (x - p.Limit) / (1 + p.cTax)
+			out[j] = p.constrained(s, x)
 			continue
 		}
 		for k < p.G-2 && M[k+1] <= x {

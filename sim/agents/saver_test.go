@@ -3,6 +3,8 @@ package agents
 import (
 	"math"
 	"testing"
+
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // vfi solves the same saver's problem by value-function iteration, an
@@ -223,5 +225,60 @@ func TestPolicyLookup(t *testing.T) {
 				t.Fatalf("state %d, m %v: %v with the table, %v without", s, m, a, b)
 			}
 		}
+	}
+}
+
+// TestElasticHours: savers who choose hours. With log utility, no tax and
+// one state, a household at zero wealth that stays there (β(1+r) < 1)
+// consumes what it earns, c = w·h, and its hours solve κ·h^(1/e) = w/c =
+// 1/h: h = κ^(−e/(1+e)). Away from the constraint, under a flat 20% tax,
+// the intratemporal condition κ·h^(1/e) = (1 − 0.2)·w·u'(c) holds and the
+// Euler ratio c'/c = (β(1+r))^(1/μ) of the certain case still does.
+func TestElasticHours(t *testing.T) {
+	ch, _ := Productivity{Process: "markov", Levels: []float64{1}, Transition: [][]float64{{1}}}.Chain()
+	free := tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)
+	kappa, e, w := 2.0, 0.5, 1.3
+	lab, err := NewLabor(kappa, e, 10, free, []float64{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := Saver{RiskAversion: 1, Discount: 0.95}
+	b := &Budget{Rate: 0.03, Income: []float64{0}, Labor: lab}
+	pol, err := sv.Solve(ch, b, sv.Grid(20), nil, 1e-13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, next, h, y := pol.ChooseHours(0, b.Cash(0, 0))
+	wantH := math.Pow(kappa, -e/(1+e))
+	if math.Abs(h-wantH) > 1e-9 || math.Abs(c-w*wantH) > 1e-9 || next != 0 || math.Abs(y-w*h) > 1e-12 {
+		t.Errorf("at zero wealth: c %v, a' %v, h %v, y %v; want h = %v, c = w·h, a' = 0", c, next, h, y, wantH)
+	}
+	flat := tax.MustNew([]float64{0}, []float64{0.2}, tax.DefaultBounds)
+	lab2, err := NewLabor(kappa, e, 10, flat, []float64{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv2 := Saver{RiskAversion: 2, Discount: 0.95}
+	b2 := &Budget{Rate: 0.03, Income: []float64{0}, Labor: lab2}
+	pol2, err := sv2.Solve(ch, b2, sv2.Grid(40), nil, 1e-13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := 15.0
+	for range 4 {
+		c, next, h, _ := pol2.ChooseHours(0, b2.Cash(a, 0))
+		if lhs, rhs := kappa*math.Pow(h, 1/e), 0.8*w/(c*c); math.Abs(lhs-rhs) > 1e-9*rhs {
+			t.Errorf("a = %.3g: κ·h^(1/e) = %v, (1−τ)·w·u'(c) = %v", a, lhs, rhs)
+		}
+		c2, _, _, _ := pol2.ChooseHours(0, b2.Cash(next, 0))
+		if next > 0.5 {
+			if got, want := c2/c, math.Sqrt(0.95*1.03); math.Abs(got-want) > 1e-4 {
+				t.Errorf("a = %.3g: c'/c = %v, want %v", a, got, want)
+			}
+		}
+		a = next
+	}
+	if _, err := NewLabor(kappa, e, 10, tax.MustNew([]float64{0, 1}, []float64{0.3, 0.1}, tax.DefaultBounds), []float64{w}); err == nil {
+		t.Error("falling rates: no error")
 	}
 }

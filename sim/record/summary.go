@@ -37,6 +37,8 @@ type Equilibrium struct {
 	InterestRate          float64 `json:"interest_rate"`      // r, net of depreciation, per round
 	Wage                  float64 `json:"wage"`               // w per efficiency unit
 	Capital               float64 `json:"capital"`            // K per household
+	Labor                 float64 `json:"labor"`              // efficiency labour L per household (1 with inelastic hours)
+	HoursMean             float64 `json:"hours_mean"`         // mean hours (1 with inelastic hours)
 	Output                float64 `json:"output"`             // Y per household
 	SavingRate            float64 `json:"saving_rate"`        // δK/Y
 	WealthGini            float64 `json:"wealth_gini"`        // of the stationary distribution

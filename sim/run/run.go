@@ -134,6 +134,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if st := eng.Stationary(); st != nil {
 		eq := st.Market
 		sum.Equilibrium = &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
+			Labor: eq.Labor, HoursMean: st.HoursMean,
 			SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
 			ConstrainedShare: st.Constrained, EulerError: record.Float(st.EulerError), GridMax: st.GridMax, Evaluations: eq.Iterations,
 			LaborTaxRevenue: st.Revenue.Labor, CapitalTaxRevenue: st.Revenue.Capital, WealthTaxRevenue: st.Revenue.Wealth,

@@ -24,6 +24,7 @@ const (
 	defaultSavingRate    = 0.25 // about the optimal savers' δK/Y in Aiyagari's benchmark (26%)
 	defaultTargetRatio   = 3.0
 	defaultSpeed         = 0.2
+	defaultSaverKappa    = 0.5 // about one unit of hours in Aiyagari's benchmark (0.94 at e = 0.5)
 )
 
 // plannersForSavers are the planners savers support: the fixed ones, search
@@ -34,7 +35,8 @@ const (
 var plannersForSavers = []string{"none", "flat", "fixed", "us_federal", "search", "learn"}
 
 var (
-	taxesPart = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument"}}
+	taxesPart = part{"", nil, map[string]string{"Capital": "tax.capital_rate", "Wealth": "tax.wealth_rate", "WealthExemption": "tax.wealth_exemption", "Consumption": "tax.consumption_rate", "Instrument": "planner.instrument", "HSV": "tax.kind"}}
+	hoursPart = part{"", nil, map[string]string{"Kappa": "utility.kappa", "Elasticity": "utility.elasticity", "Max": "population.hours_max"}}
 	hsvPart   = part{"tax", nil, map[string]string{"Lambda": "lambda", "Progressivity": "progressivity"}}
 	saverPart = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max",
 		"Saving": "agents.saving", "Share": "agents.saving_rate", "Target": "agents.target_ratio", "Speed": "agents.speed"}}
@@ -48,6 +50,7 @@ func init() {
 	configParts["Productivity"] = productivityPart
 	configParts["Taxes"] = taxesPart
 	configParts["HSV"] = hsvPart
+	configParts["Hours"] = hoursPart
 }
 
 // savers reports whether the scenario's agents are households that save.
@@ -65,6 +68,12 @@ func (s *Scenario) resolveHouseholds() {
 	}
 	orDefault(&u.RiskAversion, defaultRiskAversion)
 	orDefault(&u.Discount, defaultDiscount)
+	if u.Labor == "" {
+		u.Labor = "inelastic"
+	}
+	if u.Labor == "elastic" {
+		orDefault(&u.Kappa, defaultSaverKappa)
+	}
 	k := &s.Population.Skill
 	if k.Dist == "" && len(k.params()) == 0 {
 		k.Dist, k.Values = "values", []float64{1}
@@ -132,7 +141,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"tax.capital_rate": s.Tax.CapitalRate != nil, "tax.wealth_rate": s.Tax.WealthRate != nil,
 			"tax.wealth_exemption": s.Tax.WealthExemption != nil, "tax.consumption_rate": s.Tax.ConsumptionRate != nil,
 			"planner.instrument": s.Planner.Instrument != "", "agents.saving": a.Saving != "", "agents.saving_rate": a.SavingRate != nil,
-			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil,
+			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil, "utility.labor": u.Labor != "",
 		}, `unless agents.behavior = "saver"`)
 		if slices.Contains(sim.HouseholdColumns(), s.Planner.Objective) {
 			v.add("planner.objective", `%q is a metric of households that save (agents.behavior = "saver")`, s.Planner.Objective)
@@ -142,7 +151,22 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	if u.Kind != "crra" {
 		v.add("utility.kind", `households that save have crra utility; got %q`, u.Kind)
 	}
-	notApplicable(v, u.Kappa != nil, "utility.kappa", "to savers (their labour is inelastic)")
+	switch u.Labor {
+	case "inelastic":
+		notApplicable(v, u.Kappa != nil, "utility.kappa", `to savers with utility.labor = "inelastic"`)
+	case "elastic":
+		if s.Tax.Kind == "hsv" {
+			v.add("utility.labor", `elastic hours work with the bracket schedule, not tax.kind = "hsv"`)
+		}
+		if a.Saving != "optimal" {
+			v.add("utility.labor", `elastic hours are for agents.saving = "optimal", not %q`, a.Saving)
+		}
+		if pl := s.Planner; pl.Kind == "fixed" && pl.Instrument == "labor" && !nonDecreasing(pl.Rates) {
+			v.add("planner.rates", "elastic hours need non-decreasing labour-tax rates, got %v", pl.Rates)
+		}
+	default:
+		v.add("utility.labor", "must be inelastic or elastic, got %q", u.Labor)
+	}
 	notApplicable(v, u.Eta != nil, "utility.eta", "to savers (risk_aversion is their curvature)")
 	if k := s.Population.Skill; k.Dist != "values" || !slices.Equal(k.Values, []float64{1}) {
 		v.add("population.skill", "does not apply to savers: their productivity is population.productivity")
@@ -211,6 +235,16 @@ func (s *Scenario) validateProductivityKeys(v *validator) {
 	notApplicable(v, p.Transition != nil && p.Process != "markov", pre+"transition", `unless process = "markov"`)
 }
 
+// nonDecreasing reports whether rates never fall.
+func nonDecreasing(rates []float64) bool {
+	for i := 1; i < len(rates); i++ {
+		if rates[i] < rates[i-1] {
+			return false
+		}
+	}
+	return true
+}
+
 // refuseEach refuses every given key, in the keys' order (errors without a
 // line keep the order they are added in).
 func refuseEach(v *validator, given map[string]bool, why string) {
@@ -233,7 +267,16 @@ func (s *Scenario) householdsConfig() *sim.Households {
 			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
 		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),
 		Taxes: s.householdTaxes(),
+		Hours: s.hours(),
 	}
+}
+
+// hours returns savers' elastic hours (nil when inelastic).
+func (s *Scenario) hours() *sim.Hours {
+	if s.Utility.Labor != "elastic" {
+		return nil
+	}
+	return &sim.Hours{Kappa: val(s.Utility.Kappa), Elasticity: s.Utility.Elasticity, Max: s.Population.HoursMax}
 }
 
 // householdTaxes returns savers' taxes beside the labour schedule.

@@ -162,3 +162,33 @@ func TestHouseholdObjectiveKey(t *testing.T) {
 		t.Errorf("workers, objective wealth_mean: %v", err)
 	}
 }
+
+// TestElasticKeys: utility.labor = "elastic" for savers, its kappa default
+// and its refusals.
+func TestElasticKeys(t *testing.T) {
+	s, err := Parse("f.toml", []byte(saverDoc), []string{"utility.labor=elastic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := s.EngineConfig(1).Households.Hours; h == nil || h.Kappa != 0.5 || h.Elasticity != 0.5 || h.Max != 5000 {
+		t.Errorf("hours %+v", h)
+	}
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"utility.labor=sometimes"}, "utility.labor: must be inelastic or elastic"},
+		{[]string{"utility.kappa=1"}, `utility.kappa: does not apply to savers with utility.labor = "inelastic"`},
+		{[]string{"utility.labor=elastic", "tax.kind=hsv", "tax.lambda=0.9", "tax.progressivity=0.1"}, "utility.labor: elastic hours work with the bracket schedule"},
+		{[]string{"utility.labor=elastic", "agents.saving=fixed_rate"}, `utility.labor: elastic hours are for agents.saving = "optimal"`},
+		{[]string{"utility.labor=elastic", "utility.kappa=-1"}, "utility.kappa: must be positive"},
+		{[]string{"utility.labor=elastic", "planner.kind=fixed", "tax.cutoffs=[0, 1]", "planner.rates=[0.3, 0.1]"}, "planner.rates: elastic hours need non-decreasing"},
+	} {
+		if _, err := Parse("f.toml", []byte(saverDoc), c.sets); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.sets, err, c.want)
+		}
+	}
+	if _, err := Parse("f.toml", []byte(""), []string{"utility.labor=elastic"}); err == nil || !strings.Contains(err.Error(), "utility.labor: does not apply unless") {
+		t.Errorf("workers: %v", err)
+	}
+}

@@ -95,6 +95,7 @@ type Utility struct {
 	// crra (savers) only: u(c) = (c^(1−μ) − 1)/(1 − μ), ln c when μ = 1.
 	RiskAversion *float64 `toml:"risk_aversion,omitempty"` // μ > 0; default 3
 	Discount     *float64 `toml:"discount,omitempty"`      // β ∈ (0, 1) per round; default 0.96
+	Labor        string   `toml:"labor,omitempty"`         // savers: inelastic | elastic (hours chosen, disutility kappa·h^(1+1/e)/(1+1/e)); default inelastic
 }
 
 // Agents is how workers decide.
