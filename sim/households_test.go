@@ -22,7 +22,13 @@ func saverConfig(n, rounds, workers int) Config {
 // runSavers runs cfg under a zero tax and returns every round's values.
 func runSavers(t *testing.T, cfg Config) (*Engine, [][]float64) {
 	t.Helper()
-	e, err := New(cfg, planner.Flat(0))
+	return runSaversWith(t, cfg, planner.Flat(0))
+}
+
+// runSaversWith runs cfg under the planner p.
+func runSaversWith(t *testing.T, cfg Config, p planner.Planner) (*Engine, [][]float64) {
+	t.Helper()
+	e, err := New(cfg, p)
 	if err != nil {
 		t.Fatal(err)
 	}

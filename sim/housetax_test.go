@@ -209,21 +209,7 @@ func TestSearchCapitalTax(t *testing.T) {
 	cfg.Bounds = tax.Bounds{Min: 0, Max: 0.6}
 	cfg.Objective = "utilitarian"
 	p := &planner.Search{Objective: "utilitarian", Budget: 30}
-	e, rows := func() (*Engine, [][]float64) {
-		e, err := New(cfg, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rows [][]float64
-		for !e.Done() {
-			s, err := e.Step(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows = append(rows, s.Values())
-		}
-		return e, rows
-	}()
+	e, rows := runSaversWith(t, cfg, p)
 	rate := e.Schedule().Rate(0)
 	at := func(x float64) RoundStats {
 		pol := cfg.Households.Taxes.Policy(tax.MustNew([]float64{0}, []float64{x}, cfg.Bounds))
@@ -340,8 +326,7 @@ func TestElasticSimulation(t *testing.T) {
 	cfg := saverConfig(n, rounds, 2)
 	cfg.Households.Hours = &Hours{Kappa: 0.5, Elasticity: 0.5, Max: 5}
 	cfg.Redistribution.Kind = "lump_sum"
-	pl := &planner.Fixed{Rates: []float64{0.2}}
-	e, err := New(cfg, pl)
+	e, err := New(cfg, &planner.Fixed{Rates: []float64{0.2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,15 +337,12 @@ func TestElasticSimulation(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows = append(rows, s.Values())
-		if d := e.house.parts; len(d) > 0 {
-			eff := 0.0
-			for c := range d {
-				eff += d[c].eff
-			}
-			eff /= float64(cfg.Agents)
-			if math.Abs(eff-e.house.lastL) > 1e-9*eff {
-				t.Errorf("round %d: labour supplied %v, prices set at %v", s.Round, eff, e.house.lastL)
-			}
+		eff := 0.0 // the efficiency labour of the round's pass
+		for c := range e.house.parts {
+			eff += e.house.parts[c].eff
+		}
+		if eff /= float64(cfg.Agents); math.Abs(eff-e.house.lastL) > 1e-9*eff {
+			t.Errorf("round %d: labour supplied %v, prices set at %v", s.Round, eff, e.house.lastL)
 		}
 	}
 	col := func(name string) []float64 { return column(e, rows, name) }
