@@ -58,6 +58,15 @@ func (h *Households) Validate() error {
 	var errs []error
 	errs = append(errs, field.Within("Saver", h.Saver.Validate()), field.Within("Productivity", h.Productivity.Validate()),
 		field.Within("Taxes", h.Taxes.Validate()))
+	if pr := h.Productivity; riskless(pr) {
+		name := "Productivity.Sigma"
+		if pr.Process == "markov" {
+			name = "Productivity.Levels"
+		} else if pr.States == 1 {
+			name = "Productivity.States"
+		}
+		errs = append(errs, field.Errorf(name, "households without income risk save nothing below r = 1/β − 1 and hold any wealth at it: there is no stationary equilibrium to start from; give productivity some risk"))
+	}
 	if hr := h.Hours; hr != nil {
 		u := agents.Utility{Kind: agents.Quasilinear, Kappa: hr.Kappa, Elasticity: hr.Elasticity}
 		errs = append(errs, field.Within("Hours", u.Validate()))
@@ -71,16 +80,39 @@ func (h *Households) Validate() error {
 			errs = append(errs, field.Errorf("Taxes.HSV", "elastic hours work with the bracket schedule only"))
 		}
 	}
+	noCapital := "households who all start with nothing leave the firm no capital in round 0 (no output, an unbounded r): start from \"stationary\" or a positive \"value\""
 	switch h.InitialWealth {
-	case "stationary", "zero":
+	case "stationary":
+	case "zero":
+		errs = append(errs, field.Errorf("InitialWealth", "%s", noCapital))
 	case "value":
-		if !(h.InitialValue >= -h.Saver.BorrowingLimit) || math.IsInf(h.InitialValue, 0) {
+		switch {
+		case !(h.InitialValue >= -h.Saver.BorrowingLimit) || math.IsInf(h.InitialValue, 0):
 			errs = append(errs, field.Errorf("InitialValue", "must be finite and at least the borrowing limit's −%v, got %v", h.Saver.BorrowingLimit, h.InitialValue))
+		case h.InitialValue <= 0:
+			errs = append(errs, field.Errorf("InitialValue", "%s", noCapital))
 		}
 	default:
 		errs = append(errs, field.Errorf("InitialWealth", "must be stationary, zero or value, got %q", h.InitialWealth))
 	}
 	return errors.Join(errs...)
+}
+
+// riskless reports whether the productivity process has no risk: one
+// state, or all levels equal.
+func riskless(p agents.Productivity) bool {
+	switch p.Process {
+	case "ar1":
+		return p.Sigma == 0 || p.States == 1
+	case "markov":
+		for _, l := range p.Levels {
+			if l != p.Levels[0] {
+				return false
+			}
+		}
+		return len(p.Levels) > 0
+	}
+	return false
 }
 
 // Stationary is the stationary equilibrium of an economy of savers under one

@@ -192,3 +192,26 @@ func TestElasticKeys(t *testing.T) {
 		t.Errorf("workers: %v", err)
 	}
 }
+
+// TestSaverStartErrors: starts the economy cannot make are refused at their
+// keys — no income risk (no stationary equilibrium), and households who all
+// start with nothing (no capital for the firm in round 0).
+func TestSaverStartErrors(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{[]string{"population.productivity.sigma=0"}, "population.productivity.sigma: households without income risk"},
+		{[]string{"population.productivity.states=1"}, "population.productivity.states: households without income risk"},
+		{[]string{"agents.initial_wealth=zero"}, "agents.initial_wealth: households who all start with nothing"},
+		{[]string{"agents.initial_wealth=value", "agents.initial_value=0"}, "agents.initial_value: households who all start with nothing"},
+	} {
+		if _, err := Parse("f.toml", []byte(saverDoc), c.sets); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.sets, err, c.want)
+		}
+	}
+	doc := saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [2, 2], transition = [[0.5, 0.5], [0.5, 0.5]] }\n"
+	if _, err := Parse("f.toml", []byte(doc), nil); err == nil || !strings.Contains(err.Error(), "f.toml:10: population.productivity.levels: households without income risk") {
+		t.Errorf("equal levels: %v", err)
+	}
+}
