@@ -21,7 +21,6 @@ var householdColumns = []string{
 // houses is the engine's state for households that save.
 type houses struct {
 	cfg          *Households
-	saver        agents.Saver
 	chain        *agents.Chain
 	grid         []float64
 	policy       *agents.Policy // solved at the prices of the last round run
@@ -37,11 +36,11 @@ type houses struct {
 
 // houseSums are one chunk's partial sums of a household round.
 type houseSums struct {
-	z, tax, c, cPos, u, minU, wu, w, logC, cLogC float64
-	next, constrained                            float64 // Σ a', households at the limit
-	hours, laborTax, eff, dl                     float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
-	anyZeroC                                     bool
-	counts                                       []float64 // households in each state next round
+	z, c, cPos, u, minU, wu, w, logC, cLogC float64
+	next, constrained                       float64 // Σ a', households at the limit
+	hours, laborTax, eff, dl                float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
+	anyZeroC                                bool
+	counts                                  []float64 // households in each state next round
 }
 
 // productivityDraw is the stream name of the households' productivity
@@ -57,7 +56,7 @@ func (e *Engine) initHouses() error {
 		return field.Within("Households.Productivity", err)
 	}
 	n := ch.States()
-	e.house = &houses{cfg: h, saver: h.Saver, chain: ch, counts: make([]float64, n), parts: make([]houseSums, e.nChunks)}
+	e.house = &houses{cfg: h, chain: ch, counts: make([]float64, n), parts: make([]houseSums, e.nChunks)}
 	for c := range e.house.parts {
 		e.house.parts[c].counts = make([]float64, n)
 	}
@@ -105,13 +104,10 @@ func (e *Engine) startHouses() error {
 			u := r.Float64() * acc
 			k := searchCum(cum, u)
 			pop.State[i] = uint8(k / G)
-			switch h.cfg.InitialWealth {
-			case "stationary":
+			if h.cfg.InitialWealth == "stationary" {
 				pop.Wealth[i] = h.grid[k%G]
-			case "value":
+			} else { // "value" ("zero" is refused: no capital in round 0)
 				pop.Wealth[i] = h.cfg.InitialValue
-			default:
-				pop.Wealth[i] = 0
 			}
 		}
 	})
@@ -222,25 +218,26 @@ type housePrices struct {
 func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
 	h := e.house
 	fn := float64(e.cfg.Agents)
-	ws := e.sumWealth(tp.WealthExemption)
-	var pr housePrices
-	pr.k = ws.sum / fn
+	ws, k, err := e.capital(tp)
+	if err != nil {
+		return housePrices{}, err
+	}
+	pr := housePrices{k: k}
 	shares := make([]float64, len(h.counts))
 	for s, cnt := range h.counts {
 		pr.l += cnt * h.chain.Levels[s]
 		shares[s] = cnt / fn
 	}
 	pr.l /= fn
-	if !(pr.k > 0) {
-		return pr, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", pr.k)
-	}
 	pr.r, pr.w = e.cfg.Market.Prices(pr.k, pr.l)
 	pr.rv = ws.revenue(tp, pr.r, fn)
-	_, pr.rv.Labor = budget(h.chain, tp, pr.r, pr.w, 0, shares)
+	pr.b, pr.rv.Labor = budget(h.chain, tp, pr.r, pr.w, 0, shares)
 	if e.redistributes() {
 		pr.transfer = pr.rv.Labor + pr.rv.Capital + pr.rv.Wealth + h.lastCTax
+		for s := range pr.b.Income { // (y − T(y)) + transfer, as budget adds it
+			pr.b.Income[s] += pr.transfer
+		}
 	}
-	pr.b, _ = budget(h.chain, tp, pr.r, pr.w, pr.transfer, shares)
 	return pr, nil
 }
 
@@ -272,10 +269,9 @@ const labourTolerance = 1e-10
 func (e *Engine) houseClear(tp *TaxPolicy) (housePrices, int, error) {
 	h := e.house
 	fn := float64(e.cfg.Agents)
-	ws := e.sumWealth(tp.WealthExemption)
-	k := ws.sum / fn
-	if !(k > 0) {
-		return housePrices{}, 0, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
+	ws, k, err := e.capital(tp)
+	if err != nil {
+		return housePrices{}, 0, err
 	}
 	iters := 0
 	at := func(l float64) (housePrices, float64, error) {
@@ -290,14 +286,12 @@ func (e *Engine) houseClear(tp *TaxPolicy) (housePrices, int, error) {
 			return pr, 0, err
 		}
 		pr.b = laborBudget(h.chain, tp, pr.r, pr.transfer, lab)
-		expect := pr.b
-		expect.Rate = min(pr.r, tp.expectedRateCap(h.saver.Discount))
-		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
+		n, err := h.solvePolicy(tp, &pr)
+		iters += n
 		if err != nil {
-			return pr, 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
+			return pr, 0, err
 		}
-		h.policy, iters = pol, iters+pol.Iters
-		return pr, e.laborSupply(&pr.b, pol) / fn, nil
+		return pr, e.laborSupply(&pr.b, h.policy) / fn, nil
 	}
 	l0 := h.lastL
 	pr, s0, err := at(l0)
@@ -352,21 +346,15 @@ func (e *Engine) laborSupply(b *agents.Budget, pol *agents.Policy) float64 {
 // the EGM iterations it took; LLM savers are asked here.
 func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices) (agents.Rule, int, error) {
 	h := e.house
-	rule := h.saver.Rule(h.chain, &pr.b, pr.w, e.cfg.Market.Depreciation)
+	rule := h.cfg.Saver.Rule(h.chain, &pr.b, pr.w, e.cfg.Market.Depreciation)
 	iters := 0
 	if rule == nil {
-		// The return households expect to persist is capped where wealth
-		// would grow without bound: in a small economy near r = 1/β − 1 a
-		// round's r can cross it by sampling noise alone.
-		expect := pr.b
-		expect.Rate = min(pr.r, tp.expectedRateCap(h.saver.Discount))
-		pol, err := h.saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
-		if err != nil {
-			return nil, 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
+		var err error
+		if iters, err = h.solvePolicy(tp, pr); err != nil {
+			return nil, 0, err
 		}
-		h.policy, iters = pol, pol.Iters
 	}
-	if ls := e.cfg.LLMSavers; h.saver.Saving == "llm" && ls != nil {
+	if ls := e.cfg.LLMSavers; h.cfg.Saver.Saving == "llm" && ls != nil {
 		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
 			Limit: h.grid[0], Fallback: h.policy}, e.pop)
 		if err != nil {
@@ -378,6 +366,33 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 		rule = ls
 	}
 	return rule, iters, nil
+}
+
+// solvePolicy solves the optimal policy at the round's prices, which
+// households expect to persist, warm from last round's, and returns the
+// EGM iterations. The return they expect is capped where wealth would grow
+// without bound: in a small economy near r = 1/β − 1 a round's r can cross
+// it by sampling noise alone.
+func (h *houses) solvePolicy(tp *TaxPolicy, pr *housePrices) (int, error) {
+	expect := pr.b
+	expect.Rate = min(pr.r, tp.expectedRateCap(h.cfg.Saver.Discount))
+	pol, err := h.cfg.Saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
+	if err != nil {
+		return 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
+	}
+	h.policy = pol
+	return pol.Iters, nil
+}
+
+// capital returns the wealth sums and capital per household at the start of
+// the round, which must be positive for the firm to produce.
+func (e *Engine) capital(tp *TaxPolicy) (wealthSums, float64, error) {
+	ws := e.sumWealth(tp.WealthExemption)
+	k := ws.sum / float64(e.cfg.Agents)
+	if !(k > 0) {
+		return ws, k, fmt.Errorf("households hold no capital (mean wealth %v): the firm cannot produce", k)
+	}
+	return ws, k, nil
 }
 
 // wealthStats are the wealth distribution's statistics at a round's start.
@@ -418,7 +433,7 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 	if h.cfg.Hours != nil {
 		s.LaborMean, s.LaborChange = t.hours/fn, t.dl/fn
 	}
-	if h.saver.Heuristic() || h.saver.Saving == "llm" { // a rule's loss against the optimum is not computed
+	if h.cfg.Saver.Heuristic() || h.cfg.Saver.Saving == "llm" { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
 	s.Equality = welfare.Equality(giniPost, n)
@@ -470,7 +485,7 @@ func (e *Engine) sumWealth(x float64) wealthSums {
 // rule is nil for optimal savers, who follow h.policy.
 func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w float64) {
 	h, pop := e.house, e.pop
-	sv, ch := &h.saver, h.chain
+	sv, ch := &h.cfg.Saver, h.chain
 	pol := h.policy
 	labTax := make([]float64, ch.States())
 	for s, l := range ch.Levels {
@@ -482,14 +497,14 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 	e.parallel(func(c, lo, hi int) {
 		hp := &h.parts[c]
 		clear(hp.counts)
-		var sz, stx, sc, scp, su, swu, sw, slog, sclog, snext, scon, shours, sltx, seff, sdl float64
+		var sz, sc, scp, su, swu, sw, slog, sclog, snext, scon, shours, sltx, seff, sdl float64
 		minU := math.Inf(1)
 		anyZero := false
 		for i := lo; i < hi; i++ {
 			st := int(pop.State[i])
 			a := pop.Wealth[i]
 			lab := w * ch.Levels[st]
-			m := b.Wealth(a) + b.Income[st]
+			m := b.Cash(a, st)
 			var cons, next float64
 			ltx := labTax[st]
 			switch {
@@ -508,7 +523,6 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 				cons, next = rule.Decide(st, a, m)
 			}
 			z := lab + b.Rate*a
-			tx := ltx + tp.CapitalTax(b.Rate, a) + tp.WealthTax(a) + tp.Consumption*cons
 			u := sv.Period(cons)
 			if elastic {
 				u -= b.Labor.Disutility(pop.Hours[i])
@@ -518,7 +532,6 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 			pop.Utility[i] = u
 			pop.Wealth[i] = next
 			sz += z
-			stx += tx
 			sc += cons
 			su += u
 			minU = min(minU, u)
@@ -542,7 +555,7 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 			h.next[i] = ns
 			hp.counts[ns]++
 		}
-		hp.z, hp.tax, hp.c, hp.cPos, hp.u, hp.minU = sz, stx, sc, scp, su, minU
+		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, sc, scp, su, minU
 		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, slog, sclog, snext, scon, anyZero
 		hp.hours, hp.laborTax, hp.eff, hp.dl = shours, sltx, seff, sdl
 	})
@@ -554,7 +567,6 @@ func (e *Engine) houseTotals() houseSums {
 	for c := range e.house.parts {
 		p := &e.house.parts[c]
 		t.z += p.z
-		t.tax += p.tax
 		t.c += p.c
 		t.cPos += p.cPos
 		t.u += p.u

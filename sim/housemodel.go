@@ -40,7 +40,7 @@ func (m *houseModel) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 		return &m.stats, nil
 	}
 	m.last = st
-	m.stats = st.Metrics(e.cfg.Agents, h.saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
+	m.stats = st.Metrics(e.cfg.Agents, h.cfg.Saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
 	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), householdColumns
 	e.fillObjective(&m.stats)
 	return &m.stats, nil
