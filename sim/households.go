@@ -356,7 +356,7 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 	}
 	if ls := e.cfg.LLMSavers; h.cfg.Saver.Saving == "llm" && ls != nil {
 		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
-			Limit: h.grid[0], Fallback: h.policy}, e.pop)
+			Limit: h.grid[0], Fallback: h.policy, Mix: SplitMix64}, e.pop)
 		if err != nil {
 			return nil, 0, err
 		}

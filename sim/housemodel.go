@@ -65,14 +65,16 @@ func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, dep
 		}
 		s, a := k/G, g[k%G]
 		lab := w * st.Chain.Levels[s]
-		c, _ := st.Rule.Decide(s, a, b.Cash(a, s))
-		ltx := p.LaborTax(lab)
-		ui := u(c)
+		var c, ltx, ui float64
 		if b.Labor != nil { // elastic hours: income and utility from the hours chosen
 			var hr float64
-			_, _, hr, lab = st.Policy.ChooseHours(s, b.Cash(a, s))
+			c, _, hr, lab = st.Policy.ChooseHours(s, b.Cash(a, s))
 			ltx = b.Labor.Tax(lab)
-			ui -= b.Labor.Disutility(hr)
+			ui = u(c) - b.Labor.Disutility(hr)
+		} else {
+			c, _ = st.Rule.Decide(s, a, b.Cash(a, s))
+			ltx = p.LaborTax(lab)
+			ui = u(c)
 		}
 		z := lab + b.Rate*a
 		sz += x * z

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -111,5 +113,44 @@ func TestLLMSaversFallBack(t *testing.T) {
 	e2, _ := New(cfg2, planner.Flat(0))
 	if _, err := e2.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "fell back") {
 		t.Errorf("every reply unusable with max_fallback_share 0.5: error %v", err)
+	}
+}
+
+// TestLLMSaversSamples: with two replies per archetype (0.5 and 0.9 of cash
+// on hand, by the request's sample seed), every household spends one of
+// them, both are used, and the choice does not depend on the goroutines.
+func TestLLMSaversSamples(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: fmt.Sprintf(`{"consume_share": %v}`, []float64{0.5, 0.9}[*r.Seed%2])}
+	})
+	defer srv.Close()
+	var cons [2][]float64
+	for k, workers := range []int{1, 2} {
+		cfg := llmSaverConfig(t, srv, 20000, 14)
+		cfg.LLMSavers.Samples, cfg.Workers = 2, workers
+		e, err := New(cfg, planner.Flat(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		pop := e.Population()
+		seen := map[float64]int{}
+		for i := range pop.Len() {
+			c, a := pop.Consumption[i], pop.Wealth[i]
+			share := math.Round(c/(c+a)*1e9) / 1e9
+			if share != 0.5 && share != 0.9 {
+				t.Fatalf("household %d spent %v of its cash on hand", i, share)
+			}
+			seen[share]++
+		}
+		if seen[0.5] == 0 || seen[0.9] == 0 {
+			t.Errorf("shares used %v, want both", seen)
+		}
+		cons[k] = slices.Clone(pop.Consumption)
+	}
+	if !slices.Equal(cons[0], cons[1]) {
+		t.Error("consumption differs between 1 and 2 goroutines")
 	}
 }

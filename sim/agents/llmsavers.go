@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -46,6 +47,7 @@ type LLMSavers struct {
 	ctax     float64
 	samples  int
 	fallback Rule
+	mix      func(uint64) uint64
 }
 
 // DollarsPerUnit converts model units to the dollars LLM savers read.
@@ -63,6 +65,9 @@ type SaverInput struct {
 	// Fallback is the optimal policy, which the members of an archetype
 	// without a usable reply follow.
 	Fallback Rule
+	// Mix is the project's seed mix (sim.SplitMix64), which picks a
+	// member's reply among several samples.
+	Mix func(uint64) uint64
 }
 
 // Ask groups the households and asks the model for every archetype's
@@ -73,7 +78,7 @@ func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) er
 	n := in.Chain.States()
 	ls.q = max(1, ls.Archetypes/n)
 	ls.samples = max(ls.Samples, 1)
-	ls.limit, ls.ctax, ls.fallback = in.Limit, in.Budget.ConsumptionTax, in.Fallback
+	ls.limit, ls.ctax, ls.fallback, ls.mix = in.Limit, in.Budget.ConsumptionTax, in.Fallback, in.Mix
 	ls.group(pop, n)
 	ls.shares = make([][]float64, n*ls.q)
 	g, gctx := errgroup.WithContext(ctx)
@@ -137,9 +142,8 @@ func (ls *LLMSavers) group(pop *Population, n int) {
 				ls.reps[s][k] = math.NaN()
 				continue
 			}
-			lo, hi := k*len(w)/ls.q, max((k+1)*len(w)/ls.q, k*len(w)/ls.q+1)
-			hi = min(hi, len(w))
-			lo = min(lo, hi-1)
+			lo := k * len(w) / ls.q // < len(w) as k < q
+			hi := max((k+1)*len(w)/ls.q, lo+1)
 			ls.reps[s][k] = w[(lo+hi-1)/2]
 			if k > 0 {
 				ls.cuts[s] = append(ls.cuts[s], w[lo])
@@ -153,21 +157,12 @@ var _ Rule = (*LLMSavers)(nil)
 // Decide implements Rule for this round: the archetype's share of cash on
 // hand, kept within the budget and the limit.
 func (ls *LLMSavers) Decide(s int, a, m float64) (float64, float64) {
-	k := 0
-	if cuts := ls.cuts[s]; len(cuts) > 0 {
-		k, _ = slices.BinarySearch(cuts, a)
-		for k < len(cuts) && cuts[k] <= a {
-			k++
-		}
-	}
+	cuts := ls.cuts[s]
+	k := sort.Search(len(cuts), func(i int) bool { return cuts[i] > a }) // cutoffs at or below a
 	sh := ls.shares[s*ls.q+k]
 	x := sh[0]
 	if len(sh) > 1 { // one of the replies, by a hash of (state, wealth)
-		h := math.Float64bits(a) ^ uint64(s)*0x9e3779b97f4a7c15
-		h ^= h >> 31
-		h *= 0xbf58476d1ce4e5b9
-		h ^= h >> 29
-		x = sh[h%uint64(len(sh))]
+		x = sh[ls.mix(math.Float64bits(a)^uint64(s))%uint64(len(sh))]
 	}
 	if math.IsNaN(x) { // no usable reply: the household's own optimal choice
 		return ls.fallback.Decide(s, a, m)
