@@ -32,4 +32,13 @@
 // Before round 0 every worker works its best response to a zero tax with no
 // transfer: the status quo from which adaptive workers adjust and against
 // which round 0's labor_change is measured.
+//
+// Households that save (the engine's Households) hold wealth and a
+// productivity state besides: Productivity and Chain (markov.go) are the
+// Markov chain of labour productivity (Tauchen, Rouwenhorst or explicit);
+// Saver, Budget and Policy (saver.go) the CRRA household's problem and its
+// solution by the endogenous grid method; Labor (labor.go) its hours when
+// they are elastic; Histogram (stationary.go) the stationary distribution by
+// Young's method; FixedRate and BufferStock (rules.go) the rules of thumb
+// and LLMSavers (llmsavers.go) the language-model savers, all Rules.
 package agents

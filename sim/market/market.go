@@ -13,6 +13,11 @@
 // labour workers supply at ω equals the demand L_d(ω) = ((1−α)·tfp·K^α/ω)^(1/α)
 // that makes ω the marginal product (Solve). Capital is constant, or
 // accumulates as K_{t+1} = (1−δ)·K_t + s·Y_t.
+//
+// With households that save (Rented), capital is their wealth, rented at
+// r = α·tfp·(K/L)^(α−1) − δ, and labour is paid w = (1−α)·tfp·(K/L)^α
+// (capital.go); SolveCapital finds the r of a stationary equilibrium from
+// the households' supply of capital, a function it is given.
 package market
 
 import (

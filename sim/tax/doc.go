@@ -10,4 +10,9 @@
 // and Tax(z) = 0 for z ≤ 0. Incomes and cutoffs are in the scenario's currency
 // units per round (dollars per year by default); the package itself is
 // unit-free.
+//
+// Besides: HSV (hsv.go), the smooth labour tax y − λ·y^(1−τ) of households
+// that save; and USSingle (us2024.go), the 2024 federal taxes on a single
+// filer's wage — income tax after the standard deduction, payroll taxes and
+// the EITC — compiled to one Schedule of gross earnings.
 package tax
