@@ -385,6 +385,9 @@ type supplier struct {
 func (sp *supplier) supply(r float64) (float64, error) {
 	ch, p, st := sp.ch, sp.p, sp.st
 	w := sp.m.WageAt(r)
+	if !(w > 0) || math.IsInf(w, 0) {
+		return 0, fmt.Errorf("the wage at r = %.6g is %v: the production function overflows (capital share α = %v)", r, w, sp.m.Alpha)
+	}
 	lab, err := sp.hh.labor(ch, p, w)
 	if err != nil {
 		return 0, err

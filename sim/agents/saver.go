@@ -62,8 +62,8 @@ const (
 // Validate checks the parameters; errors are field errors.
 func (s Saver) Validate() error {
 	var errs []error
-	if !(s.RiskAversion > 0) || s.RiskAversion > 50 {
-		errs = append(errs, field.Errorf("RiskAversion", "must be in (0, 50], got %v", s.RiskAversion))
+	if !(s.RiskAversion >= 0.1) || s.RiskAversion > 50 {
+		errs = append(errs, field.Errorf("RiskAversion", "must be in [0.1, 50] (nearer 0 the saver is almost risk-neutral and c^(−1/μ) overflows), got %v", s.RiskAversion))
 	}
 	if !(s.Discount > 0 && s.Discount < 1) {
 		errs = append(errs, field.Errorf("Discount", "must be in (0, 1), got %v", s.Discount))
@@ -74,8 +74,8 @@ func (s Saver) Validate() error {
 	if s.GridPoints != 0 && (s.GridPoints < 10 || s.GridPoints > 100_000) {
 		errs = append(errs, field.Errorf("GridPoints", "must be between 10 and 100000, got %d", s.GridPoints))
 	}
-	if !(s.GridMax >= 0) || math.IsInf(s.GridMax, 0) {
-		errs = append(errs, field.Errorf("GridMax", "must be non-negative and finite, got %v", s.GridMax))
+	if !(s.GridMax >= 0) || s.GridMax > 1e12 {
+		errs = append(errs, field.Errorf("GridMax", "must be from 0 (automatic) to 1e12, got %v", s.GridMax))
 	}
 	switch s.Saving {
 	case "", "optimal", "llm":
