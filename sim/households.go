@@ -184,7 +184,7 @@ func (e *Engine) houseRound(ctx context.Context) error {
 	sortedA := e.sortedCopy(pop.Wealth)
 	wd := wealthStats{gini: welfare.WealthGiniWeighted(sortedA, nil),
 		top1: welfare.TopShareWeighted(sortedA, nil, 0.01), top10: welfare.TopShareWeighted(sortedA, nil, 0.10)}
-	e.housePass(&pr.b, &tp, rule, pr.w)
+	e.housePass(&pr.b, rule, pr.w)
 	t := e.houseTotals()
 	fn := float64(e.cfg.Agents)
 	pr.rv.Consumption = tp.Consumption * t.c / fn
@@ -480,17 +480,14 @@ func (e *Engine) sumWealth(x float64) wealthSums {
 // housePass is the round's pass over households, in parallel chunks: each
 // household's cash on hand m = Wealth(a) + w·l(s) − T(w·l(s)) + transfer,
 // its consumption and saving from the policy, its pre-tax income
-// z = w·l(s) + r·a, the taxes it pays, its utility u(c), and its next
+// z = w·l(s) + r·a, its utility u(c) (and, with elastic hours, its hours
+// and labour tax), and its next
 // productivity state, drawn from a hash of (seed, round, household).
 // rule is nil for optimal savers, who follow h.policy.
-func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w float64) {
+func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 	h, pop := e.house, e.pop
 	sv, ch := &h.cfg.Saver, h.chain
 	pol := h.policy
-	labTax := make([]float64, ch.States())
-	for s, l := range ch.Levels {
-		labTax[s] = tp.LaborTax(w * l)
-	}
 	base := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey(productivityDraw)^SplitMix64(uint64(e.round))))
 	limit := h.grid[0]
 	elastic := b.Labor != nil
@@ -506,16 +503,14 @@ func (e *Engine) housePass(b *agents.Budget, tp *TaxPolicy, rule agents.Rule, w 
 			lab := w * ch.Levels[st]
 			m := b.Cash(a, st)
 			var cons, next float64
-			ltx := labTax[st]
 			switch {
 			case elastic: // hours from consumption; labour income on top of m
 				var hr float64
 				cons, next, hr, lab = pol.ChooseHours(st, m)
-				ltx = b.Labor.Tax(lab)
 				sdl += math.Abs(hr - pop.Hours[i])
 				pop.Hours[i] = hr
 				shours += hr
-				sltx += ltx
+				sltx += b.Labor.Tax(lab)
 				seff += ch.Levels[st] * hr
 			case rule == nil:
 				cons, next = pol.Choose(st, m)
