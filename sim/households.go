@@ -481,8 +481,8 @@ func (e *Engine) sumWealth(x float64) wealthSums {
 // household's cash on hand m = Wealth(a) + w·l(s) − T(w·l(s)) + transfer,
 // its consumption and saving from the policy, its pre-tax income
 // z = w·l(s) + r·a, its utility u(c) (and, with elastic hours, its hours
-// and labour tax), and its next
-// productivity state, drawn from a hash of (seed, round, household).
+// and labour tax), and its next productivity state, drawn from a hash of
+// (seed, round, household).
 // rule is nil for optimal savers, who follow h.policy.
 func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 	h, pop := e.house, e.pop
