@@ -30,16 +30,21 @@ type Redistribution struct {
 // the scenario says otherwise; money is in currency units per round; hours
 // per round.
 type Config struct {
-	Seed           uint64           // root of every random stream
-	Agents         int              // N > 0
-	Rounds         int              // R > 0
-	Period         int              // rounds between planner decisions, > 0; default 1
-	HoursMax       float64          // hours cap per round, > 0
-	Skill          agents.SkillDist // wage distribution, currency per hour
-	Utility        agents.Utility
-	Behavior       agents.Behavior
-	Cutoffs        []float64  // bracket cutoffs, b_0 = 0
-	Bounds         tax.Bounds // allowed marginal rates
+	Seed     uint64           // root of every random stream
+	Agents   int              // N > 0
+	Rounds   int              // R > 0
+	Period   int              // rounds between planner decisions, > 0; default 1
+	HoursMax float64          // hours cap per round, > 0
+	Skill    agents.SkillDist // wage distribution, currency per hour
+	Utility  agents.Utility
+	Behavior agents.Behavior
+	Cutoffs  []float64  // bracket cutoffs, b_0 = 0
+	Bounds   tax.Bounds // allowed marginal rates
+	// System, when not nil, is the tax system the planner's bracket rates
+	// are part of: its brackets are Cutoffs (on taxable income) and every
+	// period the engine compiles the rates with the system's other parts
+	// into the schedule of gross earnings workers face (tax.USSingle).
+	System         *tax.USSingle
 	Redistribution Redistribution
 	// LLM is the language-model client of LLM workers and planners (nil when
 	// none is used); its usage is reported per round (llm_* columns).
@@ -119,6 +124,9 @@ func (c Config) Validate() error {
 			add("Redistribution.Kind", "households that save support lump_sum and none, not %q", k)
 		}
 	}
+	if c.System != nil {
+		errs = append(errs, c.validateSystem()...)
+	}
 	if c.Households == nil { // savers' utility is their Saver's
 		errs = append(errs, field.Within("Utility", c.Utility.Validate()))
 	}
@@ -126,6 +134,31 @@ func (c Config) Validate() error {
 		field.Within("Behavior", c.Behavior.Validate()), field.Within("Bounds", c.Bounds.Validate()),
 		field.Within("Market", c.Market.Validate()), field.Within("Redistribution", c.Redistribution.Validate()))
 	return errors.Join(errs...)
+}
+
+// validateSystem checks the tax system and that no bracket rate the bounds
+// allow, added to the system's other parts, makes a combined marginal rate
+// leave [−1, 1].
+func (c Config) validateSystem() []error {
+	s := *c.System
+	if err := s.Validate(); err != nil {
+		return []error{field.Within("System", err)}
+	}
+	var errs []error
+	if !slices.Equal(s.Cutoffs, c.Cutoffs) {
+		errs = append(errs, field.Errorf("Cutoffs", "must be the system's brackets %v, got %v", s.Cutoffs, c.Cutoffs))
+	}
+	if c.Households != nil {
+		errs = append(errs, field.Errorf("System", "households that save are taxed by their own instruments, not a wage tax system"))
+	}
+	lo, hi := s.OtherRange()
+	if c.Bounds.Max+hi > 1 {
+		errs = append(errs, field.Errorf("Bounds.Max", "must be at most %.4g: the system's payroll tax and credit phase-out add up to %.4g, and no combined marginal rate may exceed 1, got %v", 1-hi, hi, c.Bounds.Max))
+	}
+	if c.Bounds.Min+lo < -1 {
+		errs = append(errs, field.Errorf("Bounds.Min", "must be at least %.4g: the system's credit phase-in subtracts %.4g, and no combined marginal rate may fall below −1, got %v", -1-lo, -lo, c.Bounds.Min))
+	}
+	return errs
 }
 
 // Validate checks the redistribution rule.

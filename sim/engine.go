@@ -30,7 +30,8 @@ type Engine struct {
 	nChunks int
 
 	round  int
-	sched  tax.Schedule
+	sched  tax.Schedule // the planner's
+	eff    tax.Schedule // what workers face: sched compiled with the tax system (sched without one)
 	resp   *agents.Response
 	econ   economy
 	house  *houses // households that save; nil for workers
@@ -48,6 +49,10 @@ type Engine struct {
 	spent   llm.Usage // LLM usage before this round
 	lastLLM llm.Usage // LLM usage of the last round
 }
+
+// systemColumns are the per-round parts of a tax system (per-worker means;
+// income_tax + payroll_tax − eitc = revenue), present with a system.
+var systemColumns = []string{"income_tax", "payroll_tax", "eitc"}
 
 // llmColumns are the per-round LLM columns, present when an LLM is used.
 var llmColumns = []string{"llm_calls", "llm_tokens_in", "llm_tokens_out", "llm_cost", "llm_fallbacks"}
@@ -87,6 +92,9 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 		if err := e.initHouses(); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.System != nil {
+		e.extra = append(e.extra, systemColumns...)
 	}
 	if cfg.LLM != nil {
 		e.extra = append(e.extra, llmColumns...)
@@ -138,8 +146,21 @@ func (e *Engine) ModelEvaluations() int { return e.model.evals + e.hmodel.evals 
 // Population returns the workers; read it between rounds only.
 func (e *Engine) Population() *agents.Population { return e.pop }
 
-// Schedule returns the schedule in force (zero before round 0).
+// Schedule returns the planner's schedule in force (zero before round 0).
 func (e *Engine) Schedule() tax.Schedule { return e.sched }
+
+// Effective returns the schedule of gross earnings workers face: the
+// planner's compiled with the tax system, or the planner's without one.
+func (e *Engine) Effective() tax.Schedule { return e.eff }
+
+// effective compiles the planner's schedule s with the tax system (s itself
+// without one).
+func (e *Engine) effective(s tax.Schedule) (tax.Schedule, error) {
+	if e.cfg.System == nil {
+		return s, nil
+	}
+	return e.cfg.System.Compile(s.Rates(), tax.Bounds{Min: -1, Max: 1})
+}
 
 // Round returns the number of rounds completed.
 func (e *Engine) Round() int { return e.round }
@@ -188,7 +209,7 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		e.spent = e.cfg.LLM.Usage()
 	}
 	if t%e.cfg.Period == 0 {
-		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model}
+		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model, System: e.cfg.System}
 		if e.house != nil { // savers' model: stationary equilibria
 			req.Model = &e.hmodel
 		}
@@ -202,8 +223,12 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		if s.Brackets() != len(e.cfg.Cutoffs) {
 			return nil, fmt.Errorf("round %d: planner proposed %d brackets, scenario has %d", t, s.Brackets(), len(e.cfg.Cutoffs))
 		}
-		e.sched = s
-		e.resp = agents.NewResponse(e.u, s, e.cfg.HoursMax)
+		eff, err := e.effective(s)
+		if err != nil {
+			return nil, fmt.Errorf("round %d: planner's schedule: %w", t, err)
+		}
+		e.sched, e.eff = s, eff
+		e.resp = agents.NewResponse(e.u, eff, e.cfg.HoursMax)
 	}
 	if err := e.computeAny(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
@@ -212,6 +237,10 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.extra
 	if e.house != nil {
 		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
+	}
+	if e.cfg.System != nil {
+		s := &e.stats
+		s.Extra = append(s.Extra, s.Revenue-s.payroll+s.credit, s.payroll, s.credit)
 	}
 	e.fillObjective(&e.stats)
 	if name, x, bad := e.stats.nonFinite(); bad {
@@ -267,7 +296,7 @@ func (e *Engine) decide(ctx context.Context) error {
 	wpow := math.Pow(wage, 1+e.u.Elasticity)
 	return w.Decide(ctx, agents.DecideInput{
 		Round:    e.round,
-		Schedule: e.sched,
+		Schedule: e.eff,
 		Wage:     wage,
 		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
 		Fallback: func(i int) float64 {
@@ -318,6 +347,16 @@ type voters struct{ e *Engine }
 func (v voters) Ballots(ctx context.Context, cands []tax.Schedule, rule string, fallback func(i int) []int) ([]float64, error) {
 	e := v.e
 	transfer := func(i int) float64 { return e.expect.of(e.pop.Income[i]) }
+	if e.cfg.System != nil { // workers vote on the schedules they would face
+		eff := make([]tax.Schedule, len(cands))
+		for i, s := range cands {
+			var err error
+			if eff[i], err = e.effective(s); err != nil {
+				return nil, fmt.Errorf("candidate %d: %w", i, err)
+			}
+		}
+		cands = eff
+	}
 	return e.cfg.LLMWorkers.Ballots(ctx, agents.BallotInput{Candidates: cands, Rule: rule, Wage: e.econ.last.Wage, Transfer: transfer, Fallback: fallback}, e.pop)
 }
 

@@ -36,9 +36,14 @@ func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 		m.st = state{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
 	}
 	copy(m.st.income, e.pop.Income)
+	eff, err := e.effective(s)
+	if err != nil { // outside what the system allows: nothing to recommend it
+		return m.unusable(s), m.st.util
+	}
 	in := roundIn{
-		sched:  s,
-		resp:   agents.NewResponse(e.u, s, e.cfg.HoursMax),
+		sched:  eff,
+		rates:  s.Rates(),
+		resp:   agents.NewResponse(e.u, eff, e.cfg.HoursMax),
 		beh:    agents.Behavior{Kind: agents.Rational},
 		expect: e.expect,
 	}
@@ -46,13 +51,7 @@ func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 		copy(m.st.hours, e.pop.Hours) // labor_change is measured from now
 		rule, _, err := e.compute(m.st, in, &m.stats)
 		if err != nil { // no clearing wage under s: nothing to recommend it
-			nan := math.NaN()
-			m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan,
-				WelfareUtilitarian: nan, WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan}
-			for i := range m.st.util {
-				m.st.util[i] = math.Inf(-1)
-			}
-			return &m.stats, m.st.util
+			return m.unusable(s), m.st.util
 		}
 		if e.u.Kind == agents.Quasilinear || rule.near(in.expect) {
 			break
@@ -62,6 +61,19 @@ func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 	m.stats.Round = e.round
 	e.fillObjective(&m.stats)
 	return &m.stats, m.st.util
+}
+
+// unusable returns the statistics of a schedule with nothing to recommend
+// it (no clearing wage, or rates the tax system does not allow): NaN
+// objectives and every worker's utility −∞.
+func (m *model) unusable(s tax.Schedule) *RoundStats {
+	nan := math.NaN()
+	m.stats = RoundStats{Round: m.e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan,
+		WelfareUtilitarian: nan, WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan}
+	for i := range m.st.util {
+		m.st.util[i] = math.Inf(-1)
+	}
+	return &m.stats
 }
 
 // near reports whether two transfer rules agree to 1e-10 relative.

@@ -28,8 +28,10 @@ func (r transferRule) of(z float64) float64 {
 
 // chunkSums are one chunk's partial results, combined in chunk order.
 type chunkSums struct {
-	// pass 1; supply is the clearing passes' Σ skill·hours
+	// pass 1; supply is the clearing passes' Σ skill·hours; payroll and
+	// credit are a tax system's parts
 	z, tax, l, dl, supply float64
+	payroll, credit       float64
 	zFirst, zLast         float64
 	zSorted               bool
 	// pass 2
@@ -51,7 +53,8 @@ type state struct {
 
 // roundIn is what one round is computed from.
 type roundIn struct {
-	sched  tax.Schedule
+	sched  tax.Schedule // the schedule of gross earnings workers face
+	rates  []float64    // the planner's rates (sched's without a tax system)
 	resp   *agents.Response
 	beh    agents.Behavior
 	expect transferRule // transfers workers expect
@@ -63,7 +66,7 @@ type roundIn struct {
 // expect, the market's clearing, and capital. (Step, the exported method,
 // runs the whole round: the planner, LLM decisions, this, observation.)
 func (e *Engine) computeRound() error {
-	in := roundIn{sched: e.sched, resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
+	in := roundIn{sched: e.eff, rates: e.sched.Rates(), resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
 	pop := e.pop
 	rule, cl, err := e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
 	if err != nil {
@@ -97,14 +100,15 @@ func (e *Engine) compute(st state, in roundIn, out *RoundStats) (transferRule, m
 	t1 := e.choicePass(st, &in, &of)
 	rd := e.redistribute(st, t1)
 	t2 := e.welfarePass(st, &in, &of, rd.rule)
-	e.fillStats(out, st, in.sched, &of, cl, t1, rd, t2)
+	e.fillStats(out, st, &in, &of, cl, t1, rd, t2)
 	return rd.rule, cl, nil
 }
 
 // choiceTotals are the sums of the choice pass over all chunks.
 type choiceTotals struct {
-	z, tax, l, dl float64 // Σ income, Σ tax, Σ hours, Σ |Δ hours|
-	zSorted       bool    // incomes in ascending order (the skill order)
+	z, tax, l, dl   float64 // Σ income, Σ tax, Σ hours, Σ |Δ hours|
+	payroll, credit float64 // Σ of a tax system's payroll tax and credit
+	zSorted         bool    // incomes in ascending order (the skill order)
 }
 
 // choicePass is steps 2–4 up to the revenue: every worker's hours, income
@@ -114,9 +118,10 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	sched, resp, beh := in.sched, in.resp, in.beh
 	samePay := of.payWage == of.choiceWage
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
+	sys := e.cfg.System
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
-		var sz, stx, sl, sdl float64
+		var sz, stx, sl, sdl, spay, scred float64
 		sorted := true
 		prev := math.Inf(-1)
 		skill, pot, hours, income, net := pop.Skill, pop.Potential, st.hours, st.income, st.cons
@@ -138,17 +143,21 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			}
 			sdl += math.Abs(l - hours[i])
 			hours[i] = l
-			z, nz := lab, 0.0
+			z, nz, taxed := lab, 0.0, lab
 			if of.capReal == 0 {
 				nz = sched.Net(z)
 			} else {
 				k := of.capReal * e.share(i)
 				z = lab + k
 				if of.taxCapital {
-					nz = sched.Net(z)
+					nz, taxed = sched.Net(z), z
 				} else {
 					nz = sched.Net(lab) + k
 				}
+			}
+			if sys != nil {
+				spay += sys.PayrollTax(taxed)
+				scred += sys.Credit(taxed)
 			}
 			tz := z - nz
 			income[i] = z
@@ -161,7 +170,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			}
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted}
 	})
 	t := choiceTotals{zSorted: true}
 	for c := range e.parts {
@@ -170,6 +179,8 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		t.tax += p.tax
 		t.l += p.l
 		t.dl += p.dl
+		t.payroll += p.payroll
+		t.credit += p.credit
 		if !p.zSorted || (c > 0 && p.zFirst < e.parts[c-1].zLast) {
 			t.zSorted = false
 		}
@@ -324,9 +335,10 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 }
 
 // fillStats is step 5: the round's statistics from the passes' sums.
-func (e *Engine) fillStats(s *RoundStats, st state, sched tax.Schedule, of *offer, cl market.Clearing, t1 choiceTotals, rd redistribution, t2 welfareTotals) {
+func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl market.Clearing, t1 choiceTotals, rd redistribution, t2 welfareTotals) {
 	n := e.cfg.Agents
 	fn := float64(n)
+	sched := in.sched
 	giniPre := rd.giniPre
 	if t1.zSorted {
 		giniPre = welfare.GiniFromSums(n, t2.rankZ, t1.z)
@@ -361,7 +373,12 @@ func (e *Engine) fillStats(s *RoundStats, st state, sched tax.Schedule, of *offe
 		Output:             cl.Output / fn,
 		CapitalIncome:      of.capReal / fn,
 		Capital:            cl.Capital,
-		Rates:              sched.Rates(),
+		Rates:              in.rates,
+		payroll:            t1.payroll / fn,
+		credit:             t1.credit / fn,
+	}
+	if in.rates == nil {
+		s.Rates = sched.Rates()
 	}
 	if t1.z > 0 {
 		s.AvgTaxRate = t1.tax / t1.z

@@ -43,6 +43,8 @@ type RoundStats struct {
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
 	Extra              []float64 // columns after the rates: llm_* (with an LLM), then the planner's (planner.Reporter)
 
+	payroll, credit float64 // a tax system's payroll tax and credit per worker (its columns)
+
 	regretUndefined bool     // br_regret_* are NaN by design (savers following a rule of thumb)
 	extraNames      []string // the names of Extra's columns, for Metric
 }

@@ -35,6 +35,10 @@ type Request struct {
 	Current tax.Schedule // the schedule in force (zero value before round 0)
 	Model   Model        // the workers' response model; valid during Propose only
 	Voters  Voters       // LLM voters, when workers are LLM-backed (else nil)
+	// System is the tax system the rates are part of (nil: the rates apply
+	// to gross earnings): Cutoffs are then its brackets on taxable income,
+	// and workers face the rates compiled with its other parts.
+	System *tax.USSingle
 }
 
 // Voters are workers who vote by asking a language model. Ballots returns

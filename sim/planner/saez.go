@@ -74,6 +74,7 @@ type Saez struct {
 	haveZ      bool
 	havePrev   bool
 	e          float64
+	sys        *tax.USSingle // the tax system of the last request (nil: none)
 }
 
 // CurrentElasticity returns the elasticity the planner uses now.
@@ -105,6 +106,7 @@ func (p *Saez) Observe(obs Observation) {
 func (p *Saez) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 	k := len(req.Cutoffs)
 	rates := make([]float64, k)
+	p.sys = req.System
 	if !p.haveZ {
 		for i := range rates {
 			rates[i] = req.Bounds.Clamp(0)
@@ -165,9 +167,10 @@ func (p *Saez) updateElasticity() bool {
 	}
 	var sxy, sxx float64
 	n := 0
+	marg1, marg0 := p.marginal(p.last), p.marginal(p.prev)
 	for i, z1 := range p.z {
 		z0 := p.prevZ[i]
-		n1, n0 := 1-p.last.Marginal(z1), 1-p.prev.Marginal(z0)
+		n1, n0 := 1-marg1(z1), 1-marg0(z0)
 		if z1 <= 0 || z0 <= 0 || n1 <= 0 || n0 <= 0 {
 			continue
 		}
@@ -189,8 +192,22 @@ func (p *Saez) updateElasticity() bool {
 	return true
 }
 
+// marginal returns the marginal rate at income z under the planner's
+// schedule s: s's own, or with a tax system the combined rate.
+func (p *Saez) marginal(s tax.Schedule) func(z float64) float64 {
+	if p.sys == nil {
+		return s.Marginal
+	}
+	rates := s.Rates()
+	return func(z float64) float64 { return p.sys.Marginal(z, rates) }
+}
+
 // rates fills the Saez rates for the given cutoffs from the observed incomes.
 func (p *Saez) rates(cutoffs, out []float64) {
+	if p.sys != nil {
+		p.ratesSystem(cutoffs, out)
+		return
+	}
 	weight := p.weigher()
 	n := len(p.z)
 	var sumW float64

@@ -54,6 +54,7 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 		Behavior:       agents.Behavior{Kind: bk, Noise: val(s.Agents.Noise), Adjustment: val(s.Agents.Adjustment)},
 		Cutoffs:        s.Tax.Cutoffs,
 		Bounds:         tax.Bounds{Min: s.Tax.RateMin, Max: s.Tax.RateMax},
+		System:         s.system(),
 		Redistribution: sim.Redistribution{Kind: s.Tax.Redistribution, Share: val(s.Tax.Share)},
 		Objective:      s.Planner.Objective,
 		Market:         s.marketConfig(),

@@ -18,6 +18,7 @@ func (s *Scenario) resolve(v *validator) {
 	s.resolveSkill(v)
 	s.resolveUtility()
 	s.resolveTax(v)
+	s.resolveSystem()
 	s.resolvePlanner()
 	s.resolveMarket()
 	s.resolveLLM()

@@ -136,7 +136,26 @@ type Tax struct {
 	Redistribution string    `toml:"redistribution"`     // lump_sum | none | targeted; default lump_sum
 	Share          *float64  `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
 	RateMin        float64   `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
-	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1
+	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1 (with a system, lowered so no combined rate exceeds 1)
+	// A tax system the planner's rates are part of (README, "How close to
+	// the US"): the rates are the income tax's on the brackets (taxable
+	// income), compiled each period with the system's other parts into the
+	// schedule of gross earnings workers face. Every other key below
+	// overrides one of the system's parameters (system only); defaults are
+	// tax year 2024's.
+	System            string   `toml:"system,omitempty"`                  // "" (rates apply to gross earnings) | us_2024_single; default ""
+	StandardDeduction *float64 `toml:"standard_deduction,omitempty"`      // $ of earnings untaxed by the income tax; default 14600
+	Payroll           *bool    `toml:"payroll,omitempty"`                 // include the employee's Social Security and Medicare taxes; default true
+	SSRate            *float64 `toml:"ss_rate,omitempty"`                 // Social Security rate; default 0.062
+	SSWageBase        *float64 `toml:"ss_wage_base,omitempty"`            // $ of earnings Social Security applies to; default 168600
+	MedicareRate      *float64 `toml:"medicare_rate,omitempty"`           // default 0.0145
+	AddlMedicareRate  *float64 `toml:"addl_medicare_rate,omitempty"`      // Additional Medicare Tax rate; default 0.009
+	AddlMedicareFrom  *float64 `toml:"addl_medicare_threshold,omitempty"` // $ of earnings above which it applies; default 200000
+	EITC              *bool    `toml:"eitc,omitempty"`                    // include the EITC for workers without qualifying children; default true
+	EITCPhaseInRate   *float64 `toml:"eitc_phase_in_rate,omitempty"`      // default 0.0765
+	EITCMax           *float64 `toml:"eitc_max,omitempty"`                // $; default 632
+	EITCPhaseOutStart *float64 `toml:"eitc_phase_out_start,omitempty"`    // $ of earnings; default 10330
+	EITCPhaseOutRate  *float64 `toml:"eitc_phase_out_rate,omitempty"`     // default 0.0765
 	// Savers only: taxes beside the labour schedule (README, "Households
 	// that save").
 	Kind            string   `toml:"kind,omitempty"`             // brackets | hsv (labour tax T(y) = y − λ·y^(1−τ), added to the brackets'); default brackets

@@ -261,6 +261,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("[population]\nskill = { dist = \"values\", values = [1.0, 2.0] }\n")
 	f.Add(saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2], transition = [[0.5, 0.5], [0.1, 0.9]] }\n")
 	f.Add(saverDoc + "[utility]\nrisk_aversion = 2.0\n[population]\nproductivity = { process = \"ar1\", rho = 0.9, sigma = 0.2, states = 5, method = \"rouwenhorst\" }\n")
+	f.Add(systemDoc + "payroll = false\neitc_max = 1000.0\nstandard_deduction = 0.0\n")
 	f.Fuzz(func(t *testing.T, doc string) {
 		s, err := Parse("f.toml", []byte(doc), nil)
 		if err != nil {

@@ -89,6 +89,7 @@ func (s *Scenario) validate(v *validator) {
 	}
 	s.validateKinds(v)
 	s.validateHouseholds(v)
+	s.validateSystem(v)
 	s.validateSkill(v)
 	t := s.Tax
 	cutoffsOK := t.Cutoffs != nil && tax.ValidateCutoffs(t.Cutoffs) == nil

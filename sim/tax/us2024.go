@@ -191,13 +191,15 @@ func (p USSingle) Compile(rates []float64, bounds Bounds) (Schedule, error) {
 		if i+1 < len(cut) {
 			mid = (lo + cut[i+1]) / 2
 		}
-		comb[i] = p.marginal(mid, rates)
+		comb[i] = p.Marginal(mid, rates)
 	}
 	return New(cut, comb, bounds)
 }
 
-// marginal is the sum of the parts' marginal rates at z (not at a kink).
-func (p USSingle) marginal(z float64, rates []float64) float64 {
+// Marginal is the sum of the parts' marginal rates at earnings z (between
+// kinks; at a kink, the rate just above it except where a part's own
+// boundary says otherwise).
+func (p USSingle) Marginal(z float64, rates []float64) float64 {
 	m := 0.0
 	if t := z - p.StandardDeduction; t > 0 {
 		k := 0
@@ -206,6 +208,13 @@ func (p USSingle) marginal(z float64, rates []float64) float64 {
 		}
 		m += rates[k]
 	}
+	return m + p.Other(z)
+}
+
+// Other is the marginal rate at z of the parts the planner does not set:
+// payroll taxes minus the credit's phase-in, plus its phase-out.
+func (p USSingle) Other(z float64) float64 {
+	m := 0.0
 	if p.Payroll {
 		m += p.MedicareRate
 		if z < p.SSWageBase {
@@ -225,3 +234,24 @@ func (p USSingle) marginal(z float64, rates []float64) float64 {
 	}
 	return m
 }
+
+// OtherRange returns the lowest and highest marginal rate of the parts the
+// planner does not set, over all earnings: a bracket rate τ makes combined
+// rates in [τ + lo, τ + hi].
+func (p USSingle) OtherRange() (lo, hi float64) {
+	cut := p.kinks()
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for i, z := range cut {
+		mid := z + 1
+		if i+1 < len(cut) {
+			mid = (z + cut[i+1]) / 2
+		}
+		o := p.Other(mid)
+		lo, hi = min(lo, o), max(hi, o)
+	}
+	return lo, hi
+}
+
+// Kinks returns every earnings level where a part's marginal rate changes,
+// ascending, starting at 0: the cutoffs of Compile's schedule.
+func (p USSingle) Kinks() []float64 { return p.kinks() }

@@ -1,0 +1,68 @@
+package scenario
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const systemDoc = "[tax]\nsystem = \"us_2024_single\"\nrate_max = 0.8\n"
+
+// TestSystemErrors: the system's keys are checked at their lines, with the
+// key's name, and refused without a system.
+func TestSystemErrors(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		sets      []string
+		want      string
+	}{
+		{"unknown", "[tax]\nsystem = \"uk_2024\"\n", nil, "f.toml:2: tax.system: unknown tax system \"uk_2024\""},
+		{"key without system", "[tax]\nstandard_deduction = 1000.0\n", nil, "f.toml:2: tax.standard_deduction: does not apply without tax.system"},
+		{"bool without system", "[tax]\npayroll = false\n", nil, "tax.payroll: does not apply without tax.system"},
+		{"negative deduction", systemDoc + "standard_deduction = -1.0\n", nil, "f.toml:4: tax.standard_deduction: must be non-negative"},
+		{"rate above 1", systemDoc, []string{"tax.ss_rate=1.5"}, "--set: tax.ss_rate: must be in [0, 1]"},
+		{"huge base", systemDoc, []string{"tax.ss_wage_base=1e309"}, "tax.ss_wage_base"},
+		{"phase-out before phase-in ends", systemDoc, []string{"tax.eitc_phase_out_start=5000"}, "tax.eitc_phase_out_start: must not be below the end of the phase-in"},
+		{"rate_min below", systemDoc + "rate_min = -1.0\npayroll = false\n", nil, "tax.rate_min: must be at least -0.9235"},
+		{"savers", saverDoc, []string{"tax.system=us_2024_single", "tax.cutoffs=[0]"}, "tax.system: applies to workers"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.toml", []byte(c.doc), c.sets)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestSystemResolved: every parameter is filled with 2024's, overrides are
+// kept, and a rate_max that a combined rate would pass is lowered with a note.
+func TestSystemResolved(t *testing.T) {
+	s, err := Parse("f.toml", []byte("[tax]\nsystem = \"us_2024_single\"\npayroll = false\nstandard_deduction = 20000.0\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := s.EngineConfig(1).System
+	if sys == nil || sys.Payroll || sys.StandardDeduction != 20000 || sys.EITCMax != 632 || sys.SSWageBase != 168600 || !sys.EITC {
+		t.Fatalf("resolved system %+v", sys)
+	}
+	// Without payroll the phase-out's 7.65% is all that adds to a rate.
+	if want := 1 - 0.0765; s.Tax.RateMax != want {
+		t.Errorf("rate_max %v, want %v", s.Tax.RateMax, want)
+	}
+	if len(s.Notes()) != 1 || !strings.Contains(s.Notes()[0], "tax.rate_max lowered from 1 to 0.9235") {
+		t.Errorf("notes %q, want one saying rate_max was lowered", s.Notes())
+	}
+	b, err := s.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse("again.toml", b, nil)
+	if err != nil {
+		t.Fatalf("the resolved scenario does not parse: %v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(again.EngineConfig(1).System, sys) {
+		t.Errorf("the resolved scenario's system differs")
+	}
+}

@@ -1,0 +1,109 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// systemConfig is workers from $8/h to $400/h under the 2024 system.
+func systemConfig() Config {
+	sys := tax.US2024Single()
+	cfg := baseConfig()
+	cfg.Agents, cfg.Rounds = 400, 2
+	cfg.Skill = agents.SkillDist{Dist: "lognormal", Mu: 3, Sigma: 0.9}
+	cfg.Utility = agents.Utility{Kind: agents.Quasilinear, Elasticity: 0.5, Kappa: 4e-6}
+	cfg.Cutoffs = sys.Cutoffs
+	cfg.Bounds = tax.Bounds{Min: 0, Max: 0.8}
+	cfg.System = &sys
+	return cfg
+}
+
+// Under a tax system every worker best-responds to the system's taxes — a
+// brute-force search over hours on the parts (not the compiled schedule)
+// finds nothing better — and the parts' columns are the parts' means.
+func TestSystemRound(t *testing.T) {
+	cfg := systemConfig()
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, rates := *cfg.System, tax.USFederalRates()
+	u := cfg.Utility
+	u.Init()
+	pop := e.Population()
+	var inc, pay, cred float64
+	for i, w := range pop.Skill {
+		z := pop.Income[i]
+		inc += sys.IncomeTax(z, rates)
+		pay += sys.PayrollTax(z)
+		cred += sys.Credit(z)
+		value := func(l float64) float64 { return w*l - sys.Total(w*l, rates) - u.Disutility(l) }
+		got := value(pop.Hours[i])
+		for l := 0.0; l <= cfg.HoursMax; l += 0.5 {
+			if v := value(l); v > got+1e-6*math.Max(1, math.Abs(got)) {
+				t.Fatalf("worker %d (wage %.2f) works %.1f h for %.4f, but %.1f h gives %.4f", i, w, pop.Hours[i], got, l, v)
+			}
+		}
+	}
+	n := float64(cfg.Agents)
+	cols := map[string]float64{}
+	for k, name := range e.Columns() {
+		cols[name] = s.Values()[k]
+	}
+	near(t, "income_tax", cols["income_tax"], inc/n, 1e-9)
+	near(t, "payroll_tax", cols["payroll_tax"], pay/n, 1e-9)
+	near(t, "eitc", cols["eitc"], cred/n, 1e-9)
+	near(t, "income_tax + payroll_tax − eitc", cols["income_tax"]+cols["payroll_tax"]-cols["eitc"], s.Revenue, 1e-12)
+	for k, r := range rates {
+		if s.Rates[k] != r {
+			t.Errorf("rate_%d = %v, want the planner's %v", k, s.Rates[k], r)
+		}
+	}
+	if eff := e.Effective(); eff.Brackets() != len(sys.Kinks()) {
+		t.Errorf("the effective schedule has %d brackets, want one per kink (%d)", eff.Brackets(), len(sys.Kinks()))
+	}
+}
+
+// The model a planner asks compiles its candidates with the system: a
+// model evaluation of the statutory rates is the round itself.
+func TestSystemModel(t *testing.T) {
+	cfg := systemConfig()
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := s.Revenue
+	m, _ := e.Model().Evaluate(e.Schedule())
+	got, _ := m.Metric("revenue")
+	near(t, "model revenue", got, want, 1e-12)
+}
+
+// Bounds that would let a combined marginal rate pass 1 are refused, naming
+// the field.
+func TestSystemBounds(t *testing.T) {
+	cfg := systemConfig()
+	cfg.Bounds.Max = 0.9
+	err := cfg.Validate()
+	if err == nil {
+		t.Fatal("rate_max 0.9 with 15.3% of payroll tax and phase-out accepted")
+	}
+	cfg = systemConfig()
+	cfg.System.Payroll = false
+	cfg.Bounds.Min = -1
+	if err := cfg.Validate(); err == nil {
+		t.Fatal("rate_min −1 with the credit's −7.65% phase-in accepted")
+	}
+}
