@@ -127,6 +127,14 @@ func (c Config) Validate() error {
 	if c.System != nil {
 		errs = append(errs, c.validateSystem()...)
 	}
+	if c.Skill.Dist == agents.USEarnings {
+		if c.Utility.Kind != agents.Quasilinear {
+			add("Utility.Kind", "the calibrated population (%s) infers skills through the quasilinear best response, not %v", agents.USEarnings, c.Utility.Kind)
+		}
+		if c.Market.Kind == market.Production {
+			add("Market.Kind", "the calibrated population (%s) is calibrated at a fixed wage", agents.USEarnings)
+		}
+	}
 	if c.Households == nil { // savers' utility is their Saver's
 		errs = append(errs, field.Within("Utility", c.Utility.Validate()))
 	}

@@ -75,16 +75,18 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	}
 	u := cfg.Utility
 	u.Init()
-	skill, occ, age := cfg.Skill.Draw(cfg.Agents, Stream(cfg.Seed, "skill", 0))
+	pop, err := newPopulation(cfg, &u)
+	if err != nil {
+		return nil, err
+	}
 	e := &Engine{
 		cfg:     cfg,
 		planner: p,
-		pop:     agents.NewPopulation(skill, &u),
+		pop:     pop,
 		u:       u,
 		workers: max(cfg.Workers, 1),
 		nChunks: (cfg.Agents + ChunkSize - 1) / ChunkSize,
 	}
-	e.pop.Occupation, e.pop.Age = occ, age
 	e.parts = make([]chunkSums, e.nChunks)
 	e.model.e = e
 	e.hmodel.e = e
@@ -300,7 +302,8 @@ func (e *Engine) decide(ctx context.Context) error {
 		Wage:     wage,
 		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
 		Fallback: func(i int) float64 {
-			return e.resp.Hours(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.expect.of(pop.Income[i]))
+			l, _ := e.resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.expect.of(pop.Income[i]), 0)
+			return l
 		},
 	}, pop)
 }

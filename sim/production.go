@@ -91,12 +91,21 @@ func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome flo
 		l := e.cfg.LLMWorkers.Hours(i, e.pop, rng)
 		return l, w * l
 	}
-	l, z := in.resp.Choice(w, e.pop.Potential[i]*of.choicePow, tr, off)
+	l, z := in.resp.ChoiceK(w, e.pop.Potential[i]*of.choicePow, e.kappa(i), tr, off)
 	if in.beh.Kind != agents.Rational {
 		l = in.beh.Choose(l, prevHours, e.cfg.HoursMax, rng)
 		z = w * l
 	}
 	return l, z
+}
+
+// kappa returns worker i's disutility scale: its own in a calibrated
+// population, else the utility's.
+func (e *Engine) kappa(i int) float64 {
+	if e.pop.Kappa != nil {
+		return e.pop.Kappa[i]
+	}
+	return e.u.Kappa
 }
 
 // supply returns the effective labour Σ skill·hours the workers offer under of.

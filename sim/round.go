@@ -124,13 +124,17 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		var sz, stx, sl, sdl, spay, scred float64
 		sorted := true
 		prev := math.Inf(-1)
-		skill, pot, hours, income, net := pop.Skill, pop.Potential, st.hours, st.income, st.cons
+		skill, pot, kap, hours, income, net := pop.Skill, pop.Potential, pop.Kappa, st.hours, st.income, st.cons
 		rng := e.noiseStream(in, c)
 		for i := lo; i < hi; i++ {
 			var l, lab float64
 			if fixed { // the hot path, inlined: wage = skill, no capital income
 				w := skill[i]
-				l, lab = resp.Choice(w, pot[i], in.expect.of(income[i]), 0)
+				if kap == nil {
+					l, lab = resp.Choice(w, pot[i], in.expect.of(income[i]), 0)
+				} else {
+					l, lab = resp.ChoiceK(w, pot[i], kap[i], in.expect.of(income[i]), 0)
+				}
 				if beh.Kind != agents.Rational {
 					l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
 					lab = w * l
@@ -260,6 +264,10 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 		cSorted, anyZero := true, false
 		prev := math.Inf(-1)
 		skill, pot, hours, income, cons, util := pop.Skill[lo:hi], pop.Potential[lo:hi], st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi], st.util[lo:hi]
+		var kap []float64 // each worker's κ (calibrated populations), else nil
+		if pop.Kappa != nil {
+			kap = pop.Kappa[lo:hi]
+		}
 		rank := 2*float64(lo+1) - fn - 1 // 2i − N − 1 for rank i = lo+1
 		for i := range income {
 			z := income[i]
@@ -267,7 +275,12 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			ci := cons[i] + tr
 			cons[i] = ci
 			l := hours[i]
-			ui := u.Value(ci, l)
+			var ui float64
+			if kap == nil {
+				ui = u.Value(ci, l)
+			} else {
+				ui = u.ValueK(ci, l, kap[i])
+			}
 			util[i] = ui
 			sc += ci
 			su += ui
@@ -300,8 +313,12 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 						untaxed += k
 					}
 				}
-				br, _ := resp.Choice(w, pot[i]*payPow, untaxed, other)
-				reg := max(resp.Value(w, br, untaxed, other)-ui, 0)
+				k := u.Kappa
+				if kap != nil {
+					k = kap[i]
+				}
+				br, _ := resp.ChoiceK(w, pot[i]*payPow, k, untaxed, other)
+				reg := max(resp.ValueK(w, br, k, untaxed, other)-ui, 0)
 				sreg += reg
 				mreg = max(mreg, reg)
 			}

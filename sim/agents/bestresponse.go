@@ -80,6 +80,13 @@ func (r *Response) Hours(w, pot, tr float64) float64 {
 // defined by an income, so that it never falls as the wage rises, not even
 // by rounding: the engine relies on that order for its linear-time Gini.
 func (r *Response) Choice(w, pot, tr, off float64) (hours, income float64) {
+	return r.ChoiceK(w, pot, r.u.Kappa, tr, off)
+}
+
+// ChoiceK is Choice for a worker with its own disutility scale kappa (a
+// calibrated population); pot is then w^(1+e)·(κ/kappa)^e, κ the utility's,
+// so that a worker's interior income is a_k·pot as in Choice.
+func (r *Response) ChoiceK(w, pot, kappa, tr, off float64) (hours, income float64) {
 	if w <= 0 {
 		return 0, 0
 	}
@@ -89,7 +96,7 @@ func (r *Response) Choice(w, pot, tr, off float64) (hours, income float64) {
 	if r.u.Kind == Quasilinear {
 		tr = 0
 	}
-	return r.hoursEnumerate(w, pot, tr, off)
+	return r.hoursEnumerate(worker{w, pot, tr, off, kappa})
 }
 
 // choiceConvexQL: with non-decreasing rates the marginal benefit of income
@@ -117,13 +124,14 @@ func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 // is defined by an income (a kink: b_k − off; a quasi-linear interior
 // optimum: a[k]·P; the cap: w·hours_max) rather than as w·hours, so that
 // incomes never fall as the wage rises, not even by rounding.
-func (r *Response) hoursEnumerate(w, pot, tr, off float64) (hours, income float64) {
-	bestL, bestZ, bestU := 0.0, 0.0, r.value(w, 0, tr, off)
+func (r *Response) hoursEnumerate(x worker) (hours, income float64) {
+	w, pot, tr, off, kappa := x.w, x.pot, x.tr, x.off, x.kappa
+	bestL, bestZ, bestU := 0.0, 0.0, r.value(w, 0, kappa, tr, off)
 	try := func(l, z float64) {
 		if l <= bestL || l > r.hmax {
 			return
 		}
-		if v := r.value(w, l, tr, off); v > bestU {
+		if v := r.value(w, l, kappa, tr, off); v > bestU {
 			bestL, bestZ, bestU = l, z, v
 		}
 	}
@@ -138,7 +146,7 @@ func (r *Response) hoursEnumerate(w, pot, tr, off float64) (hours, income float6
 		}
 		try(lo, zlo)
 		hi := min((r.s.Upper(k)-off)/w, r.hmax)
-		if l, ok := r.interior(k, worker{w, pot, tr, off}, lo, hi); ok {
+		if l, ok := r.interior(k, x, lo, hi); ok {
 			z := w * l
 			if r.u.Kind == Quasilinear {
 				z = r.a[k] * pot // l = a[k]·P/w: the income itself
@@ -151,20 +159,25 @@ func (r *Response) hoursEnumerate(w, pot, tr, off float64) (hours, income float6
 }
 
 // value is the utility of working l hours at wage w with transfer tr and
-// taxable other income off.
-func (r *Response) value(w, l, tr, off float64) float64 {
+// taxable other income off, for disutility scale kappa.
+func (r *Response) value(w, l, kappa, tr, off float64) float64 {
 	y := w*l + off
-	return r.u.Value(r.s.Net(y)+tr, l)
+	return r.u.ValueK(r.s.Net(y)+tr, l, kappa)
 }
 
 // Value is the utility of working l hours at wage w with the untaxed
 // transfer tr and the taxable other income off.
-func (r *Response) Value(w, l, tr, off float64) float64 { return r.value(w, l, tr, off) }
+func (r *Response) Value(w, l, tr, off float64) float64 { return r.value(w, l, r.u.Kappa, tr, off) }
+
+// ValueK is Value for a worker with its own disutility scale kappa.
+func (r *Response) ValueK(w, l, kappa, tr, off float64) float64 {
+	return r.value(w, l, kappa, tr, off)
+}
 
 // worker is what a best response depends on: the wage w, the potential pot
-// (Utility.Potential of the skill), the untaxed transfer tr and the taxable
-// other income off.
-type worker struct{ w, pot, tr, off float64 }
+// (Utility.Potential of the skill), the untaxed transfer tr, the taxable
+// other income off and the disutility scale kappa.
+type worker struct{ w, pot, tr, off, kappa float64 }
 
 // interior returns the optimum for x on segment k inside the hours (lo, hi)
 // when there is one.
@@ -182,7 +195,7 @@ func (r *Response) interior(k int, x worker, lo, hi float64) (float64, bool) {
 	// c(l) = (1−τ)·w·l + I and virtual income
 	// I = tr − Tax(b_k) + τ·b_k + (1−τ)·off.
 	virt := tr - r.s.BaseTax(k) + r.s.Rate(k)*r.s.Cutoff(k) + net*off
-	e, eta, kappa := r.u.Elasticity, r.u.Eta, r.u.Kappa
+	e, eta, kappa := r.u.Elasticity, r.u.Eta, x.kappa
 	g := func(l float64) (float64, float64) {
 		c := max(net*w*l+virt, ConsumptionFloor)
 		mc := kappa * math.Pow(l, 1/e)

@@ -143,26 +143,26 @@ func TestAgainstGridSearch(t *testing.T) {
 			off = rng.Float64() * 80000
 		}
 		got, _ := r.Choice(w, u.Potential(w), tr, off)
-		uGot := r.value(w, got, tr, off)
+		uGot := r.Value(w, got, tr, off)
 		// Grid over [0, hmax] then golden refinement around the best cell.
 		best, bestU := 0.0, math.Inf(-1)
 		const n = 20000
 		for i := 0; i <= n; i++ {
 			l := hmax * float64(i) / n
-			if v := r.value(w, l, tr, off); v > bestU {
+			if v := r.Value(w, l, tr, off); v > bestU {
 				best, bestU = l, v
 			}
 		}
 		lo, hi := max(best-hmax/n, 0), min(best+hmax/n, hmax)
 		for range 100 {
 			m1, m2 := lo+(hi-lo)/3, hi-(hi-lo)/3
-			if r.value(w, m1, tr, off) < r.value(w, m2, tr, off) {
+			if r.Value(w, m1, tr, off) < r.Value(w, m2, tr, off) {
 				lo = m1
 			} else {
 				hi = m2
 			}
 		}
-		if v := r.value(w, lo, tr, off); v > bestU {
+		if v := r.Value(w, lo, tr, off); v > bestU {
 			bestU = v
 		}
 		if uGot < bestU-1e-9*math.Max(1, math.Abs(bestU)) {

@@ -2,10 +2,16 @@ package agents
 
 // Population is the workers as a struct of arrays: one slice per attribute,
 // all of length N, indexed by agent id. Agents are stored in ascending order
-// of skill. Slices are owned by the engine; read them between rounds only.
+// of potential: of skill, unless each has its own disutility scale (a
+// calibrated population, in the order of its target earnings). Slices are
+// owned by the engine; read them between rounds only.
 type Population struct {
-	Skill       []float64 // wage, currency units per hour
-	Potential   []float64 // cache of Skill^(1+e) (see Utility.Potential)
+	Skill     []float64 // wage, currency units per hour
+	Potential []float64 // cache of Skill^(1+e)·(κ/κ_i)^e (see Utility.Potential, Response.ChoiceK)
+	// Kappa is each worker's disutility scale κ_i, for a calibrated
+	// population (8 bytes a worker); nil when every worker has the
+	// utility's κ.
+	Kappa       []float64
 	Hours       []float64 // hours worked this round
 	Income      []float64 // pre-tax income z this round
 	Consumption []float64 // c = z − Tax(z) + transfer this round

@@ -25,6 +25,10 @@ import (
 //	us_occupations: HoursPerYear — US personas (SamplePersonas): occupation
 //	           by employment, annual wage within the occupation's quantiles,
 //	           divided by HoursPerYear.
+//	us_earnings_2024: no parameters — the calibrated US population
+//	           (Calibrate): target earnings (USEarnings2024) over target
+//	           hours (USHours2016); the engine also sets each worker's
+//	           disutility scale. Draw returns the wages alone.
 type SkillDist struct {
 	Dist              string
 	Mu, Sigma, Alpha  float64
@@ -32,6 +36,9 @@ type SkillDist struct {
 	HoursPerYear      float64
 	Values            []float64
 }
+
+// USEarnings names the calibrated US earnings population.
+const USEarnings = "us_earnings_2024"
 
 // GB2Preset returns the named GB2 parameters. "us_acs_2023" is the fit to
 // ACS 2023 US incomes used by the LLM Economist (Karten et al. 2025).
@@ -91,6 +98,7 @@ func (d SkillDist) Validate() error {
 		}
 	case "us_occupations":
 		return positive("HoursPerYear", d.HoursPerYear)
+	case USEarnings:
 	case "gb2":
 		for _, p := range []struct {
 			k string
@@ -101,7 +109,7 @@ func (d SkillDist) Validate() error {
 			}
 		}
 	default:
-		return field.Errorf("Dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", d.Dist)
+		return field.Errorf("Dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2, us_occupations or us_earnings_2024)", d.Dist)
 	}
 	return nil
 }
@@ -112,6 +120,15 @@ func (d SkillDist) Validate() error {
 func (d SkillDist) Draw(n int, r *rand.Rand) (skill []float64, occupation, age []uint8) {
 	if d.Dist == "us_occupations" {
 		return SamplePersonas(n, d.HoursPerYear, r)
+	}
+	if d.Dist == USEarnings { // wages only: the calibration is the engine's
+		t, h := USEarnings2024(), USHours2016()
+		x := make([]float64, n)
+		for i := range x {
+			q := (float64(i) + r.Float64()) / float64(n)
+			x[i] = t.Quantile(q) / h.Hours(q)
+		}
+		return x, nil, nil
 	}
 	return d.sample(n, r), nil, nil
 }

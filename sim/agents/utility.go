@@ -115,3 +115,8 @@ func (u *Utility) Consumption(c float64) float64 {
 func (u *Utility) Value(c, l float64) float64 {
 	return u.Consumption(c) - u.Disutility(l)
 }
+
+// ValueK is u(c, l) for a worker with its own disutility scale kappa.
+func (u *Utility) ValueK(c, l, kappa float64) float64 {
+	return u.Consumption(c) - kappa*u.pow(l)/u.expo
+}

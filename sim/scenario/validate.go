@@ -16,12 +16,13 @@ import (
 
 // skillParams lists, per dist, the keys it takes (required unless defaulted).
 var skillParams = map[string][]string{
-	"lognormal":      {"mu", "sigma"},
-	"pareto":         {"alpha", "min"},
-	"uniform":        {"min", "max"},
-	"values":         {"values"},
-	"gb2":            {"mu", "sigma", "nu", "tau", "hours_per_year"},
-	"us_occupations": {"hours_per_year"},
+	"lognormal":        {"mu", "sigma"},
+	"pareto":           {"alpha", "min"},
+	"uniform":          {"min", "max"},
+	"values":           {"values"},
+	"gb2":              {"mu", "sigma", "nu", "tau", "hours_per_year"},
+	"us_occupations":   {"hours_per_year"},
+	"us_earnings_2024": nil,
 }
 
 func (k *Skill) params() map[string]bool {
@@ -137,7 +138,7 @@ func (s *Scenario) validateSkill(v *validator) {
 	k := &s.Population.Skill
 	want, ok := skillParams[k.Dist]
 	if !ok {
-		v.add("population.skill.dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2 or us_occupations)", k.Dist)
+		v.add("population.skill.dist", "unknown dist %q (want lognormal, pareto, uniform, values, gb2, us_occupations or us_earnings_2024)", k.Dist)
 		return
 	}
 	given := k.params()

@@ -1,0 +1,40 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
+)
+
+// newPopulation draws the workers from the stream (seed, "skill", 0): their
+// skills (and personas), or for the calibrated US population
+// (agents.USEarnings) their targets, inverted as agents.Calibrate says.
+func newPopulation(cfg Config, u *agents.Utility) (*agents.Population, error) {
+	r := Stream(cfg.Seed, "skill", 0)
+	if cfg.Skill.Dist != agents.USEarnings {
+		skill, occ, age := cfg.Skill.Draw(cfg.Agents, r)
+		pop := agents.NewPopulation(skill, u)
+		pop.Occupation, pop.Age = occ, age
+		return pop, nil
+	}
+	c, err := agents.Calibrate(cfg.Agents, r, agents.USEarnings2024(), agents.USHours2016(), *u, baseline2024(), cfg.HoursMax)
+	if err != nil {
+		return nil, fmt.Errorf("calibrating the population: %w", err)
+	}
+	pop := agents.NewPopulation(c.Skill, u)
+	pop.Potential, pop.Kappa = c.Potential, c.Kappa
+	return pop, nil
+}
+
+// baseline2024 is the schedule the calibration targets were earned under:
+// the 2024 federal taxes on a single filer's wage at the statutory rates,
+// whatever reform (tax.system overrides, other rates) the scenario studies.
+func baseline2024() tax.Schedule {
+	sys := tax.US2024Single()
+	s, err := sys.Compile(tax.USFederalRates(), tax.Bounds{Min: -1, Max: 1})
+	if err != nil {
+		panic("sim: the 2024 system does not compile: " + err.Error())
+	}
+	return s
+}
