@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -24,6 +25,42 @@ func BenchmarkRoundNoisy(b *testing.B) { benchRounds(b, false, agents.Noisy) }
 // capital accumulating (so the wage moves and the market is cleared to
 // tolerance 1e-10 every round).
 func BenchmarkRoundProduction(b *testing.B) { benchRounds(b, true, agents.Rational) }
+
+// BenchmarkRoundUS2024 is BenchmarkRound on the us-2024 economy: the
+// calibrated population (each worker its own κ) under the 2024 system,
+// whose schedule of gross earnings has 14 brackets and falls twice (so
+// every best response compares local optima). The target: within
+// 20% of BenchmarkRound in the same run.
+func BenchmarkRoundUS2024(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6} {
+		b.Run(fmt.Sprintf("agents=%.0e", float64(n)), func(b *testing.B) {
+			cfg := calibratedConfig(n)
+			cfg.Workers = runtime.GOMAXPROCS(0)
+			cfg.Rounds, cfg.Period = 1<<30, 1<<30
+			benchSteps(b, cfg, n)
+		})
+	}
+}
+
+// benchSteps times e.Step after the first round (the planner's proposal
+// is not the round's cost) and reports agent-rounds per second.
+func benchSteps(b *testing.B, cfg Config, n int) {
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.Step(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := e.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "agent-rounds/s")
+}
 
 func benchRounds(b *testing.B, production bool, beh agents.BehaviorKind) {
 	for _, c := range []struct {

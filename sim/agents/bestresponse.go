@@ -27,6 +27,14 @@ type Response struct {
 	// from the first-order condition (1−τ)·w = κ·l^(1/e).
 	a []float64
 	b []float64 // cutoffs
+	// runs holds the first bracket of each maximal run of brackets with
+	// non-decreasing rates, then the number of brackets: on a run the
+	// quasi-linear objective is concave (see choiceRunsQL).
+	runs []int
+	// thresh[j] is the potential above which a quasi-linear worker without
+	// other income or a binding hours cap does better on a run after run
+	// j (see runThresholds); nil on convex schedules.
+	thresh []float64
 }
 
 // NewResponse prepares the best response to schedule s for utility u and an
@@ -37,6 +45,13 @@ func NewResponse(u Utility, s tax.Schedule, hmax float64) *Response {
 		if net := 1 - s.Rate(k); net > 0 {
 			r.a[k] = math.Pow(net/u.Kappa, u.Elasticity)
 		}
+		if k == 0 || s.Rate(k) < s.Rate(k-1) {
+			r.runs = append(r.runs, k)
+		}
+	}
+	r.runs = append(r.runs, s.Brackets())
+	if u.Kind == Quasilinear && !r.convex {
+		r.thresh = r.runThresholds()
 	}
 	return r
 }
@@ -94,9 +109,133 @@ func (r *Response) ChoiceK(w, pot, kappa, tr, off float64) (hours, income float6
 		return r.choiceConvexQL(w, pot, off)
 	}
 	if r.u.Kind == Quasilinear {
-		tr = 0
+		if off == 0 {
+			if l, z, ok := r.choiceByThreshold(w, pot); ok {
+				return l, z
+			}
+		}
+		l, z, _ := r.choiceRunsQL(worker{w, pot, 0, off, kappa})
+		return l, z
 	}
 	return r.hoursEnumerate(worker{w, pot, tr, off, kappa})
+}
+
+// choiceRunsQL is the quasi-linear best response on a schedule whose rates
+// fall somewhere. Between two falls the rates rise, so on each such run of
+// brackets take-home pay is concave and the objective has one optimum,
+// found as choiceConvexQL finds it (the first bracket of the run whose own
+// optimum stays below its upper cutoff; bunched at its kink, or the run's
+// end when none does; the hours cap last). The best response is the best
+// of the runs' optima, taken in increasing order with ties to fewer hours:
+// the same choice as hoursEnumerate's among its candidates (a run's optimum
+// beats every other candidate on the run), for a handful of utility
+// evaluations instead of one per candidate.
+func (r *Response) choiceRunsQL(x worker) (hours, income float64, run int) {
+	w, pot, off := x.w, x.pot, x.off
+	zmax := w * r.hmax // labour income at the cap
+	bestL, bestZ, bestU := 0.0, 0.0, r.value(w, 0, x.kappa, 0, off)
+	for j := 0; j+1 < len(r.runs); j++ {
+		first, end := r.runs[j], r.runs[j+1] // brackets [first, end)
+		top := math.Inf(1)                   // the run's upper end, total income
+		if end < len(r.b) {
+			top = r.b[end]
+		}
+		if top <= off {
+			continue // the whole run lies below the other income
+		}
+		if max(r.b[first]-off, 0) > zmax {
+			break
+		}
+		l, z := r.runOptimum(j, w, pot, off)
+		if l <= bestL {
+			continue
+		}
+		if v := r.value(w, l, x.kappa, 0, off); v > bestU {
+			bestL, bestZ, bestU, run = l, z, v, j
+		}
+	}
+	return bestL, bestZ, run
+}
+
+// runOptimum is the quasi-linear optimum on run j alone: hours and labour
+// income (capped at hours_max).
+func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64) {
+	first, end := r.runs[j], r.runs[j+1]
+	k := first
+	for k+1 < end && r.a[k]*pot+off > r.b[k+1] {
+		k++
+	}
+	z := max(r.a[k]*pot, r.b[k]-off, 0)
+	if end < len(r.b) && z+off > r.b[end] {
+		z = r.b[end] - off
+	}
+	if zmax := w * r.hmax; z >= zmax {
+		return r.hmax, zmax
+	}
+	return z / w, z
+}
+
+// runThresholds returns, for each run but the last, the potential T_j above
+// which the best run is a later one: by single crossing the best income,
+// hence the best run, never falls as the potential rises, so T_j is found
+// by bisection (in log potential within ±100, incomes up to about 1e46,
+// far beyond any wage, to relative 1e-15) on the run index that
+// choiceRunsQL picks for a worker with no other income and no hours cap.
+// A potential's income is the same for any wage (hours are income/wage),
+// so a wage of 1 and κ_i = κ·P^(−1/e) stand for all.
+func (r *Response) runThresholds() []float64 {
+	hmax := r.hmax
+	r.hmax = math.Inf(1)
+	defer func() { r.hmax = hmax }()
+	best := func(p float64) int {
+		_, _, j := r.choiceRunsQL(worker{1, p, 0, 0, r.u.Kappa * math.Pow(p, -1/r.u.Elasticity)})
+		return j
+	}
+	t := make([]float64, len(r.runs)-2)
+	for j := range t {
+		lo, hi := -100.0, 100.0 // log potential
+		switch {
+		case best(math.Exp(hi)) <= j:
+			t[j] = math.Inf(1)
+			continue
+		case best(math.Exp(lo)) > j:
+			t[j] = 0
+			continue
+		}
+		for hi-lo > 1e-15*max(1, math.Abs(lo)) {
+			mid := 0.5 * (lo + hi)
+			if mid <= lo || mid >= hi {
+				break
+			}
+			if best(math.Exp(mid)) > j {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		t[j] = math.Exp(hi)
+	}
+	return t
+}
+
+// choiceByThreshold is the best response of a worker without other income
+// from the run its potential selects (thresh); ok is false, for the full
+// comparison, when the potential is within relative 1e-9 of a threshold or
+// the hours cap binds (it can make an earlier run better).
+func (r *Response) choiceByThreshold(w, pot float64) (hours, income float64, ok bool) {
+	j := 0
+	for j < len(r.thresh) && pot >= r.thresh[j] {
+		j++
+	}
+	near := func(t float64) bool { return math.Abs(pot-t) <= 1e-9*t }
+	if (j < len(r.thresh) && near(r.thresh[j])) || (j > 0 && near(r.thresh[j-1])) {
+		return 0, 0, false
+	}
+	l, z := r.runOptimum(j, w, pot, 0)
+	if l >= r.hmax {
+		return 0, 0, false
+	}
+	return l, z, true
 }
 
 // choiceConvexQL: with non-decreasing rates the marginal benefit of income

@@ -194,8 +194,9 @@ type Calibrated struct {
 //     2024 system at e = 0.5 the gaps are about $18,134–19,040 and
 //     $164,930–172,250.
 //
-// Workers are in ascending order of u_i, which is the order of their
-// potential (not of their wage, as hours change at quintile boundaries).
+// Workers are in ascending order of u_i and of their potential (not of
+// their wage, as hours change at quintile boundaries), so their incomes
+// come out in agent order.
 func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Utility, s tax.Schedule, hmax float64) (Calibrated, error) {
 	if u.Kind != Quasilinear {
 		return Calibrated{}, fmt.Errorf("calibrating to earnings needs quasilinear utility (no income effects), not %v", u.Kind)
@@ -219,6 +220,11 @@ func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Util
 		if got := calibratedIncome(resp, p); math.Abs(got-z) > 1e-9*z {
 			p = gapEdge(resp, z, p)
 			c.Misses++
+		}
+		if i > 0 {
+			// Potentials never fall with the target (a gap's bisections
+			// differ in their last bits), so incomes stay in agent order.
+			p = max(p, c.Potential[i-1])
 		}
 		c.Skill[i], c.Potential[i] = w, p
 		c.Kappa[i] = u.Kappa * math.Pow(u.Potential(w)/p, 1/e) // κ_i from P = w^(1+e)·(κ/κ_i)^e
