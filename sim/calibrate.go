@@ -22,9 +22,7 @@ func newPopulation(cfg Config, u *agents.Utility) (*agents.Population, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calibrating the population: %w", err)
 	}
-	pop := agents.NewPopulation(c.Skill, u)
-	pop.Potential, pop.Kappa = c.Potential, c.Kappa
-	return pop, nil
+	return c.Population(), nil
 }
 
 // baseline2024 is the schedule the calibration targets were earned under:

@@ -29,13 +29,16 @@ type Engine struct {
 	workers int
 	nChunks int
 
-	round  int
-	sched  tax.Schedule // the planner's
-	eff    tax.Schedule // what workers face: sched compiled with the tax system (sched without one)
-	resp   *agents.Response
-	econ   economy
-	house  *houses // households that save; nil for workers
-	hmodel houseModel
+	round int
+	sched tax.Schedule // the planner's
+	eff   tax.Schedule // what workers face: sched compiled with the tax system (sched without one)
+	resp  *agents.Response
+	// noCredit is what workers the system's credit does not reach face
+	// (outside its ages, in a population with ages); nil otherwise.
+	noCredit *faced
+	econ     economy
+	house    *houses // households that save; nil for workers
+	hmodel   houseModel
 
 	// What workers expect to receive this round: last round's transfers.
 	expect transferRule
@@ -164,6 +167,39 @@ func (e *Engine) effective(s tax.Schedule) (tax.Schedule, error) {
 	return e.cfg.System.Compile(s.Rates(), tax.Bounds{Min: -1, Max: 1})
 }
 
+// faced is a schedule of gross earnings and the best response to it.
+type faced struct {
+	sched tax.Schedule
+	resp  *agents.Response
+}
+
+// prepare returns what workers face under the planner's schedule s: the
+// schedule compiled with the tax system and the best response to it, and,
+// when workers have ages and the system pays a credit, the same for the
+// workers the credit does not reach (nil otherwise).
+func (e *Engine) prepare(s tax.Schedule) (faced, *faced, error) {
+	eff, err := e.effective(s)
+	if err != nil {
+		return faced{}, nil, err
+	}
+	all := faced{eff, agents.NewResponse(e.u, eff, e.cfg.HoursMax)}
+	sys := e.cfg.System
+	if sys == nil || !sys.EITC || e.pop.Age == nil {
+		return all, nil, nil
+	}
+	nc, err := sys.WithoutCredit().Compile(s.Rates(), tax.Bounds{Min: -1, Max: 1})
+	if err != nil {
+		return faced{}, nil, err
+	}
+	return all, &faced{nc, agents.NewResponse(e.u, nc, e.cfg.HoursMax)}, nil
+}
+
+// creditless reports whether worker i is one the system's credit does not
+// reach (never without ages or a credit).
+func (e *Engine) creditless(i int) bool {
+	return e.pop.Age != nil && e.cfg.System != nil && !e.cfg.System.CreditAge(float64(e.pop.Age[i]))
+}
+
 // Round returns the number of rounds completed.
 func (e *Engine) Round() int { return e.round }
 
@@ -225,12 +261,11 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		if s.Brackets() != len(e.cfg.Cutoffs) {
 			return nil, fmt.Errorf("round %d: planner proposed %d brackets, scenario has %d", t, s.Brackets(), len(e.cfg.Cutoffs))
 		}
-		eff, err := e.effective(s)
+		all, noCredit, err := e.prepare(s)
 		if err != nil {
 			return nil, fmt.Errorf("round %d: planner's schedule: %w", t, err)
 		}
-		e.sched, e.eff = s, eff
-		e.resp = agents.NewResponse(e.u, eff, e.cfg.HoursMax)
+		e.sched, e.eff, e.resp, e.noCredit = s, all.sched, all.resp, noCredit
 	}
 	if err := e.computeAny(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
@@ -302,7 +337,11 @@ func (e *Engine) decide(ctx context.Context) error {
 		Wage:     wage,
 		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
 		Fallback: func(i int) float64 {
-			l, _ := e.resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.expect.of(pop.Income[i]), 0)
+			resp := e.resp
+			if e.noCredit != nil && e.creditless(i) {
+				resp = e.noCredit.resp
+			}
+			l, _ := resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.expect.of(pop.Income[i]), 0)
 			return l
 		},
 	}, pop)

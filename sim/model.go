@@ -36,16 +36,17 @@ func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
 		m.st = state{make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)}
 	}
 	copy(m.st.income, e.pop.Income)
-	eff, err := e.effective(s)
+	all, noCredit, err := e.prepare(s)
 	if err != nil { // outside what the system allows: nothing to recommend it
 		return m.unusable(s), m.st.util
 	}
 	in := roundIn{
-		sched:  eff,
-		rates:  s.Rates(),
-		resp:   agents.NewResponse(e.u, eff, e.cfg.HoursMax),
-		beh:    agents.Behavior{Kind: agents.Rational},
-		expect: e.expect,
+		sched:    all.sched,
+		rates:    s.Rates(),
+		resp:     all.resp,
+		noCredit: noCredit,
+		beh:      agents.Behavior{Kind: agents.Rational},
+		expect:   e.expect,
 	}
 	for range maxFixedPoint {
 		copy(m.st.hours, e.pop.Hours) // labor_change is measured from now

@@ -53,12 +53,15 @@ type state struct {
 
 // roundIn is what one round is computed from.
 type roundIn struct {
-	sched  tax.Schedule // the schedule of gross earnings workers face
-	rates  []float64    // the planner's rates (sched's without a tax system)
-	resp   *agents.Response
-	beh    agents.Behavior
-	expect transferRule // transfers workers expect
-	noise  uint64       // index of the round's noise streams
+	sched tax.Schedule // the schedule of gross earnings workers face
+	rates []float64    // the planner's rates (sched's without a tax system)
+	resp  *agents.Response
+	// noCredit is what workers outside the credit's ages face (nil: the
+	// same as everyone).
+	noCredit *faced
+	beh      agents.Behavior
+	expect   transferRule // transfers workers expect
+	noise    uint64       // index of the round's noise streams
 }
 
 // computeRound computes steps 2–5 of the round under e.sched into e.stats
@@ -66,7 +69,7 @@ type roundIn struct {
 // expect, the market's clearing, and capital. (Step, the exported method,
 // runs the whole round: the planner, LLM decisions, this, observation.)
 func (e *Engine) computeRound() error {
-	in := roundIn{sched: e.eff, rates: e.sched.Rates(), resp: e.resp, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
+	in := roundIn{sched: e.eff, rates: e.sched.Rates(), resp: e.resp, noCredit: e.noCredit, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
 	pop := e.pop
 	rule, cl, err := e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
 	if err != nil {
@@ -128,6 +131,11 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		rng := e.noiseStream(in, c)
 		for i := lo; i < hi; i++ {
 			var l, lab float64
+			sched, resp := sched, resp
+			noCredit := in.noCredit != nil && e.creditless(i)
+			if noCredit {
+				sched, resp = in.noCredit.sched, in.noCredit.resp
+			}
 			if fixed { // the hot path, inlined: wage = skill, no capital income
 				w := skill[i]
 				if kap == nil {
@@ -161,7 +169,9 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			}
 			if sys != nil {
 				spay += sys.PayrollTax(taxed)
-				scred += sys.Credit(taxed)
+				if !noCredit {
+					scred += sys.Credit(taxed)
+				}
 			}
 			tz := z - nz
 			income[i] = z
@@ -317,6 +327,10 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 				if kap != nil {
 					k = kap[i]
 				}
+				resp := resp
+				if in.noCredit != nil && e.creditless(lo+i) {
+					resp = in.noCredit.resp
+				}
 				br, _ := resp.ChoiceK(w, pot[i]*payPow, k, untaxed, other)
 				reg := max(resp.ValueK(w, br, k, untaxed, other)-ui, 0)
 				sreg += reg
@@ -364,7 +378,7 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 	switch {
 	case t2.cSorted:
 		giniPost = welfare.GiniFromSums(n, t2.rankC, t2.c)
-	case rd.sortedZ != nil && of.capReal == 0 && !rd.rule.Targeted && e.consumptionFromSorted(rd.sortedZ, sched, rd.rule.Lump):
+	case rd.sortedZ != nil && of.capReal == 0 && !rd.rule.Targeted && in.noCredit == nil && e.consumptionFromSorted(rd.sortedZ, sched, rd.rule.Lump):
 		giniPost = welfare.GiniSorted(rd.sortedZ) // now the sorted consumption
 	default:
 		giniPost = welfare.GiniSorted(e.sortedCopy(st.cons))

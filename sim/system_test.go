@@ -107,3 +107,57 @@ func TestSystemBounds(t *testing.T) {
 		t.Fatal("rate_min −1 with the credit's −7.65% phase-in accepted")
 	}
 }
+
+// With ages (US personas), the credit reaches only workers aged 25–64: each
+// worker best-responds to the taxes it owes — with the credit or without —
+// and the eitc column sums the eligible workers' credits alone.
+func TestSystemCreditAges(t *testing.T) {
+	cfg := systemConfig()
+	cfg.Agents = 3000
+	cfg.Skill = agents.SkillDist{Dist: "us_occupations", HoursPerYear: 2080}
+	// Low wages, so that many earn within the credit's range.
+	cfg.Utility.Kappa = 4e-5
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, rates := *cfg.System, tax.USFederalRates()
+	u := cfg.Utility
+	u.Init()
+	pop := e.Population()
+	var cred float64
+	young, inRange := 0, 0
+	for i, w := range pop.Skill {
+		z := pop.Income[i]
+		eligible := pop.Age[i] >= 25 && pop.Age[i] <= 64
+		owed := sys
+		if !eligible {
+			owed.EITC = false
+			young++
+		} else {
+			cred += sys.Credit(z)
+		}
+		if z < 18591 {
+			inRange++
+		}
+		value := func(l float64) float64 { return w*l - owed.Total(w*l, rates) - u.Disutility(l) }
+		got := value(pop.Hours[i])
+		for l := 0.0; l <= 3000; l += 0.25 {
+			if v := value(l); v > got+1e-6*math.Max(1, math.Abs(got)) {
+				t.Fatalf("worker %d (age %d, wage %.2f) works %.2f h for %.4f, but %.2f h gives %.4f", i, pop.Age[i], w, pop.Hours[i], got, l, v)
+			}
+		}
+	}
+	if young == 0 || inRange == 0 {
+		t.Fatalf("the test needs workers outside 25–64 (%d) and in the credit's range (%d)", young, inRange)
+	}
+	cols := map[string]float64{}
+	for k, name := range e.Columns() {
+		cols[name] = s.Values()[k]
+	}
+	near(t, "eitc", cols["eitc"], cred/float64(cfg.Agents), 1e-9)
+}

@@ -47,5 +47,20 @@ func NewPopulation(skill []float64, u *Utility) *Population {
 	return p
 }
 
+// Population returns the calibrated workers as a population (taking c's
+// slices, not copying them). Hours start at zero.
+func (c Calibrated) Population() *Population {
+	n := len(c.Skill)
+	return &Population{
+		Skill:       c.Skill,
+		Potential:   c.Potential,
+		Kappa:       c.Kappa,
+		Hours:       make([]float64, n),
+		Income:      make([]float64, n),
+		Consumption: make([]float64, n),
+		Utility:     make([]float64, n),
+	}
+}
+
 // Len returns N.
 func (p *Population) Len() int { return len(p.Skill) }

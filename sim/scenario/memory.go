@@ -3,7 +3,8 @@ package scenario
 import "fmt"
 
 // Bytes a worker takes, measured as peak RSS over 2×10⁶ workers, 2 rounds
-// (sim run … --set population.agents=2000000): 57 (quickstart), 65 (saez),
+// (sim run … --set population.agents=2000000): 57 (quickstart), 66 (us-2024,
+// its κ_i), 65 (saez),
 // 73 (learn, production, noisy behaviour), 106 (search), 160 (vote). The
 // estimate adds up the parts with some headroom; it exists to refuse a run
 // that cannot fit before it allocates, not to predict RSS closely.
@@ -13,6 +14,7 @@ const (
 	bytesModel      = 56 // the response model's scratch, for planners that ask it
 	bytesVote       = 64 // ballots and the candidates' outcomes
 	bytesSaver      = 10 // savers' wealth, state and next state
+	bytesKappa      = 8  // the calibrated population's κ_i
 	bytesBase       = 1 << 26
 )
 
@@ -22,6 +24,9 @@ func (s *Scenario) MemoryEstimate() uint64 {
 	per := uint64(bytesPopulation)
 	if s.Agents.Behavior != "rational" {
 		per += bytesSort
+	}
+	if s.Population.Skill.Dist == "us_earnings_2024" {
+		per += bytesKappa
 	}
 	pl := &s.Planner
 	switch {

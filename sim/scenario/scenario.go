@@ -156,6 +156,8 @@ type Tax struct {
 	EITCMax           *float64 `toml:"eitc_max,omitempty"`                // $; default 632
 	EITCPhaseOutStart *float64 `toml:"eitc_phase_out_start,omitempty"`    // $ of earnings; default 10330
 	EITCPhaseOutRate  *float64 `toml:"eitc_phase_out_rate,omitempty"`     // default 0.0765
+	EITCMinAge        *float64 `toml:"eitc_min_age,omitempty"`            // youngest age the credit reaches, where workers have ages; default 25
+	EITCMaxAge        *float64 `toml:"eitc_max_age,omitempty"`            // oldest; default 64
 	// Savers only: taxes beside the labour schedule (README, "Households
 	// that save").
 	Kind            string   `toml:"kind,omitempty"`             // brackets | hsv (labour tax T(y) = y − λ·y^(1−τ), added to the brackets'); default brackets

@@ -39,6 +39,8 @@ func (t *Tax) systemFloats(p tax.USSingle) []struct {
 		{"eitc_max", &t.EITCMax, p.EITCMax},
 		{"eitc_phase_out_start", &t.EITCPhaseOutStart, p.EITCPhaseOutStart},
 		{"eitc_phase_out_rate", &t.EITCPhaseOutRate, p.EITCPhaseOutRate},
+		{"eitc_min_age", &t.EITCMinAge, p.EITCMinAge},
+		{"eitc_max_age", &t.EITCMaxAge, p.EITCMaxAge},
 	}
 }
 
@@ -109,5 +111,6 @@ func (s *Scenario) system() *tax.USSingle {
 	p.MedicareRate, p.AddlMedicareRate, p.AddlMedicareFrom = val(t.MedicareRate), val(t.AddlMedicareRate), val(t.AddlMedicareFrom)
 	p.EITCPhaseInRate, p.EITCMax = val(t.EITCPhaseInRate), val(t.EITCMax)
 	p.EITCPhaseOutStart, p.EITCPhaseOutRate = val(t.EITCPhaseOutStart), val(t.EITCPhaseOutRate)
+	p.EITCMinAge, p.EITCMaxAge = val(t.EITCMinAge), val(t.EITCMaxAge)
 	return &p
 }

@@ -37,6 +37,10 @@ type USSingle struct {
 	EITCMax           float64 // $
 	EITCPhaseOutStart float64 // $ of earnings
 	EITCPhaseOutRate  float64
+	// EITCMinAge and EITCMaxAge bound the ages (years) of workers the credit
+	// reaches, where workers have ages (IRC §32(c)(1)(A)(ii)(II): at least
+	// 25 and under 65 for workers without qualifying children).
+	EITCMinAge, EITCMaxAge float64
 }
 
 // US2024Single returns tax year 2024's parameters for a single filer:
@@ -52,7 +56,7 @@ type USSingle struct {
 //   - EITC with no qualifying children: 7.65% phase-in, maximum $632,
 //     phase-out from $10,330 at 7.65% (Rev. Proc. 2023-34 §3.06; the
 //     credit reaches its maximum at $632/0.0765 = $8,261.44 and ends at
-//     $18,591.44).
+//     $18,591.44), for workers aged 25 to 64 (IRC §32(c)(1)(A)(ii)(II));
 //
 // PolicyEngine-US's parameter files hold the same values.
 func US2024Single() USSingle {
@@ -70,7 +74,22 @@ func US2024Single() USSingle {
 		EITCMax:           632,
 		EITCPhaseOutStart: 10330,
 		EITCPhaseOutRate:  0.0765,
+		EITCMinAge:        25,
+		EITCMaxAge:        64,
 	}
+}
+
+// CreditAge reports whether a worker of the given age (years) is of an age
+// the credit reaches.
+func (p USSingle) CreditAge(age float64) bool {
+	return age >= p.EITCMinAge && age <= p.EITCMaxAge
+}
+
+// WithoutCredit returns the system without the EITC: what a worker the
+// credit does not reach faces.
+func (p USSingle) WithoutCredit() USSingle {
+	p.EITC = false
+	return p
 }
 
 // Validate checks the parameters; errors are field errors.
@@ -94,6 +113,11 @@ func (p USSingle) Validate() error {
 	money("AddlMedicareFrom", p.AddlMedicareFrom)
 	money("EITCMax", p.EITCMax)
 	money("EITCPhaseOutStart", p.EITCPhaseOutStart)
+	money("EITCMinAge", p.EITCMinAge)
+	money("EITCMaxAge", p.EITCMaxAge)
+	if p.EITCMaxAge < p.EITCMinAge {
+		errs = append(errs, field.Errorf("EITCMaxAge", "must not be below the minimum age %v, got %v", p.EITCMinAge, p.EITCMaxAge))
+	}
 	rate("SSRate", p.SSRate)
 	rate("MedicareRate", p.MedicareRate)
 	rate("AddlMedicareRate", p.AddlMedicareRate)
