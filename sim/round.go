@@ -32,8 +32,12 @@ type chunkSums struct {
 	// credit are a tax system's parts
 	z, tax, l, dl, supply float64
 	payroll, credit       float64
-	zFirst, zLast         float64
-	zSorted               bool
+	// tally is, with a tax system, the workers (first K) and their earnings
+	// (next K) in each bracket of the compiled schedule, for the system's
+	// parts; allocated once, reused every round.
+	tally         []float64
+	zFirst, zLast float64
+	zSorted       bool
 	// pass 2
 	c, cPos, u, minU  float64
 	wu, w             float64
@@ -122,8 +126,17 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	samePay := of.payWage == of.choiceWage
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
 	sys := e.cfg.System
+	nb := sched.Brackets()
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
+		var tally []float64 // workers and earnings by bracket, with a system
+		if sys != nil {
+			if cap(p.tally) < 2*nb {
+				p.tally = make([]float64, 2*nb)
+			}
+			tally = p.tally[:2*nb]
+			clear(tally)
+		}
 		var sz, stx, sl, sdl, spay, scred float64
 		sorted := true
 		prev := math.Inf(-1)
@@ -156,9 +169,22 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			sdl += math.Abs(l - hours[i])
 			hours[i] = l
 			z, nz, taxed := lab, 0.0, lab
-			if of.capReal == 0 {
+			switch {
+			case of.capReal == 0 && tally != nil && !noCredit && z > 0:
+				// the system's parts from the bracket's tally (PartsIn)
+				k := sched.Bracket(z)
+				nz = sched.NetIn(k, z)
+				tally[k]++
+				tally[nb+k] += z
+			case of.capReal == 0:
 				nz = sched.Net(z)
-			} else {
+				if sys != nil {
+					spay += sys.PayrollTax(z)
+					if !noCredit {
+						scred += sys.Credit(z)
+					}
+				}
+			default:
 				k := of.capReal * e.share(i)
 				z = lab + k
 				if of.taxCapital {
@@ -166,11 +192,11 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 				} else {
 					nz = sched.Net(lab) + k
 				}
-			}
-			if sys != nil {
-				spay += sys.PayrollTax(taxed)
-				if !noCredit {
-					scred += sys.Credit(taxed)
+				if sys != nil {
+					spay += sys.PayrollTax(taxed)
+					if !noCredit {
+						scred += sys.Credit(taxed)
+					}
 				}
 			}
 			tz := z - nz
@@ -184,7 +210,12 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			}
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted}
+		if tally != nil {
+			pay, cred := sys.PartsIn(sched, tally[:nb], tally[nb:])
+			spay += pay
+			scred += cred
+		}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted, tally: p.tally}
 	})
 	t := choiceTotals{zSorted: true}
 	for c := range e.parts {

@@ -161,7 +161,12 @@ func (s Schedule) Net(z float64) float64 {
 	if z <= 0 {
 		return z
 	}
-	k := s.Bracket(z)
+	return s.NetIn(s.Bracket(z), z)
+}
+
+// NetIn is Net(z) for a z > 0 in bracket k (k = Bracket(z)), for callers
+// that need the bracket too.
+func (s Schedule) NetIn(k int, z float64) float64 {
 	return s.net[k] + (1-s.rates[k])*(z-s.cutoffs[k])
 }
 

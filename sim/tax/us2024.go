@@ -237,26 +237,57 @@ func (p USSingle) Marginal(z float64, rates []float64) float64 {
 
 // Other is the marginal rate at z of the parts the planner does not set:
 // payroll taxes minus the credit's phase-in, plus its phase-out.
-func (p USSingle) Other(z float64) float64 {
-	m := 0.0
-	if p.Payroll {
-		m += p.MedicareRate
-		if z < p.SSWageBase {
-			m += p.SSRate
-		}
-		if z > p.AddlMedicareFrom {
-			m += p.AddlMedicareRate
-		}
+func (p USSingle) Other(z float64) float64 { return p.PayrollRate(z) - p.CreditRate(z) }
+
+// PayrollRate is the marginal payroll tax rate at z (between kinks).
+func (p USSingle) PayrollRate(z float64) float64 {
+	if !p.Payroll {
+		return 0
 	}
-	if p.EITC && p.EITCMax > 0 {
-		switch end := p.EITCPhaseOutStart + p.EITCMax/p.EITCPhaseOutRate; {
-		case z < p.EITCMax/p.EITCPhaseInRate:
-			m -= p.EITCPhaseInRate
-		case z > p.EITCPhaseOutStart && z < end:
-			m += p.EITCPhaseOutRate
-		}
+	m := p.MedicareRate
+	if z < p.SSWageBase {
+		m += p.SSRate
+	}
+	if z > p.AddlMedicareFrom {
+		m += p.AddlMedicareRate
 	}
 	return m
+}
+
+// CreditRate is the rate at which the credit grows with earnings at z
+// (between kinks): the phase-in rate, minus the phase-out rate, or 0.
+func (p USSingle) CreditRate(z float64) float64 {
+	if !p.EITC || p.EITCMax <= 0 {
+		return 0
+	}
+	switch end := p.EITCPhaseOutStart + p.EITCMax/p.EITCPhaseOutRate; {
+	case z < p.EITCMax/p.EITCPhaseInRate:
+		return p.EITCPhaseInRate
+	case z > p.EITCPhaseOutStart && z < end:
+		return -p.EITCPhaseOutRate
+	}
+	return 0
+}
+
+// PartsIn returns the payroll tax and the credit summed over workers given
+// per bracket of the compiled schedule s (Compile's, whose cutoffs hold
+// every kink of both parts, so each is linear inside a bracket): n[k]
+// workers with earnings summing to sum[k] in bracket k.
+func (p USSingle) PartsIn(s Schedule, n, sum []float64) (payroll, credit float64) {
+	for k := range s.Brackets() {
+		if n[k] == 0 {
+			continue
+		}
+		b := s.Cutoff(k)
+		mid := b + 1
+		if k+1 < s.Brackets() {
+			mid = (b + s.Cutoff(k+1)) / 2
+		}
+		over := sum[k] - n[k]*b // Σ (z − b_k)
+		payroll += n[k]*p.PayrollTax(b) + p.PayrollRate(mid)*over
+		credit += n[k]*p.Credit(b) + p.CreditRate(mid)*over
+	}
+	return payroll, credit
 }
 
 // OtherRange returns the lowest and highest marginal rate of the parts the
