@@ -162,3 +162,30 @@ func FuzzUSSingle(f *testing.F) {
 		}
 	})
 }
+
+// PartsIn sums the payroll tax and the credit from per-bracket tallies of
+// the compiled schedule: the same as summing them worker by worker, on
+// random earnings across every bracket (relative 1e-12).
+func TestPartsIn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, p := range []USSingle{US2024Single(), func() USSingle { q := US2024Single(); q.Payroll = false; return q }()} {
+		s, err := p.Compile(USFederalRates(), Bounds{Min: -1, Max: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, sum := make([]float64, s.Brackets()), make([]float64, s.Brackets())
+		var pay, cred float64
+		for range 20000 {
+			z := math.Exp(rng.Float64() * math.Log(2e6))
+			k := s.Bracket(z)
+			n[k]++
+			sum[k] += z
+			pay += p.PayrollTax(z)
+			cred += p.Credit(z)
+		}
+		gp, gc := p.PartsIn(s, n, sum)
+		if math.Abs(gp-pay) > 1e-12*pay || math.Abs(gc-cred) > 1e-12*max(cred, 1) {
+			t.Errorf("PartsIn = %v, %v; worker by worker %v, %v", gp, gc, pay, cred)
+		}
+	}
+}
