@@ -134,6 +134,10 @@ func (c Config) Validate() error {
 		if c.Market.Kind == market.Production {
 			add("Market.Kind", "the calibrated population (%s) is calibrated at a fixed wage", agents.USEarnings)
 		}
+		hp := agents.USHours2016()
+		if h := slices.Max(hp[:]); c.HoursMax < h {
+			add("HoursMax", "must be at least the calibrated population's target hours (%v a year), got %v", h, c.HoursMax)
+		}
 	}
 	if c.Households == nil { // savers' utility is their Saver's
 		errs = append(errs, field.Within("Utility", c.Utility.Validate()))

@@ -38,7 +38,15 @@
 // before Step returns. The I/O of LLM workers and planners happens in the
 // llm client they hold, under Step's context.
 //
-// Speed: the population is stored in ascending order of skill. When incomes
+// With a tax system (Config.System), step 1 also compiles the planner's
+// bracket rates with the system's other parts (the standard deduction,
+// payroll taxes, the EITC) into the schedule of gross earnings workers face
+// (and, where workers have ages, the schedule of those the credit does not
+// reach); the planner's rates are what rounds.csv reports, and the parts
+// are summed from per-bracket tallies of the choice pass.
+//
+// Speed: the population is stored in ascending order of potential income
+// (skill, unless workers have their own κ). When incomes
 // (or consumption) come out in that same order, as they do for rational
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise

@@ -1,11 +1,18 @@
 // Package agents holds the worker population and how workers decide.
 //
 // The population is a struct of arrays indexed by agent id (skill, hours,
-// income, consumption, utility), stored in ascending order of skill: agent 0
-// is the least skilled. That order costs nothing to keep, and because a
-// rational worker's income never falls with skill (single crossing of the
-// utilities below), it lets the engine compute the Gini of incomes in one
-// linear pass instead of a sort.
+// income, consumption, utility), stored in ascending order of potential
+// income: of skill, unless each worker has its own disutility scale κ_i.
+// That order costs nothing to keep, and because a rational worker's income
+// never falls with its potential (single crossing of the utilities below),
+// it lets the engine compute the Gini of incomes in one linear pass instead
+// of a sort.
+//
+// The calibrated US population (Calibrate, earnings.go; skill dist
+// us_earnings_2024) is drawn from target earnings and hours instead: each
+// worker's wage and κ_i are inferred so that its quasi-linear best response
+// to the 2024 taxes is its target (Saez 2001), and it is stored in the order
+// of its target (Population.Kappa holds κ_i).
 //
 // Units: a round is one year unless the scenario says otherwise; skill is a
 // wage in currency units per hour (dollars by default); hours are hours per

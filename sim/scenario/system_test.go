@@ -66,3 +66,22 @@ func TestSystemResolved(t *testing.T) {
 		t.Errorf("the resolved scenario's system differs")
 	}
 }
+
+// TestCalibratedErrors: the calibrated population's requirements are
+// refused at their keys.
+func TestCalibratedErrors(t *testing.T) {
+	doc := "[population]\nskill = { dist = \"us_earnings_2024\" }\n[tax]\nsystem = \"us_2024_single\"\nrate_max = 0.8\n"
+	for _, c := range []struct{ set, want string }{
+		{"utility.kind=isoelastic", "utility.kind: the calibrated population"},
+		{"market.kind=production", "market.kind: the calibrated population"},
+		{"population.hours_max=1000", "population.hours_max: must be at least the calibrated population's target hours"},
+		{"population.skill.mu=3", "population.skill.mu: does not apply"},
+	} {
+		if _, err := Parse("f.toml", []byte(doc), []string{c.set}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("--set %s: error %v, want %q", c.set, err, c.want)
+		}
+	}
+	if _, err := Parse("f.toml", []byte(doc), nil); err != nil {
+		t.Errorf("the calibrated population refused: %v", err)
+	}
+}
