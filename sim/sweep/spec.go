@@ -123,7 +123,10 @@ func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	basePath := filepath.Join(filepath.Dir(path), f.Base)
+	basePath := f.Base // relative to the sweep file, unless absolute
+	if !filepath.IsAbs(basePath) {
+		basePath = filepath.Join(filepath.Dir(path), basePath)
+	}
 	base, err := os.ReadFile(basePath)
 	if err != nil {
 		return nil, &Error{File: path, Key: "base", Msg: err.Error()}

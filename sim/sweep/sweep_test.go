@@ -402,3 +402,20 @@ func TestAgentsCSVOptional(t *testing.T) {
 		}
 	}
 }
+
+// An absolute base path is used as it is, not joined to the sweep file's
+// folder.
+func TestAbsoluteBase(t *testing.T) {
+	base, err := filepath.Abs("testdata/base.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := "base = \"" + filepath.ToSlash(base) + "\"\nreplicates = 1\n[[variant]]\nname = \"a\"\nset = { \"rounds\" = 2 }\n"
+	s, err := Parse(filepath.Join(t.TempDir(), "elsewhere.toml"), []byte(doc), 0)
+	if err != nil {
+		t.Fatalf("absolute base refused: %v", err)
+	}
+	if s.BasePath != base {
+		t.Errorf("base path %q, want %q", s.BasePath, base)
+	}
+}
