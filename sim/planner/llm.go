@@ -98,7 +98,20 @@ func (p *LLM) prompt(req Request) []llm.Message {
 		`Answer with only a JSON object: {"rates": [%d marginal rates, each from %g to %g]}.`,
 		p.Objective, k, req.Bounds.Min, req.Bounds.Max)
 	var b strings.Builder
-	b.WriteString("Brackets (yearly income):")
+	if s := req.System; s != nil {
+		fmt.Fprintf(&b, "Your rates are the income tax's, on taxable income: yearly earnings minus a standard deduction of %g.", s.StandardDeduction)
+		if s.Payroll {
+			fmt.Fprintf(&b, " Workers also pay Social Security (%.4g%% of earnings up to %g) and Medicare (%.4g%%, plus %.4g%% above %g).",
+				100*s.SSRate, s.SSWageBase, 100*s.MedicareRate, 100*s.AddlMedicareRate, s.AddlMedicareFrom)
+		}
+		if s.EITC && s.EITCMax > 0 {
+			fmt.Fprintf(&b, " Low earners receive a credit of %.4g%% of earnings up to %g, reduced by %.4g%% of earnings above %g.",
+				100*s.EITCPhaseInRate, s.EITCMax, 100*s.EITCPhaseOutRate, s.EITCPhaseOutStart)
+		}
+		b.WriteString("\nBrackets (yearly taxable income):")
+	} else {
+		b.WriteString("Brackets (yearly income):")
+	}
 	for i, c := range req.Cutoffs {
 		if i+1 < k {
 			fmt.Fprintf(&b, " [%g, %g)", c, req.Cutoffs[i+1])

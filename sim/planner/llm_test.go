@@ -78,3 +78,20 @@ func (quadModel) Evaluate(s tax.Schedule) (Metrics, []float64) {
 	d := s.Rate(0) - 0.3
 	return fixedMetrics{"x": -d * d}, nil
 }
+
+// With a tax system the LLM planner is told its rates are the income tax's
+// on taxable income, and what else workers pay and receive.
+func TestLLMPromptSystem(t *testing.T) {
+	sys := tax.US2024Single()
+	p := &LLM{Objective: "utilitarian"}
+	msgs := p.prompt(Request{Cutoffs: sys.Cutoffs, Bounds: tax.DefaultBounds, System: &sys})
+	user := msgs[1].Content
+	for _, want := range []string{"standard deduction of 14600", "Social Security (6.2% of earnings up to 168600)", "credit of 7.65% of earnings up to 632", "Brackets (yearly taxable income): [0, 11600)"} {
+		if !strings.Contains(user, want) {
+			t.Errorf("prompt lacks %q:\n%s", want, user)
+		}
+	}
+	if plain := p.prompt(Request{Cutoffs: sys.Cutoffs, Bounds: tax.DefaultBounds})[1].Content; strings.Contains(plain, "taxable") {
+		t.Errorf("prompt without a system mentions taxable income:\n%s", plain)
+	}
+}
