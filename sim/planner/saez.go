@@ -68,7 +68,6 @@ type Saez struct {
 
 	z, prevZ   []float64 // last observed incomes by agent id, and a period earlier
 	mech       []float64 // per bracket: A_k, the weighted mechanical effect
-	inside     []float64 // per bracket: Z_k, the income of the workers inside
 	scale      []float64 // per bracket: Σ|1 − g_i|·Δ_ik, the size A_k is compared with
 	last, prev tax.Schedule
 	haveZ      bool
@@ -202,12 +201,11 @@ func (p *Saez) marginal(s tax.Schedule) func(z float64) float64 {
 	return func(z float64) float64 { return p.sys.Marginal(z, rates) }
 }
 
-// rates fills the Saez rates for the given cutoffs from the observed incomes.
+// rates fills the Saez rates for the given cutoffs from the observed
+// incomes: A_k, Z_k (by the other parts' rate, under a tax system) and the
+// rate each bracket's first-order condition gives (saezsystem.go has the
+// system's version).
 func (p *Saez) rates(cutoffs, out []float64) {
-	if p.sys != nil {
-		p.ratesSystem(cutoffs, out)
-		return
-	}
 	weight := p.weigher()
 	n := len(p.z)
 	var sumW float64
@@ -220,33 +218,46 @@ func (p *Saez) rates(cutoffs, out []float64) {
 	meanW := sumW / float64(n)
 	k := len(cutoffs)
 	if cap(p.mech) < k {
-		p.mech, p.inside, p.scale = make([]float64, k), make([]float64, k), make([]float64, k)
+		p.mech, p.scale = make([]float64, k), make([]float64, k)
 	}
-	mech, inside, scale := p.mech[:k], p.inside[:k], p.scale[:k] // A_k, Z_k, Σ|1 − g|·Δ
+	mech, scale := p.mech[:k], p.scale[:k] // A_k, Σ|1 − g|·Δ
 	clear(mech)
-	clear(inside)
 	clear(scale)
+	inside := make([][]rateGroup, k) // Z_k, by the other parts' rate (one group without a system)
+	offset, kinks := 0.0, []float64(nil)
+	if p.sys != nil {
+		offset, kinks = p.sys.StandardDeduction, p.sys.Kinks()
+	}
 	for _, z := range p.z {
 		g := weight(z) / meanW
+		t := z - offset // taxable income
 		for b := range k {
 			lo := cutoffs[b]
-			if z <= lo {
+			if t <= lo {
 				break
 			}
 			hi := math.Inf(1)
 			if b+1 < k {
 				hi = cutoffs[b+1]
 			}
-			mech[b] += (1 - g) * (min(z, hi) - lo)
-			scale[b] += math.Abs(1-g) * (min(z, hi) - lo)
-			if z < hi && !atKink(z, lo) && !atKink(z, hi) {
-				inside[b] += z
+			mech[b] += (1 - g) * (min(t, hi) - lo)
+			scale[b] += math.Abs(1-g) * (min(t, hi) - lo)
+			switch {
+			case t >= hi:
+			case p.sys == nil && !atKink(z, lo) && !atKink(z, hi):
+				inside[b] = addTo(inside[b], 0, z)
+			case p.sys != nil && !atAnyKink(z, kinks):
+				inside[b] = addTo(inside[b], p.sys.Other(z), z)
 			}
 		}
 	}
 	e := p.CurrentElasticity()
 	for b := range k {
-		switch a, zk := mech[b], inside[b]; {
+		a, zk := mech[b], 0.0
+		for _, gr := range inside[b] {
+			zk += gr.z
+		}
+		switch {
 		case zk == 0 && math.Abs(a) <= 1e-9*scale[b]:
 			// Nobody inside and no mechanical gain (nobody above, or
 			// everyone: a lump-sum tax handed back): the rate is
@@ -257,6 +268,8 @@ func (p *Saez) rates(cutoffs, out []float64) {
 			}
 		case zk == 0 && a > 0:
 			out[b] = 1
+		case p.sys != nil:
+			out[b] = solveBracket(a, e, inside[b])
 		case a+e*zk <= 0:
 			out[b] = math.Inf(-1) // clipped to the lower bound (A_k < 0 without Z_k to offset it)
 		default:

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// ratesSystem is rates under a tax system (Request.System): the brackets
+// The Saez planner under a tax system (Request.System): the brackets
 // are on taxable income t = z − D (D the standard deduction), and a worker
 // with earnings z faces τ_k + o(z), o the marginal rate of the system's
 // other parts (payroll taxes, the credit's phase-in and phase-out). Raising
@@ -22,61 +22,8 @@ import (
 // o_i is the same o it is τ_k = A_k/(A_k + e·Z_k) − o, Saez's formula for
 // the combined rate (in the top bracket, o is Medicare and the Additional
 // Medicare Tax). Workers at a kink of the combined schedule are bunched and
-// do not respond; the other choices are rates'.
-func (p *Saez) ratesSystem(cutoffs, out []float64) {
-	sys := p.sys
-	weight := p.weigher()
-	n := len(p.z)
-	var sumW float64
-	for _, z := range p.z {
-		sumW += weight(z)
-	}
-	if n == 0 || sumW <= 0 {
-		return
-	}
-	meanW := sumW / float64(n)
-	k := len(cutoffs)
-	mech, scale := make([]float64, k), make([]float64, k)
-	inside := make([][]rateGroup, k) // per bracket: earnings inside by other-parts rate
-	kinks := sys.Kinks()
-	for _, z := range p.z {
-		g := weight(z) / meanW
-		t := z - sys.StandardDeduction
-		for b := range k {
-			lo := cutoffs[b]
-			if t <= lo {
-				break
-			}
-			hi := math.Inf(1)
-			if b+1 < k {
-				hi = cutoffs[b+1]
-			}
-			mech[b] += (1 - g) * (min(t, hi) - lo)
-			scale[b] += math.Abs(1-g) * (min(t, hi) - lo)
-			if t < hi && !atAnyKink(z, kinks) {
-				inside[b] = addTo(inside[b], sys.Other(z), z)
-			}
-		}
-	}
-	e := p.CurrentElasticity()
-	for b := range k {
-		a, zk := mech[b], 0.0
-		for _, gr := range inside[b] {
-			zk += gr.z
-		}
-		switch {
-		case zk == 0 && math.Abs(a) <= 1e-9*scale[b]:
-			out[b] = 0
-			if b > 0 {
-				out[b] = out[b-1]
-			}
-		case zk == 0 && a > 0:
-			out[b] = 1
-		default:
-			out[b] = solveBracket(a, e, inside[b])
-		}
-	}
-}
+// do not respond; the other choices are those of Saez.rates, which
+// computes both cases.
 
 // rateGroup is the earnings of the workers inside a bracket who face the
 // same other-parts rate o.
