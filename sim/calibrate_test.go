@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -80,7 +81,7 @@ func TestCalibratedBaseline(t *testing.T) {
 			for i := range order {
 				order[i] = i
 			}
-			slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(pop.Income[a], pop.Income[b]) })
+			slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pop.Income[a], pop.Income[b]) })
 			z := make([]float64, n)
 			for k, i := range order {
 				z[k] = pop.Income[i]
@@ -106,16 +107,6 @@ func TestCalibratedBaseline(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestSaezOnCalibrated: the Saez planner, having observed the us-2024

@@ -28,14 +28,7 @@ func systemConfig() Config {
 // finds nothing better — and the parts' columns are the parts' means.
 func TestSystemRound(t *testing.T) {
 	cfg := systemConfig()
-	e, err := New(cfg, planner.USFederal())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.Step(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := stepOnce(t, cfg)
 	sys, rates := *cfg.System, tax.USFederalRates()
 	u := cfg.Utility
 	u.Init()
@@ -46,19 +39,10 @@ func TestSystemRound(t *testing.T) {
 		inc += sys.IncomeTax(z, rates)
 		pay += sys.PayrollTax(z)
 		cred += sys.Credit(z)
-		value := func(l float64) float64 { return w*l - sys.Total(w*l, rates) - u.Disutility(l) }
-		got := value(pop.Hours[i])
-		for l := 0.0; l <= cfg.HoursMax; l += 0.5 {
-			if v := value(l); v > got+1e-6*math.Max(1, math.Abs(got)) {
-				t.Fatalf("worker %d (wage %.2f) works %.1f h for %.4f, but %.1f h gives %.4f", i, w, pop.Hours[i], got, l, v)
-			}
-		}
+		bestOnGrid(t, i, pop.Hours[i], cfg.HoursMax, 0.5, func(l float64) float64 { return w*l - sys.Total(w*l, rates) - u.Disutility(l) })
 	}
 	n := float64(cfg.Agents)
-	cols := map[string]float64{}
-	for k, name := range e.Columns() {
-		cols[name] = s.Values()[k]
-	}
+	cols := columnsOf(e, s)
 	near(t, "income_tax", cols["income_tax"], inc/n, 1e-9)
 	near(t, "payroll_tax", cols["payroll_tax"], pay/n, 1e-9)
 	near(t, "eitc", cols["eitc"], cred/n, 1e-9)
@@ -76,15 +60,7 @@ func TestSystemRound(t *testing.T) {
 // The model a planner asks compiles its candidates with the system: a
 // model evaluation of the statutory rates is the round itself.
 func TestSystemModel(t *testing.T) {
-	cfg := systemConfig()
-	e, err := New(cfg, planner.USFederal())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.Step(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := stepOnce(t, systemConfig())
 	want := s.Revenue
 	m, _ := e.Model().Evaluate(e.Schedule())
 	got, _ := m.Metric("revenue")
@@ -117,14 +93,7 @@ func TestSystemCreditAges(t *testing.T) {
 	cfg.Skill = agents.SkillDist{Dist: "us_occupations", HoursPerYear: 2080}
 	// Low wages, so that many earn within the credit's range.
 	cfg.Utility.Kappa = 4e-5
-	e, err := New(cfg, planner.USFederal())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := e.Step(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := stepOnce(t, cfg)
 	sys, rates := *cfg.System, tax.USFederalRates()
 	u := cfg.Utility
 	u.Init()
@@ -144,20 +113,45 @@ func TestSystemCreditAges(t *testing.T) {
 		if z < 18591 {
 			inRange++
 		}
-		value := func(l float64) float64 { return w*l - owed.Total(w*l, rates) - u.Disutility(l) }
-		got := value(pop.Hours[i])
-		for l := 0.0; l <= 3000; l += 0.25 {
-			if v := value(l); v > got+1e-6*math.Max(1, math.Abs(got)) {
-				t.Fatalf("worker %d (age %d, wage %.2f) works %.2f h for %.4f, but %.2f h gives %.4f", i, pop.Age[i], w, pop.Hours[i], got, l, v)
-			}
-		}
+		bestOnGrid(t, i, pop.Hours[i], 3000, 0.25, func(l float64) float64 { return w*l - owed.Total(w*l, rates) - u.Disutility(l) })
 	}
 	if young == 0 || inRange == 0 {
 		t.Fatalf("the test needs workers outside 25–64 (%d) and in the credit's range (%d)", young, inRange)
 	}
+	near(t, "eitc", columnsOf(e, s)["eitc"], cred/float64(cfg.Agents), 1e-9)
+}
+
+// stepOnce runs the first round of cfg under the statutory rates.
+func stepOnce(t *testing.T, cfg Config) (*Engine, *RoundStats) {
+	t.Helper()
+	e, err := New(cfg, planner.USFederal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, s
+}
+
+// columnsOf returns a round's rounds.csv row by column name.
+func columnsOf(e *Engine, s *RoundStats) map[string]float64 {
 	cols := map[string]float64{}
 	for k, name := range e.Columns() {
 		cols[name] = s.Values()[k]
 	}
-	near(t, "eitc", cols["eitc"], cred/float64(cfg.Agents), 1e-9)
+	return cols
+}
+
+// bestOnGrid fails when some hours on a grid of the given step up to hmax
+// give worker i more than its hours do (relative 1e-6).
+func bestOnGrid(t *testing.T, i int, hours, hmax, step float64, value func(l float64) float64) {
+	t.Helper()
+	got := value(hours)
+	for l := 0.0; l <= hmax; l += step {
+		if v := value(l); v > got+1e-6*math.Max(1, math.Abs(got)) {
+			t.Fatalf("worker %d works %.2f h for %.4f, but %.2f h gives %.4f", i, hours, got, l, v)
+		}
+	}
 }
