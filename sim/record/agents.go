@@ -19,13 +19,16 @@ type Agents struct {
 	// of the last round, and the productivity it earned with in that round.
 	Wealth       []float64
 	Productivity func(i int) float64
+	// Kappa is each worker's disutility scale, for a calibrated population
+	// (nil otherwise).
+	Kappa []float64
 }
 
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
 // workers taken at evenly spaced ids i = ⌊(j + ½)·N/M⌋ — since workers are
-// stored in order of skill, an exact quantile sample of skill — with their
-// skill, hours, income, consumption and utility (and, for savers, wealth and
-// productivity).
+// stored in order of potential income, an exact quantile sample of it —
+// with their skill, hours, income, consumption and utility (and, for
+// savers, wealth and productivity; for a calibrated population, kappa).
 func WriteAgents(dir string, a Agents) error {
 	skill, hours, income, cons, util := a.Skill, a.Hours, a.Income, a.Consumption, a.Utility
 	n := len(skill)
@@ -34,6 +37,9 @@ func WriteAgents(dir string, a Agents) error {
 	b.WriteString("id,skill,hours,income,consumption,utility")
 	if a.Wealth != nil {
 		b.WriteString(",wealth,productivity")
+	}
+	if a.Kappa != nil {
+		b.WriteString(",kappa")
 	}
 	b.WriteByte('\n')
 	f := func(x float64) { b.WriteByte(','); b.WriteString(strconv.FormatFloat(x, 'g', -1, 64)) }
@@ -48,6 +54,9 @@ func WriteAgents(dir string, a Agents) error {
 		if a.Wealth != nil {
 			f(a.Wealth[i])
 			f(a.Productivity(i))
+		}
+		if a.Kappa != nil {
+			f(a.Kappa[i])
 		}
 		b.WriteByte('\n')
 	}

@@ -212,6 +212,15 @@ func TestWriteAgents(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("agents.csv:\n%s\nwant\n%s", b, want)
 	}
+	a.Kappa = []float64{1e-6, 2e-6, 3e-6, 4.5e-6} // a calibrated population's κ_i
+	if err := WriteAgents(dir, a); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, AgentsFile))
+	want = "id,skill,hours,income,consumption,utility,kappa\n0,1,10,10,11,0.5,1e-06\n1,2,20,40,41,1.5,2e-06\n2,3,30,90,91,2.5,3e-06\n3,4,40,160,161,3.5,4.5e-06\n"
+	if string(b) != want {
+		t.Errorf("agents.csv with kappa:\n%s\nwant\n%s", b, want)
+	}
 	// N = 25,000 > AgentSample: row j is worker ⌊(j + ½)·2.5⌋, so the first
 	// rows are 1, 3, 6 and the last 24,998.
 	n := 25000
