@@ -50,7 +50,7 @@ func NewResponse(u Utility, s tax.Schedule, hmax float64) *Response {
 		}
 	}
 	r.runs = append(r.runs, s.Brackets())
-	if u.Kind == Quasilinear && !r.convex {
+	if u.Kind == Quasilinear && !r.convex && u.Elasticity > 0 && u.Kappa > 0 { // not savers' unused response
 		r.thresh = r.runThresholds()
 	}
 	return r
