@@ -199,3 +199,34 @@ func BenchmarkStationary(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkModelEvaluate times one evaluation of the workers' model at 10⁶
+// workers — what search and report_gap pay for every candidate — on the
+// statutory schedule (convex) and on one whose rates fall (non-convex, the
+// kind a search explores), and reports milliseconds per evaluation.
+func BenchmarkModelEvaluate(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		rates []float64
+	}{{"convex", tax.USFederalRates()}, {"nonconvex", []float64{0.3, 0.25, 0.2, 0.35, 0.1, 0.4, 0.2}}} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := lognormalConfig(1e6)
+			cfg.Workers = runtime.GOMAXPROCS(0)
+			cfg.Rounds, cfg.Period = 1<<30, 1<<30
+			e, err := New(cfg, planner.USFederal())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.Step(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			s := tax.MustNew(cfg.Cutoffs, c.rates, tax.DefaultBounds)
+			m := e.Model()
+			b.ResetTimer()
+			for b.Loop() {
+				m.Evaluate(s)
+			}
+			b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/eval")
+		})
+	}
+}
