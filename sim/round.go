@@ -144,6 +144,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		rng := e.noiseStream(in, c)
 		for i := lo; i < hi; i++ {
 			var l, lab float64
+			kb := -1 // the bracket of lab when the choice knows it
 			sched, resp := sched, resp
 			noCredit := in.noCredit != nil && e.creditless(i)
 			if noCredit {
@@ -152,19 +153,19 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			if fixed { // the hot path, inlined: wage = skill, no capital income
 				w := skill[i]
 				if kap == nil {
-					l, lab = resp.Choice(w, pot[i], in.expect.of(income[i]), 0)
+					l, lab, kb = resp.ChoiceBracket(w, pot[i], in.expect.of(income[i]))
 				} else {
 					l, lab = resp.ChoiceK(w, pot[i], kap[i], in.expect.of(income[i]), 0)
 				}
 				if beh.Kind != agents.Rational {
 					l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
-					lab = w * l
+					lab, kb = w*l, -1
 				}
 			} else {
 				l, lab = e.choose(i, in, of, hours[i], income[i], rng)
 			}
 			if !samePay {
-				lab = of.payWage * skill[i] * l
+				lab, kb = of.payWage*skill[i]*l, -1
 			}
 			sdl += math.Abs(l - hours[i])
 			hours[i] = l
@@ -172,10 +173,15 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			switch {
 			case of.capReal == 0 && tally != nil && !noCredit && z > 0:
 				// the system's parts from the bracket's tally (PartsIn)
-				k := sched.Bracket(z)
+				k := kb
+				if k < 0 {
+					k = sched.Bracket(z)
+				}
 				nz = sched.NetIn(k, z)
 				tally[k]++
 				tally[nb+k] += z
+			case of.capReal == 0 && kb >= 0 && !noCredit:
+				nz = sched.NetIn(kb, z)
 			case of.capReal == 0:
 				nz = sched.Net(z)
 				if sys != nil {

@@ -257,6 +257,30 @@ func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 	return z / w, z
 }
 
+// ChoiceBracket is Choice for a worker without other income that also
+// returns the bracket k holding its income where the closed-form path knows
+// it (quasi-linear, convex, below the hours cap), else −1 — so that the
+// caller's Schedule.NetIn(k, income), equal to Net(income), skips the
+// bracket scan.
+func (r *Response) ChoiceBracket(w, pot, tr float64) (hours, income float64, k int) {
+	if w <= 0 || r.u.Kind != Quasilinear || !r.convex {
+		hours, income = r.Choice(w, pot, tr, 0)
+		return hours, income, -1
+	}
+	last := len(r.b) - 1
+	for k < last && r.a[k]*pot > r.b[k+1] {
+		k++
+	}
+	z := max(r.a[k]*pot, r.b[k])
+	if zmax := w * r.hmax; z >= zmax {
+		return r.hmax, zmax, -1
+	}
+	if k < last && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
+		k++
+	}
+	return z / w, z, k
+}
+
 // hoursEnumerate evaluates every candidate in increasing order of hours and
 // keeps the strictly best, so ties go to fewer hours. It returns the hours
 // and the labour income they earn, computed directly where the candidate

@@ -241,3 +241,41 @@ func TestRunsMatchEnumeration(t *testing.T) {
 		}
 	}
 }
+
+// TestChoiceBracket: the bracket ChoiceBracket returns is Bracket(income),
+// so NetIn gives Net's bits, and its hours and income are Choice's — also
+// for workers whose optimum is exactly a cutoff (bunched, or interior at the
+// next cutoff) and for capped workers (−1).
+func TestChoiceBracket(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	u := ql(0.5, 4e-6)
+	for trial := range 300 {
+		k := 1 + rng.IntN(8)
+		cut, rates := []float64{0}, []float64{rng.Float64() * 0.3}
+		for len(cut) < k {
+			cut = append(cut, cut[len(cut)-1]+1000+rng.Float64()*60000)
+			rates = append(rates, rates[len(rates)-1]+rng.Float64()*0.1) // convex
+		}
+		s := tax.MustNew(cut, rates, tax.DefaultBounds)
+		r := NewResponse(u, s, 3000)
+		for j := range 200 {
+			w := 1 + rng.Float64()*150
+			pot := u.Potential(w)
+			if j%10 == 0 && len(cut) > 1 { // interior at a cutoff: a_k·pot = b_{k+1}, to rounding
+				b := 1 + rng.IntN(len(cut)-1)
+				pot = cut[b] / r.a[b-1]
+			}
+			l, z, kb := r.ChoiceBracket(w, pot, 0)
+			lw, zw := r.Choice(w, pot, 0, 0)
+			if l != lw || z != zw {
+				t.Fatalf("trial %d: ChoiceBracket %v h, $%v; Choice %v h, $%v", trial, l, z, lw, zw)
+			}
+			if kb >= 0 && (kb != s.Bracket(z) || s.NetIn(kb, z) != s.Net(z)) {
+				t.Fatalf("trial %d: bracket %d for $%v, Bracket says %d", trial, kb, z, s.Bracket(z))
+			}
+			if kb < 0 && l != 3000 {
+				t.Fatalf("trial %d: no bracket for an uncapped worker (%v h)", trial, l)
+			}
+		}
+	}
+}
