@@ -303,6 +303,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 	// is known), or a paid wage other than the one it chose at.
 	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
 	payPow := math.Pow(of.payWage, 1+u.Elasticity)
+	quasi := u.Kind == agents.Quasilinear
 	fn := float64(n)
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
@@ -323,10 +324,13 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			cons[i] = ci
 			l := hours[i]
 			var ui float64
-			if kap == nil {
-				ui = u.Value(ci, l)
-			} else {
+			switch {
+			case kap != nil:
 				ui = u.ValueK(ci, l, kap[i])
+			case quasi: // Value without its dispatch on the kind: c − κ·l^(1+1/e)/(1+1/e)
+				ui = ci - u.Disutility(l)
+			default:
+				ui = u.Value(ci, l)
 			}
 			util[i] = ui
 			sc += ci
