@@ -82,6 +82,9 @@ type Perf struct {
 	// ModelEvaluations counts the planner's evaluations of the workers'
 	// model (each about a round's work; part of wall_seconds).
 	ModelEvaluations int `json:"model_evaluations"`
+	// PlannerSeconds is the wall time of the planner's proposals, its model
+	// evaluations included (part of wall_seconds).
+	PlannerSeconds float64 `json:"planner_seconds"`
 }
 
 // Marshal renders the summary as indented JSON with a final newline.

@@ -15,8 +15,10 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // Options are how one scenario is run.
@@ -44,18 +46,71 @@ var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that
 // planner and, when the scenario uses one, its LLM client (the key read
 // through o.Getenv).
 func Engine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, error) {
+	eng, cfg, _, err := timedEngine(s, o)
+	return eng, cfg, err
+}
+
+// timedEngine is Engine with the planner timed (its proposals, which hold
+// its model evaluations) for summary.json.
+func timedEngine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, *timedPlanner, error) {
 	cfg, pl, err := s.Build(max(o.Workers, 1), o.Getenv)
 	if err != nil {
-		return nil, cfg, err
+		return nil, cfg, nil, err
 	}
 	if o.MaxCost > 0 {
 		if cfg.LLM == nil {
-			return nil, cfg, ErrMaxCostWithoutLLM
+			return nil, cfg, nil, ErrMaxCostWithoutLLM
 		}
 		cfg.MaxCost = o.MaxCost
 	}
-	eng, err := sim.New(cfg, pl)
-	return eng, cfg, err
+	tp := &timedPlanner{Planner: pl}
+	eng, err := sim.New(cfg, tp)
+	return eng, cfg, tp, err
+}
+
+var (
+	_ planner.Gapper   = (*timedPlanner)(nil)
+	_ planner.Reporter = (*timedPlanner)(nil)
+)
+
+// timedPlanner measures the wall time of a planner's proposals (the engine
+// reads no clock; the run does). It passes the optional interfaces through:
+// Gap and the columns are the wrapped planner's, or none.
+type timedPlanner struct {
+	planner.Planner
+	spent time.Duration
+}
+
+// Propose implements planner.Planner.
+func (t *timedPlanner) Propose(ctx context.Context, req planner.Request) (tax.Schedule, error) {
+	start := time.Now()
+	s, err := t.Planner.Propose(ctx, req)
+	t.spent += time.Since(start)
+	return s, err
+}
+
+// Gap implements planner.Gapper when the wrapped planner does.
+func (t *timedPlanner) Gap() (float64, bool) {
+	if g, ok := t.Planner.(planner.Gapper); ok {
+		return g.Gap()
+	}
+	return 0, false
+}
+
+// Columns implements planner.Reporter when the wrapped planner does.
+func (t *timedPlanner) Columns() []string {
+	if r, ok := t.Planner.(planner.Reporter); ok {
+		return r.Columns()
+	}
+	return nil
+}
+
+// Report implements planner.Reporter when the wrapped planner does.
+func (t *timedPlanner) Report(dst []float64) []float64 {
+	if r, ok := t.Planner.(planner.Reporter); ok {
+		return r.Report(dst)
+	}
+	return dst
 }
 
 // Scenario runs s into the folder dir: it takes the folder (record.Begin:
@@ -80,7 +135,7 @@ func Scenario(ctx context.Context, s *scenario.Scenario, dir string, o Options) 
 // write runs s and writes its files into dir.
 func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*record.Summary, error) {
 	workers := max(o.Workers, 1)
-	eng, cfg, err := Engine(s, o)
+	eng, cfg, timed, err := timedEngine(s, o)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +178,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		RoundsDone: hist.Rounds(), StopReason: stopReason,
 		Schedule:       record.Schedule{Cutoffs: sched.Cutoffs(), Rates: sched.Rates()},
 		ConvergedRound: hist.ConvergedRound(),
-		Perf: record.Perf{WallSeconds: wall, Workers: workers, ModelEvaluations: eng.ModelEvaluations(),
+		Perf: record.Perf{WallSeconds: wall, Workers: workers, ModelEvaluations: eng.ModelEvaluations(), PlannerSeconds: timed.spent.Seconds(),
 			AgentRoundsPerSec: float64(s.Population.Agents) * float64(hist.Rounds()) / max(wall, 1e-9)},
 	}
 	if cfg.LLM != nil {

@@ -134,4 +134,29 @@ func TestModelEvaluationsCounted(t *testing.T) {
 	if err != nil || sum.Perf.ModelEvaluations < 1 || sum.Perf.ModelEvaluations > 60 {
 		t.Fatalf("search: %d evaluations (%v), want 1 … 60", sum.Perf.ModelEvaluations, err)
 	}
+	if p := sum.Perf.PlannerSeconds; !(p > 0 && p <= sum.Perf.WallSeconds) {
+		t.Errorf("search: planner_seconds %v, want in (0, wall_seconds %v]", p, sum.Perf.WallSeconds)
+	}
+}
+
+// TestTimedPlannerPassesThrough: timing the planner keeps what the engine
+// asks of it — the vote planner's columns and a reported gap — and a planner
+// without them adds none.
+func TestTimedPlannerPassesThrough(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "v")
+	sum, err := Scenario(context.Background(), parse(t, tiny, "planner.kind=vote", "planner.rate=0.25", "planner.candidates=[\"none\", \"flat\"]", "planner.report_gap=true", "planner.budget=10"), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := os.ReadFile(filepath.Join(dir, "rounds.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.SplitN(string(head), "\n", 2)[0]
+	if !strings.Contains(first, "vote_share_status_quo") {
+		t.Errorf("rounds.csv header lacks the vote planner's columns: %s", first)
+	}
+	if g, ok := sum.Final["stackelberg_gap"]; !ok || g != g {
+		t.Errorf("stackelberg_gap %v (present %v), want a number: the gap passes through", g, ok)
+	}
 }
