@@ -154,6 +154,10 @@ func (e *Engine) Population() *agents.Population { return e.pop }
 // Schedule returns the planner's schedule in force (zero before round 0).
 func (e *Engine) Schedule() tax.Schedule { return e.sched }
 
+// System returns the tax system the planner's rates are part of (nil: the
+// rates apply to gross earnings).
+func (e *Engine) System() *tax.USSingle { return e.cfg.System }
+
 // Effective returns the schedule of gross earnings workers face: the
 // planner's compiled with the tax system, or the planner's without one.
 func (e *Engine) Effective() tax.Schedule { return e.eff }

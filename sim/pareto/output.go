@@ -24,7 +24,8 @@ type Reference struct {
 
 // References evaluates the free market, the US federal rates (on seven
 // brackets) and the Saez schedule (the Saez planner with elasticity e on
-// the workers' incomes before any tax) through the model.
+// the workers' incomes before any tax, under the engine's tax system when
+// it has one) through the model.
 func References(ctx context.Context, eng *sim.Engine, cutoffs []float64, bounds tax.Bounds, objs []Objective, e float64) ([]Reference, error) {
 	model := eng.Model()
 	eval := func(name string, s tax.Schedule) Reference {
@@ -32,7 +33,7 @@ func References(ctx context.Context, eng *sim.Engine, cutoffs []float64, bounds 
 		return Reference{Name: name, Point: pointOf(s.Rates(), m, objs)}
 	}
 	var out []Reference
-	req := planner.Request{Cutoffs: cutoffs, Bounds: bounds, Model: model}
+	req := planner.Request{Cutoffs: cutoffs, Bounds: bounds, Model: model, System: eng.System()}
 	free, err := planner.None().Propose(ctx, req)
 	if err == nil {
 		out = append(out, eval("free market", free))

@@ -152,3 +152,38 @@ func TestAmortisedMatchesExact(t *testing.T) {
 		t.Errorf("amortised hypervolume %.4f is not within 2%% of exact's %.4f", hvAm, hvEx)
 	}
 }
+
+// Under a tax system the Saez reference is the system-aware planner's: the
+// same schedule as planner.Saez proposes when told the system, on the same
+// incomes (the free market's).
+func TestReferencesUnderSystem(t *testing.T) {
+	sys := tax.US2024Single()
+	cfg := sim.Config{Seed: 3, Agents: 3000, Rounds: 1, Period: 1, HoursMax: 5000,
+		Skill:   agents.SkillDist{Dist: "lognormal", Mu: 3.2, Sigma: 0.8},
+		Utility: agents.Utility{Kind: agents.Quasilinear, Elasticity: 0.5, Kappa: 4e-6}, Behavior: agents.Behavior{Kind: agents.Rational},
+		Cutoffs: sys.Cutoffs, Bounds: tax.Bounds{Min: 0, Max: 0.8}, System: &sys, Redistribution: sim.Redistribution{Kind: "lump_sum"}}
+	e := engine(t, cfg)
+	refs, err := References(context.Background(), e, cfg.Cutoffs, cfg.Bounds, eqProd(t), 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &planner.Saez{Elasticity: 0.5}
+	free := tax.MustNew(cfg.Cutoffs, make([]float64, len(cfg.Cutoffs)), cfg.Bounds)
+	p.Observe(planner.Observation{Schedule: free, Stats: &sim.RoundStats{}, Income: e.Population().Income})
+	want, err := p.Propose(context.Background(), planner.Request{Cutoffs: cfg.Cutoffs, Bounds: cfg.Bounds, System: &sys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refs {
+		if r.Name != "Saez" {
+			continue
+		}
+		for k, x := range want.Rates() {
+			if r.Point.Rates[k] != x {
+				t.Fatalf("Saez reference rates %v, want the system-aware %v", r.Point.Rates, want.Rates())
+			}
+		}
+		return
+	}
+	t.Fatal("no Saez reference")
+}
