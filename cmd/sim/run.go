@@ -194,7 +194,11 @@ var summaryMetrics = []string{
 func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir string) {
 	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s workers\n",
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, s.Agents.Behavior)
-	fmt.Fprintf(w, "schedule: %s\n\n", tax.Describe(sum.Schedule.Cutoffs, sum.Schedule.Rates))
+	fmt.Fprintf(w, "schedule: %s\n", tax.Describe(sum.Schedule.Cutoffs, sum.Schedule.Rates))
+	if s.Tax.System != "" {
+		fmt.Fprintf(w, "          (the income tax on taxable income, within %s: deduction, payroll taxes and credit as in scenario.toml)\n", s.Tax.System)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "metric\tfinal\tmean over last tax period\t")
 	for _, m := range summaryMetrics {
