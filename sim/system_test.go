@@ -155,3 +155,42 @@ func bestOnGrid(t *testing.T, i int, hours, hmax, step float64, value func(l flo
 		}
 	}
 }
+
+// Noisy and adaptive quasi-linear workers' regret, computed in the choice
+// pass, is each worker's utility at its best response minus its utility at
+// its hours (the transfer cancels), recomputed here from the round's
+// state: mean and max to 1e-9.
+func TestRegretOfNoisyWorkers(t *testing.T) {
+	for _, beh := range []agents.Behavior{{Kind: agents.Noisy, Noise: 0.2}, {Kind: agents.Adaptive, Adjustment: 0.3}} {
+		cfg := lognormalConfig(20000)
+		cfg.Behavior = beh
+		cfg.Rounds = 3
+		e, err := New(cfg, planner.USFederal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s *RoundStats
+		for range 3 {
+			if s, err = e.Step(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := cfg.Utility
+		u.Init()
+		sched := e.Schedule()
+		r := agents.NewResponse(u, sched, cfg.HoursMax)
+		pop := e.Population()
+		var sum, mx float64
+		for i, w := range pop.Skill {
+			l, z := r.Choice(w, u.Potential(w), 0, 0)
+			reg := (sched.Net(z) - u.Disutility(l)) - (sched.Net(pop.Income[i]) - u.Disutility(pop.Hours[i]))
+			sum += max(reg, 0)
+			mx = max(mx, reg)
+		}
+		near(t, beh.Kind.String()+" br_regret_mean", s.BRRegretMean, sum/float64(cfg.Agents), 1e-9)
+		near(t, beh.Kind.String()+" br_regret_max", s.BRRegretMax, mx, 1e-9)
+		if !(s.BRRegretMean > 0) {
+			t.Errorf("%v: regret %v, want positive", beh.Kind, s.BRRegretMean)
+		}
+	}
+}
