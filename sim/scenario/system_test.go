@@ -85,3 +85,27 @@ func TestCalibratedErrors(t *testing.T) {
 		t.Errorf("the calibrated population refused: %v", err)
 	}
 }
+
+// Switching the system off with --set drops the file's system keys (a
+// resolved scenario.toml states them all), as other kind changes do; a key
+// set alongside is kept, and then refused without a system.
+func TestSystemOffDropsItsKeys(t *testing.T) {
+	s, err := Parse("f.toml", []byte(systemDoc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved, err := s.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := Parse("resolved.toml", resolved, []string{"tax.system="})
+	if err != nil {
+		t.Fatalf("--set tax.system= on a resolved us_2024_single scenario: %v", err)
+	}
+	if off.EngineConfig(1).System != nil || off.Tax.StandardDeduction != nil || off.Tax.Payroll != nil {
+		t.Errorf("system keys kept: %+v", off.Tax)
+	}
+	if _, err := Parse("resolved.toml", resolved, []string{"tax.system=", "tax.eitc_max=700"}); err == nil || !strings.Contains(err.Error(), "tax.eitc_max: does not apply without tax.system") {
+		t.Errorf("a system key set with the system off: %v", err)
+	}
+}

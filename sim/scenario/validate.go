@@ -362,12 +362,12 @@ func (s *Scenario) validateLLM(v *validator) {
 func (s *Scenario) kinds() map[string]string {
 	return map[string]string{
 		"planner.kind": s.Planner.Kind, "agents.behavior": s.Agents.Behavior, "utility.kind": s.Utility.Kind,
-		"tax.redistribution": s.Tax.Redistribution, "market.kind": s.Market.Kind,
+		"tax.redistribution": s.Tax.Redistribution, "market.kind": s.Market.Kind, "tax.system": s.Tax.System,
 	}
 }
 
 // dropStale: when --set changes a kind (planner.kind, agents.behavior,
-// utility.kind, tax.redistribution, market.kind), the file's keys that belong
+// utility.kind, tax.redistribution, market.kind, tax.system), the file's keys that belong
 // to that table's kinds are dropped — they described the old kind — unless
 // they are overridden too; the new kind's defaults then apply. So
 // --set planner.kind=flat --set planner.rate=0.2 works on a file written
@@ -430,6 +430,20 @@ func (s *Scenario) dropStale(file map[string]string, set map[string]bool) {
 	}
 	if changed("tax.redistribution") && !keep("tax.share") {
 		s.Tax.Share = nil
+	}
+	if changed("tax.system") {
+		t := &s.Tax
+		for _, f := range t.systemFloats(tax.USSingle{}) {
+			if !keep("tax." + f.key) {
+				*f.ptr = nil
+			}
+		}
+		if !keep("tax.payroll") {
+			t.Payroll = nil
+		}
+		if !keep("tax.eitc") {
+			t.EITC = nil
+		}
 	}
 	if changed("market.kind") {
 		m := &s.Market
