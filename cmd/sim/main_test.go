@@ -495,3 +495,17 @@ func TestPermissionHint(t *testing.T) {
 		t.Error("another error was changed")
 	}
 }
+
+// Under a tax system the printed summary says that the schedule shown is the
+// income tax within it; without one it says nothing of the kind.
+func TestSummaryNamesTheSystem(t *testing.T) {
+	ctx := context.Background()
+	out, errs, code := invoke(t, ctx, "run", scen("us-2024.toml"), "--set", "rounds=1", "--set", "population.agents=300", "--out", filepath.Join(t.TempDir(), "us"))
+	if code != 0 || !strings.Contains(out, "the income tax on taxable income, within us_2024_single") {
+		t.Errorf("exit %d; summary:\n%s\n%s", code, out, errs)
+	}
+	out, _, code = invoke(t, ctx, "run", scen("quickstart.toml"), "--set", "rounds=1", "--set", "population.agents=300", "--out", filepath.Join(t.TempDir(), "q"))
+	if code != 0 || strings.Contains(out, "taxable income") {
+		t.Errorf("exit %d; the quickstart's summary mentions a system:\n%s", code, out)
+	}
+}
