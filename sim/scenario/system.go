@@ -17,8 +17,8 @@ var systemPart = part{"tax", reflect.TypeOf(Tax{}), nil}
 
 func init() { configParts["System"] = systemPart }
 
-// systemParams are the pointers of the keys that override a system's
-// parameters, with their names and the value each takes from p.
+// systemFloats returns the numeric keys that override a system's
+// parameters: each key's name, its field and its value in p.
 func (t *Tax) systemFloats(p tax.USSingle) []struct {
 	key string
 	ptr **float64
