@@ -341,10 +341,7 @@ func (e *Engine) decide(ctx context.Context) error {
 		Wage:     wage,
 		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
 		Fallback: func(i int) float64 {
-			resp := e.resp
-			if e.noCredit != nil && e.creditless(i) {
-				resp = e.noCredit.resp
-			}
+			_, resp, _ := e.facing(&roundIn{resp: e.resp, noCredit: e.noCredit}, i)
 			l, _ := resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.expect.of(pop.Income[i]), 0)
 			return l
 		},

@@ -91,10 +91,7 @@ func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome flo
 		l := e.cfg.LLMWorkers.Hours(i, e.pop, rng)
 		return l, w * l
 	}
-	resp := in.resp
-	if in.noCredit != nil && e.creditless(i) {
-		resp = in.noCredit.resp
-	}
+	_, resp, _ := e.facing(in, i)
 	l, z := resp.ChoiceK(w, e.pop.Potential[i]*of.choicePow, e.kappa(i), tr, off)
 	if in.beh.Kind != agents.Rational {
 		l = in.beh.Choose(l, prevHours, e.cfg.HoursMax, rng)

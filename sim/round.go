@@ -68,6 +68,16 @@ type roundIn struct {
 	noise    uint64       // index of the round's noise streams
 }
 
+// facing returns what worker i faces in this round: the schedule and the
+// best response to it — those of the workers the tax system's credit does
+// not reach (noCredit true) when it is one of them — pointing into in.
+func (e *Engine) facing(in *roundIn, i int) (sched *tax.Schedule, resp *agents.Response, noCredit bool) {
+	if in.noCredit != nil && e.creditless(i) {
+		return &in.noCredit.sched, in.noCredit.resp, true
+	}
+	return &in.sched, in.resp, false
+}
+
 // computeRound computes steps 2–5 of the round under e.sched into e.stats
 // and commits what the next round starts from: the transfers workers
 // expect, the market's clearing, and capital. (Step, the exported method,
@@ -122,11 +132,11 @@ type choiceTotals struct {
 // and take-home pay before transfers (in st.cons), in parallel chunks.
 func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	pop := e.pop
-	sched, resp, beh := in.sched, in.resp, in.beh
+	beh := in.beh
 	samePay := of.payWage == of.choiceWage
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
 	sys := e.cfg.System
-	nb := sched.Brackets()
+	nb := in.sched.Brackets()
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
 		var tally []float64 // workers and earnings by bracket, with a system
@@ -145,11 +155,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		for i := lo; i < hi; i++ {
 			var l, lab float64
 			kb := -1 // the bracket of lab when the choice knows it
-			sched, resp := sched, resp
-			noCredit := in.noCredit != nil && e.creditless(i)
-			if noCredit {
-				sched, resp = in.noCredit.sched, in.noCredit.resp
-			}
+			sched, resp, noCredit := e.facing(in, i)
 			if fixed { // the hot path, inlined: wage = skill, no capital income
 				w := skill[i]
 				if kap == nil {
@@ -217,7 +223,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			prev = z
 		}
 		if tally != nil {
-			pay, cred := sys.PartsIn(sched, tally[:nb], tally[nb:])
+			pay, cred := sys.PartsIn(in.sched, tally[:nb], tally[nb:])
 			spay += pay
 			scred += cred
 		}
@@ -295,7 +301,7 @@ type welfareTotals struct {
 // utility, the welfare and inequality sums and, where it is not exactly 0,
 // each worker's regret against its exact best response.
 func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule) welfareTotals {
-	pop, n, resp := e.pop, e.cfg.Agents, in.resp
+	pop, n := e.pop, e.cfg.Agents
 	u := &e.u
 	// A rational quasi-linear worker's choice is its best response whatever
 	// the transfer, so its regret is exactly 0 and need not be computed; not
@@ -364,14 +370,8 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 						untaxed += k
 					}
 				}
-				k := u.Kappa
-				if kap != nil {
-					k = kap[i]
-				}
-				resp := resp
-				if in.noCredit != nil && e.creditless(lo+i) {
-					resp = in.noCredit.resp
-				}
+				k := e.kappa(lo + i)
+				_, resp, _ := e.facing(in, lo+i)
 				br, _ := resp.ChoiceK(w, pot[i]*payPow, k, untaxed, other)
 				reg := max(resp.ValueK(w, br, k, untaxed, other)-ui, 0)
 				sreg += reg

@@ -123,9 +123,7 @@ func (r *Response) ChoiceK(w, pot, kappa, tr, off float64) (hours, income float6
 // choiceRunsQL is the quasi-linear best response on a schedule whose rates
 // fall somewhere. Between two falls the rates rise, so on each such run of
 // brackets take-home pay is concave and the objective has one optimum,
-// found as choiceConvexQL finds it (the first bracket of the run whose own
-// optimum stays below its upper cutoff; bunched at its kink, or the run's
-// end when none does; the hours cap last). The best response is the best
+// found as on a convex schedule (firstFit, runOptimum). The best response is the best
 // of the runs' optima, taken in increasing order with ties to fewer hours:
 // the same choice as hoursEnumerate's among its candidates (a run's optimum
 // beats every other candidate on the run), for a handful of utility
@@ -157,14 +155,39 @@ func (r *Response) choiceRunsQL(x worker) (hours, income float64, run int) {
 	return bestL, bestZ, run
 }
 
-// runOptimum is the quasi-linear optimum on run j alone: hours and labour
-// income (capped at hours_max).
-func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64) {
-	first, end := r.runs[j], r.runs[j+1]
+// firstFit is the quasi-linear optimum's bracket on brackets [first, end)
+// whose rates do not fall: with non-decreasing rates the marginal benefit
+// of income (1−τ) falls while the marginal cost rises, so the optimum is in
+// the first bracket k whose own optimum does not pass its upper cutoff
+// (total income a[k]·P + off ≤ b_{k+1}) — interior at labour income a[k]·P
+// if total income is then above b_k, otherwise bunched at the kink (labour
+// income b_k − off) — or in the last one.
+func (r *Response) firstFit(first, end int, pot, off float64) int {
 	k := first
 	for k+1 < end && r.a[k]*pot+off > r.b[k+1] {
 		k++
 	}
+	return k
+}
+
+// choiceConvexQL is the closed-form best response on a convex schedule:
+// firstFit over all brackets, the hours cap last (the objective is
+// concave). Small enough to be inlined into Choice's hot path.
+func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
+	k := r.firstFit(0, len(r.b), pot, off)
+	z := max(r.a[k]*pot, r.b[k]-off)
+	if zmax := w * r.hmax; z >= zmax {
+		return r.hmax, zmax
+	}
+	return z / w, z
+}
+
+// runOptimum is the quasi-linear optimum on run j alone: firstFit on the
+// run, or the run's upper end when its last bracket's optimum passes it;
+// the hours cap last.
+func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64) {
+	end := r.runs[j+1]
+	k := r.firstFit(r.runs[j], end, pot, off)
 	z := max(r.a[k]*pot, r.b[k]-off, 0)
 	if end < len(r.b) && z+off > r.b[end] {
 		z = r.b[end] - off
@@ -238,25 +261,6 @@ func (r *Response) choiceByThreshold(w, pot float64) (hours, income float64, ok 
 	return l, z, true
 }
 
-// choiceConvexQL: with non-decreasing rates the marginal benefit of income
-// (1−τ) falls while the marginal cost rises, so the optimum is in the first
-// segment k whose own optimum does not pass its upper cutoff (total income
-// a[k]·P + off ≤ b_{k+1}): interior at labour income a[k]·P if total income
-// is then above b_k, otherwise bunched at the kink (labour income b_k − off).
-// The hours cap binds last, as the objective is concave.
-func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
-	k := 0
-	last := len(r.b) - 1
-	for k < last && r.a[k]*pot+off > r.b[k+1] {
-		k++
-	}
-	z := max(r.a[k]*pot, r.b[k]-off)
-	if zmax := w * r.hmax; z >= zmax {
-		return r.hmax, zmax
-	}
-	return z / w, z
-}
-
 // ChoiceBracket is Choice for a worker without other income that also
 // returns the bracket k holding its income where the closed-form path knows
 // it (quasi-linear, convex, below the hours cap), else −1 — so that the
@@ -267,15 +271,13 @@ func (r *Response) ChoiceBracket(w, pot, tr float64) (hours, income float64, k i
 		hours, income = r.Choice(w, pot, tr, 0)
 		return hours, income, -1
 	}
-	last := len(r.b) - 1
-	for k < last && r.a[k]*pot > r.b[k+1] {
-		k++
-	}
+	// choiceConvexQL with off = 0, keeping the bracket
+	k = r.firstFit(0, len(r.b), pot, 0)
 	z := max(r.a[k]*pot, r.b[k])
 	if zmax := w * r.hmax; z >= zmax {
 		return r.hmax, zmax, -1
 	}
-	if k < last && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
+	if k+1 < len(r.b) && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
 		k++
 	}
 	return z / w, z, k
