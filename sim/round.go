@@ -137,6 +137,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM
 	sys := e.cfg.System
 	nb := in.sched.Brackets()
+	kappa0 := e.u.Kappa // the utility's κ, for workers without their own
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
 		var tally []float64 // workers and earnings by bracket, with a system
@@ -158,11 +159,11 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			sched, resp, noCredit := e.facing(in, i)
 			if fixed { // the hot path, inlined: wage = skill, no capital income
 				w := skill[i]
-				if kap == nil {
-					l, lab, kb = resp.ChoiceBracket(w, pot[i], in.expect.of(income[i]))
-				} else {
-					l, lab = resp.ChoiceK(w, pot[i], kap[i], in.expect.of(income[i]), 0)
+				kappa := kappa0
+				if kap != nil {
+					kappa = kap[i]
 				}
+				l, lab, kb = resp.ChoiceBracket(w, pot[i], kappa, in.expect.of(income[i]))
 				if beh.Kind != agents.Rational {
 					l = beh.Choose(l, hours[i], e.cfg.HoursMax, rng)
 					lab, kb = w*l, -1
@@ -330,11 +331,13 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			cons[i] = ci
 			l := hours[i]
 			var ui float64
-			switch {
+			switch { // quasi-linear: Value without its dispatch on the kind
+			case quasi && kap == nil:
+				ui = ci - u.Disutility(l)
+			case quasi:
+				ui = ci - u.DisutilityK(l, kap[i])
 			case kap != nil:
 				ui = u.ValueK(ci, l, kap[i])
-			case quasi: // Value without its dispatch on the kind: c − κ·l^(1+1/e)/(1+1/e)
-				ui = ci - u.Disutility(l)
 			default:
 				ui = u.Value(ci, l)
 			}

@@ -110,7 +110,7 @@ func (r *Response) ChoiceK(w, pot, kappa, tr, off float64) (hours, income float6
 	}
 	if r.u.Kind == Quasilinear {
 		if off == 0 {
-			if l, z, ok := r.choiceByThreshold(w, pot); ok {
+			if l, z, _, ok := r.choiceByThreshold(w, pot); ok {
 				return l, z
 			}
 		}
@@ -144,7 +144,7 @@ func (r *Response) choiceRunsQL(x worker) (hours, income float64, run int) {
 		if max(r.b[first]-off, 0) > zmax {
 			break
 		}
-		l, z := r.runOptimum(j, w, pot, off)
+		l, z, _ := r.runOptimum(j, w, pot, off)
 		if l <= bestL {
 			continue
 		}
@@ -184,18 +184,25 @@ func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 
 // runOptimum is the quasi-linear optimum on run j alone: firstFit on the
 // run, or the run's upper end when its last bracket's optimum passes it;
-// the hours cap last.
-func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64) {
+// the hours cap last. k is the bracket holding the income without other
+// income and below the cap, else −1.
+func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64, k int) {
 	end := r.runs[j+1]
-	k := r.firstFit(r.runs[j], end, pot, off)
+	k = r.firstFit(r.runs[j], end, pot, off)
 	z := max(r.a[k]*pot, r.b[k]-off, 0)
 	if end < len(r.b) && z+off > r.b[end] {
 		z = r.b[end] - off
 	}
 	if zmax := w * r.hmax; z >= zmax {
-		return r.hmax, zmax
+		return r.hmax, zmax, -1
 	}
-	return z / w, z
+	if off != 0 {
+		return z / w, z, -1
+	}
+	if k+1 < len(r.b) && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
+		k++
+	}
+	return z / w, z, k
 }
 
 // runThresholds returns, for each run but the last, the potential T_j above
@@ -245,30 +252,37 @@ func (r *Response) runThresholds() []float64 {
 // from the run its potential selects (thresh); ok is false, for the full
 // comparison, when the potential is within relative 1e-9 of a threshold or
 // the hours cap binds (it can make an earlier run better).
-func (r *Response) choiceByThreshold(w, pot float64) (hours, income float64, ok bool) {
+func (r *Response) choiceByThreshold(w, pot float64) (hours, income float64, k int, ok bool) {
 	j := 0
 	for j < len(r.thresh) && pot >= r.thresh[j] {
 		j++
 	}
 	near := func(t float64) bool { return math.Abs(pot-t) <= 1e-9*t }
 	if (j < len(r.thresh) && near(r.thresh[j])) || (j > 0 && near(r.thresh[j-1])) {
-		return 0, 0, false
+		return 0, 0, -1, false
 	}
-	l, z := r.runOptimum(j, w, pot, 0)
+	l, z, k := r.runOptimum(j, w, pot, 0)
 	if l >= r.hmax {
-		return 0, 0, false
+		return 0, 0, -1, false
 	}
-	return l, z, true
+	return l, z, k, true
 }
 
-// ChoiceBracket is Choice for a worker without other income that also
-// returns the bracket k holding its income where the closed-form path knows
-// it (quasi-linear, convex, below the hours cap), else −1 — so that the
-// caller's Schedule.NetIn(k, income), equal to Net(income), skips the
-// bracket scan.
-func (r *Response) ChoiceBracket(w, pot, tr float64) (hours, income float64, k int) {
-	if w <= 0 || r.u.Kind != Quasilinear || !r.convex {
-		hours, income = r.Choice(w, pot, tr, 0)
+// ChoiceBracket is ChoiceK for a worker without other income that also
+// returns the bracket k holding its income where the quasi-linear closed
+// forms know it (convex schedules, and falling ones through their run
+// thresholds; below the hours cap), else −1 — so that the caller's
+// Schedule.NetIn(k, income), equal to Net(income), skips the bracket scan.
+func (r *Response) ChoiceBracket(w, pot, kappa, tr float64) (hours, income float64, k int) {
+	if w <= 0 || r.u.Kind != Quasilinear {
+		hours, income = r.ChoiceK(w, pot, kappa, tr, 0)
+		return hours, income, -1
+	}
+	if !r.convex {
+		if l, z, k, ok := r.choiceByThreshold(w, pot); ok {
+			return l, z, k
+		}
+		hours, income = r.ChoiceK(w, pot, kappa, tr, 0)
 		return hours, income, -1
 	}
 	// choiceConvexQL with off = 0, keeping the bracket

@@ -193,7 +193,8 @@ func TestBehaviors(t *testing.T) {
 	}
 }
 
-// TestRunsMatchEnumeration: on non-convex schedules of up to 14 brackets
+// TestRunsMatchEnumeration (and ChoiceBracket's bracket there): on
+// non-convex schedules of up to 14 brackets
 // (the compiled 2024 system has 13), the quasi-linear fast paths — the best
 // of the runs' concave optima, and with no other income the run chosen by
 // potential thresholds — pick the candidate the full enumeration picks,
@@ -229,6 +230,12 @@ func TestRunsMatchEnumeration(t *testing.T) {
 				off = rng.Float64() * 100000
 			}
 			l, z := r.ChoiceK(w, pot, kappa, 0, off)
+			if off == 0 { // ChoiceBracket: the same choice, and the bracket when it knows it
+				lb, zb, kb := r.ChoiceBracket(w, pot, kappa, 0)
+				if lb != l || zb != z || (kb >= 0 && (kb != s.Bracket(z) || s.NetIn(kb, z) != s.Net(z))) {
+					t.Fatalf("trial %d: ChoiceBracket %v h, $%v, bracket %d; ChoiceK %v h, $%v, Bracket %d", trial, lb, zb, kb, l, z, s.Bracket(z))
+				}
+			}
 			lw, zw := r.hoursEnumerate(worker{w, pot, 0, off, kappa})
 			if l == lw && z == zw {
 				continue
@@ -265,7 +272,7 @@ func TestChoiceBracket(t *testing.T) {
 				b := 1 + rng.IntN(len(cut)-1)
 				pot = cut[b] / r.a[b-1]
 			}
-			l, z, kb := r.ChoiceBracket(w, pot, 0)
+			l, z, kb := r.ChoiceBracket(w, pot, u.Kappa, 0)
 			lw, zw := r.Choice(w, pot, 0, 0)
 			if l != lw || z != zw {
 				t.Fatalf("trial %d: ChoiceBracket %v h, $%v; Choice %v h, $%v", trial, l, z, lw, zw)

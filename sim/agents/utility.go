@@ -96,7 +96,12 @@ func (u *Utility) pow(l float64) float64 {
 
 // Disutility is κ·l^(1+1/e)/(1+1/e), the utility cost of working l hours.
 func (u *Utility) Disutility(l float64) float64 {
-	return u.Kappa * u.pow(l) / u.expo
+	return u.DisutilityK(l, u.Kappa)
+}
+
+// DisutilityK is Disutility for a worker with its own scale kappa.
+func (u *Utility) DisutilityK(l, kappa float64) float64 {
+	return kappa * u.pow(l) / u.expo
 }
 
 // Consumption is the utility of consumption c.
@@ -118,5 +123,5 @@ func (u *Utility) Value(c, l float64) float64 {
 
 // ValueK is u(c, l) for a worker with its own disutility scale kappa.
 func (u *Utility) ValueK(c, l, kappa float64) float64 {
-	return u.Consumption(c) - kappa*u.pow(l)/u.expo
+	return u.Consumption(c) - u.DisutilityK(l, kappa)
 }
