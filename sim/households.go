@@ -494,9 +494,8 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 	e.parallel(func(c, lo, hi int) {
 		hp := &h.parts[c]
 		clear(hp.counts)
-		var sz, sc, scp, su, swu, sw, slog, sclog, snext, scon, shours, sltx, seff, sdl float64
+		var sz, sc, su, swu, sw, snext, scon, shours, sltx, seff, sdl float64
 		minU := math.Inf(1)
-		anyZero := false
 		for i := lo; i < hi; i++ {
 			st := int(pop.State[i])
 			a := pop.Wealth[i]
@@ -533,14 +532,6 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			wt := welfare.InvIncomeWeight(z)
 			swu += wt * u
 			sw += wt
-			if cons > 0 {
-				lg := welfare.Log(cons)
-				slog += lg
-				sclog += cons * lg
-				scp += cons
-			} else {
-				anyZero = true
-			}
 			snext += next
 			if next <= limit {
 				scon++
@@ -550,8 +541,10 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			h.next[i] = ns
 			hp.counts[ns]++
 		}
-		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, sc, scp, su, minU
-		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, slog, sclog, snext, scon, anyZero
+		var logs welfare.LogSums // the chunk's consumption is still in cache
+		logs.Add(pop.Consumption[lo:hi])
+		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, sc, logs.Pos, su, minU
+		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, logs.Log, logs.XLog, snext, scon, logs.NonPos
 		hp.hours, hp.laborTax, hp.eff, hp.dl = shours, sltx, seff, sdl
 	})
 }

@@ -138,6 +138,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	sys := e.cfg.System
 	nb := in.sched.Brackets()
 	kappa0 := e.u.Kappa // the utility's κ, for workers without their own
+	fast := fixed && beh.Kind == agents.Rational && samePay && of.capReal == 0 && in.noCredit == nil
 	e.parallel(func(c, lo, hi int) {
 		p := &e.parts[c]
 		var tally []float64 // workers and earnings by bracket, with a system
@@ -151,6 +152,10 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		var sz, stx, sl, sdl, spay, scred float64
 		sorted := true
 		prev := math.Inf(-1)
+		if fast {
+			*p = e.choiceRational(st, in, lo, hi, tally)
+			return
+		}
 		skill, pot, kap, hours, income, net := pop.Skill, pop.Potential, pop.Kappa, st.hours, st.income, st.cons
 		rng := e.noiseStream(in, c)
 		for i := lo; i < hi; i++ {
@@ -246,6 +251,69 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	return t
 }
 
+// choiceRational is the choice pass's loop over workers lo…hi−1 for its
+// most common case — rational workers of a fixed market, paid the wage they
+// chose at, without capital income, all facing in.sched — with the same
+// arithmetic as the general loop, in a function small enough for the
+// compiler to keep its sums in registers. tally, with a tax system, is the
+// chunk's (zeroed) tally by bracket.
+func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float64) chunkSums {
+	pop := e.pop
+	sched, resp, expect := &in.sched, in.resp, in.expect
+	nb := sched.Brackets()
+	kappa0 := e.u.Kappa
+	skill, pot, kap := pop.Skill[lo:hi], pop.Potential[lo:hi], pop.Kappa
+	if kap != nil {
+		kap = kap[lo:hi]
+	}
+	hours, income, net := st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi]
+	var sz, stx, sl, sdl, spay, scred float64
+	sorted := true
+	prev := math.Inf(-1)
+	for i := range skill {
+		kappa := kappa0
+		if kap != nil {
+			kappa = kap[i]
+		}
+		l, z, k := resp.ChoiceBracket(skill[i], pot[i], kappa, expect.of(income[i]))
+		sdl += math.Abs(l - hours[i])
+		hours[i] = l
+		var nz float64
+		switch {
+		case z <= 0:
+			nz = sched.Net(z)
+			if tally != nil {
+				spay += e.cfg.System.PayrollTax(z)
+				scred += e.cfg.System.Credit(z)
+			}
+		case k >= 0:
+			nz = sched.NetIn(k, z)
+		default:
+			k = sched.Bracket(z)
+			nz = sched.NetIn(k, z)
+		}
+		if tally != nil && z > 0 {
+			tally[k]++
+			tally[nb+k] += z
+		}
+		income[i] = z
+		net[i] = nz
+		sz += z
+		stx += z - nz
+		sl += l
+		if z < prev {
+			sorted = false
+		}
+		prev = z
+	}
+	if tally != nil {
+		pay, cred := e.cfg.System.PartsIn(in.sched, tally[:nb], tally[nb:])
+		spay += pay
+		scred += cred
+	}
+	return chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[hi-lo-1], zSorted: sorted, tally: tally}
+}
+
 // redistribution is step 4's outcome: the rule, what it pays in all, and
 // the Gini of incomes when they had to be sorted.
 type redistribution struct {
@@ -300,91 +368,36 @@ type welfareTotals struct {
 
 // welfarePass adds each worker's transfer to its take-home pay and computes
 // utility, the welfare and inequality sums and, where it is not exactly 0,
-// each worker's regret against its exact best response.
+// each worker's regret against its exact best response. Each chunk goes in
+// blocks of welfare.LogBlock workers: first their consumption, utility and
+// regret (utilityQuasi, the common case, or utilityGeneral), then, while the
+// block is in cache, the sums every case shares (welfareSums.add).
 func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule) welfareTotals {
-	pop, n := e.pop, e.cfg.Agents
 	u := &e.u
 	// A rational quasi-linear worker's choice is its best response whatever
 	// the transfer, so its regret is exactly 0 and need not be computed; not
 	// so with income effects, taxed capital income (it is expected before it
 	// is known), or a paid wage other than the one it chose at.
 	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
-	payPow := math.Pow(of.payWage, 1+u.Elasticity)
-	quasi := u.Kind == agents.Quasilinear
-	fn := float64(n)
+	quasi := u.Kind == agents.Quasilinear && !needRegret
 	e.parallel(func(c, lo, hi int) {
-		p := &e.parts[c]
-		var sc, scp, su, swu, sw, slog, sclog, rz, rc, sreg, mreg float64
-		minU := math.Inf(1)
-		cSorted, anyZero := true, false
-		prev := math.Inf(-1)
-		skill, pot, hours, income, cons, util := pop.Skill[lo:hi], pop.Potential[lo:hi], st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi], st.util[lo:hi]
-		var kap []float64 // each worker's κ (calibrated populations), else nil
-		if pop.Kappa != nil {
-			kap = pop.Kappa[lo:hi]
-		}
-		rank := 2*float64(lo+1) - fn - 1 // 2i − N − 1 for rank i = lo+1
-		for i := range income {
-			z := income[i]
-			tr := rule.of(z)
-			ci := cons[i] + tr
-			cons[i] = ci
-			l := hours[i]
-			var ui float64
-			switch { // quasi-linear: Value without its dispatch on the kind
-			case quasi && kap == nil:
-				ui = ci - u.Disutility(l)
-			case quasi:
-				ui = ci - u.DisutilityK(l, kap[i])
-			case kap != nil:
-				ui = u.ValueK(ci, l, kap[i])
-			default:
-				ui = u.Value(ci, l)
-			}
-			util[i] = ui
-			sc += ci
-			su += ui
-			minU = min(minU, ui)
-			wt := welfare.InvIncomeWeight(z)
-			swu += wt * ui
-			sw += wt
-			if ci > 0 {
-				lg := welfare.Log(ci)
-				slog += lg
-				sclog += ci * lg
-				scp += ci
+		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1), sorted: true,
+			rank: 2*float64(lo+1) - float64(e.cfg.Agents) - 1} // 2i − N − 1 for rank i = lo+1
+		var sreg, mreg float64
+		for b0 := lo; b0 < hi; b0 += welfare.LogBlock {
+			b1 := min(b0+welfare.LogBlock, hi)
+			if quasi {
+				e.utilityQuasi(st, b0, b1, rule)
 			} else {
-				anyZero = true
+				sreg, mreg = e.utilityGeneral(st, in, of, b0, b1, rule, needRegret, sreg, mreg)
 			}
-			rz += rank * z
-			rc += rank * ci
-			rank += 2
-			if ci < prev {
-				cSorted = false
-			}
-			prev = ci
-			if needRegret {
-				w := skill[i] * of.payWage
-				untaxed, other := tr, 0.0
-				if of.capReal != 0 {
-					if k := of.capReal * e.share(lo+i); of.taxCapital {
-						other = k
-					} else {
-						untaxed += k
-					}
-				}
-				k := e.kappa(lo + i)
-				_, resp, _ := e.facing(in, lo+i)
-				br, _ := resp.ChoiceK(w, pot[i]*payPow, k, untaxed, other)
-				reg := max(resp.ValueK(w, br, k, untaxed, other)-ui, 0)
-				sreg += reg
-				mreg = max(mreg, reg)
-			}
+			ws.add(st.income[b0:b1], st.cons[b0:b1], st.util[b0:b1])
 		}
-		p.c, p.cPos, p.u, p.minU, p.wu, p.w = sc, scp, su, minU, swu, sw
-		p.logC, p.cLogC, p.rankZ, p.rankC = slog, sclog, rz, rc
+		p := &e.parts[c]
+		p.c, p.cPos, p.u, p.minU, p.wu, p.w = ws.c, ws.logs.Pos, ws.u, ws.minU, ws.wu, ws.w
+		p.logC, p.cLogC, p.rankZ, p.rankC = ws.logs.Log, ws.logs.XLog, ws.rz, ws.rc
 		p.regret, p.regretMax = sreg, mreg
-		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = cons[0], cons[len(cons)-1], cSorted, anyZero
+		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.sorted, ws.logs.NonPos
 	})
 	t := welfareTotals{minU: math.Inf(1), cSorted: true}
 	for c := range e.parts {
@@ -407,6 +420,104 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 		}
 	}
 	return t
+}
+
+// utilityQuasi adds their transfers to workers lo…hi−1's take-home pay and
+// computes their quasi-linear utility, for workers whose regret is 0.
+func (e *Engine) utilityQuasi(st state, lo, hi int, rule transferRule) {
+	u := &e.u
+	hours, income, cons, util := st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi], st.util[lo:hi]
+	if kap := e.pop.Kappa; kap != nil {
+		kap = kap[lo:hi]
+		for i, z := range income {
+			ci := cons[i] + rule.of(z)
+			cons[i] = ci
+			util[i] = ci - u.DisutilityK(hours[i], kap[i])
+		}
+		return
+	}
+	for i, z := range income {
+		ci := cons[i] + rule.of(z)
+		cons[i] = ci
+		util[i] = ci - u.Disutility(hours[i])
+	}
+}
+
+// utilityGeneral is utilityQuasi for any utility, and computes each
+// worker's regret when needRegret is set: it returns the running sum and
+// maximum of the regrets, continued from sum and most (one running sum
+// over the chunk, whatever its blocks).
+func (e *Engine) utilityGeneral(st state, in *roundIn, of *offer, lo, hi int, rule transferRule, needRegret bool, sum, most float64) (float64, float64) {
+	u := &e.u
+	pop := e.pop
+	payPow := math.Pow(of.payWage, 1+u.Elasticity)
+	for i := lo; i < hi; i++ {
+		tr := rule.of(st.income[i])
+		ci := st.cons[i] + tr
+		st.cons[i] = ci
+		l := st.hours[i]
+		var ui float64
+		if pop.Kappa != nil {
+			ui = u.ValueK(ci, l, pop.Kappa[i])
+		} else {
+			ui = u.Value(ci, l)
+		}
+		st.util[i] = ui
+		if needRegret {
+			w := pop.Skill[i] * of.payWage
+			untaxed, other := tr, 0.0
+			if of.capReal != 0 {
+				if k := of.capReal * e.share(i); of.taxCapital {
+					other = k
+				} else {
+					untaxed += k
+				}
+			}
+			k := e.kappa(i)
+			_, resp, _ := e.facing(in, i)
+			br, _ := resp.ChoiceK(w, pop.Potential[i]*payPow, k, untaxed, other)
+			reg := max(resp.ValueK(w, br, k, untaxed, other)-ui, 0)
+			sum += reg
+			most = max(most, reg)
+		}
+	}
+	return sum, most
+}
+
+// welfareSums are one chunk's running welfare and inequality sums.
+type welfareSums struct {
+	c, u, minU, wu, w float64 // Σ c, Σ u, min u, Σ ω·u, Σ ω
+	rz, rc            float64 // Σ (2i − N − 1)·x of incomes and consumption
+	rank              float64 // 2i − N − 1 for the next worker
+	prev              float64 // the last consumption seen
+	sorted            bool    // consumption ascending so far
+	logs              welfare.LogSums
+}
+
+// add adds a block of consecutive workers' income, consumption and utility
+// to the sums, in order.
+func (s *welfareSums) add(income, cons, util []float64) {
+	sc, su, minU, swu, sw, rz, rc, rank, prev, sorted := s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.sorted
+	util = util[:len(income)]
+	cons = cons[:len(income)]
+	for i, z := range income {
+		ci, ui := cons[i], util[i]
+		sc += ci
+		su += ui
+		minU = min(minU, ui)
+		wt := welfare.InvIncomeWeight(z)
+		swu += wt * ui
+		sw += wt
+		rz += rank * z
+		rc += rank * ci
+		rank += 2
+		if ci < prev {
+			sorted = false
+		}
+		prev = ci
+	}
+	s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.sorted = sc, su, minU, swu, sw, rz, rc, rank, prev, sorted
+	s.logs.Add(cons)
 }
 
 // fillStats is step 5: the round's statistics from the passes' sums.

@@ -194,3 +194,60 @@ func TestRegretOfNoisyWorkers(t *testing.T) {
 		}
 	}
 }
+
+// The choice pass's loop for rational workers (choiceRational) against the
+// general best response, worker by worker: hours and income are ChoiceK's
+// (the general solver: all brackets' candidates compared, no thresholds or
+// bracket hand-over) to 1e-9, take-home pay is Net(income) exactly, and a
+// tax system's payroll tax and credit are the direct sums over workers to
+// 1e-9 — under a convex schedule, one whose rates fall, and the us-2024
+// system on the calibrated population (each worker its own κ).
+func TestChoicePassIsTheBestResponse(t *testing.T) {
+	falling := &planner.Fixed{Rates: []float64{0.3, 0.25, 0.2, 0.35, 0.1, 0.4, 0.2}}
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		p    planner.Planner
+	}{
+		{"convex", lognormalConfig(3*ChunkSize + 17), planner.USFederal()},
+		{"falling", lognormalConfig(3*ChunkSize + 17), falling},
+		{"us-2024", calibratedConfig(3*ChunkSize + 17), planner.USFederal()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.Rounds = 2
+			e, h := mustRun(t, c.cfg, c.p)
+			pop, sched, sys := e.Population(), e.Effective(), e.System()
+			u := c.cfg.Utility
+			u.Init()
+			r := agents.NewResponse(u, sched, c.cfg.HoursMax)
+			lump := h[len(h)-1].Transfer
+			var pay, cred float64
+			for i, w := range pop.Skill {
+				kappa := u.Kappa
+				if pop.Kappa != nil {
+					kappa = pop.Kappa[i]
+				}
+				l, z := r.ChoiceK(w, pop.Potential[i], kappa, lump, 0)
+				if math.Abs(l-pop.Hours[i]) > 1e-9*max(1, l) || math.Abs(z-pop.Income[i]) > 1e-9*max(1, z) {
+					t.Fatalf("worker %d: %v h for %v, ChoiceK says %v h for %v", i, pop.Hours[i], pop.Income[i], l, z)
+				}
+				if want := sched.Net(pop.Income[i]) + lump; pop.Consumption[i] != want {
+					t.Fatalf("worker %d: consumption %v, Net(income) + transfer = %v", i, pop.Consumption[i], want)
+				}
+				if sys != nil {
+					pay += sys.PayrollTax(pop.Income[i])
+					cred += sys.Credit(pop.Income[i])
+				}
+			}
+			n := float64(c.cfg.Agents)
+			if sys != nil {
+				s := h[len(h)-1]
+				near(t, "payroll tax", s.payroll, pay/n, 1e-9)
+				near(t, "credit", s.credit, cred/n, 1e-9)
+				if !(s.credit > 0) {
+					t.Error("no worker received the credit: the test says nothing about it")
+				}
+			}
+		})
+	}
+}
