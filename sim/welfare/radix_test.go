@@ -1,6 +1,7 @@
 package welfare
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -102,6 +103,63 @@ func TestSortFloatsParallel(t *testing.T) {
 					t.Fatalf("n=%d workers=%d: element %d is %v, want %v", n, w, i, got[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// The radix passes leave the keys' lowest 22 bits to an insertion pass;
+// these inputs make that pass work — keys out of order only in those bits
+// within a span and across the spans' boundaries (the parallel sort's
+// serial fix-up), and keys that differ only in those bits (more than one
+// move per key: the full radix sort takes over). Both sorts against
+// slices.SortFunc with less, bit for bit.
+func TestSortLowBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	n := 3*sortChunk + 17
+	shapes := map[string][]float64{}
+	near := make([]float64, n) // ascending but for pairs one ulp apart, swapped
+	for i := range near {
+		near[i] = float64(i + 1)
+	}
+	for _, b := range []int{5, sortChunk, 2 * sortChunk, 2*sortChunk + 1000} {
+		near[b], near[b-1] = near[b-1], math.Nextafter(near[b-1], math.Inf(1))
+	}
+	shapes["swapped neighbours"] = near
+	low := make([]float64, n) // only the lowest 22 bits differ
+	for i := range low {
+		low[i] = 1 + float64(r.IntN(1<<22))*0x1p-52
+	}
+	shapes["low bits only"] = low
+	rev := make([]float64, n) // descending within the lowest 22 bits
+	for i := range rev {
+		rev[i] = 1 + float64(n-i)*0x1p-52
+	}
+	shapes["low bits descending"] = rev
+	for name, x := range shapes {
+		want := slices.Clone(x)
+		slices.SortFunc(want, func(a, b float64) int {
+			switch {
+			case less(a, b):
+				return -1
+			case less(b, a):
+				return 1
+			}
+			return 0
+		})
+		check := func(how string, got []float64) {
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%s, %s: element %d is %v, want %v", name, how, i, got[i], want[i])
+				}
+			}
+		}
+		got := slices.Clone(x)
+		SortFloats(got, make([]float64, n))
+		check("SortFloats", got)
+		for _, w := range []int{2, 3} {
+			got := slices.Clone(x)
+			SortFloatsParallel(got, make([]float64, n), w)
+			check(fmt.Sprintf("%d workers", w), got)
 		}
 	}
 }
