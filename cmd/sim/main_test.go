@@ -92,13 +92,32 @@ func TestEveryScenarioRuns(t *testing.T) {
 	files, _ := filepath.Glob(scen("*.toml"))
 	var mu sync.Mutex
 	got := map[string]string{}
+	type run struct {
+		name, file string
+		set        []string // --set arguments
+	}
+	var runs []run
 	for _, f := range files {
 		if strings.Contains(f, "bench-10m") || strings.HasPrefix(filepath.Base(f), "sweep-") {
 			continue // the 10M benchmark runs in TestREADMECommands; sweeps in TestSweep*
 		}
-		t.Run(filepath.Base(f), func(t *testing.T) {
+		runs = append(runs, run{name: filepath.Base(f), file: f})
+	}
+	// Paths of the round no scenario takes: heuristic workers other than
+	// rational ones, and a tax system's credit that reaches only some ages.
+	for _, v := range []struct{ base, variant, set string }{
+		{"quickstart.toml", "noisy", "agents.behavior=noisy"},
+		{"quickstart.toml", "adaptive", "agents.behavior=adaptive"},
+		{"us-2024.toml", "noisy", "agents.behavior=noisy"},
+		{"us-2024.toml", "occupations", "population.skill.dist=us_occupations"},
+	} {
+		runs = append(runs, run{name: v.base + "+" + v.variant, file: scen(v.base), set: []string{"--set", v.set}})
+	}
+	for _, r := range runs {
+		f := r.file
+		t.Run(r.name, func(t *testing.T) {
 			dir := t.TempDir()
-			args := []string{"run", f, "--out", dir, "--quiet"}
+			args := append([]string{"run", f, "--out", dir, "--quiet"}, r.set...)
 			if strings.Contains(f, "llm") { // against the in-process test server
 				t.Setenv("OPENAI_API_KEY", testKey)
 				srv := llmtest.New(modelReply)
@@ -115,7 +134,7 @@ func TestEveryScenarioRuns(t *testing.T) {
 				t.Errorf("summary.json lacks converged_round (%v)", err)
 			}
 			mu.Lock()
-			got[filepath.Base(f)] = outputDigest(t, dir)
+			got[r.name] = outputDigest(t, dir)
 			mu.Unlock()
 		})
 	}

@@ -60,10 +60,28 @@ func (b Behavior) Validate() error {
 func (b Behavior) Choose(br, prev, hmax float64, r *rand.Rand) float64 {
 	switch b.Kind {
 	case Noisy:
-		s := b.Noise
-		return min(br*math.Exp(s*r.NormFloat64()-0.5*s*s), hmax)
+		return NoisyHours(br, b.NoiseFactor(r), hmax)
 	case Adaptive:
 		return prev + b.Adjustment*(br-prev)
 	}
 	return br
 }
+
+// NoiseFactor draws a noisy worker's multiplicative error from r:
+// exp(σ·N(0, 1) − σ²/2), whose mean is 1. Each draw takes one NormFloat64.
+func (b Behavior) NoiseFactor(r *rand.Rand) float64 {
+	s := b.Noise
+	return math.Exp(s*r.NormFloat64() - 0.5*s*s)
+}
+
+// NoiseFactors fills f with NoiseFactor's draws from r, in order (what
+// that many calls would give, without a call per draw in the caller's loop).
+func (b Behavior) NoiseFactors(f []float64, r *rand.Rand) {
+	for i := range f {
+		f[i] = b.NoiseFactor(r)
+	}
+}
+
+// NoisyHours are a noisy worker's hours: its best response br times its
+// noise factor f, at most hmax.
+func NoisyHours(br, f, hmax float64) float64 { return min(br*f, hmax) }
