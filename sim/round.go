@@ -68,6 +68,11 @@ type roundIn struct {
 	beh      agents.Behavior
 	expect   transferRule // transfers workers expect
 	noise    uint64       // index of the round's noise streams
+	// brValue is set by the choice pass when it left in st.util each
+	// worker's utility at its best response without transfers (quasi-linear
+	// workers of a fixed market who did not take it), for the welfare pass's
+	// regret.
+	brValue bool
 }
 
 // facing returns what worker i faces in this round: the schedule and the
@@ -140,6 +145,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	beh := in.beh
 	samePay := of.payWage == of.choiceWage
 	fixed := e.econ.cfg.Kind != market.Production && beh.Kind != agents.LLM && samePay && of.capReal == 0
+	in.brValue = fixed && beh.Kind != agents.Rational && e.u.Kind == agents.Quasilinear
 	sys := e.cfg.System
 	nb := in.sched.Brackets()
 	e.parallel(func(c, lo, hi int) {
@@ -233,7 +239,9 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 // sums in registers. A rational worker's best response hands its bracket to
 // the tax (no bracket scan); noisy workers' noise factors are drawn a block
 // at a time from rng (in worker order: the draws Behavior.Choose would
-// make; noise holds welfare.LogBlock of them). tally, with a tax system, is the chunk's zeroed tally by bracket:
+// make; noise holds welfare.LogBlock of them). With in.brValue, each
+// worker's utility at its best response, without transfers, goes to
+// st.util for the welfare pass's regret. tally, with a tax system, is the chunk's zeroed tally by bracket:
 // the system's parts for workers the credit reaches come from it
 // (USSingle.PartsIn), for the others from the system's functions.
 func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, rng *rand.Rand) chunkSums {
@@ -247,6 +255,10 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 	}
 	hours, income, net := st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi]
 	ages := in.noCredit != nil // some workers' schedule is without the credit
+	var brValue []float64      // where the best response's utility goes
+	if in.brValue {
+		brValue = st.util[lo:hi]
+	}
 	var sz, stx, sl, sdl, spay, scred float64
 	sorted := true
 	prev := math.Inf(-1)
@@ -270,6 +282,15 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 			}
 			w := skill[i]
 			l, z, k := resp.ChoiceBracket(w, pot[i], kappa, expect.of(income[i]))
+			if brValue != nil { // the best response's utility, for the regret
+				nbr := 0.0
+				if k >= 0 && z > 0 {
+					nbr = sched.NetIn(k, z)
+				} else {
+					nbr = sched.Net(z)
+				}
+				brValue[i] = nbr - e.u.DisutilityK(l, kappa)
+			}
 			switch beh.Kind {
 			case agents.Noisy:
 				l = agents.NoisyHours(l, noise[i-b0], hmax)
@@ -528,6 +549,13 @@ func (e *Engine) utilityGeneral(st state, in *roundIn, of *offer, lo, hi int, ru
 			ui = u.ValueK(ci, l, pop.Kappa[i])
 		} else {
 			ui = u.Value(ci, l)
+		}
+		if in.brValue { // quasi-linear: the transfer adds to both utilities
+			reg := max(st.util[i]+tr-ui, 0)
+			sum += reg
+			most = max(most, reg)
+			st.util[i] = ui
+			continue
 		}
 		st.util[i] = ui
 		if needRegret {
