@@ -291,6 +291,7 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 				}
 				brValue[i] = nbr - e.u.DisutilityK(l, kappa)
 			}
+			near := max(k, 0) // a bracket near the income's, where the search for it starts
 			switch beh.Kind {
 			case agents.Noisy:
 				l = agents.NoisyHours(l, noise[i-b0], hmax)
@@ -314,7 +315,7 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 			case k >= 0:
 				nz = sched.NetIn(k, z)
 			default:
-				k = sched.Bracket(z)
+				k = sched.BracketFrom(z, near)
 				nz = sched.NetIn(k, z)
 			}
 			if tally != nil && z > 0 && !noCredit {
@@ -682,8 +683,14 @@ func (e *Engine) consumptionFromSorted(z []float64, sched tax.Schedule, lump flo
 		p := &e.parts[c]
 		ok := true
 		prev := math.Inf(-1)
+		k := 0 // the bracket of the last positive income: the next one's is not below it
 		for j := lo; j < hi; j++ {
-			x := sched.Net(z[j]) + lump
+			x := z[j]
+			if x > 0 {
+				k = sched.BracketFrom(x, k)
+				x = sched.NetIn(k, x)
+			}
+			x += lump
 			z[j] = x
 			if x < prev {
 				ok = false

@@ -144,6 +144,20 @@ func (s Schedule) Bracket(z float64) int {
 	return k
 }
 
+// BracketFrom is Bracket(z) found by stepping from bracket k (any valid
+// index), for callers that know a bracket near z's: the next income in
+// ascending order, or an income moved a little from one whose bracket is
+// known.
+func (s Schedule) BracketFrom(z float64, k int) int {
+	for k+1 < len(s.cutoffs) && z >= s.cutoffs[k+1] {
+		k++
+	}
+	for k > 0 && z < s.cutoffs[k] {
+		k--
+	}
+	return k
+}
+
 // Tax returns the tax due on pre-tax income z. It is 0 for z ≤ 0.
 func (s Schedule) Tax(z float64) float64 {
 	if z <= 0 {

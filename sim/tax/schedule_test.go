@@ -172,3 +172,23 @@ func TestHSV(t *testing.T) {
 		t.Error("λ 0, τ 1: no error")
 	}
 }
+
+// BracketFrom finds Bracket's bracket from any start: incomes at, just
+// below and just above every cutoff, between them, negative, zero and
+// +Inf, from every bracket.
+func TestBracketFrom(t *testing.T) {
+	s := MustNew([]float64{0, 11600, 47150, 100525, 191950, 243725, 609350}, USFederalRates(), DefaultBounds)
+	zs := []float64{-5, 0, 1, 1e300, math.Inf(1)}
+	for k := range s.Brackets() {
+		b := s.Cutoff(k)
+		zs = append(zs, b, math.Nextafter(b, math.Inf(-1)), math.Nextafter(b, math.Inf(1)), b+123.4)
+	}
+	for _, z := range zs {
+		want := s.Bracket(z)
+		for k := range s.Brackets() {
+			if got := s.BracketFrom(z, k); got != want {
+				t.Errorf("BracketFrom(%v, %d) = %d, Bracket says %d", z, k, got, want)
+			}
+		}
+	}
+}
