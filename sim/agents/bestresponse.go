@@ -175,7 +175,7 @@ func (r *Response) firstFit(first, end int, pot, off float64) int {
 // concave). Small enough to be inlined into Choice's hot path.
 func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 	k := r.firstFit(0, len(r.b), pot, off)
-	z := max(r.a[k]*pot, r.b[k]-off)
+	z := atLeast(r.a[k]*pot, r.b[k]-off)
 	if zmax := w * r.hmax; z >= zmax {
 		return r.hmax, zmax
 	}
@@ -189,7 +189,7 @@ func (r *Response) choiceConvexQL(w, pot, off float64) (hours, income float64) {
 func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64, k int) {
 	end := r.runs[j+1]
 	k = r.firstFit(r.runs[j], end, pot, off)
-	z := max(r.a[k]*pot, r.b[k]-off, 0)
+	z := atLeast(atLeast(r.a[k]*pot, r.b[k]-off), 0)
 	if end < len(r.b) && z+off > r.b[end] {
 		z = r.b[end] - off
 	}
@@ -257,8 +257,9 @@ func (r *Response) choiceByThreshold(w, pot float64) (hours, income float64, k i
 	for j < len(r.thresh) && pot >= r.thresh[j] {
 		j++
 	}
-	near := func(t float64) bool { return math.Abs(pot-t) <= 1e-9*t }
-	if (j < len(r.thresh) && near(r.thresh[j])) || (j > 0 && near(r.thresh[j-1])) {
+	// within 1e-9 of a threshold (|pot − t| ≤ 1e-9·t; pot is below the
+	// next and not below the last)
+	if (j < len(r.thresh) && r.thresh[j]-pot <= 1e-9*r.thresh[j]) || (j > 0 && pot-r.thresh[j-1] <= 1e-9*r.thresh[j-1]) {
 		return 0, 0, -1, false
 	}
 	l, z, k := r.runOptimum(j, w, pot, 0)
@@ -287,7 +288,7 @@ func (r *Response) ChoiceBracket(w, pot, kappa, tr float64) (hours, income float
 	}
 	// choiceConvexQL with off = 0, keeping the bracket
 	k = r.firstFit(0, len(r.b), pot, 0)
-	z := max(r.a[k]*pot, r.b[k])
+	z := atLeast(r.a[k]*pot, r.b[k])
 	if zmax := w * r.hmax; z >= zmax {
 		return r.hmax, zmax, -1
 	}
@@ -410,6 +411,16 @@ func newtonBisect(g func(float64) (float64, float64), lo, hi float64) float64 {
 			next = 0.5 * (lo + hi)
 		}
 		x = next
+	}
+	return x
+}
+
+// atLeast is max(x, lo) for a lo that is not NaN, written with a branch:
+// the float max's care for NaN and signed zeros costs the best response's
+// hot path a dozen instructions. A NaN x stays NaN.
+func atLeast(x, lo float64) float64 {
+	if x < lo {
+		return lo
 	}
 	return x
 }

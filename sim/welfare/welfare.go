@@ -98,8 +98,18 @@ func InvIncome(z, u []float64) float64 {
 	return wu / w
 }
 
-// InvIncomeWeight is the unnormalised weight 1/max(z, 1).
-func InvIncomeWeight(z float64) float64 { return 1 / max(z, 1) }
+// InvIncomeWeight is the unnormalised weight 1/max(z, 1) (NaN for NaN),
+// written with branches: the float max's handling of NaN and signed zeros
+// cost the engine's welfare loop a spill and a dozen instructions a worker.
+func InvIncomeWeight(z float64) float64 {
+	if z > 1 {
+		return 1 / z
+	}
+	if z != z {
+		return z
+	}
+	return 1
+}
 
 // Atkinson1 is the Atkinson index with inequality aversion ε = 1,
 // 1 − (Π x_i)^(1/N) / x̄: one minus the geometric over the arithmetic mean.

@@ -145,3 +145,19 @@ func TestAIEconomistFastGini(t *testing.T) {
 		near(t, fmt.Sprintf("fast Gini, N=%d", n), fast, Gini(x)*float64(n)/float64(n+1), 1e-12)
 	}
 }
+
+// InvIncomeWeight is 1/max(z, 1): 1 at and below an income of 1, 1/z above,
+// NaN for NaN.
+func TestInvIncomeWeight(t *testing.T) {
+	for _, c := range []struct{ z, want float64 }{
+		{math.Inf(-1), 1}, {-5, 1}, {math.Copysign(0, -1), 1}, {0, 1}, {0.5, 1}, {1, 1},
+		{math.Nextafter(1, 2), 1 / math.Nextafter(1, 2)}, {4, 0.25}, {1e300, 1e-300}, {math.Inf(1), 0},
+	} {
+		if got := InvIncomeWeight(c.z); got != c.want {
+			t.Errorf("InvIncomeWeight(%v) = %v, want %v", c.z, got, c.want)
+		}
+	}
+	if !math.IsNaN(InvIncomeWeight(math.NaN())) {
+		t.Error("InvIncomeWeight(NaN) is not NaN")
+	}
+}
