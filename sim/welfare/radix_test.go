@@ -27,16 +27,7 @@ func TestSortFloats(t *testing.T) {
 			for i := range x {
 				x[i] = g()
 			}
-			want := slices.Clone(x)
-			slices.SortFunc(want, func(a, b float64) int {
-				switch {
-				case less(a, b):
-					return -1
-				case less(b, a):
-					return 1
-				}
-				return 0
-			})
+			want := sortedByLess(x)
 			SortFloats(x, make([]float64, n))
 			for i := range x {
 				if math.Float64bits(x[i]) != math.Float64bits(want[i]) {
@@ -136,16 +127,7 @@ func TestSortLowBits(t *testing.T) {
 	}
 	shapes["low bits descending"] = rev
 	for name, x := range shapes {
-		want := slices.Clone(x)
-		slices.SortFunc(want, func(a, b float64) int {
-			switch {
-			case less(a, b):
-				return -1
-			case less(b, a):
-				return 1
-			}
-			return 0
-		})
+		want := sortedByLess(x)
 		check := func(how string, got []float64) {
 			for i := range got {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
@@ -162,4 +144,20 @@ func TestSortLowBits(t *testing.T) {
 			check(fmt.Sprintf("%d workers", w), got)
 		}
 	}
+}
+
+// sortedByLess is a sorted copy of x by a comparison sort with less: the
+// reference the radix sorts are checked against.
+func sortedByLess(x []float64) []float64 {
+	want := slices.Clone(x)
+	slices.SortFunc(want, func(a, b float64) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
+		}
+		return 0
+	})
+	return want
 }
