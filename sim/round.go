@@ -136,10 +136,10 @@ type choiceTotals struct {
 }
 
 // choicePass is steps 2–4 up to the revenue: every worker's hours, income
-// and take-home pay before transfers (in st.cons), in parallel chunks. Heuristic
-// workers of a fixed market (the wage is their skill, no capital income) go
-// through choiceFixed; the production market's and LLM workers through
-// the general loop here.
+// and take-home pay before transfers (in st.cons), in parallel chunks.
+// Heuristic workers of a fixed market (the wage is their skill, no capital
+// income) go through choiceRational or choiceFixed; the production market's
+// and LLM workers through the general loop here.
 func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	pop := e.pop
 	beh := in.beh
@@ -241,9 +241,10 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 // at a time from rng (in worker order: the draws Behavior.Choose would
 // make; noise holds welfare.LogBlock of them). With in.brValue, each
 // worker's utility at its best response, without transfers, goes to
-// st.util for the welfare pass's regret. tally, with a tax system, is the chunk's zeroed tally by bracket:
-// the system's parts for workers the credit reaches come from it
-// (USSingle.PartsIn), for the others from the system's functions.
+// st.util for the welfare pass's regret. tally, with a tax system, is the
+// chunk's zeroed tally by bracket: the system's parts for workers the
+// credit reaches come from it (USSingle.PartsIn), for the others from the
+// system's functions.
 func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, rng *rand.Rand) chunkSums {
 	pop, sys := e.pop, e.cfg.System
 	beh, expect, hmax := in.beh, in.expect, e.cfg.HoursMax
