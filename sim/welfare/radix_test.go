@@ -20,6 +20,12 @@ func TestSortFloats(t *testing.T) {
 		"specials": func() float64 {
 			return []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), 1, -1, 5e-324}[r.IntN(7)]
 		},
+		"with NaN": func() float64 { // NaN sorts last
+			if r.IntN(50) == 0 {
+				return math.NaN()
+			}
+			return math.Exp(r.NormFloat64())
+		},
 	}
 	for name, g := range gens {
 		for _, n := range []int{0, 1, 7, 255, 256, 1000, 100000} {
