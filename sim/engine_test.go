@@ -165,12 +165,25 @@ func TestFlatRebateIdentity(t *testing.T) {
 }
 
 // TestDeterministicAcrossWorkers: byte-identical statistics for 1 and 8
-// goroutines, with noise so that every random stream is exercised.
+// goroutines, with noise so that every random stream is exercised, and
+// (but in -short) with enough noisy workers for the radix sort's parallel
+// path (more than two of its 2^17-key spans).
 func TestDeterministicAcrossWorkers(t *testing.T) {
-	for _, beh := range []agents.Behavior{{Kind: agents.Rational}, {Kind: agents.Noisy, Noise: 0.2}} {
+	type run struct {
+		beh agents.Behavior
+		n   int
+	}
+	noisy := agents.Behavior{Kind: agents.Noisy, Noise: 0.2}
+	cases := []run{{agents.Behavior{Kind: agents.Rational}, 5*ChunkSize + 3}, {noisy, 5*ChunkSize + 3},
+		{agents.Behavior{Kind: agents.Adaptive, Adjustment: 0.4}, 5*ChunkSize + 3}}
+	if !testing.Short() {
+		cases = append(cases, run{noisy, 2<<17 + 5})
+	}
+	for _, c := range cases {
+		beh := c.beh
 		var runs [][]RoundStats
 		for _, w := range []int{1, 8} {
-			cfg := lognormalConfig(5*ChunkSize + 3)
+			cfg := lognormalConfig(c.n)
 			cfg.Behavior = beh
 			cfg.Workers = w
 			_, h := mustRun(t, cfg, planner.USFederal())
