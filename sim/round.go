@@ -334,12 +334,7 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 			prev = z
 		}
 	}
-	if tally != nil {
-		pay, cred := sys.PartsIn(in.sched, tally[:nb], tally[nb:])
-		spay += pay
-		scred += cred
-	}
-	return chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted, tally: tally}
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted, tally: tally})
 }
 
 // choiceRational is choiceFixed for its most common case — rational
@@ -396,12 +391,20 @@ func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float
 		}
 		prev = z
 	}
-	if tally != nil {
-		pay, cred := e.cfg.System.PartsIn(in.sched, tally[:nb], tally[nb:])
-		spay += pay
-		scred += cred
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[hi-lo-1], zSorted: sorted, tally: tally})
+}
+
+// withParts adds to a fixed-market chunk's sums the tax system's payroll
+// tax and credit of the workers its tally by bracket holds (none without a
+// system).
+func (e *Engine) withParts(in *roundIn, c chunkSums) chunkSums {
+	if c.tally != nil {
+		nb := len(c.tally) / 2
+		pay, cred := e.cfg.System.PartsIn(in.sched, c.tally[:nb], c.tally[nb:])
+		c.payroll += pay
+		c.credit += cred
 	}
-	return chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[hi-lo-1], zSorted: sorted, tally: tally}
+	return c
 }
 
 // redistribution is step 4's outcome: the rule, what it pays in all, and
