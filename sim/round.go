@@ -549,12 +549,7 @@ func (e *Engine) utilityGeneral(st state, in *roundIn, of *offer, lo, hi int, ru
 		ci := st.cons[i] + tr
 		st.cons[i] = ci
 		l := st.hours[i]
-		var ui float64
-		if pop.Kappa != nil {
-			ui = u.ValueK(ci, l, pop.Kappa[i])
-		} else {
-			ui = u.Value(ci, l)
-		}
+		ui := u.ValueK(ci, l, e.kappa(i))
 		if in.brValue { // quasi-linear: the transfer adds to both utilities
 			reg := max(st.util[i]+tr-ui, 0)
 			sum += reg

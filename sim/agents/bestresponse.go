@@ -199,10 +199,16 @@ func (r *Response) runOptimum(j int, w, pot, off float64) (hours, income float64
 	if off != 0 {
 		return z / w, z, -1
 	}
-	if k+1 < len(r.b) && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
-		k++
+	return z / w, z, r.holding(k, z)
+}
+
+// holding is the bracket holding income z found as bracket k's optimum:
+// k, or the next bracket when z is exactly at its cutoff.
+func (r *Response) holding(k int, z float64) int {
+	if k+1 < len(r.b) && z >= r.b[k+1] {
+		return k + 1
 	}
-	return z / w, z, k
+	return k
 }
 
 // runThresholds returns, for each run but the last, the potential T_j above
@@ -286,16 +292,14 @@ func (r *Response) ChoiceBracket(w, pot, kappa, tr float64) (hours, income float
 		hours, income = r.ChoiceK(w, pot, kappa, tr, 0)
 		return hours, income, -1
 	}
-	// choiceConvexQL with off = 0, keeping the bracket
+	// runOptimum on the one run a convex schedule is, written out: the call
+	// cost the quickstart's round 5–6%
 	k = r.firstFit(0, len(r.b), pot, 0)
 	z := atLeast(r.a[k]*pot, r.b[k])
 	if zmax := w * r.hmax; z >= zmax {
 		return r.hmax, zmax, -1
 	}
-	if k+1 < len(r.b) && z >= r.b[k+1] { // exactly at the next cutoff: its bracket
-		k++
-	}
-	return z / w, z, k
+	return z / w, z, r.holding(k, z)
 }
 
 // hoursEnumerate evaluates every candidate in increasing order of hours and

@@ -147,7 +147,7 @@ func (s Schedule) Bracket(z float64) int {
 // BracketFrom is Bracket(z) found by stepping from bracket k (any valid
 // index), for callers that know a bracket near z's: the next income in
 // ascending order, or an income moved a little from one whose bracket is
-// known.
+// known. For a NaN z it returns k (Bracket: the top bracket).
 func (s Schedule) BracketFrom(z float64, k int) int {
 	for k+1 < len(s.cutoffs) && z >= s.cutoffs[k+1] {
 		k++
