@@ -494,8 +494,7 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 	e.parallel(func(c, lo, hi int) {
 		hp := &h.parts[c]
 		clear(hp.counts)
-		var sz, sc, su, swu, sw, snext, scon, shours, sltx, seff, sdl float64
-		minU := math.Inf(1)
+		var sz, snext, scon, shours, sltx, seff, sdl float64
 		for i := lo; i < hi; i++ {
 			st := int(pop.State[i])
 			a := pop.Wealth[i]
@@ -526,12 +525,6 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			pop.Utility[i] = u
 			pop.Wealth[i] = next
 			sz += z
-			sc += cons
-			su += u
-			minU = min(minU, u)
-			wt := welfare.InvIncomeWeight(z)
-			swu += wt * u
-			sw += wt
 			snext += next
 			if next <= limit {
 				scon++
@@ -541,10 +534,12 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			h.next[i] = ns
 			hp.counts[ns]++
 		}
-		var logs welfare.LogSums // the chunk's consumption is still in cache
-		logs.Add(pop.Consumption[lo:hi])
-		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, sc, logs.Pos, su, minU
-		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = swu, sw, logs.Log, logs.XLog, snext, scon, logs.NonPos
+		// the welfare sums the workers' round keeps, over the chunk while it
+		// is in cache (the rank sums go unused: households are not in order)
+		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1)}
+		ws.add(pop.Income[lo:hi], pop.Consumption[lo:hi], pop.Utility[lo:hi])
+		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, ws.c, ws.logs.Pos, ws.u, ws.minU
+		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = ws.wu, ws.w, ws.logs.Log, ws.logs.XLog, snext, scon, ws.logs.NonPos
 		hp.hours, hp.laborTax, hp.eff, hp.dl = shours, sltx, seff, sdl
 	})
 }
