@@ -195,10 +195,11 @@ func TestRegretOfNoisyWorkers(t *testing.T) {
 	}
 }
 
-// The choice pass's loop for rational workers (choiceRational) against the
-// general best response, worker by worker: hours and income are ChoiceK's
-// (the general solver: all brackets' candidates compared, no thresholds or
-// bracket hand-over) to 1e-9, take-home pay is Net(income) exactly, and a
+// The choice pass's loop for rational workers (choiceRational) worker by
+// worker: hours and income are ChoiceK's to 1e-9 (no bracket hand-over; on
+// falling schedules it shares the run thresholds, so every 97th worker is
+// also checked against a grid of hours a tenth of an hour apart, with
+// utility from Net directly), take-home pay is Net(income) exactly, and a
 // tax system's payroll tax and credit are the direct sums over workers to
 // 1e-9 — under a convex schedule, one whose rates fall, and the us-2024
 // system on the calibrated population (each worker its own κ).
@@ -233,6 +234,11 @@ func TestChoicePassIsTheBestResponse(t *testing.T) {
 				}
 				if want := sched.Net(pop.Income[i]) + lump; pop.Consumption[i] != want {
 					t.Fatalf("worker %d: consumption %v, Net(income) + transfer = %v", i, pop.Consumption[i], want)
+				}
+				if i%97 == 0 {
+					bestOnGrid(t, i, pop.Hours[i], c.cfg.HoursMax, 0.1, func(l float64) float64 {
+						return sched.Net(w*l) + lump - u.DisutilityK(l, kappa)
+					})
 				}
 				if sys != nil {
 					pay += sys.PayrollTax(pop.Income[i])
