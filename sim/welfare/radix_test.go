@@ -3,6 +3,7 @@ package welfare
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -104,16 +105,17 @@ func TestSortFloatsParallel(t *testing.T) {
 	}
 }
 
-// The radix passes leave the keys' lowest 22 bits to an insertion pass;
-// these inputs make that pass work — keys out of order only in those bits
-// within a span and across the spans' boundaries (the parallel sort's
-// serial fix-up), and keys that differ only in those bits (more than one
-// move per key: the full radix sort takes over). Both sorts against
-// slices.SortFunc with less, bit for bit.
-func TestSortLowBits(t *testing.T) {
+// The first radix sort orders a window of the keys' bits and leaves keys
+// that share a cell of it to an insertion pass; these inputs make that pass
+// work — keys out of order only below the window within a span and across
+// the spans' boundaries (the serial fix-up) — or overwhelm it: keys that
+// differ only below the window, a cluster beside a few far outliers, need
+// more than one move a key and send the sort to its full passes. Each
+// input is checked to take the path it is meant to, and the sorts (1–3
+// workers) against slices.SortFunc with less, bit for bit.
+func TestSortWindow(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	n := 3*sortChunk + 17
-	shapes := map[string][]float64{}
 	near := make([]float64, n) // ascending but for pairs one ulp apart, swapped
 	for i := range near {
 		near[i] = float64(i + 1)
@@ -121,33 +123,75 @@ func TestSortLowBits(t *testing.T) {
 	for _, b := range []int{5, sortChunk, 2 * sortChunk, 2*sortChunk + 1000} {
 		near[b], near[b-1] = near[b-1], math.Nextafter(near[b-1], math.Inf(1))
 	}
-	shapes["swapped neighbours"] = near
-	low := make([]float64, n) // only the lowest 22 bits differ
-	for i := range low {
-		low[i] = 1 + float64(r.IntN(1<<22))*0x1p-52
+	crowd := make([]float64, n) // near 1 but for 0 and 1e300 here and there
+	for i := range crowd {
+		crowd[i] = 1 + float64(r.IntN(1<<22))*0x1p-52
 	}
-	shapes["low bits only"] = low
-	rev := make([]float64, n) // descending within the lowest 22 bits
+	rev := make([]float64, n) // descending within a cell, with the same outliers
 	for i := range rev {
 		rev[i] = 1 + float64(n-i)*0x1p-52
 	}
-	shapes["low bits descending"] = rev
-	for name, x := range shapes {
-		want := sortedByLess(x)
+	for _, x := range [][]float64{crowd, rev} {
+		for i := 0; i < n; i += 5000 {
+			x[i] = 0
+			x[i+1] = 1e300
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		x        []float64
+		finishes bool // the insertion pass completes the first sort
+	}{{"swapped neighbours", near, true}, {"crowded cells", crowd, false}, {"descending in a cell", rev, false}} {
+		want := sortedByLess(c.x)
+		// The path: the window leaves x unsorted, and the insertion pass
+		// sorts it or gives up.
+		got := slices.Clone(c.x)
+		s := sorter{x: got, buf: make([]float64, n), workers: 2, spans: (n + sortChunk - 1) / sortChunk}
+		lo, hi := s.keyRange()
+		span := bits.Len64(hi - lo)
+		shift := windowShift(n, span)
+		if shift == 0 {
+			t.Fatalf("%s: the window covers all %d bits", c.name, span)
+		}
+		s.radix(lo, shift, span)
+		if slices.IsSorted(got) {
+			t.Fatalf("%s: sorted before the insertion pass", c.name)
+		}
+		if ok := s.finish(); ok != c.finishes {
+			t.Fatalf("%s: insertion pass completed %v, want %v", c.name, ok, c.finishes)
+		}
 		check := func(how string, got []float64) {
 			for i := range got {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-					t.Fatalf("%s, %s: element %d is %v, want %v", name, how, i, got[i], want[i])
+					t.Fatalf("%s, %s: element %d is %v, want %v", c.name, how, i, got[i], want[i])
 				}
 			}
 		}
-		got := slices.Clone(x)
-		SortFloats(got, make([]float64, n))
-		check("SortFloats", got)
-		for _, w := range []int{2, 3} {
-			got := slices.Clone(x)
+		for _, w := range []int{1, 2, 3} {
+			got := slices.Clone(c.x)
 			SortFloatsParallel(got, make([]float64, n), w)
 			check(fmt.Sprintf("%d workers", w), got)
+		}
+	}
+}
+
+// TestWindowShift: the window's width from the rule in SortFloatsParallel,
+// worked by hand: at least 30 bits, at least log₂ n + span − 52 (rounded
+// up to whole 10-bit digits), never more than the span.
+func TestWindowShift(t *testing.T) {
+	for _, c := range []struct{ n, span, shift int }{
+		{1e6, 56, 26}, // 20 binades of incomes: 30 bits, three passes
+		{1e7, 56, 26}, // bits.Len(1e7) = 24; 24 + 4 = 28 ≤ 30
+		{1e6, 63, 23}, // zeros among them: 20 + 11 = 31 → 40 bits
+		{1e7, 63, 23}, // 24 + 11 = 35 → 40
+		{1e6, 64, 24}, // both signs: 20 + 12 = 32 → 40
+		{1e9, 64, 14}, // bits.Len(1e9) = 30; 30 + 12 = 42 → 50
+		{1e6, 30, 0},  // the whole key in the window
+		{1e6, 22, 0},  // fewer bits than a window: all of them, in three passes
+		{300, 58, 28}, // small n: still 30
+	} {
+		if got := windowShift(c.n, c.span); got != c.shift {
+			t.Errorf("windowShift(%d, %d) = %d, want %d", c.n, c.span, got, c.shift)
 		}
 	}
 }
