@@ -76,10 +76,17 @@ func (b Behavior) NoiseFactor(r *rand.Rand) float64 {
 }
 
 // NoiseFactors fills f with NoiseFactor's draws from r, in order (what
-// that many calls would give, without a call per draw in the caller's loop).
+// that many calls would give, bit for bit): the normal draws first, then
+// their exponentials, a loop each, which lets the processor overlap one
+// exponential with the next (8.6 against 10.6 ns a factor in a block of
+// 256, BenchmarkNoiseFactors).
 func (b Behavior) NoiseFactors(f []float64, r *rand.Rand) {
 	for i := range f {
-		f[i] = b.NoiseFactor(r)
+		f[i] = r.NormFloat64()
+	}
+	s := b.Noise
+	for i, v := range f {
+		f[i] = expNoise(s*v - 0.5*s*s)
 	}
 }
 
