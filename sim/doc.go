@@ -52,8 +52,10 @@
 // pass as every other metric: two linear passes per round in all. Otherwise
 // (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
 // (welfare.SortFloatsParallel): exact, linear, and costing two more buffers
-// of N; and the consumption Gini reuses those sorted incomes when take-home
-// pay is the same function of income for everyone.
+// of N; the rank sums come from one more parallel read of the sorted copy,
+// consumption's too when take-home pay is the same function of income for
+// everyone (it is linear in each bracket, so each bracket's run of sorted
+// incomes gives its part in closed form).
 //
 // Households that save (Config.Households; stationary.go, households.go)
 // replace steps 2–5 with their own round, after the planner proposes:

@@ -46,11 +46,15 @@ type Engine struct {
 	parts   []chunkSums
 	scratch []float64 // sort buffer, allocated on first need
 	radix   []float64 // the radix sort's second buffer
-	stats   RoundStats
-	model   model
-	extra   []string  // columns after the rates: llm_* (with an LLM), then the planner's
-	spent   llm.Usage // LLM usage before this round
-	lastLLM llm.Usage // LLM usage of the last round
+	// rankSums's runs of sorted incomes by bracket and their sums by chunk,
+	// reused every round
+	runStarts []int
+	runSums   []float64
+	stats     RoundStats
+	model     model
+	extra     []string  // columns after the rates: llm_* (with an LLM), then the planner's
+	spent     llm.Usage // LLM usage before this round
+	lastLLM   llm.Usage // LLM usage of the last round
 }
 
 // systemColumns are the per-round parts of a tax system (per-worker means;

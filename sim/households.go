@@ -405,13 +405,14 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 	n := e.cfg.Agents
 	fn := float64(n)
 	y := mk.Output(pr.k*fn, pr.l*fn) / fn
-	giniPost := welfare.GiniSorted(e.sortedCopy(pop.Consumption))
+	rc, _ := e.rankSums(e.sortedCopy(pop.Consumption), nil, false)
+	rz, _ := e.rankSums(e.sortedCopy(pop.Income), nil, false)
 	s := &e.stats
 	*s = RoundStats{
 		Round:              e.round,
 		Productivity:       t.z / fn,
-		GiniPre:            welfare.GiniSorted(e.sortedCopy(pop.Income)),
-		GiniPost:           giniPost,
+		GiniPre:            welfare.GiniFromSums(n, rz, t.z),
+		GiniPost:           welfare.GiniFromSums(n, rc, t.c),
 		WelfareUtilitarian: t.u / fn,
 		WelfareInvIncome:   t.wu / t.w,
 		WelfareRawls:       t.minU,
@@ -436,7 +437,7 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 	if h.cfg.Saver.Heuristic() || h.cfg.Saver.Saving == "llm" { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
-	s.Equality = welfare.Equality(giniPost, n)
+	s.Equality = welfare.Equality(s.GiniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
 	saving := (t.next/fn - (1-mk.Depreciation)*pr.k) / y
 	h.cols = append(h.cols[:0], pr.r, saving, t.c/fn, pr.k, wd.gini, wd.top1, wd.top10, t.constrained/fn,

@@ -412,8 +412,7 @@ func (e *Engine) withParts(in *roundIn, c chunkSums) chunkSums {
 type redistribution struct {
 	rule    transferRule
 	paid    float64   // Σ transfers
-	giniPre float64   // set when incomes left skill order (else from rank sums)
-	sortedZ []float64 // the sorted copy of the incomes, when one was made
+	sortedZ []float64 // the incomes in ascending order: st.income itself, or a sorted copy when they left skill order
 }
 
 // redistribute decides who receives the revenue: everyone equally
@@ -440,13 +439,10 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		rd.rule = transferRule{Targeted: true, Threshold: th, Share: t.tax / float64(count)}
 		rd.paid = rd.rule.Share * float64(count)
 	}
-	if !t.zSorted {
-		if sortedZ == nil {
-			sortedZ = e.sortedCopy(st.income)
-		}
-		rd.giniPre = welfare.GiniSorted(sortedZ)
-		rd.sortedZ = sortedZ
+	if sortedZ == nil {
+		sortedZ = e.sortedCopy(st.income)
 	}
+	rd.sortedZ = sortedZ
 	return rd
 }
 
@@ -620,19 +616,28 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 	n := e.cfg.Agents
 	fn := float64(n)
 	sched := in.sched
-	giniPre := rd.giniPre
-	if t1.zSorted {
-		giniPre = welfare.GiniFromSums(n, t2.rankZ, t1.z)
+	// The Gini's rank sums: from the welfare pass, in worker order, when
+	// that is the order of incomes (consumption); else from the sorted
+	// incomes — consumption's too when it is take-home pay plus the same
+	// lump sum for everyone (take-home pay never falls with income, no
+	// schedule having a rate above 1, so sorted incomes give sorted
+	// consumption) — or from a sorted copy of consumption.
+	rz, rc := t2.rankZ, t2.rankC
+	fromNet := !t2.cSorted && of.capReal == 0 && !rd.rule.Targeted && in.noCredit == nil
+	if !t1.zSorted || fromNet {
+		z, net := e.rankSums(rd.sortedZ, &sched, fromNet)
+		if !t1.zSorted {
+			rz = z
+		}
+		if fromNet {
+			rc = net
+		}
 	}
-	var giniPost float64
-	switch {
-	case t2.cSorted:
-		giniPost = welfare.GiniFromSums(n, t2.rankC, t2.c)
-	case rd.sortedZ != nil && of.capReal == 0 && !rd.rule.Targeted && in.noCredit == nil && e.consumptionFromSorted(rd.sortedZ, sched, rd.rule.Lump):
-		giniPost = welfare.GiniSorted(rd.sortedZ) // now the sorted consumption
-	default:
-		giniPost = welfare.GiniSorted(e.sortedCopy(st.cons))
+	if !t2.cSorted && !fromNet {
+		rc, _ = e.rankSums(e.sortedCopy(st.cons), nil, false)
 	}
+	giniPre := welfare.GiniFromSums(n, rz, t1.z)
+	giniPost := welfare.GiniFromSums(n, rc, t2.c)
 	*s = RoundStats{
 		Productivity:       t1.z / fn,
 		GiniPre:            giniPre,
@@ -671,40 +676,89 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 	s.EqXProd = s.Equality * s.Productivity
 }
 
-// consumptionFromSorted turns the sorted incomes z, in place, into the
-// consumption Net(z) + lump of the same workers — which is every worker's
-// consumption when nothing else is paid — and reports whether that came out
-// in order (take-home pay never falls with income while rates are ≤ 1, so it
-// does unless rounding says otherwise; then the caller sorts consumption
-// itself). It saves the Gini of consumption a second sort.
-func (e *Engine) consumptionFromSorted(z []float64, sched tax.Schedule, lump float64) bool {
-	e.parallel(func(c, lo, hi int) {
-		p := &e.parts[c]
-		ok := true
-		prev := math.Inf(-1)
-		k := 0 // the bracket of the last positive income: the next one's is not below it
-		for j := lo; j < hi; j++ {
-			x := z[j]
-			if x > 0 {
-				k = sched.BracketFrom(x, k)
-				x = sched.NetIn(k, x)
-			}
-			x += lump
-			z[j] = x
-			if x < prev {
-				ok = false
-			}
-			prev = x
-		}
-		p.cSorted, p.cFirst, p.cLast = ok, z[lo], z[hi-1]
-	})
-	for c := range e.parts {
-		p := &e.parts[c]
-		if !p.cSorted || (c > 0 && p.cFirst < e.parts[c-1].cLast) {
-			return false
+// rankSums returns the Gini's rank sum Σ (2i − N − 1)·x_i of the sorted
+// incomes x (i from 1), in parallel chunks; and, with net, the same sum of
+// their take-home pay Net(x_i) under sched. That is consumption's rank sum
+// when every worker's consumption is take-home pay plus the same lump sum
+// (which adds nothing to it: the weights sum to 0), for consumption then
+// comes in the incomes' order (tax.New refuses rates above 1, so take-home
+// pay never falls as income rises). Take-home pay
+// is linear in each bracket — slope 1 − τ_k, intercept net_k − (1 − τ_k)·b_k
+// (and x itself for x ≤ 0) — and the brackets hold consecutive runs of the
+// sorted incomes, so its rank sum is each run's rank sum of incomes times
+// its slope plus its intercept times the run's sum of weights: no tax is
+// computed per worker. The sums are added in chunk order, then run order,
+// whatever the number of goroutines.
+func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet float64) {
+	n := len(x)
+	// runs: [starts[r], starts[r+1]) holds x ≤ 0 for r = 0, bracket r − 1
+	// for r ≥ 1 (without net, the whole of x is run 0).
+	starts := e.runStarts[:0]
+	starts = append(starts, 0)
+	if net {
+		starts = append(starts, sort.Search(n, func(i int) bool { return x[i] > 0 }))
+		for k := 1; k < sched.Brackets(); k++ {
+			b := sched.Cutoff(k)
+			starts = append(starts, sort.Search(n, func(i int) bool { return x[i] >= b }))
 		}
 	}
-	return true
+	starts = append(starts, n)
+	e.runStarts = starts
+	runs := len(starts) - 1
+	// by chunk: the chunk's rank sum, then its runs' (the first in the
+	// same running sum whatever the runs, so rz's bits do not depend on net)
+	stride := runs + 1
+	if len(e.runSums) < e.nChunks*stride {
+		e.runSums = make([]float64, e.nChunks*stride)
+	}
+	sums := e.runSums[:e.nChunks*stride]
+	e.parallel(func(c, lo, hi int) {
+		part := sums[c*stride : (c+1)*stride]
+		total := 0.0
+		for r := range runs {
+			a, b := max(lo, starts[r]), min(hi, starts[r+1])
+			part[1+r] = 0
+			if a < b {
+				part[1+r], total = rankSum(x[a:b], float64(2*a+1-n), total)
+			}
+		}
+		part[0] = total
+	})
+	for c := range e.nChunks {
+		rz += sums[c*stride]
+	}
+	for r := range runs {
+		if !net {
+			break
+		}
+		var s float64 // run r's rank sum of incomes, over the chunks in order
+		for c := range e.nChunks {
+			s += sums[c*stride+1+r]
+		}
+		slope, icept := 1.0, 0.0
+		if r > 0 {
+			k := r - 1
+			slope = 1 - sched.Rate(k)
+			icept = sched.NetIn(k, sched.Cutoff(k)) - slope*sched.Cutoff(k)
+		}
+		// Σ (2i − N − 1) over the run's ranks i = p+1 … q
+		p, q := float64(starts[r]), float64(starts[r+1])
+		rnet += slope*s + icept*(q-p)*(q+p-float64(n))
+	}
+	return rz, rnet
+}
+
+// rankSum returns Σ rank_j·x_j, with rank_0 = rank and each next rank 2
+// more, and the same terms added to total in the same order.
+func rankSum(x []float64, rank, total float64) (float64, float64) {
+	var s float64
+	for _, v := range x {
+		t := rank * v
+		s += t
+		total += t
+		rank += 2
+	}
+	return s, total
 }
 
 // sortedCopy copies x into the scratch buffer and sorts it (a radix sort,
