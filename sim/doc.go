@@ -51,7 +51,7 @@
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise
 // (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
-// (welfare.SortFloatsParallel): exact, linear, and costing two more buffers
+// (welfare.SortedCopy): exact, linear, and costing two more buffers
 // of N; the rank sums come from one more parallel read of the sorted copy,
 // consumption's too when take-home pay is the same function of income for
 // everyone (it is linear in each bracket, so each bracket's run of sorted

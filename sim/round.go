@@ -761,15 +761,14 @@ func rankSum(x []float64, rank, total float64) (float64, float64) {
 	return s, total
 }
 
-// sortedCopy copies x into the scratch buffer and sorts it (a radix sort,
-// with a second buffer; both are allocated on first need and reused).
+// sortedCopy sorts x into the scratch buffer (welfare.SortedCopy, with a
+// second buffer; both are allocated on first need and reused).
 func (e *Engine) sortedCopy(x []float64) []float64 {
 	if cap(e.scratch) < len(x) {
 		e.scratch = make([]float64, len(x))
 		e.radix = make([]float64, len(x))
 	}
 	s := e.scratch[:len(x)]
-	copy(s, x)
-	welfare.SortFloatsParallel(s, e.radix, e.workers)
+	welfare.SortedCopy(s, x, e.radix, e.workers)
 	return s
 }

@@ -5,111 +5,149 @@ import (
 	"math/bits"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // SortFloats sorts x in ascending order, using buf (len(buf) ≥ len(x)) as
 // scratch: SortFloatsParallel on one goroutine.
 func SortFloats(x, buf []float64) { SortFloatsParallel(x, buf, 1) }
 
+// SortFloatsParallel sorts x in ascending order on up to workers
+// goroutines, using buf (len(buf) ≥ len(x)) as scratch: SortedCopy(x, x,
+// buf, workers).
+func SortFloatsParallel(x, buf []float64, workers int) { SortedCopy(x, x, buf, workers) }
+
 // The radix passes' digits: 10 bits, whose 1,024 counters and write
 // positions stay in a core's first-level cache (11-bit digits sorted a
-// million incomes about 15% slower, in three passes as in four).
+// million incomes about 15% slower).
 const (
 	digitBits = 10
 	digitSize = 1 << digitBits
 )
 
-// sortChunk is the span of keys one goroutine counts and scatters in
-// SortFloatsParallel; fixed, so the work never depends on the workers.
+// sortChunk is the span of values one goroutine counts and scatters; fixed,
+// so the work never depends on the workers.
 const sortChunk = 1 << 17
 
-// SortFloatsParallel sorts x in ascending order on up to workers
-// goroutines (all exit before it returns), using buf (len(buf) ≥ len(x)) as
-// scratch. NaNs sort after +Inf, −0 before +0; the result, a permutation of
-// x in that order, is the same bit for bit for any number of workers.
+// bucketGroups is how many groups of consecutive buckets the goroutines
+// take in turn in the second phase (more than workers, for balance: the
+// buckets of a lognormal's mode hold many times the average).
+const bucketGroups = 64
+
+// SortedCopy writes src in ascending order to dst (len(dst) = len(src);
+// dst may be src) on up to workers goroutines (all exit before it
+// returns), using buf (len(buf) ≥ len(src)) as scratch. −0 sorts before
+// +0; a NaN after +Inf, or before −Inf if its sign bit is set. The result
+// is the same bit for bit for any number of workers (it is the sorted
+// order; nothing else depends on them).
 //
-// It is an LSD radix sort on the keys' bits (sortKey) above their minimum,
-// and sorts only as many of those bits as the data need. The keys of n
-// values span L bits; a window of the top W of them (W a multiple of the
-// digit, at least 30 and at least log₂ n + L − 52, which is n cells or more
-// to every binade the values span) is sorted in W/10 passes, and an
-// insertion pass then orders keys that share a cell of the window — floats
-// within a relative 2^−27 of each other or closer, a few thousand among ten
-// million lognormal incomes. Should the insertion pass need more than one
-// move per key (the values crowd into a sliver of their range), the full L
-// bits are sorted instead. Incomes spread over 20 binades take three
-// passes, with zeros among them four.
-//
-// Each pass counts digits per span of sortChunk keys in parallel, gives
-// every span its own offsets (spans in order, so the sort stays stable),
-// and scatters the spans in parallel; the insertion pass runs per span in
-// parallel, then across the spans' boundaries.
-func SortFloatsParallel(x, buf []float64, workers int) {
-	n := len(x)
-	if n < 256 {
-		insertionSort(x)
-		return
+// It is a radix sort on the values' keys (sortKey) less their minimum,
+// and sorts only as many of their bits as the data need. The keys of n
+// values span L bits; the sort orders the top W of them, W a multiple of
+// the 10-bit digit, at least 30 and at least log₂ n + L − 52 (n cells or
+// more to every binade the values span): first by the top digit, each
+// value's key scattered into buf by it (1,024 buckets, counted and
+// scattered in parallel spans of src); then bucket by bucket, each small
+// enough to stay in cache, by the window's lower digits (least significant
+// first, between buf and dst), finished by an insertion pass for keys that
+// share a cell of the window — floats within a relative 2^−26 or so among
+// incomes over 20 binades — and written to dst as floats. A bucket whose
+// insertion pass needs more than one move a key (values crowded into a
+// sliver of the range) is sorted on all its bits instead. Incomes spread
+// over 20 binades take three digits, with zeros among them four; src is
+// read three times, and each bucket once from memory.
+func SortedCopy(dst, src, buf []float64, workers int) {
+	s := newSorter(dst, src, buf, workers)
+	s.sort()
+}
+
+// sorter is one SortedCopy call's data and spans, and what the test of its
+// paths reads: the keys its insertion passes moved and the buckets that
+// needed all their bits.
+type sorter struct {
+	dst, src, buf  []float64
+	workers, spans int
+	moves, full    atomic.Int64
+}
+
+func newSorter(dst, src, buf []float64, workers int) *sorter {
+	n := len(src)
+	if len(dst) != n {
+		panic("welfare: SortedCopy destination of another length")
 	}
 	if len(buf) < n {
-		panic("welfare: SortFloatsParallel buffer too short")
+		panic("welfare: SortedCopy buffer too short")
 	}
-	s := sorter{x: x, buf: buf[:n], workers: workers, spans: (n + sortChunk - 1) / sortChunk}
+	return &sorter{dst: dst, src: src, buf: buf[:n], workers: workers, spans: (n + sortChunk - 1) / sortChunk}
+}
+
+func (s *sorter) sort() {
+	n := len(s.src)
+	if n < 256 {
+		copy(s.dst, s.src)
+		insertionSort(s.dst)
+		return
+	}
 	lo, hi := s.keyRange()
 	if lo == hi {
-		return // every key the same: x is sorted
+		copy(s.dst, s.src) // every key the same: sorted
+		return
 	}
 	span := bits.Len64(hi - lo)
 	shift := windowShift(n, span)
-	s.radix(lo, shift, span)
-	if shift > 0 && !s.finish() {
-		s.radix(lo, 0, span)
-	}
+	top := max(span-digitBits, 0) // the top digit's lowest bit
+	starts := s.scatterTop(lo, uint(top))
+	each(s.workers, bucketGroups, func(g int) {
+		var count [digitSize]int
+		for d := g * digitSize / bucketGroups; d < (g+1)*digitSize/bucketGroups; d++ {
+			a, b := starts[d], starts[d+1]
+			s.sortBucket(a, b, lo, shift, top, &count)
+		}
+	})
 }
 
-// windowShift is the lowest key bit the first radix sort of n keys that
-// span the given number of bits sorts on (see SortFloatsParallel).
+// windowShift is the lowest key bit the sort of n keys that span the given
+// number of bits orders on (see SortedCopy).
 func windowShift(n, span int) int {
 	window := max(30, bits.Len(uint(n))+span-52)
 	window = min((window+digitBits-1)/digitBits, (span+digitBits-1)/digitBits) * digitBits
 	return max(span-window, 0)
 }
 
-// sorter is one SortFloatsParallel call's data and spans.
-type sorter struct {
-	x, buf         []float64
-	workers, spans int
-	hist           [][digitSize]int // per span: digit counts, then write positions
-}
-
-// each runs fn on every span, on up to s.workers goroutines.
-func (s *sorter) each(fn func(sp, lo, hi int)) {
-	n := len(s.x)
-	if s.workers <= 1 || s.spans < 2 {
-		for sp := range s.spans {
-			fn(sp, sp*sortChunk, min((sp+1)*sortChunk, n))
+// each runs fn(0) … fn(tasks−1) on up to workers goroutines.
+func each(workers, tasks int, fn func(t int)) {
+	if workers <= 1 || tasks < 2 {
+		for t := range tasks {
+			fn(t)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(s.workers, s.spans) {
+	for range min(workers, tasks) {
 		wg.Go(func() {
 			for {
-				sp := int(next.Add(1) - 1)
-				if sp >= s.spans {
+				t := int(next.Add(1) - 1)
+				if t >= tasks {
 					return
 				}
-				fn(sp, sp*sortChunk, min((sp+1)*sortChunk, n))
+				fn(t)
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// keyRange returns the least and greatest key of x.
+// eachSpan runs fn on every span of src.
+func (s *sorter) eachSpan(fn func(sp, lo, hi int)) {
+	n := len(s.src)
+	each(s.workers, s.spans, func(sp int) { fn(sp, sp*sortChunk, min((sp+1)*sortChunk, n)) })
+}
+
+// keyRange returns the least and greatest key of src.
 func (s *sorter) keyRange() (lo, hi uint64) {
 	los, his := make([]uint64, s.spans), make([]uint64, s.spans)
-	s.each(func(sp, a, b int) { los[sp], his[sp] = keyBounds(s.x[a:b]) })
+	s.eachSpan(func(sp, a, b int) { los[sp], his[sp] = keyBounds(s.src[a:b]) })
 	lo, hi = los[0], his[0]
 	for sp := range s.spans {
 		lo, hi = min(lo, los[sp]), max(hi, his[sp])
@@ -126,134 +164,122 @@ func keyBounds(x []float64) (lo, hi uint64) {
 	return lo, hi
 }
 
-// radix sorts s.x by the bits shift…top−1 of its keys less base, a digit
-// a pass from the lowest; passes whose digit is the same for every key are
-// skipped.
-func (s *sorter) radix(base uint64, shift, top int) {
-	if s.hist == nil {
-		s.hist = make([][digitSize]int, s.spans)
-	}
-	src, dst := s.x, s.buf
-	for sh := shift; sh < top; sh += digitBits {
-		in, out, hist := src, dst, s.hist
-		s.each(func(sp, lo, hi int) { countDigits(in[lo:hi], &hist[sp], base, uint(sh)) })
-		if d := digit(in[0], base, uint(sh)); sameDigit(hist, d, len(in)) {
-			continue
+// scatterTop writes every value's key less base into buf's memory, bucketed by its
+// digit at shift, spans in order (so within a bucket keys keep src's
+// order), and returns where each bucket starts (and, last, len(src)).
+func (s *sorter) scatterTop(base uint64, shift uint) []int {
+	hist := make([][digitSize]int, s.spans)
+	s.eachSpan(func(sp, a, b int) { countTop(s.src[a:b], &hist[sp], base, shift) })
+	starts := make([]int, digitSize+1)
+	sum := 0
+	for d := range digitSize {
+		starts[d] = sum
+		for sp := range hist {
+			hist[sp][d], sum = sum, sum+hist[sp][d]
 		}
-		sum := 0
-		for d := range digitSize {
-			for sp := range hist {
-				hist[sp][d], sum = sum, sum+hist[sp][d]
-			}
-		}
-		s.each(func(sp, lo, hi int) { scatter(in[lo:hi], out, &hist[sp], base, uint(sh)) })
-		src, dst = dst, src
 	}
-	if &src[0] != &s.x[0] {
-		copy(s.x, src)
-	}
+	starts[digitSize] = sum
+	keys := asKeys(s.buf)
+	s.eachSpan(func(sp, a, b int) { scatterKeys(s.src[a:b], keys, &hist[sp], base, shift) })
+	return starts
 }
 
-// digit is f's digit at shift of its key less base.
-func digit(f float64, base uint64, shift uint) uint64 {
-	return ((sortKey(f) - base) >> shift) & (digitSize - 1)
-}
-
-// countDigits and scatter are a pass's loops over one span, as functions
-// of their own: in the closures that call them the slices would be
-// captured variables the compiler reloads after every store.
-func countDigits(x []float64, h *[digitSize]int, base uint64, shift uint) {
-	*h = [digitSize]int{}
+// countTop and scatterKeys are the first phase's loops over one span, as
+// functions of their own: in the closures that call them the slices would
+// be captured variables the compiler reloads after every store.
+func countTop(x []float64, h *[digitSize]int, base uint64, shift uint) {
 	for _, f := range x {
-		h[digit(f, base, shift)]++
+		h[((sortKey(f)-base)>>shift)&(digitSize-1)]++
 	}
 }
 
-func scatter(x, dst []float64, pos *[digitSize]int, base uint64, shift uint) {
+func scatterKeys(x []float64, dst []uint64, pos *[digitSize]int, base uint64, shift uint) {
 	for _, f := range x {
-		d := digit(f, base, shift)
-		dst[pos[d]] = f
+		k := sortKey(f) - base
+		d := (k >> shift) & (digitSize - 1)
+		dst[pos[d]] = k
 		pos[d]++
 	}
 }
 
-// sameDigit reports whether all n keys counted in hist have digit d.
-func sameDigit(hist [][digitSize]int, d uint64, n int) bool {
-	total := 0
-	for sp := range hist {
-		total += hist[sp][d]
-	}
-	return total == n
+// asKeys is x's memory as keys: the second phase sorts keys in buf and
+// dst before it writes dst's values.
+func asKeys(x []float64) []uint64 {
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
 }
 
-// finish completes a sort the radix passes left out of order only among
-// keys that share a cell: an insertion pass in parallel, each span from its
-// own start (its keys moved only within it), then across the spans'
-// boundaries, where each boundary's first keys move left while they are
-// out of order. It reports false, with s.x a permutation of its keys, once
-// more keys than one a key have moved.
-func (s *sorter) finish() bool {
-	x, n := s.x, len(s.x)
-	moved := make([]int, s.spans)
-	s.each(func(sp, lo, hi int) {
-		m, ok := finishSort(x[lo:hi], 0, hi-lo)
-		if !ok {
-			m = n + 1
-		}
-		moved[sp] = m
-	})
-	total := 0
-	for _, m := range moved {
-		total += m
+// sortBucket sorts the keys in buf[a:b] — they share the digits from top
+// up — and writes their values to dst[a:b]: by the digits from shift to
+// top, then insertion; by all the digits below top should insertion give
+// up. count is scratch.
+func (s *sorter) sortBucket(a, b int, base uint64, shift, top int, count *[digitSize]int) {
+	keys, other := asKeys(s.buf[a:b]), asKeys(s.dst[a:b])
+	if b-a > 32 {
+		keys, other = radixKeys(keys, other, shift, top, count)
 	}
-	for sp := 1; sp < s.spans && total <= n; sp++ {
-		for j := sp * sortChunk; j < n && total <= n && sortKey(x[j]) < sortKey(x[j-1]); j++ {
-			m, _ := finishSort(x[:j+1], j, j+1)
-			total += m
-		}
+	moves, ok := insertKeys(keys)
+	if !ok {
+		s.full.Add(1)
+		keys, _ = radixKeys(keys, other, 0, top, count)
+		moves, _ = insertKeys(keys)
 	}
-	return total <= n
+	s.moves.Add(int64(moves))
+	out := s.dst[a:b]
+	for i, k := range keys {
+		out[i] = keyValue(k + base)
+	}
 }
 
-// finishSort sorts x[lo:hi] by the full key with insertion, given x[:hi]
-// nearly sorted and x[:lo] sorted: it stops, reporting false, once it has
-// moved more than hi − lo keys (x[:hi] then holds the same keys, in some
-// order); else it returns the number of keys it moved and true.
-func finishSort(x []float64, lo, hi int) (moves int, ok bool) {
-	budget := hi - lo
-	for i := max(lo, 1); i < hi; i++ {
-		v := x[i]
-		k := sortKey(v)
+// radixKeys sorts keys by their digits from shift to top, least
+// significant first, between keys and other, and returns the one that
+// holds the result, then the other.
+func radixKeys(keys, other []uint64, shift, top int, count *[digitSize]int) ([]uint64, []uint64) {
+	for sh := uint(shift); sh < uint(top); sh += digitBits {
+		*count = [digitSize]int{}
+		for _, k := range keys {
+			count[(k>>sh)&(digitSize-1)]++
+		}
+		sum := 0
+		for d := range digitSize {
+			count[d], sum = sum, sum+count[d]
+		}
+		for _, k := range keys {
+			d := (k >> sh) & (digitSize - 1)
+			other[count[d]] = k
+			count[d]++
+		}
+		keys, other = other, keys
+	}
+	return keys, other
+}
+
+// insertKeys sorts keys by insertion. Past 32 keys it gives up, reporting
+// false, once it has moved more keys than there are (keys then holds the
+// same keys in some order); else it returns the number of moves and true.
+func insertKeys(keys []uint64) (moves int, ok bool) {
+	budget := len(keys)
+	for i := 1; i < len(keys); i++ {
+		v := keys[i]
 		j := i
-		for j > 0 && sortKey(x[j-1]) > k {
-			x[j] = x[j-1]
+		for j > 0 && keys[j-1] > v {
+			keys[j] = keys[j-1]
 			j--
 		}
-		x[j] = v
-		if moves += i - j; moves > budget {
+		keys[j] = v
+		if moves += i - j; moves > budget && budget > 32 {
 			return moves, false
 		}
 	}
 	return moves, true
 }
 
+// insertionSort sorts x by sortKey, for short slices.
 func insertionSort(x []float64) {
 	for i := 1; i < len(x); i++ {
-		for j := i; j > 0 && less(x[j], x[j-1]); j-- {
+		for j := i; j > 0 && sortKey(x[j]) < sortKey(x[j-1]); j-- {
 			x[j], x[j-1] = x[j-1], x[j]
 		}
 	}
-}
-
-// less orders like SortFloats: NaN last, −0 before +0.
-func less(a, b float64) bool {
-	if math.IsNaN(a) || math.IsNaN(b) {
-		return !math.IsNaN(a) && math.IsNaN(b)
-	}
-	if a == b {
-		return math.Signbit(a) && !math.Signbit(b)
-	}
-	return a < b
 }
 
 // sortKey maps a float to a uint64 whose unsigned order is the float order:
@@ -264,4 +290,12 @@ func sortKey(f float64) uint64 {
 		return ^b
 	}
 	return b | 1<<63
+}
+
+// keyValue is the float whose sortKey is k.
+func keyValue(k uint64) float64 {
+	if k>>63 == 1 {
+		return math.Float64frombits(k &^ (1 << 63))
+	}
+	return math.Float64frombits(^k)
 }

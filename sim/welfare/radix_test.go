@@ -3,7 +3,6 @@ package welfare
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -105,14 +104,16 @@ func TestSortFloatsParallel(t *testing.T) {
 	}
 }
 
-// The first radix sort orders a window of the keys' bits and leaves keys
-// that share a cell of it to an insertion pass; these inputs make that pass
-// work — keys out of order only below the window within a span and across
-// the spans' boundaries (the serial fix-up) — or overwhelm it: keys that
-// differ only below the window, a cluster beside a few far outliers, need
-// more than one move a key and send the sort to its full passes. Each
-// input is checked to take the path it is meant to, and the sorts (1–3
-// workers) against slices.SortFunc with less, bit for bit.
+// The sort orders a window of the keys' bits — the top digit, then each
+// bucket's lower digits — and leaves keys that share a cell of it to an
+// insertion pass per bucket; these inputs make that pass work (pairs one
+// ulp apart, swapped, some on the spans' boundaries), or have nothing to do
+// after the digits (shuffled lognormal values), or overwhelm it: keys
+// that differ only below the window, a cluster beside a few far outliers,
+// need more than one move a key and send their bucket to a sort on all its
+// bits. Each input is checked to take the path it is meant to (the
+// sorter's tallies), and the result against slices.SortFunc with less, bit
+// for bit, on 1–3 goroutines, in place and into another slice.
 func TestSortWindow(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	n := 3*sortChunk + 17
@@ -137,29 +138,18 @@ func TestSortWindow(t *testing.T) {
 			x[i+1] = 1e300
 		}
 	}
+	logn := make([]float64, n) // shuffled: the buckets' digit passes do the sorting
+	for i := range logn {
+		logn[i] = math.Exp(r.NormFloat64())
+	}
 	for _, c := range []struct {
 		name     string
 		x        []float64
-		finishes bool // the insertion pass completes the first sort
-	}{{"swapped neighbours", near, true}, {"crowded cells", crowd, false}, {"descending in a cell", rev, false}} {
+		finishes bool // every bucket's insertion pass completes its sort
+		moves    bool // after moving some keys
+	}{{"swapped neighbours", near, true, true}, {"lognormal", logn, true, false},
+		{"crowded cells", crowd, false, false}, {"descending in a cell", rev, false, false}} {
 		want := sortedByLess(c.x)
-		// The path: the window leaves x unsorted, and the insertion pass
-		// sorts it or gives up.
-		got := slices.Clone(c.x)
-		s := sorter{x: got, buf: make([]float64, n), workers: 2, spans: (n + sortChunk - 1) / sortChunk}
-		lo, hi := s.keyRange()
-		span := bits.Len64(hi - lo)
-		shift := windowShift(n, span)
-		if shift == 0 {
-			t.Fatalf("%s: the window covers all %d bits", c.name, span)
-		}
-		s.radix(lo, shift, span)
-		if slices.IsSorted(got) {
-			t.Fatalf("%s: sorted before the insertion pass", c.name)
-		}
-		if ok := s.finish(); ok != c.finishes {
-			t.Fatalf("%s: insertion pass completed %v, want %v", c.name, ok, c.finishes)
-		}
 		check := func(how string, got []float64) {
 			for i := range got {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
@@ -167,10 +157,27 @@ func TestSortWindow(t *testing.T) {
 				}
 			}
 		}
+		got := make([]float64, n)
+		s := newSorter(got, c.x, make([]float64, n), 2)
+		s.sort()
+		check("the sorter", got)
+		moves, full := s.moves.Load(), s.full.Load()
+		if c.finishes && full != 0 || c.moves && moves == 0 {
+			t.Fatalf("%s: %d keys moved by insertion, %d buckets sorted on all bits", c.name, moves, full)
+		}
+		if !c.finishes && full == 0 {
+			t.Fatalf("%s: no bucket sorted on all its bits", c.name)
+		}
 		for _, w := range []int{1, 2, 3} {
 			got := slices.Clone(c.x)
 			SortFloatsParallel(got, make([]float64, n), w)
-			check(fmt.Sprintf("%d workers", w), got)
+			check(fmt.Sprintf("in place, %d workers", w), got)
+			src := slices.Clone(c.x)
+			SortedCopy(got, src, make([]float64, n), w)
+			check(fmt.Sprintf("a copy, %d workers", w), got)
+			if !slices.Equal(src, c.x) {
+				t.Fatalf("%s: SortedCopy changed its source", c.name)
+			}
 		}
 	}
 }
@@ -196,6 +203,18 @@ func TestWindowShift(t *testing.T) {
 	}
 }
 
+// less orders like the sorts for the values the tests use: NaN (without
+// its sign bit) last, −0 before +0.
+func less(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return !math.IsNaN(a) && math.IsNaN(b)
+	}
+	if a == b {
+		return math.Signbit(a) && !math.Signbit(b)
+	}
+	return a < b
+}
+
 // sortedByLess is a sorted copy of x by a comparison sort with less: the
 // reference the radix sorts are checked against.
 func sortedByLess(x []float64) []float64 {
@@ -210,4 +229,24 @@ func sortedByLess(x []float64) []float64 {
 		return 0
 	})
 	return want
+}
+
+// TestSortSignedNaN: NaNs with the sign bit set sort first and the others
+// last, at sizes sorted by insertion alone and by radix.
+func TestSortSignedNaN(t *testing.T) {
+	negNaN := math.Copysign(math.NaN(), -1)
+	for _, n := range []int{10, 255, 256, 5000} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(n/2 - i)
+		}
+		x[3], x[n-4] = negNaN, math.NaN()
+		SortFloats(x, make([]float64, n))
+		if !math.IsNaN(x[0]) || !math.Signbit(x[0]) || !math.IsNaN(x[n-1]) || math.Signbit(x[n-1]) {
+			t.Fatalf("n=%d: ends %v (sign %v) and %v (sign %v), want −NaN first and NaN last", n, x[0], math.Signbit(x[0]), x[n-1], math.Signbit(x[n-1]))
+		}
+		if !slices.IsSorted(x[1 : n-1]) {
+			t.Fatalf("n=%d: the numbers between the NaNs are not sorted", n)
+		}
+	}
 }
