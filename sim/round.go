@@ -477,6 +477,8 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			b1 := min(b0+welfare.LogBlock, hi)
 			if quasi {
 				e.utilityQuasi(st, b0, b1, rule)
+			} else if in.brValue {
+				sreg, mreg = e.utilityRegret(st, b0, b1, rule, sreg, mreg)
 			} else {
 				sreg, mreg = e.utilityGeneral(st, in, of, b0, b1, rule, needRegret, sreg, mreg)
 			}
@@ -532,6 +534,35 @@ func (e *Engine) utilityQuasi(st state, lo, hi int, rule transferRule) {
 	}
 }
 
+// utilityRegret is utilityQuasi for workers whose regret is not 0 but
+// whose best response's utility before transfers the choice pass left in
+// st.util (in.brValue: quasi-linear workers of a fixed market): the
+// transfer adds to both utilities. It returns the running sum and maximum
+// of the regrets, continued from sum and most.
+func (e *Engine) utilityRegret(st state, lo, hi int, rule transferRule, sum, most float64) (float64, float64) {
+	u := &e.u
+	kappa0, kap := u.Kappa, e.pop.Kappa
+	if kap != nil {
+		kap = kap[lo:hi]
+	}
+	hours, income, cons, util := st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi], st.util[lo:hi]
+	for i, z := range income {
+		tr := rule.of(z)
+		ci := cons[i] + tr
+		cons[i] = ci
+		kappa := kappa0
+		if kap != nil {
+			kappa = kap[i]
+		}
+		ui := ci - u.DisutilityK(hours[i], kappa)
+		reg := max(util[i]+tr-ui, 0)
+		sum += reg
+		most = max(most, reg)
+		util[i] = ui
+	}
+	return sum, most
+}
+
 // utilityGeneral is utilityQuasi for any utility, and computes each
 // worker's regret when needRegret is set: it returns the running sum and
 // maximum of the regrets, continued from sum and most (one running sum
@@ -546,13 +577,6 @@ func (e *Engine) utilityGeneral(st state, in *roundIn, of *offer, lo, hi int, ru
 		st.cons[i] = ci
 		l := st.hours[i]
 		ui := u.ValueK(ci, l, e.kappa(i))
-		if in.brValue { // quasi-linear: the transfer adds to both utilities
-			reg := max(st.util[i]+tr-ui, 0)
-			sum += reg
-			most = max(most, reg)
-			st.util[i] = ui
-			continue
-		}
 		st.util[i] = ui
 		if needRegret {
 			w := pop.Skill[i] * of.payWage
