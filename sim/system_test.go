@@ -257,3 +257,70 @@ func TestChoicePassIsTheBestResponse(t *testing.T) {
 		})
 	}
 }
+
+// The choice pass's loop for noisy workers (choiceNoisy) worker by worker:
+// income is skill × hours and take-home pay Net(income) exactly, hours at
+// most the cap; the hours' log-ratio to the best response (ChoiceK) has
+// mean −σ²/2 and standard deviation σ, as exp(σ·N(0,1) − σ²/2) gives, to
+// 4 standard errors (workers at the cap left out); a tax system's payroll
+// tax and credit are the direct sums over workers to 1e-9 — under the
+// federal schedule and the us-2024 system on the calibrated population.
+func TestNoisyChoicePass(t *testing.T) {
+	const sigma = 0.2
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"convex", lognormalConfig(3*ChunkSize + 17)},
+		{"us-2024", calibratedConfig(3*ChunkSize + 17)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.cfg.Rounds = 2
+			c.cfg.Behavior = agents.Behavior{Kind: agents.Noisy, Noise: sigma}
+			e, h := mustRun(t, c.cfg, planner.USFederal())
+			pop, sched, sys := e.Population(), e.Effective(), e.System()
+			u := c.cfg.Utility
+			u.Init()
+			r := agents.NewResponse(u, sched, c.cfg.HoursMax)
+			lump := h[len(h)-1].Transfer
+			var pay, cred, sum, sum2, m float64
+			for i, w := range pop.Skill {
+				kappa := u.Kappa
+				if pop.Kappa != nil {
+					kappa = pop.Kappa[i]
+				}
+				l := pop.Hours[i]
+				if l > c.cfg.HoursMax || pop.Income[i] != w*l {
+					t.Fatalf("worker %d: %v h at skill %v for income %v (cap %v)", i, l, w, pop.Income[i], c.cfg.HoursMax)
+				}
+				if want := sched.Net(pop.Income[i]) + lump; pop.Consumption[i] != want {
+					t.Fatalf("worker %d: consumption %v, Net(income) + transfer = %v", i, pop.Consumption[i], want)
+				}
+				if br, _ := r.ChoiceK(w, pop.Potential[i], kappa, lump, 0); br > 0 && l < c.cfg.HoursMax {
+					x := math.Log(l / br)
+					sum += x
+					sum2 += x * x
+					m++
+				}
+				if sys != nil {
+					pay += sys.PayrollTax(pop.Income[i])
+					cred += sys.Credit(pop.Income[i])
+				}
+			}
+			mean := sum / m
+			sd := math.Sqrt(sum2/m - mean*mean)
+			if se := sigma / math.Sqrt(m); math.Abs(mean+sigma*sigma/2) > 4*se {
+				t.Errorf("log(hours / best response) has mean %v over %v workers, want %v ± %v", mean, m, -sigma*sigma/2, 4*se)
+			}
+			if se := sigma / math.Sqrt(2*m); math.Abs(sd-sigma) > 4*se {
+				t.Errorf("log(hours / best response) has sd %v, want %v ± %v", sd, sigma, 4*se)
+			}
+			n := float64(c.cfg.Agents)
+			if sys != nil {
+				s := h[len(h)-1]
+				near(t, "payroll tax", s.payroll, pay/n, 1e-9)
+				near(t, "credit", s.credit, cred/n, 1e-9)
+			}
+		})
+	}
+}
