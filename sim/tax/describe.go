@@ -14,7 +14,7 @@ import (
 
 // String is the short form "0+ 10% · 11,600+ 12% · …" (rates rounded to
 // 0.01 percentage points).
-func (s Schedule) String() string { return Describe(s.cutoffs, s.rates) }
+func (s Schedule) String() string { t := s.tab(); return Describe(t.cutoffs, t.rates) }
 
 // Describe is String for cutoffs and rates read back from a file.
 func Describe(cutoffs, rates []float64) string {

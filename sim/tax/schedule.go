@@ -9,14 +9,37 @@ import (
 	"github.com/econsim/econsim/sim/field"
 )
 
-// Schedule is a piecewise-linear tax schedule. The zero value is not valid;
-// build one with New, which validates it and precomputes the tax due at every
-// cutoff so that Tax costs one short scan and one multiply.
+// Schedule is a piecewise-linear tax schedule. Build one with New, which
+// validates it and precomputes the tax due at every cutoff so that Tax
+// costs one short scan and one multiply. The zero value has no brackets
+// (Brackets is 0); it is not a schedule to tax by.
+//
+// A Schedule is a pointer to its immutable table, so that passing one, or
+// calling its methods on a *Schedule, copies one word: with the four slices
+// in the struct itself, every inlined call through a pointer copied their
+// 96 bytes to the stack first (two to four times a worker in the round's
+// choice loops).
 type Schedule struct {
+	t *table // nil in the zero value
+}
+
+// table is a schedule's data, never changed after New.
+type table struct {
 	cutoffs []float64 // b_0 = 0 < b_1 < … < b_{K−1}
 	rates   []float64 // τ_k applies to income in [b_k, b_{k+1})
 	base    []float64 // base[k] = Tax(b_k)
 	net     []float64 // net[k] = b_k − Tax(b_k), take-home pay at b_k
+}
+
+// noBrackets is the zero value's table.
+var noBrackets table
+
+// tab is the schedule's table (the zero value's is empty).
+func (s Schedule) tab() *table {
+	if s.t == nil {
+		return &noBrackets
+	}
+	return s.t
 }
 
 // Bounds are the allowed range of every marginal rate. The default is [0, 1];
@@ -90,12 +113,12 @@ func New(cutoffs, rates []float64, bounds Bounds) (Schedule, error) {
 			return Schedule{}, fmt.Errorf("rate %d is %v, outside the allowed bounds [%v, %v]", k, r, bounds.Min, bounds.Max)
 		}
 	}
-	s := Schedule{cutoffs: slices.Clone(cutoffs), rates: slices.Clone(rates), base: make([]float64, len(cutoffs)), net: make([]float64, len(cutoffs))}
+	t := &table{cutoffs: slices.Clone(cutoffs), rates: slices.Clone(rates), base: make([]float64, len(cutoffs)), net: make([]float64, len(cutoffs))}
 	for k := 1; k < len(cutoffs); k++ {
-		s.base[k] = s.base[k-1] + rates[k-1]*(cutoffs[k]-cutoffs[k-1])
-		s.net[k] = cutoffs[k] - s.base[k]
+		t.base[k] = t.base[k-1] + rates[k-1]*(cutoffs[k]-cutoffs[k-1])
+		t.net[k] = cutoffs[k] - t.base[k]
 	}
-	return s, nil
+	return Schedule{t}, nil
 }
 
 // MustNew is New for schedules known to be valid (tests, presets); it panics
@@ -109,36 +132,37 @@ func MustNew(cutoffs, rates []float64, bounds Bounds) Schedule {
 }
 
 // Brackets returns the number of brackets K.
-func (s Schedule) Brackets() int { return len(s.cutoffs) }
+func (s Schedule) Brackets() int { return len(s.tab().cutoffs) }
 
 // Cutoffs returns a copy of the cutoffs.
-func (s Schedule) Cutoffs() []float64 { return slices.Clone(s.cutoffs) }
+func (s Schedule) Cutoffs() []float64 { return slices.Clone(s.tab().cutoffs) }
 
 // Rates returns a copy of the marginal rates.
-func (s Schedule) Rates() []float64 { return slices.Clone(s.rates) }
+func (s Schedule) Rates() []float64 { return slices.Clone(s.tab().rates) }
 
 // Cutoff returns b_k.
-func (s Schedule) Cutoff(k int) float64 { return s.cutoffs[k] }
+func (s Schedule) Cutoff(k int) float64 { return s.tab().cutoffs[k] }
 
 // Rate returns τ_k.
-func (s Schedule) Rate(k int) float64 { return s.rates[k] }
+func (s Schedule) Rate(k int) float64 { return s.tab().rates[k] }
 
 // Upper returns the upper end of bracket k: b_{k+1}, or +Inf for the top bracket.
 func (s Schedule) Upper(k int) float64 {
-	if k+1 < len(s.cutoffs) {
-		return s.cutoffs[k+1]
+	if c := s.tab().cutoffs; k+1 < len(c) {
+		return c[k+1]
 	}
 	return math.Inf(1)
 }
 
 // BaseTax returns Tax(b_k), the tax due on the income below bracket k.
-func (s Schedule) BaseTax(k int) float64 { return s.base[k] }
+func (s Schedule) BaseTax(k int) float64 { return s.tab().base[k] }
 
 // Bracket returns the index k of the bracket holding income z: the largest k
 // with b_k ≤ z (0 for z ≤ 0).
 func (s Schedule) Bracket(z float64) int {
-	k := len(s.cutoffs) - 1
-	for k > 0 && z < s.cutoffs[k] {
+	c := s.tab().cutoffs
+	k := len(c) - 1
+	for k > 0 && z < c[k] {
 		k--
 	}
 	return k
@@ -149,10 +173,11 @@ func (s Schedule) Bracket(z float64) int {
 // ascending order, or an income moved a little from one whose bracket is
 // known. For a NaN z it returns k (Bracket: the top bracket).
 func (s Schedule) BracketFrom(z float64, k int) int {
-	for k+1 < len(s.cutoffs) && z >= s.cutoffs[k+1] {
+	c := s.t.cutoffs
+	for k+1 < len(c) && z >= c[k+1] {
 		k++
 	}
-	for k > 0 && z < s.cutoffs[k] {
+	for k > 0 && z < c[k] {
 		k--
 	}
 	return k
@@ -163,8 +188,8 @@ func (s Schedule) Tax(z float64) float64 {
 	if z <= 0 {
 		return 0
 	}
-	k := s.Bracket(z)
-	return s.base[k] + s.rates[k]*(z-s.cutoffs[k])
+	k, t := s.Bracket(z), s.t
+	return t.base[k] + t.rates[k]*(z-t.cutoffs[k])
 }
 
 // Net returns take-home pay z − Tax(z), computed as
@@ -181,12 +206,13 @@ func (s Schedule) Net(z float64) float64 {
 // NetIn is Net(z) for a z > 0 in bracket k (k = Bracket(z)), for callers
 // that need the bracket too.
 func (s Schedule) NetIn(k int, z float64) float64 {
-	return s.net[k] + (1-s.rates[k])*(z-s.cutoffs[k])
+	t := s.t
+	return t.net[k] + (1-t.rates[k])*(z-t.cutoffs[k])
 }
 
 // Marginal returns the marginal rate at income z: the rate of the bracket
 // holding z (right-continuous at the cutoffs). For z ≤ 0 it is τ_0.
-func (s Schedule) Marginal(z float64) float64 { return s.rates[s.Bracket(z)] }
+func (s Schedule) Marginal(z float64) float64 { return s.tab().rates[s.Bracket(z)] }
 
 // Average returns Tax(z)/z, and 0 for z ≤ 0.
 func (s Schedule) Average(z float64) float64 {
@@ -200,8 +226,9 @@ func (s Schedule) Average(z float64) float64 {
 // schedule take-home pay is concave in income, so a worker with convex costs
 // has a single optimum.
 func (s Schedule) Convex() bool {
-	for k := 1; k < len(s.rates); k++ {
-		if s.rates[k] < s.rates[k-1] {
+	r := s.tab().rates
+	for k := 1; k < len(r); k++ {
+		if r[k] < r[k-1] {
 			return false
 		}
 	}
@@ -211,5 +238,5 @@ func (s Schedule) Convex() bool {
 // WithRates returns a schedule on the same cutoffs with new rates, validated
 // against bounds.
 func (s Schedule) WithRates(rates []float64, bounds Bounds) (Schedule, error) {
-	return New(s.cutoffs, rates, bounds)
+	return New(s.tab().cutoffs, rates, bounds)
 }

@@ -1,6 +1,8 @@
 package tax
 
 import (
+	"unsafe"
+
 	"math"
 	"strings"
 	"testing"
@@ -190,5 +192,29 @@ func TestBracketFrom(t *testing.T) {
 				t.Errorf("BracketFrom(%v, %d) = %d, Bracket says %d", z, k, got, want)
 			}
 		}
+	}
+}
+
+// The zero Schedule has no brackets and says so without panicking; a
+// Schedule is one word, so that methods inlined through a *Schedule do
+// not copy its table (the reason it is a pointer).
+func TestScheduleZeroAndSize(t *testing.T) {
+	var s Schedule
+	if s.Brackets() != 0 || s.Cutoffs() != nil || s.Rates() != nil || s.String() != "" || !s.Convex() {
+		t.Errorf("zero schedule: %d brackets, cutoffs %v, rates %v, %q, convex %v", s.Brackets(), s.Cutoffs(), s.Rates(), s.String(), s.Convex())
+	}
+	if s.Tax(-1) != 0 || s.Net(-1) != -1 || s.Average(0) != 0 {
+		t.Errorf("zero schedule at z ≤ 0: tax %v, net %v, average %v", s.Tax(-1), s.Net(-1), s.Average(0))
+	}
+	if got := unsafe.Sizeof(s); got != unsafe.Sizeof(uintptr(0)) {
+		t.Errorf("a Schedule is %d bytes, want one word", got)
+	}
+	// Schedules built from one another share nothing a caller can change.
+	a := MustNew([]float64{0, 10}, []float64{0.1, 0.2}, DefaultBounds)
+	c := a.Cutoffs()
+	c[1] = 99
+	b, err := a.WithRates([]float64{0.3, 0.4}, DefaultBounds)
+	if err != nil || a.Cutoff(1) != 10 || b.Cutoff(1) != 10 || a.Rate(0) != 0.1 || b.Rate(0) != 0.3 {
+		t.Errorf("copies leak: a %v, b %v, err %v", a, b, err)
 	}
 }
