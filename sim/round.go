@@ -178,8 +178,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			return
 		}
 		var sz, stx, sl, sdl, spay, scred float64
-		sorted := true
-		prev := math.Inf(-1)
+		rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 		skill, hours, income, net := pop.Skill, st.hours, st.income, st.cons
 		for i := lo; i < hi; i++ {
 			l, lab := e.choose(i, in, of, hours[i], income[i], rng)
@@ -212,12 +211,10 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			sz += z
 			stx += z - nz
 			sl += l
-			if z < prev {
-				sorted = false
-			}
+			rise = min(rise, z-prev) // no branch (see choiceRational)
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: sorted, tally: p.tally}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: rise >= 0, tally: p.tally}
 	})
 	t := choiceTotals{zSorted: true}
 	for c := range e.parts {
@@ -263,9 +260,8 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 		brValue = st.util[lo:hi]
 	}
 	var sz, stx, sl, sdl, spay, scred float64
-	sorted := true
-	prev := math.Inf(-1)
-	block := len(skill) // one block, but for noisy workers
+	rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
+	block := len(skill)                     // one block, but for noisy workers
 	if noise != nil {
 		block = len(noise)
 	}
@@ -324,13 +320,11 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 			sz += z
 			stx += z - nz
 			sl += l
-			if z < prev {
-				sorted = false
-			}
+			rise = min(rise, z-prev) // no branch (see choiceRational)
 			prev = z
 		}
 	}
-	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted, tally: tally})
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: rise >= 0, tally: tally})
 }
 
 // choiceRational is choiceFixed for its most common case — rational
@@ -349,8 +343,7 @@ func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float
 	}
 	hours, income, net := st.hours[lo:hi], st.income[lo:hi], st.cons[lo:hi]
 	var sz, stx, sl, sdl, spay, scred float64
-	sorted := true
-	prev := math.Inf(-1)
+	rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 	for i := range skill {
 		kappa := kappa0
 		if kap != nil {
@@ -382,12 +375,10 @@ func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float
 		sz += z
 		stx += z - nz
 		sl += l
-		if z < prev {
-			sorted = false
-		}
+		rise = min(rise, z-prev) // no branch: with incomes out of order (noisy workers) a branch on z < prev is mispredicted about half the time (the noisy round 9% slower at 10⁶)
 		prev = z
 	}
-	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[hi-lo-1], zSorted: sorted, tally: tally})
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[hi-lo-1], zSorted: rise >= 0, tally: tally})
 }
 
 // choiceNoisy is choiceFixed for noisy workers who all face in.sched, with
@@ -411,8 +402,7 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 		brValue = st.util[lo:hi]
 	}
 	var sz, stx, sl, sdl, spay, scred float64
-	sorted := true
-	prev := math.Inf(-1)
+	rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 	for b0 := 0; b0 < len(skill); b0 += len(noise) {
 		b1 := min(b0+len(noise), len(skill))
 		f := noise[:b1-b0]
@@ -452,13 +442,11 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 			sz += z
 			stx += z - nz
 			sl += l
-			if z < prev {
-				sorted = false
-			}
+			rise = min(rise, z-prev) // no branch (see choiceRational)
 			prev = z
 		}
 	}
-	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: sorted, tally: tally})
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: rise >= 0, tally: tally})
 }
 
 // valueAt is a quasi-linear worker's utility before transfers at hours l
@@ -549,7 +537,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
 	quasi := u.Kind == agents.Quasilinear && !needRegret
 	e.parallel(func(c, lo, hi int) {
-		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1), sorted: true,
+		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1), rise: math.Inf(1),
 			rank: 2*float64(lo+1) - float64(e.cfg.Agents) - 1} // 2i − N − 1 for rank i = lo+1
 		var sreg, mreg float64
 		for b0 := lo; b0 < hi; b0 += welfare.LogBlock {
@@ -567,7 +555,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 		p.c, p.cPos, p.u, p.minU, p.wu, p.w = ws.c, ws.logs.Pos, ws.u, ws.minU, ws.wu, ws.w
 		p.logC, p.cLogC, p.rankZ, p.rankC = ws.logs.Log, ws.logs.XLog, ws.rz, ws.rc
 		p.regret, p.regretMax = sreg, mreg
-		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.sorted, ws.logs.NonPos
+		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.rise >= 0, ws.logs.NonPos
 	})
 	t := welfareTotals{minU: math.Inf(1), cSorted: true}
 	for c := range e.parts {
@@ -684,14 +672,14 @@ type welfareSums struct {
 	rz, rc            float64 // Σ (2i − N − 1)·x of incomes and consumption
 	rank              float64 // 2i − N − 1 for the next worker
 	prev              float64 // the last consumption seen
-	sorted            bool    // consumption ascending so far
+	rise              float64 // the least c − prev: consumption ascends while it is ≥ 0
 	logs              welfare.LogSums
 }
 
 // add adds a block of consecutive workers' income, consumption and utility
 // to the sums, in order.
 func (s *welfareSums) add(income, cons, util []float64) {
-	sc, su, minU, swu, sw, rz, rc, rank, prev, sorted := s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.sorted
+	sc, su, minU, swu, sw, rz, rc, rank, prev, rise := s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.rise
 	util = util[:len(income)]
 	cons = cons[:len(income)]
 	for i, z := range income {
@@ -705,12 +693,10 @@ func (s *welfareSums) add(income, cons, util []float64) {
 		rz += rank * z
 		rc += rank * ci
 		rank += 2
-		if ci < prev {
-			sorted = false
-		}
+		rise = min(rise, ci-prev) // no branch (see choiceRational)
 		prev = ci
 	}
-	s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.sorted = sc, su, minU, swu, sw, rz, rc, rank, prev, sorted
+	s.c, s.u, s.minU, s.wu, s.w, s.rz, s.rc, s.rank, s.prev, s.rise = sc, su, minU, swu, sw, rz, rc, rank, prev, rise
 	s.logs.Add(cons)
 }
 
