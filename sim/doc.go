@@ -30,8 +30,10 @@
 // planners' model (model.go) runs the same compute on scratch memory.
 // History (history.go) keeps what a run's summary reports.
 //
-// Determinism: every random stream comes from Stream(seed, name, index), and
-// chunk boundaries depend on ChunkSize only. Each chunk writes its partial
+// Determinism: every random stream comes from Stream(seed, name, index) —
+// noisy workers' errors from the same mixes into a SplitMix64 generator
+// (noiseSource), whose block of normal draws is faster — and chunk
+// boundaries depend on ChunkSize only. Each chunk writes its partial
 // sums into its own slot and the slots are combined in chunk order, so the
 // results are byte-identical for any number of workers and any GOMAXPROCS.
 // The engine reads no clock, does no I/O itself, and its goroutines all exit

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/econsim/econsim/sim/agents"
@@ -158,10 +157,11 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			tally = p.tally[:2*nb]
 			clear(tally)
 		}
-		rng := e.noiseStream(in, c)
 		if fixed {
 			var noise []float64 // a block's noise factors, for noisy workers
+			var src *splitMix   // and their generator
 			if beh.Kind == agents.Noisy {
+				src = e.noiseSource(in, c)
 				if p.noise == nil {
 					p.noise = make([]float64, welfare.LogBlock)
 				}
@@ -170,13 +170,14 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			if beh.Kind == agents.Rational && in.noCredit == nil {
 				*p = e.choiceRational(st, in, lo, hi, tally)
 			} else if beh.Kind == agents.Noisy && in.noCredit == nil {
-				*p = e.choiceNoisy(st, in, lo, hi, tally, noise, rng)
+				*p = e.choiceNoisy(st, in, lo, hi, tally, noise, src)
 			} else {
-				*p = e.choiceFixed(st, in, lo, hi, tally, noise, rng)
+				*p = e.choiceFixed(st, in, lo, hi, tally, noise, src)
 			}
 			p.noise = noise
 			return
 		}
+		rng := e.noiseStream(in, c)
 		var sz, stx, sl, sdl, spay, scred float64
 		rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 		skill, hours, income, net := pop.Skill, st.hours, st.income, st.cons
@@ -237,14 +238,14 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 // capital income — in a function small enough for the compiler to keep its
 // sums in registers. A rational worker's best response hands its bracket to
 // the tax (no bracket scan); noisy workers' noise factors are drawn a block
-// at a time from rng (in worker order: the draws Behavior.Choose would
-// make; noise holds welfare.LogBlock of them). With in.brValue, each
+// at a time from src (in worker order: the draws Behavior.Choose would
+// make from rand.New(src); noise holds welfare.LogBlock of them). With in.brValue, each
 // worker's utility at its best response, without transfers, goes to
 // st.util for the welfare pass's regret. tally, with a tax system, is the
 // chunk's zeroed tally by bracket: the system's parts for workers the
 // credit reaches come from it (USSingle.PartsIn), for the others from the
 // system's functions.
-func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, rng *rand.Rand) chunkSums {
+func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, src *splitMix) chunkSums {
 	pop, sys := e.pop, e.cfg.System
 	beh, expect, hmax := in.beh, in.expect, e.cfg.HoursMax
 	nb := in.sched.Brackets()
@@ -268,7 +269,8 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 	for b0 := 0; b0 < len(skill); b0 += block {
 		b1 := min(b0+block, len(skill))
 		if noise != nil {
-			beh.NoiseFactors(noise[:b1-b0], rng)
+			normals(noise[:b1-b0], src)
+			beh.NoiseFactors(noise[:b1-b0])
 		}
 		for i := b0; i < b1; i++ {
 			sched, resp, noCredit := &in.sched, in.resp, false
@@ -387,7 +389,7 @@ func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float
 // 6% of its CPU time, measured alternately). Its closing step per worker —
 // the tax, the tally, the sums — is choiceFixed's and choiceRational's
 // written out again, for the same reason.
-func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []float64, rng *rand.Rand) chunkSums {
+func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []float64, src *splitMix) chunkSums {
 	pop, sys := e.pop, e.cfg.System
 	sched, resp, expect, hmax := &in.sched, in.resp, in.expect, e.cfg.HoursMax
 	nb := sched.Brackets()
@@ -406,7 +408,8 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 	for b0 := 0; b0 < len(skill); b0 += len(noise) {
 		b1 := min(b0+len(noise), len(skill))
 		f := noise[:b1-b0]
-		in.beh.NoiseFactors(f, rng)
+		normals(f, src)
+		in.beh.NoiseFactors(f)
 		for i := b0; i < b1; i++ {
 			kappa := kappa0
 			if kap != nil {

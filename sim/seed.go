@@ -2,6 +2,7 @@ package sim
 
 import (
 	"hash/fnv"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/econsim/econsim/sim/agents"
@@ -11,8 +12,10 @@ import (
 // golden-ratio increment, then the finaliser, a bijective mix that turns
 // nearby integers into unrelated 64-bit words. Every seed mix of the
 // project goes through it.
-func SplitMix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
+func SplitMix64(x uint64) uint64 { return mix64(x + 0x9e3779b97f4a7c15) }
+
+// mix64 is SplitMix64's finaliser (Stafford's "Mix13" variant of MurmurHash3's).
+func mix64(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
@@ -40,9 +43,43 @@ func streamKey(name string) uint64 {
 func (e *Engine) noiseStream(in *roundIn, c int) *rand.Rand {
 	switch in.beh.Kind {
 	case agents.Noisy:
-		return Stream(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
+		return rand.New(e.noiseSource(in, c))
 	case agents.LLM: // which of its archetype's replies each worker takes
 		return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
 	}
 	return nil
+}
+
+// noiseSource is the generator behind noisy workers' stream in chunk c: a
+// SplitMix64 sequence (not a PCG like the other streams) from the same
+// mixes of (seed, "noise", round × chunks + chunk), for its speed — its
+// words do not depend on one another, so a block's draws overlap in the
+// processor (normals).
+func (e *Engine) noiseSource(in *roundIn, c int) *splitMix {
+	a := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey("noise")))
+	b := SplitMix64(a ^ SplitMix64(in.noise*uint64(e.nChunks)+uint64(c)+0x632be59bd9b4e019))
+	return newSplitMix(a, b)
+}
+
+// splitMix is the SplitMix64 generator (Steele, Lea & Flood, "Fast
+// splittable pseudorandom number generators", OOPSLA 2014): a state that
+// steps by an odd gamma, each word the state's mix64. A rand.Source.
+type splitMix struct{ state, gamma uint64 }
+
+// newSplitMix starts a generator at state with a gamma mixed from g as
+// Java's SplittableRandom.mixGamma does (with mix64): made odd,
+// and with a run of alternate bits xored in when its bits change fewer
+// than 24 times, which would make the sequence weak.
+func newSplitMix(state, g uint64) *splitMix {
+	g = mix64(g) | 1
+	if bits.OnesCount64(g^(g>>1)) < 24 {
+		g ^= 0xaaaaaaaaaaaaaaaa
+	}
+	return &splitMix{state: state, gamma: g}
+}
+
+// Uint64 is the next word.
+func (s *splitMix) Uint64() uint64 {
+	s.state += s.gamma
+	return mix64(s.state)
 }
