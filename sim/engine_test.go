@@ -132,23 +132,43 @@ func lognormalConfig(n int) Config {
 
 // TestMetricsMatchReference recomputes every metric from the population
 // with the package welfare reference functions (which sort) and checks the
-// engine's fused single-pass values, for sorted and unsorted populations.
+// engine's fused single-pass values, for sorted and unsorted populations,
+// through each of the choice pass's loops: rational workers
+// (choiceRational), noisy ones (choiceNoisy, which hands the sort its
+// bounds), noisy ones in the production economy (the general loop) and
+// noisy ones under the 2024 system with the credit by age (choiceFixed).
 func TestMetricsMatchReference(t *testing.T) {
-	for _, beh := range []agents.Behavior{{Kind: agents.Rational}, {Kind: agents.Noisy, Noise: 0.3}} {
-		cfg := lognormalConfig(3*ChunkSize + 17)
-		cfg.Behavior = beh
-		e, h := mustRun(t, cfg, planner.USFederal())
+	n := 3*ChunkSize + 17
+	noisy := agents.Behavior{Kind: agents.Noisy, Noise: 0.3}
+	production := lognormalConfig(n)
+	production.Behavior = noisy
+	production.Market = market.Config{Kind: market.Production, Alpha: 0.33, TFP: 1, Capital: 200000,
+		Ownership: "equal", Saving: 0.2, Depreciation: 0.05, Tolerance: 1e-10}
+	ages := systemConfig()
+	ages.Agents, ages.Rounds = n, 3
+	ages.Skill = agents.SkillDist{Dist: "us_occupations", HoursPerYear: 2080}
+	ages.Behavior = noisy
+	cases := []struct {
+		name string
+		cfg  Config
+	}{{"rational", lognormalConfig(n)}, {"noisy", lognormalConfig(n)}, {"noisy, production", production}, {"noisy, credit by age", ages}}
+	cases[1].cfg.Behavior = noisy
+	for _, c := range cases {
+		e, h := mustRun(t, c.cfg, planner.USFederal())
 		p, s := e.Population(), h[len(h)-1]
-		near(t, beh.Kind.String()+" gini_pre", s.GiniPre, welfare.Gini(p.Income), 1e-10)
-		near(t, beh.Kind.String()+" gini_post", s.GiniPost, welfare.Gini(p.Consumption), 1e-10)
-		near(t, beh.Kind.String()+" utilitarian", s.WelfareUtilitarian, welfare.Utilitarian(p.Utility), 1e-10)
-		near(t, beh.Kind.String()+" inv_income", s.WelfareInvIncome, welfare.InvIncome(p.Income, p.Utility), 1e-10)
-		near(t, beh.Kind.String()+" rawls", s.WelfareRawls, welfare.Rawls(p.Utility), 0)
-		near(t, beh.Kind.String()+" atkinson", s.Atkinson1, welfare.Atkinson1(p.Consumption), 1e-10)
-		near(t, beh.Kind.String()+" theil", s.Theil, welfare.Theil(p.Consumption), 1e-10)
-		near(t, beh.Kind.String()+" productivity", s.Productivity, welfare.Mean(p.Income), 1e-12)
-		if beh.Kind == agents.Noisy && !(s.BRRegretMean > 0) {
-			t.Errorf("noisy workers have zero regret")
+		if c.name != "rational" && slices.IsSorted(p.Income) {
+			t.Fatalf("%s: incomes in order, which the case is to avoid", c.name)
+		}
+		near(t, c.name+" gini_pre", s.GiniPre, welfare.Gini(p.Income), 1e-10)
+		near(t, c.name+" gini_post", s.GiniPost, welfare.Gini(p.Consumption), 1e-10)
+		near(t, c.name+" utilitarian", s.WelfareUtilitarian, welfare.Utilitarian(p.Utility), 1e-10)
+		near(t, c.name+" inv_income", s.WelfareInvIncome, welfare.InvIncome(p.Income, p.Utility), 1e-10)
+		near(t, c.name+" rawls", s.WelfareRawls, welfare.Rawls(p.Utility), 0)
+		near(t, c.name+" atkinson", s.Atkinson1, welfare.Atkinson1(p.Consumption), 1e-10)
+		near(t, c.name+" theil", s.Theil, welfare.Theil(p.Consumption), 1e-10)
+		near(t, c.name+" productivity", s.Productivity, welfare.Mean(p.Income), 1e-12)
+		if c.name != "rational" && !(s.BRRegretMean > 0) {
+			t.Errorf("%s: noisy workers have zero regret", c.name)
 		}
 	}
 }

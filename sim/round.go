@@ -39,6 +39,8 @@ type chunkSums struct {
 	noise         []float64 // scratch for a block's noise factors (noisy workers)
 	zFirst, zLast float64
 	zSorted       bool
+	zMin, zMax    float64 // the least and greatest income, where zBounds says a loop found them
+	zBounds       bool
 	// pass 2
 	c, cPos, u, minU  float64
 	wu, w             float64
@@ -132,6 +134,7 @@ type choiceTotals struct {
 	z, tax, l, dl   float64 // Σ income, Σ tax, Σ hours, Σ |Δ hours|
 	payroll, credit float64 // Σ of a tax system's payroll tax and credit
 	zSorted         bool    // incomes in ascending order (the skill order)
+	zMin, zMax      float64 // the least and greatest income, NaN unless every chunk's loop found them
 }
 
 // choicePass is steps 2–4 up to the revenue: every worker's hours, income
@@ -217,9 +220,14 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		}
 		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: rise >= 0, tally: p.tally}
 	})
-	t := choiceTotals{zSorted: true}
+	t := choiceTotals{zSorted: true, zMin: math.Inf(1), zMax: math.Inf(-1)}
 	for c := range e.parts {
 		p := &e.parts[c]
+		if p.zBounds {
+			t.zMin, t.zMax = min(t.zMin, p.zMin), max(t.zMax, p.zMax)
+		} else {
+			t.zMin, t.zMax = math.NaN(), math.NaN() // and stay NaN
+		}
 		t.z += p.z
 		t.tax += p.tax
 		t.l += p.l
@@ -405,6 +413,7 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 	}
 	var sz, stx, sl, sdl, spay, scred float64
 	rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
+	zlo, zhi := math.Inf(1), math.Inf(-1)   // the least and greatest income, for the sort (a read of them less)
 	for b0 := 0; b0 < len(skill); b0 += len(noise) {
 		b1 := min(b0+len(noise), len(skill))
 		f := noise[:b1-b0]
@@ -447,9 +456,10 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 			sl += l
 			rise = min(rise, z-prev) // no branch (see choiceRational)
 			prev = z
+			zlo, zhi = min(zlo, z), max(zhi, z)
 		}
 	}
-	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: rise >= 0, tally: tally})
+	return e.withParts(in, chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[0], zLast: income[len(income)-1], zSorted: rise >= 0, zMin: zlo, zMax: zhi, zBounds: true, tally: tally})
 }
 
 // valueAt is a quasi-linear worker's utility before transfers at hours l
@@ -500,7 +510,7 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		rd.paid = t.tax
 	case "targeted":
 		if sortedZ == nil {
-			sortedZ = e.sortedCopy(st.income)
+			sortedZ = e.sortedCopyIn(st.income, t.zMin, t.zMax)
 		}
 		m := int(math.Ceil(e.cfg.Redistribution.Share * float64(n)))
 		m = min(max(m, 1), n)
@@ -510,7 +520,7 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		rd.paid = rd.rule.Share * float64(count)
 	}
 	if sortedZ == nil {
-		sortedZ = e.sortedCopy(st.income)
+		sortedZ = e.sortedCopyIn(st.income, t.zMin, t.zMax)
 	}
 	rd.sortedZ = sortedZ
 	return rd
@@ -856,11 +866,17 @@ func rankSum(x []float64, rank, total float64) (float64, float64) {
 // sortedCopy sorts x into the scratch buffer (welfare.SortedCopy, with a
 // second buffer; both are allocated on first need and reused).
 func (e *Engine) sortedCopy(x []float64) []float64 {
+	return e.sortedCopyIn(x, math.NaN(), math.NaN())
+}
+
+// sortedCopyIn is sortedCopy given bounds on x (welfare.SortedCopyIn; NaN
+// when they are not known).
+func (e *Engine) sortedCopyIn(x []float64, lo, hi float64) []float64 {
 	if cap(e.scratch) < len(x) {
 		e.scratch = make([]float64, len(x))
 		e.radix = make([]float64, len(x))
 	}
 	s := e.scratch[:len(x)]
-	welfare.SortedCopy(s, x, e.radix, e.workers)
+	welfare.SortedCopyIn(s, x, e.radix, e.workers, lo, hi)
 	return s
 }

@@ -256,7 +256,8 @@ func TestSortSignedNaN(t *testing.T) {
 // across the insertion-only and radix paths, values from denormals to
 // 1e308, both signs, zeros of both signs, infinities, NaNs, clusters within
 // a few ulp and far outliers — in place and into another slice, on 1 and 3
-// goroutines; the source of a copy unchanged.
+// goroutines; the source of a copy unchanged; and SortedCopyIn's with the
+// values' bounds, exact and loosened.
 func FuzzSortedCopy(f *testing.F) {
 	f.Add(uint64(1), uint16(300), uint8(0), 1.0)
 	f.Add(uint64(2), uint16(5000), uint8(1), 1e300)
@@ -308,6 +309,22 @@ func FuzzSortedCopy(f *testing.F) {
 			for i := range x {
 				if math.Float64bits(src[i]) != math.Float64bits(x[i]) {
 					t.Fatalf("SortedCopy changed its source at %d", i)
+				}
+			}
+			if n == 0 || math.IsNaN(want[0]) || math.IsNaN(want[n-1]) {
+				continue // no float bounds a NaN
+			}
+			// SortedCopyIn with the least and greatest values, then with
+			// bounds loosened by a factor and by an ulp either way.
+			lo, hi := want[0], want[n-1]
+			for _, b := range [][2]float64{{lo, hi}, {math.Nextafter(lo, math.Inf(-1)), math.Nextafter(hi, math.Inf(1))},
+				{min(lo*4, lo/4, lo-1), max(hi*4, hi/4, hi+1)}} {
+				got := make([]float64, n)
+				SortedCopyIn(got, x, make([]float64, n), w, b[0], b[1])
+				for i := range want {
+					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("n=%d shape=%d workers=%d bounds %v: element %d is %v, want %v", n, shape, w, b, i, got[i], want[i])
+					}
 				}
 			}
 		}
