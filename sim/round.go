@@ -427,7 +427,13 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 			w := skill[i]
 			l, z, k := resp.ChoiceBracket(w, pot[i], kappa, expect.of(income[i]))
 			if brValue != nil { // the best response's utility, for the regret
-				brValue[i] = e.valueAt(sched, l, z, k, kappa)
+				bz := 0.0 // valueAt's, written out: the call spilled the loop's sums (the noisy round 3–4% slower)
+				if k >= 0 && z > 0 {
+					bz = sched.NetIn(k, z)
+				} else {
+					bz = sched.Net(z)
+				}
+				brValue[i] = bz - e.u.DisutilityK(l, kappa)
 			}
 			near := max(k, 0)
 			l = agents.NoisyHours(l, f[i-b0], hmax)
@@ -610,7 +616,7 @@ func (e *Engine) utilityQuasi(st state, lo, hi int, rule transferRule) {
 	for i, z := range income {
 		ci := cons[i] + rule.of(z)
 		cons[i] = ci
-		util[i] = ci - u.Disutility(hours[i])
+		util[i] = ci - u.DisutilityK(hours[i], u.Kappa) // Disutility, inlined
 	}
 }
 

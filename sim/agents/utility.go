@@ -99,8 +99,22 @@ func (u *Utility) Disutility(l float64) float64 {
 	return u.DisutilityK(l, u.Kappa)
 }
 
-// DisutilityK is Disutility for a worker with its own scale kappa.
+// DisutilityK is Disutility for a worker with its own scale kappa. The
+// default exponent's cube is written out first, so that the function is
+// small enough to be inlined (a call in the round's loops makes the
+// compiler spill their running sums around it).
 func (u *Utility) DisutilityK(l, kappa float64) float64 {
+	if u.intExpo == 3 {
+		return kappa * (l * l * l) / u.expo
+	}
+	return u.disutilityPow(l, kappa)
+}
+
+// disutilityPow is DisutilityK through pow, kept out of line (go:noinline)
+// so that DisutilityK stays small enough to inline.
+//
+//go:noinline
+func (u *Utility) disutilityPow(l, kappa float64) float64 {
 	return kappa * u.pow(l) / u.expo
 }
 
