@@ -75,7 +75,8 @@ var fixedOffer = offer{choiceWage: 1, choicePow: 1, payWage: 1}
 
 // choose returns worker i's hours and labour income at the choice wage
 // (income computed directly on the closed-form path, see Response.Choice).
-func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome float64, rng *rand.Rand) (float64, float64) {
+// LLM workers draw from rng, noisy ones their next factor from noise.
+func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome float64, rng *rand.Rand, noise *noiseDraw) (float64, float64) {
 	w := e.pop.Skill[i] * of.choiceWage
 	tr := in.expect.of(prevIncome)
 	off := 0.0
@@ -93,8 +94,12 @@ func (e *Engine) choose(i int, in *roundIn, of *offer, prevHours, prevIncome flo
 	}
 	_, resp, _ := e.facing(in, i)
 	l, z := resp.ChoiceK(w, e.pop.Potential[i]*of.choicePow, e.kappa(i), tr, off)
-	if in.beh.Kind != agents.Rational {
-		l = in.beh.Choose(l, prevHours, e.cfg.HoursMax, rng)
+	switch in.beh.Kind {
+	case agents.Noisy:
+		l = agents.NoisyHours(l, noise.factor(), e.cfg.HoursMax)
+		z = w * l
+	case agents.Adaptive:
+		l = in.beh.Choose(l, prevHours, e.cfg.HoursMax, nil)
 		z = w * l
 	}
 	return l, z
@@ -112,10 +117,10 @@ func (e *Engine) kappa(i int) float64 {
 // supply returns the effective labour Σ skill·hours the workers offer under of.
 func (e *Engine) supply(st state, in *roundIn, of offer) float64 {
 	e.parallel(func(c, lo, hi int) {
-		rng := e.noiseStream(in, c)
+		rng, noise := e.llmStream(in, c), e.noiseDraws(in, c, e.parts[c].noiseBlock())
 		var s float64
 		for i := lo; i < hi; i++ {
-			l, _ := e.choose(i, in, &of, st.hours[i], st.income[i], rng)
+			l, _ := e.choose(i, in, &of, st.hours[i], st.income[i], rng, noise)
 			s += e.pop.Skill[i] * l
 		}
 		e.parts[c].supply = s

@@ -137,6 +137,15 @@ type choiceTotals struct {
 	zMin, zMax      float64 // the least and greatest income, NaN unless every chunk's loop found them
 }
 
+// noiseBlock is the chunk's scratch for a block of noise factors
+// (welfare.LogBlock of them), allocated on first need.
+func (p *chunkSums) noiseBlock() []float64 {
+	if p.noise == nil {
+		p.noise = make([]float64, welfare.LogBlock)
+	}
+	return p.noise
+}
+
 // choicePass is steps 2–4 up to the revenue: every worker's hours, income
 // and take-home pay before transfers (in st.cons), in parallel chunks.
 // Heuristic workers of a fixed market (the wage is their skill, no capital
@@ -164,11 +173,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			var noise []float64 // a block's noise factors, for noisy workers
 			var src *splitMix   // and their generator
 			if beh.Kind == agents.Noisy {
-				src = e.noiseSource(in, c)
-				if p.noise == nil {
-					p.noise = make([]float64, welfare.LogBlock)
-				}
-				noise = p.noise
+				src, noise = e.noiseSource(in, c), p.noiseBlock()
 			}
 			if beh.Kind == agents.Rational && in.noCredit == nil {
 				*p = e.choiceRational(st, in, lo, hi, tally)
@@ -180,12 +185,12 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			p.noise = noise
 			return
 		}
-		rng := e.noiseStream(in, c)
+		rng, noise := e.llmStream(in, c), e.noiseDraws(in, c, p.noiseBlock())
 		var sz, stx, sl, sdl, spay, scred float64
 		rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 		skill, hours, income, net := pop.Skill, st.hours, st.income, st.cons
 		for i := lo; i < hi; i++ {
-			l, lab := e.choose(i, in, of, hours[i], income[i], rng)
+			l, lab := e.choose(i, in, of, hours[i], income[i], rng, noise)
 			if !samePay {
 				lab = of.payWage * skill[i] * l
 			}
@@ -218,7 +223,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			rise = min(rise, z-prev) // no branch (see choiceRational)
 			prev = z
 		}
-		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: rise >= 0, tally: p.tally}
+		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: rise >= 0, tally: p.tally, noise: p.noise}
 	})
 	t := choiceTotals{zSorted: true, zMin: math.Inf(1), zMax: math.Inf(-1)}
 	for c := range e.parts {

@@ -38,16 +38,45 @@ func streamKey(name string) uint64 {
 	return h.Sum64()
 }
 
-// noiseStream returns chunk c's stream for noisy and LLM workers (nil
-// otherwise); every pass of a round draws the same numbers.
-func (e *Engine) noiseStream(in *roundIn, c int) *rand.Rand {
-	switch in.beh.Kind {
-	case agents.Noisy:
-		return rand.New(e.noiseSource(in, c))
-	case agents.LLM: // which of its archetype's replies each worker takes
-		return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
+// llmStream returns chunk c's stream for LLM workers (nil for others):
+// which of its archetype's replies each worker takes. Every pass of a
+// round draws the same numbers.
+func (e *Engine) llmStream(in *roundIn, c int) *rand.Rand {
+	if in.beh.Kind != agents.LLM {
+		return nil
 	}
-	return nil
+	return Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
+}
+
+// noiseDraws hands chunk c's noisy workers their noise factors one at a
+// time, in worker order, from blocks drawn as the fixed market's loops
+// draw them (normals, then Behavior.NoiseFactors): the factors
+// Behavior.Choose would give from rand.New(noiseSource(in, c)). Nil for
+// other workers; buf is the block's scratch (welfare.LogBlock long).
+func (e *Engine) noiseDraws(in *roundIn, c int, buf []float64) *noiseDraw {
+	if in.beh.Kind != agents.Noisy {
+		return nil
+	}
+	return &noiseDraw{src: e.noiseSource(in, c), beh: in.beh, f: buf, next: len(buf)}
+}
+
+// noiseDraw is a chunk's noise factors, a block at a time.
+type noiseDraw struct {
+	src  *splitMix
+	beh  agents.Behavior
+	f    []float64 // the block
+	next int       // its next factor; len(f) when it is used up
+}
+
+// factor is the next worker's noise factor.
+func (d *noiseDraw) factor() float64 {
+	if d.next == len(d.f) {
+		normals(d.f, d.src)
+		d.beh.NoiseFactors(d.f)
+		d.next = 0
+	}
+	d.next++
+	return d.f[d.next-1]
 }
 
 // noiseSource is the generator behind noisy workers' stream in chunk c: a

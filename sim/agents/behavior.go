@@ -77,14 +77,13 @@ func (b Behavior) NoiseFactor(r *rand.Rand) float64 {
 
 // NoiseFactors turns standard normal draws x, in place, into the noise
 // factors NoiseFactor makes of them, exp(σ·x − σ²/2), bit for bit: a loop
-// of its own lets the processor overlap one exponential with the next.
+// of its own (expNoises) lets the processor overlap one exponential with
+// the next.
 // The engine draws a block of normals first (its own generator, faster
 // than one NormFloat64 a worker), then calls this.
 func (b Behavior) NoiseFactors(x []float64) {
 	s := b.Noise
-	for i, v := range x {
-		x[i] = expNoise(s*v - 0.5*s*s)
-	}
+	expNoises(x, s, 0.5*s*s)
 }
 
 // NoisyHours are a noisy worker's hours: its best response br times its
