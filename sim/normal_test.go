@@ -29,8 +29,9 @@ func (s *script) Uint64() uint64 {
 // TestSplitMixStream: with the golden gamma the generator is Vigna's
 // splitmix64.c (its reference outputs from state 0); a stream's gamma is
 // odd with at least 24 bit changes; a stream's words are mix64 of its
-// state stepped by its gamma; and the noise streams of neighbouring chunks
-// and rounds are uncorrelated (|r| < 4/√n over 200,000 pairs of normals).
+// state stepped by its gamma; the noise streams of 20 rounds of 3 chunks
+// start apart with gammas apart; and those of neighbouring chunks and
+// rounds are uncorrelated (|r| < 4/√n over 200,000 pairs of normals).
 func TestSplitMixStream(t *testing.T) {
 	s := &splitMix{state: 0, gamma: 0x9e3779b97f4a7c15}
 	if a, b := s.Uint64(), s.Uint64(); a != 0xe220a8397b1dcdaf || b != 0x6e789e6aa1b965f4 {
@@ -46,6 +47,16 @@ func TestSplitMixStream(t *testing.T) {
 		}
 	}
 	e := &Engine{cfg: Config{Seed: 42}, nChunks: 3}
+	seen := map[uint64]bool{}
+	for round := range uint64(20) {
+		for c := range 3 {
+			m := e.noiseSource(&roundIn{noise: round}, c)
+			if seen[m.state] || seen[m.gamma] {
+				t.Fatalf("round %d, chunk %d: a start or gamma another stream has", round, c)
+			}
+			seen[m.state], seen[m.gamma] = true, true
+		}
+	}
 	const n = 200_000
 	draw := func(round uint64, c int) []float64 {
 		x := make([]float64, n)

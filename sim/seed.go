@@ -81,13 +81,14 @@ func (d *noiseDraw) factor() float64 {
 
 // noiseSource is the generator behind noisy workers' stream in chunk c: a
 // SplitMix64 sequence (not a PCG like the other streams) from the same
-// mixes of (seed, "noise", round × chunks + chunk), for its speed — its
-// words do not depend on one another, so a block's draws overlap in the
-// processor (normals).
+// mixes of (seed, "noise", round × chunks + chunk) as Stream's, for its
+// speed — its words do not depend on one another, so a block's draws
+// overlap in the processor (normals). Both its start and its gamma depend
+// on the index.
 func (e *Engine) noiseSource(in *roundIn, c int) *splitMix {
 	a := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey("noise")))
 	b := SplitMix64(a ^ SplitMix64(in.noise*uint64(e.nChunks)+uint64(c)+0x632be59bd9b4e019))
-	return newSplitMix(a, b)
+	return newSplitMix(b, a^b)
 }
 
 // splitMix is the SplitMix64 generator (Steele, Lea & Flood, "Fast
