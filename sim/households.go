@@ -536,8 +536,9 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			hp.counts[ns]++
 		}
 		// the welfare sums the workers' round keeps, over the chunk while it
-		// is in cache (the rank sums go unused: households are not in order)
-		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1)}
+		// is in cache (the rank sums and the order go unused: households are
+		// not in order)
+		ws := newWelfareSums(lo, e.cfg.Agents)
 		ws.add(pop.Income[lo:hi], pop.Consumption[lo:hi], pop.Utility[lo:hi])
 		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, ws.c, ws.logs.Pos, ws.u, ws.minU
 		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = ws.wu, ws.w, ws.logs.Log, ws.logs.XLog, snext, scon, ws.logs.NonPos

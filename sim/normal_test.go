@@ -176,10 +176,10 @@ func BenchmarkNormals(b *testing.B) {
 // rand.New of the same stream — across block boundaries and for a
 // chunk whose workers end mid-block — for σ from 0 to 2.
 func TestNoiseDraw(t *testing.T) {
-	e := &Engine{cfg: Config{Seed: 9}, nChunks: 4}
+	e := &Engine{cfg: Config{Seed: 9}, nChunks: 4, parts: make([]chunkSums, 4)}
 	for _, sigma := range []float64{0, 0.1, 2} {
 		in := &roundIn{noise: 3, beh: agents.Behavior{Kind: agents.Noisy, Noise: sigma}}
-		d := e.noiseDraws(in, 2, make([]float64, welfare.LogBlock))
+		d := e.noiseDraws(in, 2)
 		r := rand.New(e.noiseSource(in, 2))
 		for i := range 3*welfare.LogBlock + 17 {
 			got := d.factor()
@@ -188,7 +188,7 @@ func TestNoiseDraw(t *testing.T) {
 			}
 		}
 	}
-	if e.noiseDraws(&roundIn{beh: agents.Behavior{Kind: agents.Adaptive}}, 0, nil) != nil {
-		t.Error("draws for adaptive workers")
+	if e.noiseDraws(&roundIn{beh: agents.Behavior{Kind: agents.Adaptive}}, 0) != nil || e.parts[0].noise != nil {
+		t.Error("draws, or their scratch, for adaptive workers")
 	}
 }

@@ -185,7 +185,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			p.noise = noise
 			return
 		}
-		rng, noise := e.llmStream(in, c), e.noiseDraws(in, c, p.noiseBlock())
+		rng, noise := e.llmStream(in, c), e.noiseDraws(in, c)
 		var sz, stx, sl, sdl, spay, scred float64
 		rise, prev := math.Inf(1), math.Inf(-1) // the least z − prev: incomes ascend while it is ≥ 0
 		skill, hours, income, net := pop.Skill, st.hours, st.income, st.cons
@@ -561,8 +561,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
 	quasi := u.Kind == agents.Quasilinear && !needRegret
 	e.parallel(func(c, lo, hi int) {
-		ws := welfareSums{minU: math.Inf(1), prev: math.Inf(-1), rise: math.Inf(1),
-			rank: 2*float64(lo+1) - float64(e.cfg.Agents) - 1} // 2i − N − 1 for rank i = lo+1
+		ws := newWelfareSums(lo, e.cfg.Agents)
 		var sreg, mreg float64
 		for b0 := lo; b0 < hi; b0 += welfare.LogBlock {
 			b1 := min(b0+welfare.LogBlock, hi)
@@ -698,6 +697,12 @@ type welfareSums struct {
 	prev              float64 // the last consumption seen
 	rise              float64 // the least c − prev: consumption ascends while it is ≥ 0
 	logs              welfare.LogSums
+}
+
+// newWelfareSums starts the sums of a chunk whose first worker is worker
+// lo of n (its rank weight 2i − n − 1 for i = lo + 1).
+func newWelfareSums(lo, n int) welfareSums {
+	return welfareSums{minU: math.Inf(1), prev: math.Inf(-1), rise: math.Inf(1), rank: 2*float64(lo+1) - float64(n) - 1}
 }
 
 // add adds a block of consecutive workers' income, consumption and utility

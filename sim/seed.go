@@ -51,12 +51,13 @@ func (e *Engine) llmStream(in *roundIn, c int) *rand.Rand {
 // noiseDraws hands chunk c's noisy workers their noise factors one at a
 // time, in worker order, from blocks drawn as the fixed market's loops
 // draw them (normals, then Behavior.NoiseFactors): the factors
-// Behavior.Choose would give from rand.New(noiseSource(in, c)). Nil for
-// other workers; buf is the block's scratch (welfare.LogBlock long).
-func (e *Engine) noiseDraws(in *roundIn, c int, buf []float64) *noiseDraw {
+// Behavior.Choose would give from rand.New(noiseSource(in, c)), the block
+// in the chunk's scratch. Nil for other workers.
+func (e *Engine) noiseDraws(in *roundIn, c int) *noiseDraw {
 	if in.beh.Kind != agents.Noisy {
 		return nil
 	}
+	buf := e.parts[c].noiseBlock()
 	return &noiseDraw{src: e.noiseSource(in, c), beh: in.beh, f: buf, next: len(buf)}
 }
 

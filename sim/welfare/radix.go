@@ -64,11 +64,11 @@ func SortedCopy(dst, src, buf []float64, workers int) {
 // most its least value and hi at least its greatest (in sortKey's order:
 // −0 below +0), which spares the sort its first read of src. Bounds that
 // are loose give the same result, more slowly the looser they are; NaN
-// for either means none is known. Bounds that do not hold give a wrong
-// order.
+// for either, or lo above hi, means none is known. Bounds that do not
+// hold otherwise give a wrong order.
 func SortedCopyIn(dst, src, buf []float64, workers int, lo, hi float64) {
 	s := newSorter(dst, src, buf, workers)
-	if !math.IsNaN(lo) && !math.IsNaN(hi) {
+	if !math.IsNaN(lo) && !math.IsNaN(hi) && sortKey(lo) <= sortKey(hi) {
 		s.lo, s.hi, s.known = sortKey(lo), sortKey(hi), true
 	}
 	s.sort()

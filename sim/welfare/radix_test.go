@@ -315,10 +315,11 @@ func FuzzSortedCopy(f *testing.F) {
 				continue // no float bounds a NaN
 			}
 			// SortedCopyIn with the least and greatest values, then with
-			// bounds loosened by a factor and by an ulp either way.
+			// bounds loosened by a factor and by an ulp either way, then
+			// swapped (taken as none known when lo > hi).
 			lo, hi := want[0], want[n-1]
 			for _, b := range [][2]float64{{lo, hi}, {math.Nextafter(lo, math.Inf(-1)), math.Nextafter(hi, math.Inf(1))},
-				{min(lo*4, lo/4, lo-1), max(hi*4, hi/4, hi+1)}} {
+				{min(lo*4, lo/4, lo-1), max(hi*4, hi/4, hi+1)}, {hi, lo}} {
 				got := make([]float64, n)
 				SortedCopyIn(got, x, make([]float64, n), w, b[0], b[1])
 				for i := range want {
