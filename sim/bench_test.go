@@ -230,3 +230,26 @@ func BenchmarkModelEvaluate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew is the engine's set-up for the BenchmarkRound population:
+// skills drawn and sorted, potentials, the status quo round.
+func BenchmarkNew(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"agents=1e6", 1e6}, {"agents=1e7", 1e7}} {
+		n := c.n
+		b.Run(c.name, func(b *testing.B) {
+			if testing.Short() && n > 1e6 {
+				b.Skip("short mode")
+			}
+			cfg := lognormalConfig(n)
+			cfg.Workers = runtime.GOMAXPROCS(0)
+			for b.Loop() {
+				if _, err := New(cfg, planner.USFederal()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
