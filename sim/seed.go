@@ -26,9 +26,15 @@ func mix64(x uint64) uint64 {
 // (seed, FNV-1a(name), index). The same triple always gives the same stream,
 // and no two triples share one in practice.
 func Stream(seed uint64, name string, index uint64) *rand.Rand {
-	a := SplitMix64(seed ^ SplitMix64(streamKey(name)))
-	b := SplitMix64(a ^ SplitMix64(index+0x632be59bd9b4e019))
-	return rand.New(rand.NewPCG(a, b))
+	return rand.New(rand.NewPCG(streamSeeds(seed, name, index)))
+}
+
+// streamSeeds are the two words a stream's generator starts from: SplitMix64
+// mixes of (seed, FNV-1a(name), index).
+func streamSeeds(seed uint64, name string, index uint64) (a, b uint64) {
+	a = SplitMix64(seed ^ SplitMix64(streamKey(name)))
+	b = SplitMix64(a ^ SplitMix64(index+0x632be59bd9b4e019))
+	return a, b
 }
 
 // streamKey is the FNV-1a hash of a stream's name.
@@ -87,8 +93,7 @@ func (d *noiseDraw) factor() float64 {
 // overlap in the processor (normals). Both its start and its gamma depend
 // on the index.
 func (e *Engine) noiseSource(in *roundIn, c int) *splitMix {
-	a := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey("noise")))
-	b := SplitMix64(a ^ SplitMix64(in.noise*uint64(e.nChunks)+uint64(c)+0x632be59bd9b4e019))
+	a, b := streamSeeds(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
 	return newSplitMix(b, a^b)
 }
 

@@ -34,7 +34,9 @@ type table struct {
 // noBrackets is the zero value's table.
 var noBrackets table
 
-// tab is the schedule's table (the zero value's is empty).
+// tab is the schedule's table (the zero value's is empty). NetIn,
+// BracketFrom and Tax of an income above 0, which the engine calls for
+// every worker, read s.t without this check: on the zero value they panic.
 func (s Schedule) tab() *table {
 	if s.t == nil {
 		return &noBrackets

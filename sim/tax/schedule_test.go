@@ -1,11 +1,10 @@
 package tax
 
 import (
-	"unsafe"
-
 	"math"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func close(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
