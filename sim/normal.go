@@ -2,7 +2,8 @@ package sim
 
 import (
 	"math"
-	"math/rand/v2"
+
+	"github.com/econsim/econsim/sim/agents"
 )
 
 // This file draws noisy workers' standard normal variates a block at a
@@ -48,10 +49,12 @@ func zigFast(u uint64) (float64, bool) {
 
 // zigSlow finishes a draw whose word u fell outside its strip's rectangle:
 // for the base strip, the tail beyond zigR (Marsaglia's method: x, y
-// exponential until 2y ≥ x²); for the others, the wedge under the density;
-// on rejection, new words from src until one is accepted. Its uniforms are
-// rand.Rand's Float64 of a word (its low 53 bits over 2^53).
-func zigSlow(src rand.Source, u uint64) float64 {
+// exponential until 2y ≥ x²); for the others, the wedge under the density
+// (wedgeDensity); on rejection, new words from src until one is accepted.
+// Its uniforms are rand.Rand's Float64 of a word (its low 53 bits over
+// 2^53). src is the concrete generator, not a rand.Source: the calls
+// through an interface cost a slow draw about 2 ns more.
+func zigSlow(src *splitMix, u uint64) float64 {
 	for {
 		j := int32(u)
 		i := u >> 32 & (zigStrips - 1)
@@ -69,7 +72,7 @@ func zigSlow(src rand.Source, u uint64) float64 {
 			}
 			return -zigR - x
 		}
-		if zigF[i]+float32(unitFloat(src))*(zigF[i-1]-zigF[i]) < float32(math.Exp(-0.5*x*x)) {
+		if zigF[i]+float32(unitFloat(src))*(zigF[i-1]-zigF[i]) < wedgeDensity(-0.5*x*x) {
 			return x
 		}
 		u = src.Uint64()
@@ -80,7 +83,23 @@ func zigSlow(src rand.Source, u uint64) float64 {
 }
 
 // unitFloat is rand.Rand's Float64 on src.
-func unitFloat(src rand.Source) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
+func unitFloat(src *splitMix) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
+
+// wedgeDensity is float32(math.Exp(y)), the density rand.Rand's wedge
+// test compares with, for y = −x²/2 ≤ 0. math.Exp cost a slow draw about
+// 30 ns on amd64 — a quarter of all the draws' time (BenchmarkNormals) —
+// so the value comes from agents.Exp, within 2 ulp of math.Exp, whenever
+// every float64 within 2^−46 of it, relatively (64 ulp or more), rounds
+// to the same float32: math.Exp's value is among them, and rounding is
+// monotone. Else (about once in 2^22 calls) it is math.Exp's.
+func wedgeDensity(y float64) float32 {
+	e := agents.Exp(y)
+	lo, hi := float32(e*(1-0x1p-46)), float32(e*(1+0x1p-46))
+	if lo == hi {
+		return lo
+	}
+	return float32(math.Exp(y))
+}
 
 // The ziggurat's constants for 128 strips (Marsaglia and Tsang 2000): the
 // base strip's right edge r and the area v of every strip.

@@ -95,15 +95,19 @@ func TestNormals(t *testing.T) {
 			}
 			for seed := range uint64(20) {
 				w := []uint64{seed<<40 | i<<32 | uint64(uint32(int32(j)))}
-				a := &script{words: w, rest: newSplitMix(seed, 7)}
+				a := newSplitMix(seed, 7) // the words after w[0]
 				b := &script{words: w, rest: newSplitMix(seed, 7)}
-				got, ok := zigFast(a.Uint64())
+				got, ok := zigFast(w[0])
 				if !ok {
 					got = zigSlow(a, w[0])
 				}
 				want := rand.New(b).NormFloat64()
-				if math.Float64bits(got) != math.Float64bits(want) || a.used != b.used {
-					t.Fatalf("strip %d, j %d, seed %d: %v from %d words, rand.Rand %v from %d", i, j, seed, got, a.used, want, b.used)
+				used := 1 // words the draw took: w[0] and a's
+				for c := newSplitMix(seed, 7); c.state != a.state && used < 1000; c.Uint64() {
+					used++
+				}
+				if math.Float64bits(got) != math.Float64bits(want) || used != b.used {
+					t.Fatalf("strip %d, j %d, seed %d: %v from %d words, rand.Rand %v from %d", i, j, seed, got, used, want, b.used)
 				}
 			}
 		}
@@ -142,6 +146,45 @@ func TestNormals(t *testing.T) {
 	}
 	if pt := 2 * 0.5 * math.Erfc(zigR/math.Sqrt2) * n; math.Abs(float64(tails)-pt) > 4*math.Sqrt(pt) {
 		t.Errorf("%d draws beyond ±%v, want %.0f", tails, zigR, pt)
+	}
+}
+
+// TestWedgeDensity: the wedge test's density is float32(math.Exp(y)) bit
+// for bit, on a million y over the wedges' range [−r²/2, 0] and on y whose
+// exponential lies within a few ulp of a midpoint between two float32s —
+// where agents.Exp's value and math.Exp's can round apart, and the
+// function must fall back on math.Exp (at least one of them does).
+func TestWedgeDensity(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	check := func(y float64) {
+		if got, want := wedgeDensity(y), float32(math.Exp(y)); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("wedgeDensity(%v) = %v, float32(math.Exp) = %v", y, got, want)
+		}
+	}
+	for range 1_000_000 {
+		check(-0.5 * zigR * zigR * r.Float64())
+	}
+	check(0)
+	check(-0.5 * zigR * zigR)
+	fallbacks := 0
+	for range 100_000 {
+		f := float32(math.Exp(-0.5 * zigR * zigR * r.Float64()))
+		mid := (float64(f) + float64(math.Nextafter32(f, 1))) / 2 // exactly representable in float64
+		y := math.Log(mid)
+		for _, d := range []float64{-2, -1, 0, 1, 2} {
+			yd := y + d*0x1p-53
+			if yd > 0 {
+				continue
+			}
+			check(yd)
+			e := agents.Exp(yd)
+			if float32(e*(1-0x1p-46)) != float32(e*(1+0x1p-46)) {
+				fallbacks++
+			}
+		}
+	}
+	if fallbacks == 0 {
+		t.Error("no y near a float32 midpoint reached math.Exp")
 	}
 }
 

@@ -69,10 +69,10 @@ func (b Behavior) Choose(br, prev, hmax float64, r *rand.Rand) float64 {
 
 // NoiseFactor draws a noisy worker's multiplicative error from r:
 // exp(σ·N(0, 1) − σ²/2), whose mean is 1. Each draw takes one NormFloat64;
-// the exponential is expNoise's (within 1 ulp of e^x).
+// the exponential is Exp's (within 1 ulp of e^x).
 func (b Behavior) NoiseFactor(r *rand.Rand) float64 {
 	s := b.Noise
-	return expNoise(s*r.NormFloat64() - 0.5*s*s)
+	return Exp(s*r.NormFloat64() - 0.5*s*s)
 }
 
 // NoiseFactors turns standard normal draws x, in place, into the noise
