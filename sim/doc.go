@@ -53,11 +53,12 @@
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise
 // (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
-// (welfare.SortedCopy): exact, linear, and costing two more buffers
-// of N; the rank sums come from one more parallel read of the sorted copy,
-// consumption's too when take-home pay is the same function of income for
-// everyone (it is linear in each bracket, so each bracket's run of sorted
-// incomes gives its part in closed form).
+// (welfare.SortedCopy): exact, linear, and costing one more buffer of N
+// and, of a second, only a bucket-sized scratch per goroutine; the rank
+// sums come from one more parallel read of the sorted copy, consumption's
+// too when take-home pay is the same function of income for everyone (it
+// is linear in each bracket, so each bracket's run of sorted incomes gives
+// its part in closed form).
 //
 // Households that save (Config.Households; stationary.go, households.go)
 // replace steps 2–5 with their own round, after the planner proposes:

@@ -46,16 +46,26 @@ const bucketGroups = 64
 // values span L bits; the sort orders the top W of them, W a multiple of
 // the 10-bit digit, at least 30 and at least log₂ n + L − 52 (n cells or
 // more to every binade the values span): first by the top digit, each
-// value's key scattered into buf by it (1,024 buckets, counted and
-// scattered in parallel spans of src); then bucket by bucket, each small
-// enough to stay in cache, by the window's lower digits (least significant
-// first, between buf and dst), finished by an insertion pass for keys that
-// share a cell of the window — floats within a relative 2^−26 or so among
-// incomes over 20 binades — and written to dst as floats. A bucket whose
-// insertion pass needs more than one move a key (values crowded into a
-// sliver of the range) is sorted on all its bits instead. Incomes spread
-// over 20 binades take three digits, with zeros among them four; src is
-// read three times, and each bucket once from memory.
+// value's key scattered by it (1,024 buckets, counted and scattered in
+// parallel spans of src); then bucket by bucket, each small enough to stay
+// in cache, by the window's lower digits (least significant first),
+// finished by an insertion pass for keys that share a cell of the window —
+// floats within a relative 2^−26 or so among incomes over 20 binades — and
+// written to dst as floats. A bucket whose insertion pass needs more than
+// one move a key (values crowded into a sliver of the range) is sorted on
+// all its bits instead. Incomes spread over 20 binades take three digits,
+// with zeros among them four; src is read three times, and each bucket
+// once from memory.
+//
+// When dst does not overlap src and buf can hold, for each goroutine, a
+// scratch as long as the largest bucket, the keys are scattered into dst
+// itself and each bucket sorted between its place in dst and its
+// goroutine's scratch, in cache: buf is touched only in those scratches —
+// for a million lognormal incomes about 1% of it, so the rest of a fresh
+// buffer never needs memory — and the sort into a copy is 15% faster
+// (BenchmarkSort). Otherwise (in place, or a bucket holding most of the
+// values) the keys go through buf and each bucket is sorted between buf
+// and dst.
 func SortedCopy(dst, src, buf []float64, workers int) {
 	SortedCopyIn(dst, src, buf, workers, math.NaN(), math.NaN())
 }
@@ -82,6 +92,7 @@ type sorter struct {
 	workers, spans int
 	lo, hi         uint64 // bounds on the keys, when known
 	known          bool
+	direct         bool // the keys scattered into dst, buf only the buckets' scratch
 	moves, full    atomic.Int64
 }
 
@@ -114,12 +125,30 @@ func (s *sorter) sort() {
 	span := bits.Len64(hi - lo)
 	shift := windowShift(n, span)
 	top := max(span-digitBits, 0) // the top digit's lowest bit
-	starts := s.scatterTop(lo, uint(top))
-	each(s.workers, bucketGroups, func(g int) {
+	hist, starts := s.countTop(lo, uint(top))
+	// Where the keys go: into dst itself when it is not src and buf can
+	// give every goroutine a scratch as long as the largest bucket (the
+	// direct mode); else into buf, the buckets sorted between it and dst.
+	largest := 0
+	for d := range digitSize {
+		largest = max(largest, starts[d+1]-starts[d])
+	}
+	goroutines := min(max(s.workers, 1), bucketGroups)
+	s.direct = !overlap(s.dst, s.src) && goroutines*largest <= len(s.buf)
+	keys := asKeys(s.buf)
+	if s.direct {
+		keys = asKeys(s.dst)
+	}
+	s.eachSpan(func(sp, a, b int) { scatterKeys(s.src[a:b], keys, &hist[sp], lo, uint(top)) })
+	each(s.workers, bucketGroups, func(w, g int) {
 		var count [digitSize]int
 		for d := g * digitSize / bucketGroups; d < (g+1)*digitSize/bucketGroups; d++ {
 			a, b := starts[d], starts[d+1]
-			s.sortBucket(a, b, lo, shift, top, &count)
+			other := asKeys(s.dst[a:b])
+			if s.direct {
+				other = asKeys(s.buf[w*largest : w*largest+b-a])
+			}
+			s.sortBucket(keys[a:b], other, s.dst[a:b], lo, shift, top, &count)
 		}
 	})
 }
@@ -132,24 +161,26 @@ func windowShift(n, span int) int {
 	return max(span-window, 0)
 }
 
-// each runs fn(0) … fn(tasks−1) on up to workers goroutines.
-func each(workers, tasks int, fn func(t int)) {
+// each runs fn(w, 0) … fn(w, tasks−1) on up to workers goroutines, w
+// the index of the goroutine that runs the task (0 … min(workers, tasks)−1;
+// 0 for all when they run in turn).
+func each(workers, tasks int, fn func(w, t int)) {
 	if workers <= 1 || tasks < 2 {
 		for t := range tasks {
-			fn(t)
+			fn(0, t)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(workers, tasks) {
+	for w := range min(workers, tasks) {
 		wg.Go(func() {
 			for {
 				t := int(next.Add(1) - 1)
 				if t >= tasks {
 					return
 				}
-				fn(t)
+				fn(w, t)
 			}
 		})
 	}
@@ -159,7 +190,7 @@ func each(workers, tasks int, fn func(t int)) {
 // eachSpan runs fn on every span of src.
 func (s *sorter) eachSpan(fn func(sp, lo, hi int)) {
 	n := len(s.src)
-	each(s.workers, s.spans, func(sp int) { fn(sp, sp*sortChunk, min((sp+1)*sortChunk, n)) })
+	each(s.workers, s.spans, func(_, sp int) { fn(sp, sp*sortChunk, min((sp+1)*sortChunk, n)) })
 }
 
 // keyRange returns the least and greatest key of src.
@@ -182,13 +213,14 @@ func keyBounds(x []float64) (lo, hi uint64) {
 	return lo, hi
 }
 
-// scatterTop writes every value's key less base into buf's memory, bucketed by its
-// digit at shift, spans in order (so within a bucket keys keep src's
-// order), and returns where each bucket starts (and, last, len(src)).
-func (s *sorter) scatterTop(base uint64, shift uint) []int {
+// countTop counts src's keys less base by their digit at shift, span by
+// span, and returns each span's write positions for the scatter (spans in
+// order, so that within a bucket keys keep src's order) and where each
+// bucket starts (and, last, len(src)).
+func (s *sorter) countTop(base uint64, shift uint) (pos [][digitSize]int, starts []int) {
 	hist := make([][digitSize]int, s.spans)
 	s.eachSpan(func(sp, a, b int) { countTop(s.src[a:b], &hist[sp], base, shift) })
-	starts := make([]int, digitSize+1)
+	starts = make([]int, digitSize+1)
 	sum := 0
 	for d := range digitSize {
 		starts[d] = sum
@@ -197,9 +229,7 @@ func (s *sorter) scatterTop(base uint64, shift uint) []int {
 		}
 	}
 	starts[digitSize] = sum
-	keys := asKeys(s.buf)
-	s.eachSpan(func(sp, a, b int) { scatterKeys(s.src[a:b], keys, &hist[sp], base, shift) })
-	return starts
+	return hist, starts
 }
 
 // countTop and scatterKeys are the first phase's loops over one span, as
@@ -220,19 +250,29 @@ func scatterKeys(x []float64, dst []uint64, pos *[digitSize]int, base uint64, sh
 	}
 }
 
+// overlap reports whether a and b share memory.
+func overlap(a, b []float64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	pa, pb := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return pa < pb+uintptr(len(b))*8 && pb < pa+uintptr(len(a))*8
+}
+
 // asKeys is x's memory as keys: the second phase sorts keys in buf and
 // dst before it writes dst's values.
 func asKeys(x []float64) []uint64 {
 	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
 }
 
-// sortBucket sorts the keys in buf[a:b] — they share the digits from top
-// up — and writes their values to dst[a:b]: by the digits from shift to
-// top, then insertion; by all the digits below top should insertion give
-// up. count is scratch.
-func (s *sorter) sortBucket(a, b int, base uint64, shift, top int, count *[digitSize]int) {
-	keys, other := asKeys(s.buf[a:b]), asKeys(s.dst[a:b])
-	if b-a > 32 {
+// sortBucket sorts keys — they share the digits from top up — and writes
+// their values, less base, to out (which may be keys' memory): by the
+// digits from shift to top, between keys and other (at least as long),
+// then insertion; by all the digits below top should insertion give up.
+// count is scratch.
+func (s *sorter) sortBucket(keys, other []uint64, out []float64, base uint64, shift, top int, count *[digitSize]int) {
+	other = other[:len(keys)]
+	if len(keys) > 32 {
 		keys, other = radixKeys(keys, other, shift, top, count)
 	}
 	moves, ok := insertKeys(keys)
@@ -242,7 +282,6 @@ func (s *sorter) sortBucket(a, b int, base uint64, shift, top int, count *[digit
 		moves, _ = insertKeys(keys)
 	}
 	s.moves.Add(int64(moves))
-	out := s.dst[a:b]
 	for i, k := range keys {
 		out[i] = keyValue(k + base)
 	}

@@ -63,6 +63,11 @@ func BenchmarkSort(b *testing.B) {
 			SortFloatsParallel(y, buf, 2)
 		}
 	})
+	b.Run("radix into a copy, 2 workers", func(b *testing.B) { // the engine's use: the direct mode
+		for b.Loop() {
+			SortedCopy(y, x, buf, 2)
+		}
+	})
 	b.Run("slices.Sort", func(b *testing.B) {
 		for b.Loop() {
 			copy(y, x)
@@ -178,6 +183,90 @@ func TestSortWindow(t *testing.T) {
 			if !slices.Equal(src, c.x) {
 				t.Fatalf("%s: SortedCopy changed its source", c.name)
 			}
+		}
+	}
+}
+
+// TestSortDirect: sorting into a slice other than the source, the keys go
+// straight into it and buf serves only as each goroutine's bucket scratch
+// — most of it never touched (here 90% or more stays as it was), so its
+// pages need not exist — when buf holds a scratch as long as the largest
+// bucket for every goroutine; otherwise (a bucket holding most values,
+// with two goroutines), in place, and into a dst that overlaps src the
+// keys go through buf. Either way the result is slices.SortFunc's bit for
+// bit.
+func TestSortDirect(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	n := 3*sortChunk + 17
+	logn, crowd := make([]float64, n), make([]float64, n)
+	for i := range logn {
+		logn[i] = math.Exp(2 * r.NormFloat64())
+		crowd[i] = 1 + float64(r.IntN(1<<22))*0x1p-52
+		if i%5000 == 0 {
+			crowd[i] = 1e300 // one far outlier in a few: nearly all values in one bucket
+		}
+	}
+	sentinel := math.Float64frombits(0x7ff4dead0000beef) // a NaN no sort writes
+	for _, c := range []struct {
+		name    string
+		x       []float64
+		workers int
+		inPlace bool
+		direct  bool
+	}{
+		{"lognormal", logn, 1, false, true}, {"lognormal", logn, 2, false, true}, {"lognormal", logn, 3, false, true},
+		{"lognormal in place", logn, 2, true, false},
+		{"crowded", crowd, 1, false, true}, {"crowded", crowd, 2, false, false},
+	} {
+		want := sortedByLess(c.x)
+		src := slices.Clone(c.x)
+		dst := make([]float64, n)
+		if c.inPlace {
+			dst = src
+		}
+		buf := make([]float64, n)
+		for i := range buf {
+			buf[i] = sentinel
+		}
+		s := newSorter(dst, src, buf, c.workers)
+		s.sort()
+		for i := range dst {
+			if math.Float64bits(dst[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s, %d workers: element %d is %v, want %v", c.name, c.workers, i, dst[i], want[i])
+			}
+		}
+		if !c.inPlace && !slices.Equal(src, c.x) {
+			t.Fatalf("%s: the sort changed its source", c.name)
+		}
+		if s.direct != c.direct {
+			t.Fatalf("%s, %d workers: direct %v, want %v", c.name, c.workers, s.direct, c.direct)
+		}
+		untouched := 0
+		for _, v := range buf {
+			if math.Float64bits(v) == math.Float64bits(sentinel) {
+				untouched++
+			}
+		}
+		if c.direct && c.name == "lognormal" && untouched < n*9/10 {
+			t.Errorf("%s, %d workers: %d of %d of buf untouched, want 90%% or more", c.name, c.workers, untouched, n)
+		}
+		if !c.direct && untouched != 0 {
+			t.Errorf("%s, %d workers: %d of buf untouched, want none (the keys go through it)", c.name, c.workers, untouched)
+		}
+	}
+	// dst overlapping src without being it: the keys go through buf
+	back := make([]float64, n+1000)
+	copy(back, logn)
+	src, dst := back[:n], back[1000:]
+	s := newSorter(dst, src, make([]float64, n), 2)
+	s.sort()
+	if s.direct {
+		t.Fatal("overlapping dst and src: the direct mode")
+	}
+	want := sortedByLess(logn)
+	for i := range dst {
+		if math.Float64bits(dst[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("overlapping dst and src: element %d is %v, want %v", i, dst[i], want[i])
 		}
 	}
 }
