@@ -86,12 +86,12 @@ func zigSlow(src *splitMix, u uint64) float64 {
 func unitFloat(src *splitMix) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
 
 // wedgeDensity is float32(math.Exp(y)), the density rand.Rand's wedge
-// test compares with, for y = −x²/2 ≤ 0. math.Exp cost a slow draw about
-// 30 ns on amd64 — a quarter of all the draws' time (BenchmarkNormals) —
-// so the value comes from agents.Exp, within 2 ulp of math.Exp, whenever
-// every float64 within 2^−46 of it, relatively (64 ulp or more), rounds
-// to the same float32: math.Exp's value is among them, and rounding is
-// monotone. Else (about once in 2^22 calls) it is math.Exp's.
+// test compares with, for y = −x²/2 ≤ 0. With math.Exp here the draws
+// took 6–8% longer on amd64 (BenchmarkNormals: 810–869 against 753–773 ns
+// for 256), so the value comes from agents.Exp, within 2 ulp of math.Exp,
+// whenever every float64 within 2^−46 of it, relatively (64 ulp or more),
+// rounds to the same float32: math.Exp's value is among them, and
+// rounding is monotone. Else (about once in 2^21 calls) it is math.Exp's.
 func wedgeDensity(y float64) float32 {
 	e := agents.Exp(y)
 	lo, hi := float32(e*(1-0x1p-46)), float32(e*(1+0x1p-46))

@@ -125,10 +125,11 @@ func (s *sorter) sort() {
 	span := bits.Len64(hi - lo)
 	shift := windowShift(n, span)
 	top := max(span-digitBits, 0) // the top digit's lowest bit
-	hist, starts := s.countTop(lo, uint(top))
-	// Where the keys go: into dst itself when it is not src and buf can
-	// give every goroutine a scratch as long as the largest bucket (the
-	// direct mode); else into buf, the buckets sorted between it and dst.
+	hist, starts := s.topCounts(lo, uint(top))
+	// Where the keys go: into dst itself when it does not overlap src and
+	// buf can give every goroutine a scratch as long as the largest bucket
+	// (the direct mode); else into buf, the buckets sorted between it and
+	// dst.
 	largest := 0
 	for d := range digitSize {
 		largest = max(largest, starts[d+1]-starts[d])
@@ -213,11 +214,11 @@ func keyBounds(x []float64) (lo, hi uint64) {
 	return lo, hi
 }
 
-// countTop counts src's keys less base by their digit at shift, span by
-// span, and returns each span's write positions for the scatter (spans in
+// topCounts counts src's keys less base by their digit at shift, span by
+// span (countTop), and returns each span's write positions for the scatter (spans in
 // order, so that within a bucket keys keep src's order) and where each
 // bucket starts (and, last, len(src)).
-func (s *sorter) countTop(base uint64, shift uint) (pos [][digitSize]int, starts []int) {
+func (s *sorter) topCounts(base uint64, shift uint) (pos [][digitSize]int, starts []int) {
 	hist := make([][digitSize]int, s.spans)
 	s.eachSpan(func(sp, a, b int) { countTop(s.src[a:b], &hist[sp], base, shift) })
 	starts = make([]int, digitSize+1)
@@ -259,17 +260,17 @@ func overlap(a, b []float64) bool {
 	return pa < pb+uintptr(len(b))*8 && pb < pa+uintptr(len(a))*8
 }
 
-// asKeys is x's memory as keys: the second phase sorts keys in buf and
-// dst before it writes dst's values.
+// asKeys is x's memory as keys: the sort's keys live in dst's and buf's
+// memory until it writes dst's values.
 func asKeys(x []float64) []uint64 {
 	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
 }
 
 // sortBucket sorts keys — they share the digits from top up — and writes
-// their values, less base, to out (which may be keys' memory): by the
-// digits from shift to top, between keys and other (at least as long),
-// then insertion; by all the digits below top should insertion give up.
-// count is scratch.
+// their values (of each key plus base) to out, which may be keys' memory:
+// by the digits from shift to top, between keys and other (at least as
+// long), then insertion; by all the digits below top should insertion give
+// up. count is scratch.
 func (s *sorter) sortBucket(keys, other []uint64, out []float64, base uint64, shift, top int, count *[digitSize]int) {
 	other = other[:len(keys)]
 	if len(keys) > 32 {
