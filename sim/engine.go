@@ -45,7 +45,7 @@ type Engine struct {
 
 	parts   []chunkSums
 	scratch []float64 // sort buffer, allocated on first need
-	radix   []float64 // the radix sort's second buffer
+	radix   []float64 // the radix sort's second buffer (mostly untouched when it sorts into scratch)
 	// rankSums's runs of sorted incomes by bracket and their sums by chunk,
 	// reused every round
 	runStarts []int

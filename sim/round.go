@@ -894,7 +894,8 @@ func rankSum(x []float64, rank, total float64) (float64, float64) {
 }
 
 // sortedCopy sorts x into the scratch buffer (welfare.SortedCopy, with a
-// second buffer; both are allocated on first need and reused).
+// second buffer, of which a copy's sort touches only a bucket-sized part
+// per goroutine; both are allocated on first need and reused).
 func (e *Engine) sortedCopy(x []float64) []float64 {
 	return e.sortedCopyIn(x, math.NaN(), math.NaN())
 }
