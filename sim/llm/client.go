@@ -311,6 +311,11 @@ func (c *Client) once(ctx context.Context, msgs []Message, seed int) (Reply, tim
 		if ctx.Err() == nil && callCtx.Err() != nil {
 			err = fmt.Errorf("%w: no reply within %v", errTimeout, c.cfg.Timeout)
 		}
+		if note.status >= 400 {
+			// the status as the server sent it, whatever its body held:
+			// go-openai reads it only from an OpenAI-shaped error object
+			err = &httpError{status: note.status, err: err}
+		}
 		return Reply{}, note.after, err
 	}
 	if len(resp.Choices) == 0 {
@@ -331,9 +336,12 @@ var (
 // limits, server errors, time-outs and broken or empty replies; not other
 // client errors (bad request, bad key).
 func retryable(err error) bool {
+	var he *httpError
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case errors.As(err, &he):
+		return he.status == http.StatusTooManyRequests || he.status >= 500
 	case errors.As(err, &apiErr):
 		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
 	case errors.As(err, &reqErr):
@@ -380,18 +388,23 @@ func (c *Client) account(r Reply) {
 	}
 }
 
-// retryAfterTransport records the Retry-After of 429 and 5xx responses in
-// the request's retryNote.
+// retryAfterTransport records in the request's retryNote the HTTP status
+// of every response, and the Retry-After of 429 and 5xx responses.
 type retryAfterTransport struct{ base http.RoundTripper }
 
 type retryNoteKey struct{}
 
-type retryNote struct{ after time.Duration }
+type retryNote struct {
+	status int // of the last response; 0 when none came
+	after  time.Duration
+}
 
 func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(r)
-	if err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500) {
-		if n, ok := r.Context().Value(retryNoteKey{}).(*retryNote); ok {
+	n, ok := r.Context().Value(retryNoteKey{}).(*retryNote)
+	if err == nil && ok {
+		n.status = resp.StatusCode
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
 			n.after = parseRetryAfter(resp.Header.Get("Retry-After"))
 		}
 	}

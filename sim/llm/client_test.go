@@ -418,3 +418,54 @@ func TestConnectionBreaker(t *testing.T) {
 		t.Errorf("status %+v lacks the last error", st)
 	}
 }
+
+// TestStatusWhateverTheBody: the client reads the HTTP status from the
+// response, not from go-openai's reading of the body, so 401, 403 and 404
+// end the run and 429 and 5xx are retried whatever the error body looks
+// like — OpenAI's object, {"error": "text"} (Hugging Face's TGI), plain
+// text, an HTML page, or nothing.
+func TestStatusWhateverTheBody(t *testing.T) {
+	bodies := []struct {
+		name string
+		resp llmtest.Response
+	}{
+		{"openai object", llmtest.Response{Body: `{"error":{"message":"no","type":"invalid_request_error"}}`}},
+		{"error string", llmtest.Response{Body: `{"error":"invalid api key"}`}},
+		{"plain text", llmtest.Response{Body: "Unauthorized", ContentType: "text/plain"}},
+		{"html", llmtest.Response{Body: "<html><body><h1>Bad Gateway</h1></body></html>", ContentType: "text/html"}},
+		{"json nothing", llmtest.Response{Empty: true}},
+		{"text nothing", llmtest.Response{Empty: true, ContentType: "text/plain"}},
+	}
+	for _, status := range []int{401, 403, 404, 429, 500, 502, 503} {
+		for _, b := range bodies {
+			t.Run(fmt.Sprintf("%d/%s", status, b.name), func(t *testing.T) {
+				srv := llmtest.New(func(llmtest.Request) llmtest.Response {
+					r := b.resp
+					r.Status = status
+					return r
+				})
+				defer srv.Close()
+				cfg := testConfig(srv.BaseURL())
+				cfg.Retries = 2
+				cfg.BackoffBase = time.Millisecond
+				c, _ := New(cfg, env)
+				_, err := c.Complete(context.Background(), user("x"), 0)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				var fe *FatalError
+				fatal := status == 401 || status == 403 || status == 404
+				if got := errors.As(err, &fe); got != fatal || (fatal && fe.Status != status) {
+					t.Errorf("fatal %v (err %v), want %v with status %d", got, err, fatal, status)
+				}
+				want := int64(3) // retried twice
+				if fatal {
+					want = 1
+				}
+				if got := srv.Requests(); got != want {
+					t.Errorf("%d requests, want %d", got, want)
+				}
+			})
+		}
+	}
+}

@@ -41,11 +41,26 @@ func fatalStatus(status int) (string, bool) {
 	return "", false
 }
 
+// httpError is a request the server answered with an error status. The
+// client reads the status from the response itself, so it is known
+// whatever the body: an OpenAI error object, {"error": "text"} (as Hugging
+// Face's TGI sends), plain text, HTML or nothing.
+type httpError struct {
+	status int
+	err    error // what go-openai made of the body
+}
+
+func (e *httpError) Error() string { return e.err.Error() }
+func (e *httpError) Unwrap() error { return e.err }
+
 // statusOf returns the HTTP status of a failed request, 0 without one.
 func statusOf(err error) int {
+	var he *httpError
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case errors.As(err, &he):
+		return he.status
 	case errors.As(err, &apiErr):
 		return apiErr.HTTPStatusCode
 	case errors.As(err, &reqErr):

@@ -55,8 +55,11 @@ type Response struct {
 	Delay      time.Duration // wait before answering
 	Truncate   bool          // send half the body and close the connection
 	Body       string        // with Status: this error body instead of the scripted one; alone: this raw 200 body
-	TokensIn   int           // usage.prompt_tokens; default: words in the prompt
-	TokensOut  int           // usage.completion_tokens; default: words in the reply
+	// ContentType replaces application/json (an error page in text/html, say).
+	ContentType string
+	Empty       bool // with Status: no body at all
+	TokensIn    int  // usage.prompt_tokens; default: words in the prompt
+	TokensOut   int  // usage.completion_tokens; default: words in the reply
 }
 
 // Server is the test server.
@@ -150,12 +153,19 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
+	ct := "application/json"
+	if resp.ContentType != "" {
+		ct = resp.ContentType
+	}
+	w.Header().Set("Content-Type", ct)
 	if resp.Status != 0 && resp.Status != http.StatusOK {
 		if resp.RetryAfter != "" {
 			w.Header().Set("Retry-After", resp.RetryAfter)
 		}
 		w.WriteHeader(resp.Status)
+		if resp.Empty {
+			return
+		}
 		if resp.Body != "" {
 			fmt.Fprint(w, resp.Body)
 			return
