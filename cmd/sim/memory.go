@@ -57,7 +57,7 @@ func memTotal() uint64 {
 	return 0
 }
 
-// parseBytes reads "123", "4G", "512M", "2T" (binary multiples).
+// parseBytes reads "123", "4G", "512M", "64.5M", "2T" (binary multiples).
 func parseBytes(s string) (uint64, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"))
 	mult := uint64(1)
@@ -67,11 +67,12 @@ func parseBytes(s string) (uint64, error) {
 			s = s[:len(s)-1]
 		}
 	}
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
-	if err != nil || n == 0 || n > ^uint64(0)/mult {
-		return 0, fmt.Errorf("want a positive number of bytes like 8G or 512M")
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	n := x * float64(mult)
+	if err != nil || !(n >= 1) || n >= 1<<63 {
+		return 0, fmt.Errorf("want a positive number of bytes like 8G, 512M or 64.5M")
 	}
-	return n * mult, nil
+	return uint64(n), nil
 }
 
 // checkMemory refuses (exit status 2) a scenario whose run would need more
@@ -81,7 +82,13 @@ func checkMemory(file string, s *scenario.Scenario, env func(string) string) err
 	if err != nil || limit == 0 {
 		return err
 	}
-	if need := s.MemoryEstimate(); need > limit {
+	need := s.MemoryEstimate()
+	switch {
+	case need <= limit:
+	case s.GridBytes() > need/2:
+		return usagef("%s: agents.grid_points: the households' grid (productivity states × grid points) needs about %s of memory, more than this machine's %s (%s); lower agents.grid_points or the number of states",
+			file, scenario.FormatBytes(need), scenario.FormatBytes(limit), from)
+	default:
 		return usagef("%s: population.agents: a run of %d workers needs about %s of memory, more than this machine's %s (%s); lower population.agents or run on a larger machine",
 			file, s.Population.Agents, scenario.FormatBytes(need), scenario.FormatBytes(limit), from)
 	}
