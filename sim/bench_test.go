@@ -194,7 +194,7 @@ func BenchmarkHouseholds(b *testing.B) {
 func BenchmarkStationary(b *testing.B) {
 	h := aiyagari(3, 0.6, 0.4, "tauchen")
 	for b.Loop() {
-		if _, err := SolveStationary(h, aiyagariMarket, noTax, true); err != nil {
+		if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -224,7 +224,7 @@ func BenchmarkModelEvaluate(b *testing.B) {
 			m := e.Model()
 			b.ResetTimer()
 			for b.Loop() {
-				m.Evaluate(s)
+				m.Evaluate(context.Background(), s)
 			}
 			b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/eval")
 		})

@@ -71,6 +71,12 @@ var ErrBudget = errors.New("the LLM budget would be exceeded")
 // and places every worker at its best response to a zero tax with no
 // transfer, the status quo before round 0.
 func New(cfg Config, p planner.Planner) (*Engine, error) {
+	return NewContext(context.Background(), cfg, p)
+}
+
+// NewContext is New stopped by ctx: the calibration of a large population
+// checks it as it goes.
+func NewContext(ctx context.Context, cfg Config, p planner.Planner) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -82,7 +88,7 @@ func New(cfg Config, p planner.Planner) (*Engine, error) {
 	}
 	u := cfg.Utility
 	u.Init()
-	pop, err := newPopulation(cfg, &u)
+	pop, err := newPopulation(ctx, cfg, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +192,11 @@ type faced struct {
 // when workers have ages and the system pays a credit, the same for the
 // workers the credit does not reach (nil otherwise).
 func (e *Engine) prepare(s tax.Schedule) (faced, *faced, error) {
+	if h := e.cfg.Households; h != nil {
+		if err := h.Taxes.CheckInstrument(s); err != nil {
+			return faced{}, nil, err
+		}
+	}
 	eff, err := e.effective(s)
 	if err != nil {
 		return faced{}, nil, err
@@ -315,7 +326,7 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 func (e *Engine) computeAny(ctx context.Context) error {
 	if e.house != nil {
 		if e.round == 0 {
-			if err := e.startHouses(); err != nil {
+			if err := e.startHouses(ctx); err != nil {
 				return err
 			}
 		}

@@ -298,12 +298,12 @@ func TestModelEvaluateAllocations(t *testing.T) {
 	}
 	cut, _ := tax.Preset("us_federal_2024")
 	s := tax.MustNew(cut, tax.USFederalRates(), tax.DefaultBounds)
-	e.model.Evaluate(s) // first use allocates the scratch slices
+	e.model.Evaluate(context.Background(), s) // first use allocates the scratch slices
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	const runs = 5
 	for range runs {
-		e.model.Evaluate(s)
+		e.model.Evaluate(context.Background(), s)
 	}
 	runtime.ReadMemStats(&after)
 	if perEval := (after.TotalAlloc - before.TotalAlloc) / runs; perEval > 64<<10 {

@@ -75,9 +75,9 @@ func (e *Engine) initHouses() error {
 // fixed chunks from the stream (seed, "initial-wealth", chunk), from the
 // stationary distribution (or the state from the chain's stationary
 // distribution and the wealth as configured).
-func (e *Engine) startHouses() error {
+func (e *Engine) startHouses(ctx context.Context) error {
 	h := e.house
-	st, err := SolveStationary(h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
+	st, err := SolveStationary(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
 	if err != nil {
 		return fmt.Errorf("stationary equilibrium: %w", err)
 	}
@@ -172,7 +172,7 @@ func (e *Engine) houseRound(ctx context.Context) error {
 	var iters int
 	var err error
 	if h.cfg.Hours != nil { // prices and policy found together: hours clear the labour market
-		pr, iters, err = e.houseClear(&tp)
+		pr, iters, err = e.houseClear(ctx, &tp)
 	} else if pr, err = e.housePrices(&tp); err == nil {
 		rule, iters, err = e.housePolicy(ctx, &tp, &pr)
 	}
@@ -266,7 +266,7 @@ const labourTolerance = 1e-10
 // round's L, then secant steps on S(L) − L, find the L where they agree.
 // The labour tax paid back this round is last round's (this round's
 // depends on the hours being found).
-func (e *Engine) houseClear(tp *TaxPolicy) (housePrices, int, error) {
+func (e *Engine) houseClear(ctx context.Context, tp *TaxPolicy) (housePrices, int, error) {
 	h := e.house
 	fn := float64(e.cfg.Agents)
 	ws, k, err := e.capital(tp)
@@ -286,7 +286,7 @@ func (e *Engine) houseClear(tp *TaxPolicy) (housePrices, int, error) {
 			return pr, 0, err
 		}
 		pr.b = laborBudget(h.chain, tp, pr.r, pr.transfer, lab)
-		n, err := h.solvePolicy(tp, &pr)
+		n, err := h.solvePolicy(ctx, tp, &pr)
 		iters += n
 		if err != nil {
 			return pr, 0, err
@@ -350,7 +350,7 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 	iters := 0
 	if rule == nil {
 		var err error
-		if iters, err = h.solvePolicy(tp, pr); err != nil {
+		if iters, err = h.solvePolicy(ctx, tp, pr); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -373,10 +373,10 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 // EGM iterations. The return they expect is capped where wealth would grow
 // without bound: in a small economy near r = 1/β − 1 a round's r can cross
 // it by sampling noise alone.
-func (h *houses) solvePolicy(tp *TaxPolicy, pr *housePrices) (int, error) {
+func (h *houses) solvePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices) (int, error) {
 	expect := pr.b
 	expect.Rate = min(pr.r, tp.expectedRateCap(h.cfg.Saver.Discount))
-	pol, err := h.cfg.Saver.Solve(h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
+	pol, err := h.cfg.Saver.Solve(ctx, h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
 	if err != nil {
 		return 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 
@@ -28,11 +29,11 @@ type houseModel struct {
 
 // Evaluate implements planner.Model. A policy with no stationary
 // equilibrium evaluates to NaN metrics, which optimisers pass over.
-func (m *houseModel) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
+func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metrics, []float64) {
 	m.evals++
 	e := m.e
 	h := e.house
-	st, err := solveStationaryFrom(h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, planning)
+	st, err := solveStationaryFrom(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, planning)
 	if err != nil {
 		nan := math.NaN()
 		m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan, WelfareUtilitarian: nan,

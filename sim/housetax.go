@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"math"
 
 	"github.com/econsim/econsim/sim/field"
@@ -32,21 +33,67 @@ type HouseholdTaxes struct {
 // Instruments are the values of HouseholdTaxes.Instrument.
 var Instruments = []string{"labor", "capital_rate", "wealth_rate", "consumption_rate"}
 
+// RateRange is the rates a tax allows: [Lo, Hi], or [Lo, Hi) when Open.
+type RateRange struct {
+	Lo, Hi float64
+	Open   bool
+}
+
+// Contains reports whether the range holds x.
+func (r RateRange) Contains(x float64) bool { return x >= r.Lo && (x < r.Hi || !r.Open && x == r.Hi) }
+
+func (r RateRange) String() string {
+	if r.Open {
+		return fmt.Sprintf("[%v, %v)", r.Lo, r.Hi)
+	}
+	return fmt.Sprintf("[%v, %v]", r.Lo, r.Hi)
+}
+
+// The rates of the taxes on capital income, wealth and consumption (a
+// wealth tax of 1 a year or more takes all wealth).
+var (
+	CapitalRange     = RateRange{0, 1, false}
+	WealthRange      = RateRange{0, 1, true}
+	ConsumptionRange = RateRange{0, 5, false}
+)
+
+// InstrumentRange returns the rates the planner's instrument allows, and
+// its name in messages; ok is false for the labour schedule, whose rates
+// the schedule's bounds govern.
+func InstrumentRange(instrument string) (r RateRange, name string, ok bool) {
+	switch instrument {
+	case "capital_rate":
+		return CapitalRange, "capital income tax", true
+	case "wealth_rate":
+		return WealthRange, "wealth tax", true
+	case "consumption_rate":
+		return ConsumptionRange, "consumption tax", true
+	}
+	return RateRange{}, "", false
+}
+
+// CheckInstrument returns an error when the planner's schedule s sets its
+// instrument to a rate that tax does not allow: every planner's proposal is
+// checked, so no planner can take a tax past its bounds.
+func (t *HouseholdTaxes) CheckInstrument(s tax.Schedule) error {
+	r, name, ok := InstrumentRange(t.Instrument)
+	if !ok || s.Brackets() == 0 || r.Contains(s.Rate(0)) {
+		return nil
+	}
+	return fmt.Errorf("the %s must be in %v, got %v", name, r, s.Rate(0))
+}
+
 // Validate checks the taxes; errors are field errors.
 func (t *HouseholdTaxes) Validate() error {
 	var errs []error
-	in := func(name string, x, lo, hi float64, open bool) {
-		if !(x >= lo && x <= hi) || (open && x == hi) {
-			b := "]"
-			if open {
-				b = ")"
-			}
-			errs = append(errs, field.Errorf(name, "must be in [%v, %v%s, got %v", lo, hi, b, x))
+	in := func(name string, x float64, r RateRange) {
+		if !r.Contains(x) {
+			errs = append(errs, field.Errorf(name, "must be in %v, got %v", r, x))
 		}
 	}
-	in("Capital", t.Capital, 0, 1, false)
-	in("Wealth", t.Wealth, 0, 1, true)
-	in("Consumption", t.Consumption, 0, 5, false)
+	in("Capital", t.Capital, CapitalRange)
+	in("Wealth", t.Wealth, WealthRange)
+	in("Consumption", t.Consumption, ConsumptionRange)
 	if !(t.WealthExemption >= 0) || math.IsInf(t.WealthExemption, 0) {
 		errs = append(errs, field.Errorf("WealthExemption", "must be non-negative and finite, got %v", t.WealthExemption))
 	}

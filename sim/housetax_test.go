@@ -2,10 +2,12 @@ package sim
 
 import (
 	"context"
-	"github.com/econsim/econsim/sim/planner"
 	"math"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/econsim/econsim/sim/planner"
 
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -33,7 +35,7 @@ func TestStationaryTaxesBalance(t *testing.T) {
 		t.Skip("five stationary equilibria with taxes (serial code: nothing for the race detector)")
 	}
 	hsv := &tax.HSV{Lambda: 0.9, Progressivity: 0.15}
-	base, err := SolveStationary(aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
+	base, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func TestStationaryTaxesBalance(t *testing.T) {
 		{"consumption 10%", TaxPolicy{Labor: noTax.Labor, Consumption: 0.1}},
 		{"all with HSV", TaxPolicy{Labor: noTax.Labor, HSV: hsv, Capital: 0.2, Wealth: 0.005, Consumption: 0.05}},
 	} {
-		st, err := SolveStationary(aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, c.p, true)
+		st, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, c.p, true)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -128,7 +130,7 @@ func TestReformConverges(t *testing.T) {
 		r = append(r, s.Extra[0])
 	}
 	after := cfg.Households.Taxes.Policy(tax.MustNew([]float64{0}, []float64{0.01}, tax.DefaultBounds))
-	st, err := SolveStationary(cfg.Households, cfg.Market, after, true)
+	st, err := SolveStationary(context.Background(), cfg.Households, cfg.Market, after, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +164,7 @@ func TestRulesOfThumbClosedForm(t *testing.T) {
 		h := aiyagari(3, 0.6, 0.4, "tauchen")
 		h.Saver.Saving = c.saving
 		h.Saver.Share, h.Saver.Target, h.Saver.Speed = c.param, c.param, 0.2
-		st, err := SolveStationary(h, aiyagariMarket, noTax, true)
+		st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
 		if err != nil {
 			t.Fatalf("%s %v: %v", c.saving, c.param, err)
 		}
@@ -213,7 +215,7 @@ func TestSearchCapitalTax(t *testing.T) {
 	rate := e.Schedule().Rate(0)
 	at := func(x float64) RoundStats {
 		pol := cfg.Households.Taxes.Policy(tax.MustNew([]float64{0}, []float64{x}, cfg.Bounds))
-		st, err := SolveStationary(cfg.Households, cfg.Market, pol, true)
+		st, err := SolveStationary(context.Background(), cfg.Households, cfg.Market, pol, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +259,7 @@ func TestHouseholdObjective(t *testing.T) {
 	if obj[1] != cm[1] {
 		t.Errorf("objective %v, consumption_mean %v", obj[1], cm[1])
 	}
-	m, _ := e.Model().Evaluate(tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds))
+	m, _ := e.Model().Evaluate(context.Background(), tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds))
 	got, ok := m.Metric("consumption_mean")
 	st := e.Stationary()
 	if want := st.Market.Output - 0.08*st.Market.Capital; !ok || math.Abs(got-want) > 1e-6*want {
@@ -282,7 +284,7 @@ func TestElasticStationary(t *testing.T) {
 	}
 	h := aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Hours = &Hours{Kappa: 0.5, Elasticity: 0.5, Max: 5}
-	st, err := SolveStationary(h, aiyagariMarket, noTax, true)
+	st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +297,7 @@ func TestElasticStationary(t *testing.T) {
 		t.Errorf("K/L off the firm's ratio by %v", d)
 	}
 	taxed := TaxPolicy{Labor: tax.MustNew([]float64{0}, []float64{0.3}, tax.DefaultBounds)}
-	st2, err := SolveStationary(h, aiyagariMarket, taxed, true)
+	st2, err := SolveStationary(context.Background(), h, aiyagariMarket, taxed, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,4 +359,32 @@ func TestElasticSimulation(t *testing.T) {
 		t.Errorf("round %d: r %v, stationary %v", last, r[last], want)
 	}
 	t.Logf("r %v (stationary %v); hours %v", r[last], e.Stationary().Market.Rate, col("labor_mean")[last])
+}
+
+// TestInstrumentBoundsInEveryProposal: the engine checks every planner's
+// proposal against the tax its instrument sets, so that a planner built
+// by hand (or an LLM) cannot take a wealth tax to 1 or a capital income
+// tax below 0, whatever the schedule's bounds allow.
+func TestInstrumentBoundsInEveryProposal(t *testing.T) {
+	for _, c := range []struct {
+		instrument string
+		rate       float64
+		want       string
+	}{
+		{"wealth_rate", 1, "the wealth tax must be in [0, 1), got 1"},
+		{"capital_rate", -0.5, "the capital income tax must be in [0, 1], got -0.5"},
+	} {
+		cfg := saverConfig(1000, 20, 1)
+		cfg.Period = 10
+		cfg.Bounds = tax.Bounds{Min: -1, Max: 1}
+		cfg.Households.Taxes.Instrument = c.instrument
+		e, err := New(cfg, &planner.Fixed{Rates: []float64{0}, SwitchRound: 10, After: []float64{c.rate}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = e.Run(context.Background(), nil)
+		if err == nil || !strings.Contains(err.Error(), "round 10: planner's schedule: "+c.want) {
+			t.Errorf("%s at %v: error %v, want %q in round 10", c.instrument, c.rate, err, c.want)
+		}
+	}
 }

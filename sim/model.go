@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"math"
 
 	"github.com/econsim/econsim/sim/agents"
@@ -28,7 +29,7 @@ type model struct {
 }
 
 // Evaluate implements planner.Model.
-func (m *model) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
+func (m *model) Evaluate(_ context.Context, s tax.Schedule) (planner.Metrics, []float64) {
 	m.evals++
 	e := m.e
 	n := e.cfg.Agents

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -240,14 +241,14 @@ func histogramLabor(h *agents.Histogram, pol *agents.Policy, b *agents.Budget, c
 // on the distribution (capital, wealth or consumption taxes), iterating on
 // the transfer until it equals the revenue it brings. The asset grid's top
 // is doubled until the distribution puts no mass near it.
-func SolveStationary(h *Households, m market.Config, p TaxPolicy, redistribute bool) (*Stationary, error) {
-	return solveStationaryFrom(h, m, p, redistribute, nil, exact)
+func SolveStationary(ctx context.Context, h *Households, m market.Config, p TaxPolicy, redistribute bool) (*Stationary, error) {
+	return solveStationaryFrom(ctx, h, m, p, redistribute, nil, exact)
 }
 
 // solveStationaryFrom is SolveStationary starting from a nearby equilibrium
 // (warm: its grid, policy, distribution and r), as a planner's model does
 // for candidate policies one after another; warm may be nil.
-func solveStationaryFrom(h *Households, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol tolerances) (*Stationary, error) {
+func solveStationaryFrom(ctx context.Context, h *Households, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol tolerances) (*Stationary, error) {
 	ch, err := h.Productivity.Chain()
 	if err != nil {
 		return nil, field.Within("Productivity", err)
@@ -274,7 +275,7 @@ func solveStationaryFrom(h *Households, m market.Config, p TaxPolicy, redistribu
 		warm = nil
 	}
 	for widen := 0; ; widen++ {
-		st, err := solveOnGrid(h, &sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
+		st, err := solveOnGrid(ctx, h, &sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
 		if err != nil {
 			return nil, err
 		}
@@ -321,7 +322,7 @@ func heuristicMaxRate(sv *agents.Saver, delta float64) float64 {
 const maxTransferIterations = 200
 
 // solveOnGrid is SolveStationary on one asset grid.
-func solveOnGrid(h *Households, sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
+func solveOnGrid(ctx context.Context, h *Households, sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol tolerances) (*Stationary, error) {
 	sp := &supplier{hh: h, sv: sv, ch: ch, m: m, p: p, redistribute: redistribute, tol: tol, g: sv.Grid(top),
 		st: &Stationary{Chain: ch, GridMax: top, HoursMean: 1}, transfer: math.NaN(), prevR: math.NaN()}
 	if warm != nil && warm.GridMax == top {
@@ -334,7 +335,8 @@ func solveOnGrid(h *Households, sv *agents.Saver, ch *agents.Chain, m market.Con
 	if warm != nil {
 		guess = min(max(warm.Market.Rate, lo), hi)
 	}
-	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, sp.supply)
+	supply := func(r float64) (float64, error) { return sp.supply(ctx, r) }
+	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)
@@ -343,7 +345,7 @@ func solveOnGrid(h *Households, sv *agents.Saver, ch *agents.Chain, m market.Con
 	}
 	st := sp.st
 	if st.Budget.Rate != eq.Rate { // the last evaluation was not at the root
-		if _, err := sp.supply(eq.Rate); err != nil {
+		if _, err := sp.supply(ctx, eq.Rate); err != nil {
 			return nil, err
 		}
 	}
@@ -382,7 +384,7 @@ type supplier struct {
 // distribution at r — per unit of efficiency labour with elastic hours —
 // with the transfer at its fixed point (revenue = the transfer paid) when
 // revenue is redistributed.
-func (sp *supplier) supply(r float64) (float64, error) {
+func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 	ch, p, st := sp.ch, sp.p, sp.st
 	w := sp.m.WageAt(r)
 	if !(w > 0) || math.IsInf(w, 0) {
@@ -416,13 +418,13 @@ func (sp *supplier) supply(r float64) (float64, error) {
 		}
 		rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
 		if rule == nil {
-			pl, err := sp.sv.Solve(ch, &b, sp.g, sp.pol, sp.tol.policy)
+			pl, err := sp.sv.Solve(ctx, ch, &b, sp.g, sp.pol, sp.tol.policy)
 			if err != nil {
 				return 0, err
 			}
 			sp.pol, rule = pl, pl
 		}
-		hs, err := agents.Stationary(ch, rule, &b, sp.g, sp.hist, sp.tol.histogram)
+		hs, err := agents.Stationary(ctx, ch, rule, &b, sp.g, sp.hist, sp.tol.histogram)
 		if err != nil {
 			return 0, err
 		}

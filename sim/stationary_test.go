@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -71,11 +72,11 @@ func TestAiyagariTableII(t *testing.T) {
 	for i := range cells {
 		row, mu := tableII[i/3], []float64{1, 3, 5}[i%3]
 		g.Go(func() error {
-			st, err := SolveStationary(aiyagari(mu, row.rho, row.sigma, "tauchen"), aiyagariMarket, noTax, true)
+			st, err := SolveStationary(context.Background(), aiyagari(mu, row.rho, row.sigma, "tauchen"), aiyagariMarket, noTax, true)
 			if err != nil {
 				return fmt.Errorf("σ %v ρ %v μ %v: %w", row.sigma, row.rho, mu, err)
 			}
-			ro, err := SolveStationary(aiyagari(mu, row.rho, row.sigma, "rouwenhorst"), aiyagariMarket, noTax, true)
+			ro, err := SolveStationary(context.Background(), aiyagari(mu, row.rho, row.sigma, "rouwenhorst"), aiyagariMarket, noTax, true)
 			if err != nil {
 				return fmt.Errorf("σ %v ρ %v μ %v (Rouwenhorst): %w", row.sigma, row.rho, mu, err)
 			}
@@ -123,7 +124,7 @@ func TestGridConverged(t *testing.T) {
 		var r [2]float64
 		for k, points := range []int{500, 1000} {
 			h.Saver.GridPoints = points
-			st, err := SolveStationary(h, aiyagariMarket, noTax, true)
+			st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +147,7 @@ func TestCompleteMarketsLimit(t *testing.T) {
 	rcm := 1/0.96 - 1
 	prev := math.Inf(1)
 	for _, sigma := range []float64{0.4, 0.2, 0.1} {
-		st, err := SolveStationary(aiyagari(3, 0, sigma, "tauchen"), aiyagariMarket, noTax, true)
+		st, err := SolveStationary(context.Background(), aiyagari(3, 0, sigma, "tauchen"), aiyagariMarket, noTax, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,13 +167,13 @@ func TestCompleteMarketsLimit(t *testing.T) {
 func TestStationaryErrors(t *testing.T) {
 	h := aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Saver.GridMax = 2 // far too low: the distribution piles up at the top
-	if _, err := SolveStationary(h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "grid") {
+	if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "grid") {
 		t.Errorf("grid_max 2: error %v, want one naming the grid", err)
 	}
 	h = aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Productivity.Transition = [][]float64{{1, 0}, {0, 1}}
 	h.Productivity.Process, h.Productivity.Levels = "markov", []float64{1, 2}
-	if _, err := SolveStationary(h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "stationary distribution") {
+	if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "stationary distribution") {
 		t.Errorf("a reducible chain: error %v, want one about its stationary distribution", err)
 	}
 }

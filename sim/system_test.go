@@ -62,7 +62,7 @@ func TestSystemRound(t *testing.T) {
 func TestSystemModel(t *testing.T) {
 	e, s := stepOnce(t, systemConfig())
 	want := s.Revenue
-	m, _ := e.Model().Evaluate(e.Schedule())
+	m, _ := e.Model().Evaluate(context.Background(), e.Schedule())
 	got, _ := m.Metric("revenue")
 	near(t, "model revenue", got, want, 1e-12)
 }

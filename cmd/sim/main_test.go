@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/econsim/econsim/sim/llm/llmtest"
 )
@@ -526,5 +527,36 @@ func TestSummaryNamesTheSystem(t *testing.T) {
 	out, _, code = invoke(t, ctx, "run", scen("quickstart.toml"), "--set", "rounds=1", "--set", "population.agents=300", "--out", filepath.Join(t.TempDir(), "q"))
 	if code != 0 || strings.Contains(out, "taxable income") {
 		t.Errorf("exit %d; the quickstart's summary mentions a system:\n%s", code, out)
+	}
+}
+
+// TestInterruptLongSolves: a signal stops the computations before round 0
+// within a second: the households' stationary solve on a fine grid (over
+// a minute to finish) and the calibration of a large US population. The
+// bound is two seconds, for a shared machine.
+func TestInterruptLongSolves(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"households", []string{"run", scen("aiyagari.toml"), "--set", "agents.grid_points=100000"}},
+		{"calibration", []string{"run", scen("us-2024.toml"), "--set", "population.agents=5000000"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			dir := t.TempDir()
+			signalled := make(chan time.Time, 1)
+			time.AfterFunc(300*time.Millisecond, func() { signalled <- time.Now(); cancel() })
+			_, errs, code := invoke(t, ctx, append(c.args, "--out", dir, "--quiet")...)
+			if el := time.Since(<-signalled); el > 2*time.Second {
+				t.Errorf("stopped %v after the signal", el)
+			}
+			if code != 1 || !strings.Contains(errs, "context canceled") {
+				t.Errorf("exit %d: %s", code, errs)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "summary.json")); !os.IsNotExist(err) {
+				t.Error("summary.json written for an interrupted run")
+			}
+		})
 	}
 }

@@ -58,7 +58,7 @@ func paretoCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	eng, _, err := simrun.Engine(s, simrun.Options{Workers: numCPU(), Getenv: getenv})
+	eng, _, err := simrun.Engine(ctx, s, simrun.Options{Workers: numCPU(), Getenv: getenv})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -197,7 +199,7 @@ type Calibrated struct {
 // Workers are in ascending order of u_i and of their potential (not of
 // their wage, as hours change at quintile boundaries), so their incomes
 // come out in agent order.
-func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Utility, s tax.Schedule, hmax float64) (Calibrated, error) {
+func Calibrate(ctx context.Context, n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Utility, s tax.Schedule, hmax float64) (Calibrated, error) {
 	if u.Kind != Quasilinear {
 		return Calibrated{}, fmt.Errorf("calibrating to earnings needs quasilinear utility (no income effects), not %v", u.Kind)
 	}
@@ -205,6 +207,7 @@ func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Util
 	resp := NewResponse(u, s, hmax)
 	c := Calibrated{Skill: make([]float64, n), Potential: make([]float64, n), Kappa: make([]float64, n)}
 	e := u.Elasticity
+	var err error
 	for i := range n {
 		q := (float64(i) + r.Float64()) / float64(n)
 		z, h := t.Quantile(q), hours.Hours(q)
@@ -218,7 +221,9 @@ func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Util
 		}
 		p := z / a
 		if got := calibratedIncome(resp, p); math.Abs(got-z) > 1e-9*z {
-			p = gapEdge(resp, z, p)
+			if p, err = gapEdge(resp, z, p); err != nil {
+				return Calibrated{}, field.Errorf("Elasticity", "at elasticity %v no best response to the baseline taxes comes near worker %d's target of $%.2f a year (%v); the calibration inverts it", e, i, z, err)
+			}
 			c.Misses++
 		}
 		if i > 0 {
@@ -227,35 +232,59 @@ func Calibrate(n int, r *rand.Rand, t EarningsTarget, hours HoursProfile, u Util
 			p = max(p, c.Potential[i-1])
 		}
 		c.Skill[i], c.Potential[i] = w, p
-		c.Kappa[i] = u.Kappa * math.Pow(u.Potential(w)/p, 1/e) // κ_i from P = w^(1+e)·(κ/κ_i)^e
+		k := u.Kappa * math.Pow(u.Potential(w)/p, 1/e) // κ_i from P = w^(1+e)·(κ/κ_i)^e
+		if d := k * math.Pow(h, 1+1/e); !(k > 0 && d > 0) || math.IsInf(d, 0) {
+			return Calibrated{}, field.Errorf("Elasticity", "at elasticity %v the disutility of worker %d's target hours (%v a year) is %v, beyond float64's range; raise the elasticity", e, i, h, d)
+		}
+		c.Kappa[i] = k
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return Calibrated{}, err
+			}
+		}
 	}
 	return c, nil
 }
 
 // calibratedIncome is the quasi-linear best response's income at potential
 // p without an hours cap: it depends on p alone (the wage only turns income
-// into hours), so a wage of 1 and κ_i = κ·(1/p)^(1/e) stand for every worker
-// of that potential.
+// into hours), so any worker of that potential stands for all: a wage of 1
+// and κ_i = κ·(1/p)^(1/e), or, where that worker's disutility p^(1+1/e)
+// would leave float64's range (a small elasticity), the wage p^(1/(1+e))
+// with κ_i = κ.
 func calibratedIncome(resp *Response, p float64) float64 {
 	u := resp.Utility()
 	hmax := resp.hmax
 	resp.hmax = math.Inf(1)
-	_, z := resp.ChoiceK(1, p, u.Kappa*math.Pow(1/p, 1/u.Elasticity), 0, 0)
+	e := u.Elasticity
+	w, kappa := 1.0, u.Kappa*math.Pow(1/p, 1/e)
+	if math.Abs(math.Log(p))*(1+1/e) > maxLogScale {
+		w, kappa = math.Pow(p, 1/(1+e)), u.Kappa
+	}
+	_, z := resp.ChoiceK(w, p, kappa, 0, 0)
 	resp.hmax = hmax
 	return z
 }
+
+// maxLogScale bounds the logarithm of the factors a calibration multiplies
+// (e^500 ≈ 1e217), leaving float64 room for the utility's other terms.
+const maxLogScale = 500
 
 // gapEdge returns the potential of a worker whose target z lies in a gap of
 // the best response's income: the generalised inverse P* = inf{P: z*(P) ≥ z},
 // found by bisection (z* rises with P), nudged by a relative 1e-9 to the
 // side whose income, the gap's edge, is nearer z.
-func gapEdge(resp *Response, z, p float64) float64 {
+func gapEdge(resp *Response, z, p float64) (float64, error) {
 	lo, hi := p/2, p*2
-	for calibratedIncome(resp, lo) >= z {
-		lo /= 2
+	for i := 0; calibratedIncome(resp, lo) >= z; i++ {
+		if lo /= 2; i == maxBracketSteps || !(lo > 0) {
+			return 0, fmt.Errorf("no potential below %.6g earns less than $%.2f", p, z)
+		}
 	}
-	for calibratedIncome(resp, hi) < z {
-		hi *= 2
+	for i := 0; calibratedIncome(resp, hi) < z; i++ {
+		if hi *= 2; i == maxBracketSteps || math.IsInf(hi, 0) {
+			return 0, fmt.Errorf("no potential above %.6g earns $%.2f", p, z)
+		}
 	}
 	for range 100 {
 		mid := 0.5 * (lo + hi)
@@ -270,7 +299,11 @@ func gapEdge(resp *Response, z, p float64) float64 {
 	}
 	below, above := lo*(1-1e-9), hi*(1+1e-9)
 	if z-calibratedIncome(resp, below) <= calibratedIncome(resp, above)-z {
-		return below
+		return below, nil
 	}
-	return above
+	return above, nil
 }
+
+// maxBracketSteps bounds the halvings or doublings that bracket a root: 64
+// reach 2^±64 times the start, past any potential the inversion meets.
+const maxBracketSteps = 64

@@ -1,11 +1,14 @@
 package agents
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -56,7 +59,7 @@ func TestCalibrateConvex(t *testing.T) {
 	u := Utility{Kind: Quasilinear, Elasticity: 0.5, Kappa: 4e-6}
 	u.Init()
 	tg, h := USEarnings2024(), USHours2016()
-	c, err := Calibrate(2000, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 5000)
+	c, err := Calibrate(context.Background(), 2000, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 5000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +80,10 @@ func TestCalibrateConvex(t *testing.T) {
 			t.Fatalf("worker %d: (1 − τ)w / (κ_i·h^(1/e)) = %v, want 1", i, foc)
 		}
 	}
-	if _, err := Calibrate(10, rand.New(rand.NewPCG(1, 2)), tg, h, Utility{Kind: Isoelastic, Elasticity: 0.5, Kappa: 1, Eta: 1}, s, 5000); err == nil {
+	if _, err := Calibrate(context.Background(), 10, rand.New(rand.NewPCG(1, 2)), tg, h, Utility{Kind: Isoelastic, Elasticity: 0.5, Kappa: 1, Eta: 1}, s, 5000); err == nil {
 		t.Error("isoelastic utility accepted")
 	}
-	if _, err := Calibrate(10, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 1000); err == nil {
+	if _, err := Calibrate(context.Background(), 10, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 1000); err == nil {
 		t.Error("hours_max below the target hours accepted")
 	}
 }
@@ -105,4 +108,58 @@ func FuzzParseEarnings(f *testing.F) {
 			prev = z
 		}
 	})
+}
+
+// TestCalibrateReach: at elasticities from 0.011 to 9 the calibration to
+// the 2024 taxes ends, every worker's best response (the engine's path) is
+// finite and in its stratum except for the gaps' misses; at 0.01 and 10,
+// where float64 or the gaps cannot hold the targets, it ends with an error
+// about the elasticity, not a search that never stops; and a cancelled
+// context stops it.
+func TestCalibrateReach(t *testing.T) {
+	s, err := tax.US2024Single().Compile(tax.USFederalRates(), tax.Bounds{Min: -1, Max: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, h := USEarnings2024(), USHours2016()
+	const n = 2000
+	for _, e := range []float64{0.011, 0.02, 0.05, 0.5, 2, 9} {
+		u := Utility{Kind: Quasilinear, Elasticity: e, Kappa: 4e-6}
+		u.Init()
+		c, err := Calibrate(context.Background(), n, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 5000)
+		if err != nil {
+			t.Errorf("e = %v: %v", e, err)
+			continue
+		}
+		r := NewResponse(u, s, 5000)
+		inside := 0
+		for i, w := range c.Skill {
+			l, z := r.ChoiceK(w, c.Potential[i], c.Kappa[i], 0, 0)
+			if v := z - s.Tax(z) - c.Kappa[i]*math.Pow(l, 1+1/e)/(1+1/e); math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("e = %v: worker %d's utility is %v", e, i, v)
+			}
+			if lo, hi := tg.Quantile(float64(i)/n), tg.Quantile(float64(i+1)/n); z >= lo*(1-1e-9) && z <= hi*(1+1e-9) {
+				inside++
+			}
+		}
+		if inside < n-c.Misses {
+			t.Errorf("e = %v: %d of %d workers earn in their stratum, %d misses", e, inside, n, c.Misses)
+		}
+	}
+	for _, e := range []float64{0.01, 10} {
+		u := Utility{Kind: Quasilinear, Elasticity: e, Kappa: 4e-6}
+		u.Init()
+		_, err := Calibrate(context.Background(), n, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 5000)
+		var fe *field.Error
+		if !errors.As(err, &fe) || fe.Name != "Elasticity" {
+			t.Errorf("e = %v: error %v, want one about Elasticity", e, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	u := Utility{Kind: Quasilinear, Elasticity: 0.5, Kappa: 4e-6}
+	u.Init()
+	if _, err := Calibrate(ctx, 100_000, rand.New(rand.NewPCG(1, 2)), tg, h, u, s, 5000); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: error %v", err)
+	}
 }

@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -402,7 +403,7 @@ var ErrExplodes = errors.New("wealth grows without bound")
 //	u'(c) = β·R(a')·Σ_{s'} P(s'|s)·u'(c(m(a', s'); s')),
 //
 // gives c and the cash on hand m = (1 + τ_c)·c + a' that leads to a'.
-func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float64) (*Policy, error) {
+func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, warm *Policy, tol float64) (*Policy, error) {
 	n, G := ch.States(), len(g)
 	if R := b.Return(g[G-1]); s.Discount*R >= 1 {
 		return nil, fmt.Errorf("%w: discount %v times the after-tax return %v is %v, at least 1", ErrExplodes, s.Discount, R, s.Discount*R)
@@ -434,6 +435,9 @@ func (s *Saver) Solve(ch *Chain, b *Budget, g []float64, warm *Policy, tol float
 		betaR[j] = s.Discount * b.Return(a)
 	}
 	for it := 1; it <= maxEGMIterations; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for sp := range n {
 			for j, a := range g {
 				cm[j] = b.Cash(a, sp)

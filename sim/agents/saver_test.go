@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestEGMAgainstVFI(t *testing.T) {
 	sv := Saver{RiskAversion: 2, Discount: 0.9}
 	b := &Budget{Rate: 0.05, Income: ch.Levels}
 	g := sv.Grid(10)
-	pol, err := sv.Solve(ch, b, g, nil, 1e-12)
+	pol, err := sv.Solve(context.Background(), ch, b, g, nil, 1e-12)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestEGMCertaintyLimit(t *testing.T) {
 	}
 	sv := Saver{RiskAversion: 2, Discount: 0.95}
 	b := &Budget{Rate: 0.03, Income: []float64{1}}
-	pol, err := sv.Solve(ch, b, sv.Grid(20), nil, 1e-13)
+	pol, err := sv.Solve(context.Background(), ch, b, sv.Grid(20), nil, 1e-13)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestEGMCertaintyLimit(t *testing.T) {
 func TestSolveRefusesExplosion(t *testing.T) {
 	ch, _ := Productivity{Process: "markov", Levels: []float64{1}, Transition: [][]float64{{1}}}.Chain()
 	sv := Saver{RiskAversion: 2, Discount: 0.97}
-	if _, err := sv.Solve(ch, &Budget{Rate: 0.04, Income: []float64{1}}, sv.Grid(20), nil, 1e-10); err == nil {
+	if _, err := sv.Solve(context.Background(), ch, &Budget{Rate: 0.04, Income: []float64{1}}, sv.Grid(20), nil, 1e-10); err == nil {
 		t.Error("β(1+r) = 1.0088: no error")
 	}
 }
@@ -212,7 +213,7 @@ func TestPolicyLookup(t *testing.T) {
 	}
 	sv := Saver{RiskAversion: 3, Discount: 0.96}
 	b := &Budget{Rate: 0.03, Income: ch.Levels}
-	pol, err := sv.Solve(ch, b, sv.Grid(100), nil, 1e-10)
+	pol, err := sv.Solve(context.Background(), ch, b, sv.Grid(100), nil, 1e-10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func TestElasticHours(t *testing.T) {
 	}
 	sv := Saver{RiskAversion: 1, Discount: 0.95}
 	b := &Budget{Rate: 0.03, Income: []float64{0}, Labor: lab}
-	pol, err := sv.Solve(ch, b, sv.Grid(20), nil, 1e-13)
+	pol, err := sv.Solve(context.Background(), ch, b, sv.Grid(20), nil, 1e-13)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestElasticHours(t *testing.T) {
 	}
 	sv2 := Saver{RiskAversion: 2, Discount: 0.95}
 	b2 := &Budget{Rate: 0.03, Income: []float64{0}, Labor: lab2}
-	pol2, err := sv2.Solve(ch, b2, sv2.Grid(40), nil, 1e-13)
+	pol2, err := sv2.Solve(context.Background(), ch, b2, sv2.Grid(40), nil, 1e-13)
 	if err != nil {
 		t.Fatal(err)
 	}

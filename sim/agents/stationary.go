@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -29,7 +30,7 @@ type lottery struct {
 // bottom of the grid, iterating until the largest change of any mass is
 // below tol. Savings beyond the grid's top are put on its top point; the
 // caller checks TopMass.
-func Stationary(ch *Chain, pol Rule, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
+func Stationary(ctx context.Context, ch *Chain, pol Rule, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
 	n, G := ch.States(), len(g)
 	moves := make([]lottery, n*G)
 	for s := range n {
@@ -51,6 +52,9 @@ func Stationary(ch *Chain, pol Rule, b *Budget, g []float64, warm *Histogram, to
 	next := make([]float64, n*G)
 	moved := make([]float64, G) // mass of one state after saving, before the shock
 	for it := 1; it <= maxHistogramIterations; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		clear(next)
 		for s := range n {
 			clear(moved)

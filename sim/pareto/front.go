@@ -73,7 +73,7 @@ type Evaluator struct {
 func (ev *Evaluator) Evals() int { return len(ev.Archive) }
 
 // Eval evaluates rates (clamped to the bounds).
-func (ev *Evaluator) Eval(rates []float64) (Point, error) {
+func (ev *Evaluator) Eval(ctx context.Context, rates []float64) (Point, error) {
 	r := make([]float64, len(rates))
 	for i, x := range rates {
 		r[i] = ev.Bounds.Clamp(x)
@@ -82,7 +82,7 @@ func (ev *Evaluator) Eval(rates []float64) (Point, error) {
 	if err != nil {
 		return Point{}, err
 	}
-	m, _ := ev.Model.Evaluate(s)
+	m, _ := ev.Model.Evaluate(ctx, s)
 	p := pointOf(r, m, ev.Objs)
 	ev.Archive = append(ev.Archive, p)
 	return p, nil
@@ -251,7 +251,7 @@ func scalarised(ctx context.Context, sp space, npoints, budget int, visit func([
 	}
 	for _, r := range anchors {
 		s, _ := tax.New(cutoffs, r, bounds)
-		met, _ := model.Evaluate(s)
+		met, _ := model.Evaluate(ctx, s)
 		for j := range objs {
 			nadir[j] = min(nadir[j], value(met, j))
 		}

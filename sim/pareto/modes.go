@@ -44,8 +44,8 @@ type Result struct {
 // archiving is a planner.Model that records every true evaluation.
 type archiving struct{ ev *Evaluator }
 
-func (a archiving) Evaluate(s tax.Schedule) (planner.Metrics, []float64) {
-	m, u := a.ev.Model.Evaluate(s)
+func (a archiving) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metrics, []float64) {
+	m, u := a.ev.Model.Evaluate(ctx, s)
 	a.ev.Archive = append(a.ev.Archive, pointOf(s.Rates(), m, a.ev.Objs))
 	return m, u
 }
@@ -88,7 +88,7 @@ func Amortised(ctx context.Context, ev *Evaluator, o Options) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := ev.Eval(r); err != nil {
+		if _, err := ev.Eval(ctx, r); err != nil {
 			return nil, err
 		}
 	}
@@ -121,7 +121,7 @@ func Amortised(ctx context.Context, ev *Evaluator, o Options) (*Result, error) {
 		var errSum float64
 		var nerr int
 		for _, r := range cands {
-			p, err := ev.Eval(r)
+			p, err := ev.Eval(ctx, r)
 			if err != nil {
 				return nil, err
 			}
@@ -261,7 +261,7 @@ func (s *surrogate) predict(x []float64) []float64 {
 }
 
 // Evaluate implements planner.Model with the predictions.
-func (s *surrogate) Evaluate(sch tax.Schedule) (planner.Metrics, []float64) {
+func (s *surrogate) Evaluate(_ context.Context, sch tax.Schedule) (planner.Metrics, []float64) {
 	return predicted{s.objs, s.predict(sch.Rates())}, nil
 }
 

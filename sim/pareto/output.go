@@ -29,7 +29,7 @@ type Reference struct {
 func References(ctx context.Context, eng *sim.Engine, cutoffs []float64, bounds tax.Bounds, objs []Objective, e float64) ([]Reference, error) {
 	model := eng.Model()
 	eval := func(name string, s tax.Schedule) Reference {
-		m, _ := model.Evaluate(s)
+		m, _ := model.Evaluate(ctx, s)
 		return Reference{Name: name, Point: pointOf(s.Rates(), m, objs)}
 	}
 	var out []Reference

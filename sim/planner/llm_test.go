@@ -74,7 +74,7 @@ func TestMaximiseProblem(t *testing.T) {
 
 type quadModel struct{}
 
-func (quadModel) Evaluate(s tax.Schedule) (Metrics, []float64) {
+func (quadModel) Evaluate(_ context.Context, s tax.Schedule) (Metrics, []float64) {
 	d := s.Rate(0) - 0.3
 	return fixedMetrics{"x": -d * d}, nil
 }

@@ -56,8 +56,10 @@ type Voters interface {
 // response pays for (a fixed point under income effects).
 type Model interface {
 	// Evaluate returns the statistics of that round and every worker's
-	// utility in it, by agent id. Both are valid until the next call.
-	Evaluate(s tax.Schedule) (Metrics, []float64)
+	// utility in it, by agent id. Both are valid until the next call. A
+	// model whose evaluation ctx stopped returns NaN metrics, which
+	// optimisers pass over; they stop on ctx themselves.
+	Evaluate(ctx context.Context, s tax.Schedule) (Metrics, []float64)
 }
 
 // Gapper is implemented by planners that know the Stackelberg gap: the

@@ -139,7 +139,7 @@ func (o *optimiser) eval(ctx context.Context, rates []float64) (float64, error) 
 	if err != nil {
 		return 0, err
 	}
-	m, _ := o.model.Evaluate(s)
+	m, _ := o.model.Evaluate(ctx, s)
 	v, err := o.score(m)
 	if err != nil {
 		return 0, err

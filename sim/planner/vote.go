@@ -115,7 +115,7 @@ func (p *Vote) Propose(ctx context.Context, req Request) (tax.Schedule, error) {
 		p.utils = append(p.utils, nil)
 	}
 	for c, s := range cands {
-		_, u := req.Model.Evaluate(s)
+		_, u := req.Model.Evaluate(ctx, s)
 		p.utils[c] = append(p.utils[c][:0], u...)
 	}
 	if req.Voters != nil { // LLM workers vote as the model answers for them

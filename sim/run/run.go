@@ -45,14 +45,14 @@ var ErrMaxCostWithoutLLM = errors.New("--max-cost applies only to scenarios that
 // Engine builds the engine of a validated scenario: its population, its
 // planner and, when the scenario uses one, its LLM client (the key read
 // through o.Getenv).
-func Engine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, error) {
-	eng, cfg, _, err := timedEngine(s, o)
+func Engine(ctx context.Context, s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, error) {
+	eng, cfg, _, err := timedEngine(ctx, s, o)
 	return eng, cfg, err
 }
 
 // timedEngine is Engine with the planner timed (its proposals, which hold
 // its model evaluations) for summary.json.
-func timedEngine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, *timedPlanner, error) {
+func timedEngine(ctx context.Context, s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, *timedPlanner, error) {
 	cfg, pl, err := s.Build(max(o.Workers, 1), o.Getenv)
 	if err != nil {
 		return nil, cfg, nil, err
@@ -64,8 +64,8 @@ func timedEngine(s *scenario.Scenario, o Options) (*sim.Engine, sim.Config, *tim
 		cfg.MaxCost = o.MaxCost
 	}
 	tp := &timedPlanner{Planner: pl}
-	eng, err := sim.New(cfg, tp)
-	return eng, cfg, tp, err
+	eng, err := sim.NewContext(ctx, cfg, tp)
+	return eng, cfg, tp, s.Locate(err)
 }
 
 var (
@@ -135,7 +135,7 @@ func Scenario(ctx context.Context, s *scenario.Scenario, dir string, o Options) 
 // write runs s and writes its files into dir.
 func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*record.Summary, error) {
 	workers := max(o.Workers, 1)
-	eng, cfg, timed, err := timedEngine(s, o)
+	eng, cfg, timed, err := timedEngine(ctx, s, o)
 	if err != nil {
 		return nil, err
 	}

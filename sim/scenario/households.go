@@ -63,7 +63,7 @@ func (s *Scenario) resolveHouseholds() {
 		return
 	}
 	u := &s.Utility
-	if u.Kind == "quasilinear" { // the default for workers
+	if u.Kind == "quasilinear" && !s.given("utility.kind") { // the default for workers
 		u.Kind = "crra"
 	}
 	orDefault(&u.RiskAversion, defaultRiskAversion)
@@ -217,8 +217,15 @@ func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	if in := s.Planner.Instrument; in != "labor" && len(t.Cutoffs) != 1 && t.Cutoffs != nil {
 		v.add("planner.instrument", "%s is one rate: set tax.cutoffs = [0] (the schedule has %d brackets)", in, len(t.Cutoffs))
 	}
-	if s.Planner.Instrument == "wealth_rate" && t.RateMax >= 1 && (s.Planner.uses("search") || s.Planner.uses("learn")) {
-		v.add("tax.rate_max", "a wealth tax must stay below 1 a year: set tax.rate_max for the planner's search (e.g. 0.05)")
+	// a planner that chooses its rates chooses them in [rate_min, rate_max]:
+	// the instrument's tax must allow all of them
+	if r, name, ok := sim.InstrumentRange(s.Planner.Instrument); ok && s.Planner.choosesRates() {
+		if !r.Contains(t.RateMin) {
+			v.add("tax.rate_min", "the planner chooses the %s, whose rates are %v: set tax.rate_min within them, got %v", name, r, t.RateMin)
+		}
+		if !r.Contains(t.RateMax) {
+			v.add("tax.rate_max", "the planner chooses the %s, whose rates are %v: set tax.rate_max within them (e.g. 0.05 for a wealth tax), got %v", name, r, t.RateMax)
+		}
 	}
 }
 

@@ -37,6 +37,13 @@ func TestSaverErrors(t *testing.T) {
 		{"crra for workers", "[utility]\nkind = \"crra\"\n", nil, "utility.kind: does not apply (crra) unless agents.behavior = \"saver\""},
 		{"saver keys for workers", "[agents]\ngrid_points = 100\n", nil, "f.toml:2: agents.grid_points: does not apply unless agents.behavior = \"saver\""},
 		{"productivity for workers", "[population]\nproductivity = { process = \"ar1\" }\n", nil, "population.productivity: does not apply unless"},
+		{"quasilinear savers", saverDoc + "[utility]\nkind = \"quasilinear\"\n", nil, "f.toml:10: utility.kind: households that save have crra utility; got \"quasilinear\""},
+		{"isoelastic savers", saverDoc, []string{"utility.kind=isoelastic"}, "--set: utility.kind: households that save have crra utility; got \"isoelastic\""},
+		{"after without switch", saverDoc, []string{"planner.kind=fixed", "planner.rates=[0.1]", "planner.after=[0.2]"}, "--set: planner.after: applies from planner.switch_round, which is not set"},
+		{"wealth tax of 1", saverDoc, []string{"planner.kind=fixed", "planner.instrument=wealth_rate", "planner.rates=[0]", "planner.switch_round=10", "planner.after=[1.0]"}, "--set: planner.after[0]: 1 is outside the wealth tax's rates [0, 1)"},
+		{"negative capital tax", saverDoc, []string{"planner.kind=fixed", "planner.instrument=capital_rate", "planner.rates=[-0.5]", "tax.rate_min=-1"}, "--set: planner.rates[0]: -0.5 is outside the capital income tax's rates [0, 1]"},
+		{"search past the wealth tax", saverDoc, []string{"planner.kind=search", "planner.instrument=wealth_rate"}, "tax.rate_max: the planner chooses the wealth tax, whose rates are [0, 1)"},
+		{"search below the capital tax", saverDoc, []string{"planner.kind=search", "planner.instrument=capital_rate", "tax.rate_min=-0.2"}, "--set: tax.rate_min: the planner chooses the capital income tax, whose rates are [0, 1]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/econsim/econsim/sim/field"
 )
 
 // Load reads the scenario file at path, applies the overrides in sets
@@ -82,23 +83,58 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
+	s.lines, s.setBy = lines, setKeys
 	v := &validator{}
 	s.resolve(v)
 	s.validate(v)
 	if len(v.errs) == 0 {
 		return &s, nil
 	}
-	for _, e := range v.errs {
-		e.File = file
+	return nil, s.locate(v.errs)
+}
+
+// given reports whether the file or --set gave key.
+func (s *Scenario) given(key string) bool {
+	_, inFile := s.lines[key]
+	return inFile || s.setBy[key]
+}
+
+// locate names each error's file ("--set" for an override) and line.
+func (s *Scenario) locate(errs Errors) Errors {
+	for _, e := range errs {
+		e.File = s.file
+		key, _, _ := strings.Cut(e.Key, "[") // planner.rates[2] is planner.rates's
 		switch {
-		case setKeys[e.Key]:
+		case s.setBy[key]:
 			e.File = "--set"
 		default:
-			e.Line = lineOf(lines, e.Key)
+			e.Line = lineOf(s.lines, key)
 		}
 	}
-	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
-	return nil, v.errs
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	return errs
+}
+
+// Locate returns an error of building or starting the scenario's engine
+// with the field errors in it (sim.Config's, such as a calibration that
+// the scenario's elasticity cannot reach) named by the scenario's keys and
+// located in its file, as Errors, the message led by what failed; any
+// other error is returned as it is.
+func (s *Scenario) Locate(err error) error {
+	var fe *field.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	v := &validator{}
+	v.addFields(configPart, err)
+	lead := ""
+	if msg := err.Error(); strings.HasSuffix(msg, fe.Error()) {
+		lead = strings.TrimSuffix(msg, fe.Error())
+	}
+	for _, e := range v.errs {
+		e.Msg = lead + e.Msg
+	}
+	return s.locate(v.errs)
 }
 
 var decodeMsg = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)

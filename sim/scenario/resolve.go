@@ -61,13 +61,13 @@ func (s *Scenario) resolveSkill(v *validator) {
 // resolveUtility fills the utility's and the behaviour's defaults.
 func (s *Scenario) resolveUtility() {
 	u := &s.Utility
-	if u.Kappa == nil && u.Kind != "crra" {
+	if u.Kappa == nil && u.Kind != "crra" && !s.savers() {
 		u.Kappa = ptr(defaultKappaQuasilinear)
 		if u.Kind == "isoelastic" {
 			u.Kappa = ptr(defaultKappaIsoelastic)
 		}
 	}
-	if u.Kind == "isoelastic" && u.Eta == nil {
+	if u.Kind == "isoelastic" && u.Eta == nil && !s.savers() {
 		u.Eta = ptr(defaultEta)
 	}
 	a := &s.Agents

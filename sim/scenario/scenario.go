@@ -17,9 +17,11 @@ type Scenario struct {
 	LLM        *LLM       `toml:"llm,omitempty"` // needed by agents.behavior = "llm" and planner.kind = "llm"
 	Output     Output     `toml:"output"`
 
-	client *llm.Client // set by Build for the LLM planner
-	notes  []string    // things the user should hear about a valid scenario
-	file   string      // the file it was read from, named in Build's errors
+	client *llm.Client     // set by Build for the LLM planner
+	notes  []string        // things the user should hear about a valid scenario
+	file   string          // the file it was read from, named in Build's errors
+	lines  map[string]int  // each key's line in file
+	setBy  map[string]bool // the keys --set gave
 }
 
 // Notes are remarks on a valid scenario a user should see (on stderr): for

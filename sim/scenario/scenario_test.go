@@ -233,7 +233,7 @@ func roundTrip(t *testing.T, s *Scenario) {
 	if err != nil {
 		t.Fatalf("resolved scenario does not parse: %v\n%s", err, out)
 	}
-	s.notes, s.file = nil, s2.file
+	s.notes, s.file, s.lines, s.setBy = nil, s2.file, s2.lines, s2.setBy
 	if !reflect.DeepEqual(s, s2) {
 		t.Fatalf("round trip changed the scenario:\n%+v\n%+v\n%s", s, s2, out)
 	}

@@ -161,6 +161,17 @@ func (pl *Planner) uses(kind string) bool {
 	return pl.Kind == kind || (pl.Kind == "vote" && slices.Contains(pl.Candidates, kind))
 }
 
+// choosesRates reports whether the planner (or a vote candidate) chooses
+// its rates within the bounds, rather than being given them.
+func (pl *Planner) choosesRates() bool {
+	for _, k := range []string{"saez", "search", "learn", "llm"} {
+		if pl.uses(k) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bounds tax.Bounds) {
 	pl := &s.Planner
 	if !slices.Contains(plannerKinds, pl.Kind) {
@@ -175,6 +186,9 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 		v.add("planner.switch_round", "must be a multiple of tax.period (%d) between 1 and rounds − 1 (%d): the planner acts at the start of each tax period; got %d", s.Tax.Period, s.Rounds-1, pl.SwitchRound)
 	}
 	rc := rateChecker{v: v, k: len(s.Tax.Cutoffs), cutoffsOK: cutoffsOK, boundsOK: boundsOK, bounds: bounds}
+	if s.savers() {
+		rc.instrument, rc.instrumentName, rc.hasInstrument = sim.InstrumentRange(pl.Instrument)
+	}
 	pl.checkRates(rc)
 	pl.checkTuning(v)
 }
@@ -206,10 +220,21 @@ type rateChecker struct {
 	k                   int
 	cutoffsOK, boundsOK bool
 	bounds              tax.Bounds
+	// the rates of the tax planner.instrument sets, when not the labour
+	// schedule
+	instrument     sim.RateRange
+	instrumentName string
+	hasInstrument  bool
 }
 
 func (c rateChecker) rate(key string, r float64) {
-	if finiteErr(c.v, key, r) && c.boundsOK && (r < c.bounds.Min || r > c.bounds.Max) {
+	if !finiteErr(c.v, key, r) {
+		return
+	}
+	switch {
+	case c.hasInstrument && !c.instrument.Contains(r):
+		c.v.add(key, "%v is outside the %s's rates %v (planner.instrument)", r, c.instrumentName, c.instrument)
+	case c.boundsOK && (r < c.bounds.Min || r > c.bounds.Max):
 		c.v.add(key, "%v is outside the allowed rates [tax.rate_min, tax.rate_max] = [%v, %v]", r, c.bounds.Min, c.bounds.Max)
 	}
 }
@@ -237,6 +262,8 @@ func (pl *Planner) checkRates(c rateChecker) {
 		if pl.SwitchRound != 0 || pl.After != nil {
 			if pl.After == nil {
 				v.add("planner.after", "is required with planner.switch_round (the rates from then on)")
+			} else if pl.SwitchRound == 0 {
+				v.add("planner.after", "applies from planner.switch_round, which is not set (0): give the round the rates change, a multiple of tax.period")
 			} else if c.cutoffsOK && len(pl.After) != k {
 				v.add("planner.after", "has %d rates but the schedule has %d brackets", len(pl.After), k)
 			}
