@@ -92,8 +92,74 @@ func (p Productivity) validateMarkov() error {
 			return field.Errorf("Transition", "row %d sums to %.12g, not 1", i, sum)
 		}
 	}
+	return ergodic(p.Transition)
+}
+
+// ergodic returns an error unless the chain with transition rows P has one
+// stationary distribution that every start converges to: every state
+// reaches every other (irreducible) and returns at times with no common
+// divisor above 1 (aperiodic). Households' wealth distribution is solved as
+// the limit of the chain's, so both are needed.
+func ergodic(P [][]float64) error {
+	n := len(P)
+	// breadth-first levels from state 0; every state reached, and state 0
+	// reached back from every state, make the chain irreducible
+	level := make([]int, n)
+	for i := range level {
+		level[i] = -1
+	}
+	level[0] = 0
+	queue := []int{0}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for j, x := range P[i] {
+			if x > 0 && level[j] < 0 {
+				level[j] = level[i] + 1
+				queue = append(queue, j)
+			}
+		}
+	}
+	back := make([]bool, n)
+	back[0] = true
+	for changed := true; changed; {
+		changed = false
+		for i := range n {
+			for j, x := range P[i] {
+				if x > 0 && back[j] && !back[i] {
+					back[i], changed = true, true
+				}
+			}
+		}
+	}
+	for i := range n {
+		if level[i] < 0 || !back[i] {
+			return field.Errorf("Transition", "states 0 and %d do not both reach each other: households would stay apart forever, so there is no single stationary distribution; give every state a path to every other", i)
+		}
+	}
+	// the period is the gcd of level[i] + 1 − level[j] over the edges i → j
+	period := 0
+	for i := range n {
+		for j, x := range P[i] {
+			if x > 0 {
+				period = gcd(period, abs(level[i]+1-level[j]))
+			}
+		}
+	}
+	if period > 1 {
+		return field.Errorf("Transition", "the chain is periodic (it returns to a state only every %d rounds), so the households' distribution cycles and never settles; give some state a chance to stay or a path of another length", period)
+	}
 	return nil
 }
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // Chain is a validated productivity process ready for use: levels with
 // stationary mean 1, the transition matrix (row-major) and its rows'

@@ -1,9 +1,12 @@
 package agents
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/econsim/econsim/sim/field"
 )
 
 // TestTauchenHand: 3 states, ρ = 0.5, σ = 1, width 1: points −1, 0, 1, step 1,
@@ -110,7 +113,7 @@ func TestChainNormalised(t *testing.T) {
 // TestNext: a draw u lands in the first state whose cumulative probability
 // exceeds it.
 func TestNext(t *testing.T) {
-	ch, err := Productivity{Process: "markov", Levels: []float64{1, 2, 3}, Transition: [][]float64{{0.2, 0.3, 0.5}, {0, 1, 0}, {0.5, 0, 0.5}}}.Chain()
+	ch, err := Productivity{Process: "markov", Levels: []float64{1, 2, 3}, Transition: [][]float64{{0.2, 0.3, 0.5}, {0, 0.995, 0.005}, {0.5, 0, 0.5}}}.Chain()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +137,7 @@ func TestProductivityErrors(t *testing.T) {
 		{Productivity{Process: "markov", Levels: []float64{1, 2}, Transition: [][]float64{{1.5, -0.5}, {0.5, 0.5}}}, "probability"},
 		{Productivity{Process: "markov", Levels: []float64{1, 2}, Transition: [][]float64{{1, 0}}}, "2 rows"},
 		{Productivity{Process: "markov", Levels: []float64{1, 0}, Transition: [][]float64{{1, 0}, {0, 1}}}, "positive"},
-		{Productivity{Process: "markov", Levels: []float64{1, 2}, Transition: [][]float64{{1, 0}, {0, 1}}}, "no unique stationary"},
+		{Productivity{Process: "markov", Levels: []float64{1, 2}, Transition: [][]float64{{1, 0}, {0, 1}}}, "do not both reach each other"},
 		{Productivity{Process: "ar1", Rho: 1, Sigma: 0.4, States: 7, Method: "tauchen", Width: 3}, "Rho"},
 		{Productivity{Process: "ar1", Rho: 0.5, Sigma: 0.4, States: 256, Method: "tauchen", Width: 3}, "States"},
 		{Productivity{Process: "ar1", Rho: 0.5, Sigma: 0.4, States: 7, Method: "spline"}, "Method"},
@@ -211,4 +214,38 @@ func FuzzChain(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestErgodicChains: a chain whose states do not all communicate, one with
+// an absorbing state, and a periodic one are refused at Transition, with
+// the reason; an aperiodic irreducible one (even with zeros) is accepted.
+func TestErgodicChains(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		P    [][]float64
+		want string // "" for valid
+	}{
+		{"two classes", [][]float64{{.9, .1, 0}, {.1, .9, 0}, {0, 0, 1}}, "do not both reach each other"},
+		{"absorbing", [][]float64{{.5, .5}, {0, 1}}, "do not both reach each other"},
+		{"transient start", [][]float64{{0, 1}, {0, 1}}, "do not both reach each other"},
+		{"period 2", [][]float64{{0, 1}, {1, 0}}, "returns to a state only every 2 rounds"},
+		{"period 3", [][]float64{{0, 1, 0}, {0, 0, 1}, {1, 0, 0}}, "only every 3 rounds"},
+		{"bipartite 4", [][]float64{{0, .5, 0, .5}, {.5, 0, .5, 0}, {0, .5, 0, .5}, {.5, 0, .5, 0}}, "only every 2 rounds"},
+		{"cycle with a stay", [][]float64{{0, 1, 0}, {0, 0, 1}, {.5, 0, .5}}, ""},
+		{"cycles of 2 and 3", [][]float64{{0, .5, .5, 0}, {1, 0, 0, 0}, {0, 0, 0, 1}, {1, 0, 0, 0}}, ""},
+		{"one state", [][]float64{{1}}, ""},
+	} {
+		levels := make([]float64, len(c.P))
+		for i := range levels {
+			levels[i] = float64(i + 1)
+		}
+		err := Productivity{Process: "markov", Levels: levels, Transition: c.P}.Validate()
+		var fe *field.Error
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (!errors.As(err, &fe) || fe.Name != "Transition" || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one at Transition saying %q", c.name, err, c.want)
+		}
+	}
 }

@@ -37,6 +37,8 @@ func TestSaverErrors(t *testing.T) {
 		{"crra for workers", "[utility]\nkind = \"crra\"\n", nil, "utility.kind: does not apply (crra) unless agents.behavior = \"saver\""},
 		{"saver keys for workers", "[agents]\ngrid_points = 100\n", nil, "f.toml:2: agents.grid_points: does not apply unless agents.behavior = \"saver\""},
 		{"productivity for workers", "[population]\nproductivity = { process = \"ar1\" }\n", nil, "population.productivity: does not apply unless"},
+		{"classes", saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2, 3], transition = [[0.9, 0.1, 0], [0.1, 0.9, 0], [0, 0, 1]] }\n", nil, "f.toml:10: population.productivity.transition: states 0 and 2 do not both reach each other"},
+		{"periodic", saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2], transition = [[0, 1], [1, 0]] }\n", nil, "f.toml:10: population.productivity.transition: the chain is periodic"},
 		{"quasilinear savers", saverDoc + "[utility]\nkind = \"quasilinear\"\n", nil, "f.toml:10: utility.kind: households that save have crra utility; got \"quasilinear\""},
 		{"isoelastic savers", saverDoc, []string{"utility.kind=isoelastic"}, "--set: utility.kind: households that save have crra utility; got \"isoelastic\""},
 		{"after without switch", saverDoc, []string{"planner.kind=fixed", "planner.rates=[0.1]", "planner.after=[0.2]"}, "--set: planner.after: applies from planner.switch_round, which is not set"},
