@@ -168,6 +168,12 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if errors.As(runErr, &fe) {
 		runErr = fmt.Errorf("%w; fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", runErr)
 	}
+	var located scenario.Errors
+	if errors.As(s.Locate(runErr), &located) {
+		// a value the run found it cannot work with: named at the
+		// scenario's key and line, still a failed run (exit status 1)
+		runErr = errors.New(located.Error())
+	}
 	if runErr != nil {
 		return nil, fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
 	}
