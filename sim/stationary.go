@@ -370,7 +370,7 @@ func solveOnGrid(ctx context.Context, h *Households, sv *agents.Saver, ch *agent
 	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
-			return nil, fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)
+			return nil, noEquilibrium(err, sp.st, lo, hi, top)
 		}
 		return nil, err
 	}
@@ -388,6 +388,17 @@ func solveOnGrid(ctx context.Context, h *Households, sv *agents.Saver, ch *agent
 	st.Market = eq
 	st.fillStatistics(sv, m)
 	return st, nil
+}
+
+// noEquilibrium says why the capital market did not clear between lo and
+// hi, from the last evaluation st: households at the grid's top (the grid
+// may be too low), or a supply of capital the firm's demand never meets
+// without the grid being the reason (a saving rule that saves too little).
+func noEquilibrium(err error, st *Stationary, lo, hi, top float64) error {
+	if h := st.Histogram; h != nil && h.TopMass(0.9) <= topMassLimit {
+		return fmt.Errorf("%w (r from %.6g to %.6g): households hold %.4g per head at r = %.6g, and the asset grid (top %.4g) is not what limits them; their saving cannot meet the firm's demand", err, lo, hi, h.Mean(), st.Budget.Rate, top)
+	}
+	return fmt.Errorf("%w (r from %.6g to %.6g); the asset grid's top %.4g may be too low for this much saving", err, lo, hi, top)
 }
 
 // supplier evaluates the households' supply of capital at an interest
@@ -447,6 +458,9 @@ func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 		if lab != nil {
 			b = laborBudget(ch, p, r, sp.transfer, lab)
 		}
+		if err := negativeTransfer(&b, sp.g, sp.transfer); err != nil {
+			return 0, err
+		}
 		rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
 		if rule == nil {
 			pl, err := sp.sv.Solve(ctx, ch, &b, sp.g, sp.pol, sp.tol.policy)
@@ -490,6 +504,21 @@ func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 		}
 		prevT, prevGap, sp.transfer = sp.transfer, gap, next
 	}
+}
+
+// negativeTransfer returns an error when revenue is negative (the taxes pay
+// out more than they raise) and the lump-sum transfer that balances it
+// leaves a household at the borrowing limit nothing to consume.
+func negativeTransfer(b *agents.Budget, g []float64, transfer float64) error {
+	if transfer >= 0 || b.Labor != nil {
+		return nil
+	}
+	for s := range b.Income {
+		if c := b.Cash(g[0], s) - g[0]; !(c > 0) {
+			return fmt.Errorf("tax revenue is negative (the taxes pay out more than they raise), and the lump-sum transfer that balances it takes %.4g from every household, leaving those in state %d at the borrowing limit %.4g to consume: raise the lowest tax rates or return no revenue (tax.redistribution = \"none\")", -transfer, s, c)
+		}
+	}
+	return nil
 }
 
 // fillStatistics computes the equilibrium's saving rate, wealth inequality

@@ -209,3 +209,21 @@ func TestUserGridChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestNoEquilibriumSaysWhy: a negative transfer that leaves households at
+// the borrowing limit nothing is blamed on the negative revenue, not on the
+// limit; households that save nothing are not told to raise the grid.
+func TestNoEquilibriumSaysWhy(t *testing.T) {
+	subsidy := noTax
+	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
+	_, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, subsidy, true)
+	if err == nil || !strings.Contains(err.Error(), "tax revenue is negative") || strings.Contains(err.Error(), "beyond what income can repay") {
+		t.Errorf("subsidy: %v", err)
+	}
+	h := aiyagari(3, 0.6, 0.4, "tauchen")
+	h.Saver.Saving, h.Saver.Share = "fixed_rate", 0
+	_, err = SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
+	if err == nil || !strings.Contains(err.Error(), "is not what limits them") || strings.Contains(err.Error(), "may be too low") {
+		t.Errorf("no saving: %v", err)
+	}
+}

@@ -70,7 +70,7 @@ func (s *Scenario) resolveSystem() {
 	if sys.Validate() != nil {
 		return // validate says why
 	}
-	if _, hi := sys.OtherRange(); t.RateMax+hi > 1 && t.RateMax <= 1 {
+	if _, hi := sys.OtherRange(); t.RateMax+hi > 1 && t.RateMax <= 1 && 1-hi >= t.RateMin {
 		lowered := 1 - hi
 		s.notes = append(s.notes, fmt.Sprintf("%s: tax.rate_max lowered from %v to %.4g: with %s's payroll tax and credit phase-out (%.4g at most) no combined marginal rate may exceed 1",
 			s.file, t.RateMax, lowered, t.System, hi))
@@ -79,6 +79,32 @@ func (s *Scenario) resolveSystem() {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// systemRates are the system's rate keys, which add to the income tax's
+// marginal rate.
+var systemRates = []string{"tax.ss_rate", "tax.medicare_rate", "tax.addl_medicare_rate", "tax.eitc_phase_out_rate"}
+
+// checkSystemMargin refuses a system whose other parts alone take a
+// combined marginal rate past 1 with the income tax's lowest rate: no
+// tax.rate_max could help, so the error is the rate the user gave.
+func (s *Scenario) checkSystemMargin(v *validator) {
+	sys := s.system()
+	if sys == nil || sys.Validate() != nil {
+		return
+	}
+	_, hi := sys.OtherRange()
+	if hi+s.Tax.RateMin <= 1 {
+		return
+	}
+	key := "tax.system"
+	for _, k := range systemRates {
+		if s.given(k) {
+			key = k
+			break
+		}
+	}
+	v.add(key, "the system's payroll taxes and credit phase-out reach a marginal rate of %.4g, which with the income tax's lowest rate (tax.rate_min = %v) passes 1: a worker would lose more than each dollar earned", hi, s.Tax.RateMin)
+}
 
 // validateSystem checks the system's name and that its keys are given only
 // with a system; the values are checked by sim.Config (tax.USSingle).
@@ -95,6 +121,7 @@ func (s *Scenario) validateSystem(v *validator) {
 		if s.savers() {
 			v.add("tax.system", "applies to workers, not households that save (they have their own taxes: tax.capital_rate, …)")
 		}
+		s.checkSystemMargin(v)
 	default:
 		v.add("tax.system", "unknown tax system %q (known: %v)", t.System, systemNames)
 	}

@@ -25,12 +25,16 @@ func TestSystemErrors(t *testing.T) {
 		{"phase-out before phase-in ends", systemDoc, []string{"tax.eitc_phase_out_start=5000"}, "tax.eitc_phase_out_start: must not be below the end of the phase-in"},
 		{"rate_min below", systemDoc + "rate_min = -1.0\npayroll = false\n", nil, "tax.rate_min: must be at least -0.9235"},
 		{"savers", saverDoc, []string{"tax.system=us_2024_single", "tax.cutoffs=[0]"}, "tax.system: applies to workers"},
+		{"payroll past 1", systemDoc, []string{"tax.ss_rate=0.95"}, "--set: tax.ss_rate: the system's payroll taxes and credit phase-out reach a marginal rate of 1.041"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Parse("f.toml", []byte(c.doc), c.sets)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want an error containing %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "rate_max") && !strings.Contains(c.want, "rate_max") {
+				t.Errorf("an error names tax.rate_max, which the user did not write: %v", err)
 			}
 		})
 	}

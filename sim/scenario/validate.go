@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -106,7 +108,14 @@ func (s *Scenario) validate(v *validator) {
 	if t.Cutoffs == nil { // resolve has said why (the preset), not "empty"
 		cp = cp.without("Cutoffs")
 	}
-	v.addFields(cp, s.EngineConfig(1).Validate())
+	var errs []error
+	for _, fe := range field.All(s.EngineConfig(1).Validate()) {
+		if fe.Name == "Bounds.Max" && (v.has("tax.system") || slices.ContainsFunc(systemRates, v.has)) {
+			continue // checkSystemMargin has said why
+		}
+		errs = append(errs, fe)
+	}
+	v.addFields(cp, errors.Join(errs...))
 }
 
 // validateKinds checks the kinds of utility, behaviour and redistribution,
