@@ -154,3 +154,34 @@ func TestLLMSaversSamples(t *testing.T) {
 		t.Error("consumption differs between 1 and 2 goroutines")
 	}
 }
+
+// TestLLMSaversCallsCapped: with more archetypes than households, a state's
+// wealth groups stop at its households (a group of the same members as the
+// one before takes its reply): 300 households asked for 100,000 archetypes
+// cost at most 300 calls a round, not 100,000, and each household still
+// spends the share the model answers.
+func TestLLMSaversCallsCapped(t *testing.T) {
+	srv := llmtest.New(func(llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: `{"consume_share": 0.8}`}
+	})
+	defer srv.Close()
+	e, err := New(llmSaverConfig(t, srv, 300, 100_000), planner.Flat(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls := s.Extra[len(householdColumns)]; calls > 300 || calls < 7 {
+		t.Errorf("llm_calls = %v, want between 7 and the 300 households", calls)
+	} else {
+		t.Logf("%v calls", calls)
+	}
+	pop := e.Population()
+	for i := range pop.Len() {
+		if c, a := pop.Consumption[i], pop.Wealth[i]; math.Abs(c-0.8*(c+a)) > 1e-12*(c+a) {
+			t.Fatalf("household %d spent %v of %v, want 0.8", i, c, c+a)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type LLMSavers struct {
 	q        int         // wealth quantiles per state
 	cuts     [][]float64 // per state, the Q−1 wealth cutoffs of this round
 	reps     [][]float64 // per state, each quantile's median wealth
+	first    [][]int     // per state, each quantile's first member (in wealth order)
 	shares   [][]float64 // per archetype (s·Q + k), this round's sampled shares
 	limit    float64
 	ctax     float64
@@ -76,7 +77,9 @@ type SaverInput struct {
 // replay miss, a damaged cache).
 func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) error {
 	n := in.Chain.States()
-	ls.q = max(1, ls.Archetypes/n)
+	// no state has more groups than households: more would only repeat
+	// a representative, and a call
+	ls.q = max(1, min(ls.Archetypes/n, len(pop.State)))
 	ls.samples = max(ls.Samples, 1)
 	ls.limit, ls.ctax, ls.fallback, ls.mix = in.Limit, in.Budget.ConsumptionTax, in.Fallback, in.Mix
 	ls.group(pop, n)
@@ -85,7 +88,7 @@ func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) er
 	g.SetLimit(ls.Client.MaxConcurrency())
 	for s := range n {
 		for k, a := range ls.reps[s] {
-			if math.IsNaN(a) { // nobody in this state
+			if math.IsNaN(a) || ls.repeats(s, k) { // nobody in this state, or the group before's members
 				continue
 			}
 			arch := s*ls.q + k
@@ -123,7 +126,24 @@ func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) er
 			}
 		}
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for s := range n {
+		for k := range ls.q {
+			if ls.repeats(s, k) {
+				ls.shares[s*ls.q+k] = ls.shares[s*ls.q+k-1]
+			}
+		}
+	}
+	return nil
+}
+
+// repeats reports whether group k of state s holds the same households as
+// group k − 1 (a state with fewer households than groups): its members
+// take that group's reply, and no call is made for it.
+func (ls *LLMSavers) repeats(s, k int) bool {
+	return k > 0 && !math.IsNaN(ls.reps[s][k]) && ls.first[s][k] == ls.first[s][k-1]
 }
 
 // group finds, per state, the wealth quantile cutoffs and each quantile's
@@ -133,10 +153,10 @@ func (ls *LLMSavers) group(pop *Population, n int) {
 	for i, s := range pop.State {
 		byState[s] = append(byState[s], pop.Wealth[i])
 	}
-	ls.cuts, ls.reps = make([][]float64, n), make([][]float64, n)
+	ls.cuts, ls.reps, ls.first = make([][]float64, n), make([][]float64, n), make([][]int, n)
 	for s, w := range byState {
 		slices.Sort(w)
-		ls.reps[s] = make([]float64, ls.q)
+		ls.reps[s], ls.first[s] = make([]float64, ls.q), make([]int, ls.q)
 		for k := range ls.q {
 			if len(w) == 0 {
 				ls.reps[s][k] = math.NaN()
@@ -144,6 +164,7 @@ func (ls *LLMSavers) group(pop *Population, n int) {
 			}
 			lo := k * len(w) / ls.q // < len(w) as k < q
 			hi := max((k+1)*len(w)/ls.q, lo+1)
+			ls.first[s][k] = lo
 			ls.reps[s][k] = w[(lo+hi-1)/2]
 			if k > 0 {
 				ls.cuts[s] = append(ls.cuts[s], w[lo])

@@ -226,3 +226,19 @@ func TestSaverStartErrors(t *testing.T) {
 		t.Errorf("equal levels: %v", err)
 	}
 }
+
+// TestLLMSaverArchetypes: LLM savers are grouped by state first, so fewer
+// archetypes than states (0 and 1 among them, which mean other things for
+// workers) are refused with the reason.
+func TestLLMSaverArchetypes(t *testing.T) {
+	doc := saverDoc + "[llm]\nbase_url = \"http://127.0.0.1:1/v1\"\nmodel = \"m\"\n"
+	for _, a := range []string{"0", "1", "6"} {
+		_, err := Parse("f.toml", []byte(doc), []string{"agents.saving=llm", "llm.archetypes=" + a})
+		if err == nil || !strings.Contains(err.Error(), "llm.archetypes: LLM savers are asked by productivity state") {
+			t.Errorf("archetypes %s: %v", a, err)
+		}
+	}
+	if _, err := Parse("f.toml", []byte(doc), []string{"agents.saving=llm", "llm.archetypes=7"}); err != nil {
+		t.Errorf("archetypes 7: %v", err)
+	}
+}

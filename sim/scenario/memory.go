@@ -36,12 +36,20 @@ func (s *Scenario) GridBytes() uint64 {
 	if !s.savers() || s.Agents.GridPoints == nil || s.Population.Productivity == nil {
 		return 0
 	}
+	return uint64(s.productivityStates()) * uint64(max(*s.Agents.GridPoints, 0)) * bytesGridPoint
+}
+
+// productivityStates is the households' number of productivity states (0
+// without households).
+func (s *Scenario) productivityStates() int {
 	p := s.Population.Productivity
-	states := len(p.Levels)
-	if p.States != nil && p.Process == "ar1" {
-		states = *p.States
+	if !s.savers() || p == nil {
+		return 0
 	}
-	return uint64(max(states, 0)) * uint64(max(*s.Agents.GridPoints, 0)) * bytesGridPoint
+	if p.Process == "ar1" && p.States != nil {
+		return max(*p.States, 0)
+	}
+	return len(p.Levels)
 }
 
 func (s *Scenario) populationBytes() uint64 {

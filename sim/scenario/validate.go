@@ -376,6 +376,8 @@ func (s *Scenario) validateLLM(v *validator) {
 	v.addFields(llmPart, s.llmConfig().Validate())
 	if *l.Archetypes < 0 {
 		v.add("llm.archetypes", "must be ≥ 0 (0: one call per worker), got %d", *l.Archetypes)
+	} else if states := s.productivityStates(); s.savers() && s.Agents.Saving == "llm" && *l.Archetypes < states {
+		v.add("llm.archetypes", "LLM savers are asked by productivity state, then by wealth group: give at least one archetype per state (%d), got %d (0, one call per agent, is for LLM workers)", states, *l.Archetypes)
 	}
 	if l.Samples < 1 {
 		v.add("llm.samples", "must be at least 1, got %d", l.Samples)
