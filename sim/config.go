@@ -138,7 +138,7 @@ func (c Config) Validate() error {
 		hp := agents.USHours2016()
 		if h := slices.Max(hp[:]); c.HoursMax < h {
 			add("HoursMax", "must be at least the calibrated population's target hours (%v a year), got %v", h, c.HoursMax)
-		} else if c.Utility.Kind == agents.Quasilinear && c.Utility.Validate() == nil {
+		} else if c.Agents > 0 && c.Utility.Kind == agents.Quasilinear && c.Utility.Validate() == nil {
 			// a small calibration tries the utility's reach at once, so
 			// that validate says what the run would
 			_, err := agents.Calibrate(context.Background(), min(c.Agents, calibrationProbe), Stream(c.Seed, "skill", 0), agents.USEarnings2024(), hp, c.Utility, baseline2024(), c.HoursMax)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -398,36 +397,23 @@ func TestGoldenSummary(t *testing.T) {
 // TestREADMECommands runs every `go run ./cmd/sim …` line of README.md in
 // process (with --out in a temporary folder), so the README cannot rot.
 func TestREADMECommands(t *testing.T) {
-	f, err := os.Open(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
+	cmds, sawTest := docCommands(t, filepath.Join(repoRoot, "README.md"))
+	if !sawTest || len(cmds) == 0 {
+		t.Fatalf("README lacks the test command or sim commands (found %d)", len(cmds))
 	}
-	defer f.Close()
+	pages, _ := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
+	for _, p := range pages {
+		more, _ := docCommands(t, p)
+		cmds = append(cmds, more...)
+	}
 	wd, _ := os.Getwd()
 	t.Cleanup(func() { os.Chdir(wd) })
 	if err := os.Chdir(repoRoot); err != nil {
 		t.Fatal(err)
 	}
-	var cmds [][]string
-	sawTest := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "go test ./..." {
-			sawTest = true
-		}
-		if rest, ok := strings.CutPrefix(line, "go run ./cmd/sim "); ok {
-			if i := strings.Index(rest, " #"); i >= 0 {
-				rest = rest[:i]
-			}
-			cmds = append(cmds, shellFields(rest))
-		}
-	}
-	if !sawTest || len(cmds) == 0 {
-		t.Fatalf("README lacks the test command or sim commands (found %d)", len(cmds))
-	}
 	results := t.TempDir() // stands in for the repository's results/ folder
-	for _, args := range cmds {
+	for _, c := range cmds {
+		args := c.args
 		if testing.Short() && strings.Contains(strings.Join(args, " "), "bench-10m") {
 			continue
 		}
@@ -442,10 +428,48 @@ func TestREADMECommands(t *testing.T) {
 		case "sweep":
 			args = append(args, "--quiet")
 		}
-		if _, errs, code := invoke(t, context.Background(), args...); code != 0 {
-			t.Errorf("README command `sim %s`: exit %d: %s", strings.Join(args, " "), code, errs)
+		if _, errs, code := invoke(t, context.Background(), args...); code != c.exit {
+			t.Errorf("%s: `sim %s`: exit %d, want %d: %s", c.page, strings.Join(args, " "), code, c.exit, errs)
 		}
 	}
+}
+
+// docCommand is a `go run ./cmd/sim …` line of a page, with the exit status
+// a trailing `# exit N` gives it (0 without one).
+type docCommand struct {
+	page string
+	args []string
+	exit int
+}
+
+// docCommands returns the sim commands of the page at path, and whether it
+// shows the test command.
+func docCommands(t *testing.T, path string) ([]docCommand, bool) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []docCommand
+	sawTest := false
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSpace(line)
+		if line == "go test ./..." {
+			sawTest = true
+		}
+		rest, ok := strings.CutPrefix(line, "go run ./cmd/sim ")
+		if !ok {
+			continue
+		}
+		c := docCommand{page: filepath.Base(path)}
+		if i := strings.Index(rest, " #"); i >= 0 {
+			fmt.Sscanf(strings.TrimSpace(rest[i+2:]), "exit %d", &c.exit)
+			rest = rest[:i]
+		}
+		c.args = shellFields(rest)
+		cmds = append(cmds, c)
+	}
+	return cmds, sawTest
 }
 
 // shellFields splits a command line on spaces, keeping "quoted phrases"

@@ -242,3 +242,20 @@ func TestLLMSaverArchetypes(t *testing.T) {
 		t.Errorf("archetypes 7: %v", err)
 	}
 }
+
+// TestSetMatrix: a matrix key is set from --set as TOML writes it (it
+// reached a reflect.Set of the wrong type and panicked); a flat list is an
+// error naming the form.
+func TestSetMatrix(t *testing.T) {
+	doc := saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2], transition = [[0.9, 0.1], [0.1, 0.9]] }\n"
+	s, err := Parse("f.toml", []byte(doc), []string{"population.productivity.transition=[[0.5, 0.5], [0.2, 0.8]]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Population.Productivity.Transition; len(got) != 2 || got[1][1] != 0.8 {
+		t.Errorf("transition %v", got)
+	}
+	if _, err := Parse("f.toml", []byte(doc), []string{"population.productivity.transition=[0.5]"}); err == nil || !strings.Contains(err.Error(), "want a list of lists of numbers") {
+		t.Errorf("flat list: %v", err)
+	}
+}

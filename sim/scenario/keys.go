@@ -160,8 +160,16 @@ func assign(f reflect.Value, val string) error {
 		}
 		f.Set(p)
 	case reflect.Slice:
-		if f.Type().Elem().Kind() == reflect.String {
+		switch f.Type().Elem().Kind() {
+		case reflect.String:
 			f.Set(reflect.ValueOf(parseStrings(val)))
+			return nil
+		case reflect.Slice: // a matrix, as TOML writes it: [[0.9, 0.1], [0.1, 0.9]]
+			doc := reflect.New(reflect.StructOf([]reflect.StructField{{Name: "V", Type: f.Type(), Tag: `toml:"V"`}}))
+			if _, err := toml.Decode("V = "+val, doc.Interface()); err != nil {
+				return fmt.Errorf("want a list of lists of numbers like [[0.9, 0.1], [0.1, 0.9]], got %q", val)
+			}
+			f.Set(doc.Elem().Field(0))
 			return nil
 		}
 		xs, err := parseFloats(val)
