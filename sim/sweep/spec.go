@@ -175,7 +175,7 @@ func Parse(path string, data []byte, memLimit uint64) (*Sweep, error) {
 				if r == 0 { // replicates differ only in their seed
 					sc, err := s.Scenario(run)
 					if err != nil {
-						return nil, fmt.Errorf("run %s: %w", run.ID, err)
+						return nil, runError(path, v.Name, run, err)
 					}
 					if need := sc.MemoryEstimate(); memLimit > 0 && need > memLimit {
 						return nil, &Error{File: path, Key: "variant " + strconv.Quote(v.Name), Msg: fmt.Sprintf(
@@ -350,6 +350,35 @@ func (s *Sweep) Scenario(run Run) (*scenario.Scenario, error) {
 	}
 	sets = append(sets, "seed="+strconv.FormatUint(run.Seed, 10))
 	return scenario.Parse(s.BasePath, s.base, sets)
+}
+
+// runError says where in the sweep file at path a run's bad value comes
+// from: the grid point or the variant that set the key the scenario
+// refused (a key of the base file is the base's error, as it is).
+func runError(path, variant string, run Run, err error) error {
+	var se scenario.Errors
+	if !errors.As(err, &se) {
+		return fmt.Errorf("run %s: %w", run.ID, err)
+	}
+	where, msgs := "", []string{}
+	for _, e := range se {
+		if e.File != "--set" {
+			msgs = append(msgs, e.Error())
+			continue
+		}
+		key, _, _ := strings.Cut(e.Key, "[")
+		w := "variant " + strconv.Quote(variant) + " sets " + key
+		for _, g := range run.Grid {
+			if g[0] == key {
+				w = "grid." + key + " = " + g[1]
+			}
+		}
+		if where == "" {
+			where = w
+		}
+		msgs = append(msgs, fmt.Sprintf("%s: %s", e.Key, e.Msg))
+	}
+	return &Error{File: path, Key: where, Msg: fmt.Sprintf("run %s (variant %q): %s", run.ID, variant, strings.Join(msgs, "; "))}
 }
 
 // overrides turns a variant's set table into sorted (key, literal) pairs.
