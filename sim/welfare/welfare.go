@@ -133,10 +133,10 @@ func Atkinson1(x []float64) float64 {
 // Atkinson1FromSums finishes Atkinson1 from Σ ln x_i (over positive x), Σ x_i
 // and whether any x_i was 0.
 func Atkinson1FromSums(n int, sumLog, sum float64, anyZero bool) float64 {
-	if n == 0 {
+	if n == 0 || sum <= 0 {
 		return 0
 	}
-	if anyZero || sum <= 0 { // the documented convention: 1 if any x ≤ 0, all of them too
+	if anyZero {
 		return 1
 	}
 	mean := sum / float64(n)
