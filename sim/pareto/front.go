@@ -149,7 +149,7 @@ func Front(points []Point, objs []Objective) []Point {
 				dominated = true
 				break
 			}
-			if j < i && slices.Equal(vecs[j], vecs[i]) { // a duplicate of an earlier point
+			if j < i && (slices.Equal(vecs[j], vecs[i]) || sameRates(points[j].Rates, points[i].Rates)) { // a duplicate of an earlier point
 				dominated = true
 				break
 			}
@@ -160,6 +160,13 @@ func Front(points []Point, objs []Objective) []Point {
 	}
 	slices.SortStableFunc(out, func(a, b Point) int { return cmpFloat(a.Values[0], b.Values[0]) })
 	return out
+}
+
+// sameRates reports whether two policies' rates agree to 1e-9: one policy
+// evaluated twice, whose objectives may differ in their last digits (a
+// model warm-started from different points, as households' equilibria are).
+func sameRates(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Abs(x-y) <= 1e-9 })
 }
 
 func cmpFloat(a, b float64) int {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -98,7 +99,10 @@ func Amortised(ctx context.Context, ev *Evaluator, o Options) (*Result, error) {
 		// front found so far (weight exp(−(d/0.1)²), d the normalised
 		// distance in objective space): the surrogate is refined where the
 		// front is, which a single global quadratic cannot be everywhere.
-		pts := ev.Archive[start:]
+		pts := finitePoints(ev.Archive[start:])
+		if nf := 1 + k + k*(k+1)/2; len(pts) < nf {
+			return nil, fmt.Errorf("only %d of the %d policies evaluated have finite objectives (the others have no equilibrium, or their metrics overflow): too few to fit a surrogate of %d coefficients; use --mode exact, or narrow tax.rate_min and tax.rate_max", len(pts), ev.Evals()-start, nf)
+		}
 		var w []float64
 		if round > 0 {
 			w = frontWeights(pts, ev.Objs)
@@ -204,6 +208,18 @@ func frontWeights(ps []Point, objs []Objective) []float64 {
 		w[i] = math.Exp(-d2/0.01) + 1e-3
 	}
 	return w
+}
+
+// finitePoints returns the points whose every objective is finite: a
+// policy with no equilibrium evaluates to NaN, which would poison a fit.
+func finitePoints(ps []Point) []Point {
+	var out []Point
+	for _, p := range ps {
+		if !slices.ContainsFunc(p.Values, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // fitSurrogate fits each objective by (weighted, when w is not nil) least

@@ -187,3 +187,46 @@ func TestReferencesUnderSystem(t *testing.T) {
 	}
 	t.Fatal("no Saez reference")
 }
+
+// TestFrontOnePolicyOnce: one policy evaluated twice, with objectives that
+// differ in their last digits (a warm-started households' model), is on the
+// front once; policies 1e-6 apart are two.
+func TestFrontOnePolicyOnce(t *testing.T) {
+	objs := eqProd(t)
+	a := Point{Rates: []float64{0}, Values: []float64{0.5, 1}}
+	b := Point{Rates: []float64{1e-12}, Values: []float64{0.5 + 1e-13, 1 - 1e-13}}
+	c := Point{Rates: []float64{1e-6}, Values: []float64{0.5 + 1e-7, 1 - 1e-7}}
+	if f := Front([]Point{a, b, a}, objs); len(f) != 1 {
+		t.Errorf("front of one policy thrice: %v", f)
+	}
+	if f := Front([]Point{a, c}, objs); len(f) != 2 {
+		t.Errorf("front of two policies: %v", f)
+	}
+}
+
+// TestSurrogateSkipsNoEquilibrium: policies whose objectives are NaN (no
+// equilibrium) are left out of the surrogate's fit instead of making it
+// singular; too few finite ones is an error that says so.
+func TestSurrogateSkipsNoEquilibrium(t *testing.T) {
+	objs := eqProd(t)
+	var ps []Point
+	for i := range 12 {
+		r := float64(i) / 11
+		v := []float64{r, 1 - r*r}
+		if i%3 == 0 {
+			v = []float64{math.NaN(), math.NaN()}
+		}
+		ps = append(ps, Point{Rates: []float64{r}, Values: v})
+	}
+	fin := finitePoints(ps)
+	if len(fin) != 8 {
+		t.Fatalf("%d finite points, want 8", len(fin))
+	}
+	sur, err := fitSurrogate(fin, frontWeights(fin, objs), objs, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sur.predict([]float64{0.5}); math.Abs(got[0]-0.5) > 1e-6 || math.Abs(got[1]-0.75) > 1e-6 {
+		t.Errorf("surrogate at 0.5: %v, want [0.5 0.75] (the quadratics fit exactly)", got)
+	}
+}
