@@ -73,6 +73,8 @@ func (s *Scenario) resolveHouseholds() {
 	}
 	if u.Labor == "elastic" {
 		orDefault(&u.Kappa, defaultSaverKappa)
+	} else if !s.given("utility.elasticity") {
+		u.Elasticity = 0 // fixed hours have none; validate refuses one given
 	}
 	k := &s.Population.Skill
 	if k.Dist == "" && len(k.params()) == 0 {
@@ -154,6 +156,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	switch u.Labor {
 	case "inelastic":
 		notApplicable(v, u.Kappa != nil, "utility.kappa", `to savers with utility.labor = "inelastic"`)
+		notApplicable(v, s.given("utility.elasticity"), "utility.elasticity", `to savers with utility.labor = "inelastic" (their hours are fixed; "elastic" makes them a choice)`)
 	case "elastic":
 		if s.Tax.Kind == "hsv" {
 			v.add("utility.labor", `elastic hours work with the bracket schedule, not tax.kind = "hsv"`)

@@ -90,10 +90,10 @@ type Skill struct {
 
 // Utility is the workers' utility function.
 type Utility struct {
-	Kind       string   `toml:"kind"`          // quasilinear | isoelastic | crra (savers); default quasilinear, crra for savers
-	Elasticity float64  `toml:"elasticity"`    // labour-supply elasticity e > 0; default 0.5
-	Kappa      *float64 `toml:"kappa"`         // disutility scale κ > 0; default 4e-6 (quasilinear), 1.25e-10 (isoelastic)
-	Eta        *float64 `toml:"eta,omitempty"` // isoelastic only: curvature η ≥ 0; default 1 (log)
+	Kind       string   `toml:"kind"`                // quasilinear | isoelastic | crra (savers); default quasilinear, crra for savers
+	Elasticity float64  `toml:"elasticity,omitzero"` // labour-supply elasticity e > 0; default 0.5 (none for savers with fixed hours)
+	Kappa      *float64 `toml:"kappa"`               // disutility scale κ > 0; default 4e-6 (quasilinear), 1.25e-10 (isoelastic)
+	Eta        *float64 `toml:"eta,omitempty"`       // isoelastic only: curvature η ≥ 0; default 1 (log)
 	// crra (savers) only: u(c) = (c^(1−μ) − 1)/(1 − μ), ln c when μ = 1.
 	RiskAversion *float64 `toml:"risk_aversion,omitempty"` // μ ∈ [0.1, 50]; default 3
 	Discount     *float64 `toml:"discount,omitempty"`      // β ∈ (0, 1) per round; default 0.96

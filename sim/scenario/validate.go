@@ -220,6 +220,7 @@ func (pl *Planner) checkApplicable(v *validator) {
 	notApplicable(v, pl.Rule != "" && pl.Kind != "vote", "planner.rule", `unless planner.kind = "vote"`)
 	notApplicable(v, pl.Perturbations != nil && pl.Kind != "vote", "planner.perturbations", `unless planner.kind = "vote"`)
 	notApplicable(v, pl.Budget != 0 && !pl.uses("search") && !pl.ReportGap, "planner.budget", `unless planner.kind is "search" or report_gap = true`)
+	notApplicable(v, pl.ReportGap && pl.Kind == "search", "planner.report_gap", `to the search planner, which always reports its gap`)
 }
 
 // rateChecker checks rates a planner is given against the schedule's
