@@ -218,6 +218,33 @@ func TestLLMBudget(t *testing.T) {
 	}
 }
 
+// TestLLMBudgetFirstRound: a budget below the first round's cost stops the
+// run in that round (exit 1, no summary.json), before the round's eight
+// calls are all made: the client costs each request before sending it.
+func TestLLMBudgetFirstRound(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", testKey)
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		resp := modelReply(r)
+		resp.TokensIn, resp.TokensOut = 1000, 100 // $1.10 a call
+		return resp
+	})
+	defer srv.Close()
+	out := t.TempDir()
+	args := append([]string{"run", scen("llm-quickstart.toml"), "--out", out, "--max-cost", "3",
+		"--set", "llm.archetypes=8", "--set", "llm.cache_mode=off", "--set", "llm.max_concurrency=1",
+		"--set", "llm.price.input_per_million=1000", "--set", "llm.price.output_per_million=1000"}, llmArgs(srv, t.TempDir())...)
+	_, errs, code := invoke(t, context.Background(), args...)
+	if code != 1 || !strings.Contains(errs, "the LLM budget of $3.0000 could be passed") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := srv.Requests(); n >= 8 || n < 1 {
+		t.Errorf("%d requests, want fewer than the round's 8", n)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.json")); !os.IsNotExist(err) {
+		t.Error("summary.json written for a run stopped by its budget in round 0")
+	}
+}
+
 // TestLLMPlanner: the LLM planner's reply becomes the schedule; an unusable
 // reply keeps the rates and counts a fallback.
 func TestLLMPlanner(t *testing.T) {

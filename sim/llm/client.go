@@ -69,6 +69,9 @@ type Client struct {
 	jitter        *rand.Rand
 	// What the endpoint refused, learnt during the run (see unsupported).
 	completionTokens, noTemperature bool
+	// The budget: money the client may spend over the network (0: no
+	// limit), and the most the requests in flight could cost.
+	budget, reserved float64
 	// The connection breaker: requests in a row without an HTTP answer,
 	// and the fatal error once it tripped.
 	noReplies int
@@ -141,6 +144,44 @@ func (c *Client) AddFallback() {
 	c.mu.Unlock()
 }
 
+// SetBudget makes the client refuse, with a FatalError, any request that
+// could take the money spent over the network past max (0: no limit): a
+// request is costed before it is sent at its prompt's tokens (counted as a
+// token per 3 bytes, more than models use) and max_tokens of reply, so the
+// budget holds in a run's first round too, before any cost is known.
+func (c *Client) SetBudget(max float64) {
+	c.mu.Lock()
+	c.budget = max
+	c.mu.Unlock()
+}
+
+// reserve books the most a request of msgs could cost against the budget;
+// release returns the booking once its real cost is accounted.
+func (c *Client) reserve(msgs []Message) (release func(), err error) {
+	bytes := 0
+	for _, m := range msgs {
+		bytes += len(m.Content) + len(m.Role) + 8
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.budget <= 0 {
+		return func() {}, nil
+	}
+	most := c.price(int64(bytes/3+1), int64(c.cfg.MaxTokens))
+	spent := c.price(c.netIn, c.netOut)
+	if spent+c.reserved+most > c.budget {
+		return nil, &FatalError{Endpoint: c.cfg.BaseURL, Msg: fmt.Sprintf(
+			"the LLM budget of $%.4f could be passed: $%.4f spent, $%.4f in flight, and this request could cost up to $%.4f; raise llm.max_cost (or --max-cost), or lower the calls a round (llm.archetypes, llm.samples)",
+			c.budget, spent, c.reserved, most)}
+	}
+	c.reserved += most
+	return func() {
+		c.mu.Lock()
+		c.reserved -= most
+		c.mu.Unlock()
+	}, nil
+}
+
 // MaxConcurrency is the number of requests the client lets be in flight.
 func (c *Client) MaxConcurrency() int { return c.cfg.MaxConcurrency }
 
@@ -177,16 +218,22 @@ func (c *Client) Complete(ctx context.Context, msgs []Message, seed int) (Reply,
 			c.usage.Retries++
 			c.mu.Unlock()
 		}
+		release, err := c.reserve(msgs)
+		if err != nil {
+			return Reply{}, err
+		}
 		r, after, err := c.once(ctx, msgs, seed)
 		if err == nil {
+			c.account(r) // spent, whether or not the cache keeps it
+			release()
 			if c.cache != nil {
 				if err := c.cache.put(entry{Key: key, Model: c.cfg.Model, Prompt: lastUser(msgs), Content: r.Content, TokensIn: r.TokensIn, TokensOut: r.TokensOut}); err != nil {
 					return Reply{}, cacheError{err}
 				}
 			}
-			c.account(r)
 			return r, nil
 		}
+		release()
 		if ctx.Err() != nil {
 			return Reply{}, ctx.Err()
 		}

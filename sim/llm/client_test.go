@@ -469,3 +469,39 @@ func TestStatusWhateverTheBody(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetBeforeTheRequest: with a budget the client costs each request
+// before it is sent (the prompt at a token per 3 bytes, and max_tokens of
+// reply) and refuses, with a FatalError, one that could pass the budget:
+// the money spent never exceeds it, even when nothing was spent before.
+func TestBudgetBeforeTheRequest(t *testing.T) {
+	srv := llmtest.New(func(llmtest.Request) llmtest.Response {
+		return llmtest.Response{Content: "ok", TokensIn: 30, TokensOut: 50}
+	})
+	defer srv.Close()
+	cfg := testConfig(srv.BaseURL())
+	cfg.MaxTokens = 50
+	cfg.InputPerMillion, cfg.OutputPerMillion = 1000, 1000 // $0.001 a token
+	c, _ := New(cfg, env)
+	// a request of "x" is booked at (about 5 bytes / 3 + 1 = 2) + 50 tokens
+	// = $0.052 and costs 80 tokens = $0.08: a budget of $0.2 admits two
+	c.SetBudget(0.2)
+	var fatal *FatalError
+	n := 0
+	for range 5 {
+		if _, err := c.Complete(context.Background(), user("x"), n); err != nil {
+			if !errors.As(err, &fatal) || !strings.Contains(err.Error(), "budget") {
+				t.Fatalf("error %v, want a FatalError about the budget", err)
+			}
+			break
+		}
+		n++
+	}
+	if u := c.Usage(); n != 2 || srv.Requests() != 2 || u.SpentCost > 0.2 {
+		t.Errorf("%d completions, %d requests, $%v spent; want 2, 2 and at most $0.2", n, srv.Requests(), u.SpentCost)
+	}
+	c.SetBudget(0.01) // less than one request could cost: refused before any
+	if _, err := c.Complete(context.Background(), user("y"), 9); !errors.As(err, &fatal) || srv.Requests() != 2 {
+		t.Errorf("tiny budget: error %v after %d requests", err, srv.Requests())
+	}
+}

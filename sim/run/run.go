@@ -63,6 +63,12 @@ func timedEngine(ctx context.Context, s *scenario.Scenario, o Options) (*sim.Eng
 		}
 		cfg.MaxCost = o.MaxCost
 	}
+	if cfg.LLM != nil {
+		// the engine stops cleanly before a round the last one's cost says
+		// would pass the budget; the client refuses any request that could,
+		// the first round's too
+		cfg.LLM.SetBudget(cfg.MaxCost)
+	}
 	tp := &timedPlanner{Planner: pl}
 	eng, err := sim.NewContext(ctx, cfg, tp)
 	return eng, cfg, tp, s.Locate(err)
