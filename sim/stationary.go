@@ -131,7 +131,7 @@ type Stationary struct {
 	WealthTop1  float64 // share of wealth held by the richest 1%
 	WealthTop10 float64 // … by the richest 10%
 	Constrained float64 // share of households at the borrowing limit
-	EulerError  float64 // mean log10 |Euler-equation error| on the grid
+	EulerError  float64 // mean log10 |Euler-equation error| where households are (agents.Saver.EulerErrorWhereHeld)
 	GridMax     float64 // top of the asset grid used
 	HoursMean   float64 // mean hours (1 without elastic hours)
 	Revenue     Revenue // per household, by tax
@@ -534,6 +534,6 @@ func (st *Stationary) fillStatistics(sv *agents.Saver, m market.Config) {
 	st.Constrained = st.Histogram.Constrained()
 	st.EulerError = math.NaN() // a rule of thumb does not solve the Euler equation
 	if st.Policy != nil {
-		st.EulerError = sv.EulerError(st.Chain, st.Policy, &st.Budget, g)
+		st.EulerError = sv.EulerErrorWhereHeld(st.Chain, st.Policy, &st.Budget, st.Histogram)
 	}
 }

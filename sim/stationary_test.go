@@ -227,3 +227,25 @@ func TestNoEquilibriumSaysWhy(t *testing.T) {
 		t.Errorf("no saving: %v", err)
 	}
 }
+
+// TestEulerErrorWhereHeld: the Euler error weighted by where households
+// are tracks the answer's accuracy: on Aiyagari's benchmark with the
+// automatic grid it is below −5 (r within 4e-5 of a 5,000-point grid's),
+// and with 500 points up to a top of 1e6 (r off by 3e-3) above −4 — where
+// the mean over the grid's knots improved instead (−6.7 to −8.7).
+func TestEulerErrorWhereHeld(t *testing.T) {
+	for _, c := range []struct {
+		top    float64
+		lo, hi float64
+	}{{0, math.Inf(-1), -5}, {1e6, -4, 0}} {
+		h := aiyagari(3, 0.6, 0.4, "tauchen")
+		h.Saver.GridMax = c.top
+		st, err := solveStationaryFrom(context.Background(), h, aiyagariMarket, noTax, true, nil, planning)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.EulerError < c.lo || st.EulerError > c.hi {
+			t.Errorf("top %v: Euler error %.2f where households are, want in [%v, %v]", c.top, st.EulerError, c.lo, c.hi)
+		}
+	}
+}
