@@ -31,7 +31,7 @@ var fuzzValues = []string{"0", "1", "-1", "0.5", "2", "3", "7", "10", "0.01", "0
 // fuzzDeadline is how long one tiny run may take; a run still going this
 // long after its context ends has hung.
 const (
-	fuzzDeadline = 20 * time.Second
+	fuzzDeadline = 5 * time.Second
 	fuzzGrace    = 2 * time.Second
 )
 
