@@ -39,6 +39,7 @@ func TestSaverErrors(t *testing.T) {
 		{"productivity for workers", "[population]\nproductivity = { process = \"ar1\" }\n", nil, "population.productivity: does not apply unless"},
 		{"classes", saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2, 3], transition = [[0.9, 0.1, 0], [0.1, 0.9, 0], [0, 0, 1]] }\n", nil, "f.toml:10: population.productivity.transition: states 0 and 2 do not both reach each other"},
 		{"periodic", saverDoc + "[population]\nproductivity = { process = \"markov\", levels = [1, 2], transition = [[0, 1], [1, 0]] }\n", nil, "f.toml:10: population.productivity.transition: the chain is periodic"},
+		{"dollar brackets", saverDoc, []string{"tax.brackets=us_federal_2024"}, "--set: tax.brackets: the presets' cutoffs are dollars a year, but households that save are in the model's units"},
 		{"quasilinear savers", saverDoc + "[utility]\nkind = \"quasilinear\"\n", nil, "f.toml:10: utility.kind: households that save have crra utility; got \"quasilinear\""},
 		{"isoelastic savers", saverDoc, []string{"utility.kind=isoelastic"}, "--set: utility.kind: households that save have crra utility; got \"isoelastic\""},
 		{"after without switch", saverDoc, []string{"planner.kind=fixed", "planner.rates=[0.1]", "planner.after=[0.2]"}, "--set: planner.after: applies from planner.switch_round, which is not set"},
@@ -257,5 +258,18 @@ func TestSetMatrix(t *testing.T) {
 	}
 	if _, err := Parse("f.toml", []byte(doc), []string{"population.productivity.transition=[0.5]"}); err == nil || !strings.Contains(err.Error(), "want a list of lists of numbers") {
 		t.Errorf("flat list: %v", err)
+	}
+}
+
+// TestSaverDefaultSchedule: households that save with no schedule given get
+// one rate (cutoffs [0]), not the dollar brackets workers default to.
+func TestSaverDefaultSchedule(t *testing.T) {
+	doc := strings.Replace(saverDoc, "cutoffs = [0]\n", "", 1)
+	s, err := Parse("f.toml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Tax.Cutoffs; len(c) != 1 || c[0] != 0 {
+		t.Errorf("cutoffs %v, want [0]", c)
 	}
 }

@@ -81,8 +81,14 @@ func (s *Scenario) resolveUtility() {
 
 func (s *Scenario) resolveTax(v *validator) {
 	t := &s.Tax
-	if t.Brackets == "" && t.Cutoffs == nil {
+	switch {
+	case t.Brackets == "" && t.Cutoffs == nil && s.savers():
+		t.Cutoffs = []float64{0} // one rate: households' incomes are in model units
+	case t.Brackets == "" && t.Cutoffs == nil:
 		t.Brackets = defaultBrackets
+	case t.Brackets != "" && s.savers():
+		v.add("tax.brackets", "the presets' cutoffs are dollars a year, but households that save are in the model's units (mean labour income about 1), which have no dollar scale: everyone would be in the first bracket; give tax.cutoffs in model units")
+		return
 	}
 	if t.Brackets != "" {
 		if t.Cutoffs != nil {
