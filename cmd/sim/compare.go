@@ -9,20 +9,23 @@ import (
 	"github.com/econsim/econsim/sim/sweep"
 )
 
-const compareUsage = `Usage: sim compare DIR... [--by KEY] [--baseline VALUE] [--metrics a,b,...] [--format table|md|csv|json]
+const compareUsage = `Usage: sim compare DIR... [--by KEYS] [--baseline VALUE] [--metrics a,b,...] [--format table|md|csv|json]
 
-Compares the groups of a sweep (its variants, or the values of a grid key)
-on each run's final metrics: per group n, mean, standard deviation and 95%
-confidence interval (Student t); against the baseline group, the paired
-difference over the same seeds (mean, 95% CI, paired t-test p-value, win
-rate); the worst seed and the mean of the worst 10% (metrics are maximised);
-and the groups on the Pareto front of (equality, productivity).
+Compares the groups of a sweep on each run's final metrics. The groups are
+by variant and grid keys (--by, comma-separated; by default every one that
+varies), so that a group's runs differ in their seeds alone; a --by that
+would pool runs differing in another key is refused. Per group: n, mean,
+standard deviation and 95% confidence interval (Student t); against the
+baseline group, the paired difference over the same seeds (mean, 95% CI,
+paired t-test p-value, win rate); the worst seed and the mean of the worst
+10% by each metric's direction (none for a metric with no direction); and
+the groups on the Pareto front of (equality, productivity).
 DIR... are the folders of one sweep (several for shards).
 `
 
 func compareCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", compareUsage)
-	by := fs.String("by", "variant", "group by `KEY`: variant, or a [grid] key")
+	by := fs.String("by", "", "group by `KEYS`: variant and [grid] keys, comma-separated (default: every one that varies)")
 	baseline := fs.String("baseline", "", "the baseline group `VALUE` (default: the first group)")
 	metrics := fs.String("metrics", strings.Join(compare.DefaultMetrics(), ","), "comma-separated metric `names`")
 	format := fs.String("format", "table", "table, md, csv or json")

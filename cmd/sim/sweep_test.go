@@ -71,21 +71,31 @@ func TestSweepMergeCompare(t *testing.T) {
 	if _, errs, code := invoke(t, ctx, "merge", shards[0], "--out", t.TempDir()); code != 1 || strings.Count(errs, "missing: ") != 6 {
 		t.Errorf("merge of one shard: exit %d, %s", code, errs)
 	}
+	// By default the groups are every key that varies (variant × elasticity),
+	// so that each group's runs differ only in their seeds.
 	for _, format := range []string{"table", "md", "csv", "json"} {
-		out, errs, code := invoke(t, ctx, "compare", whole, "--format", format, "--baseline", "none")
-		if code != 0 || !strings.Contains(out, "flat") {
+		out, errs, code := invoke(t, ctx, "compare", whole, "--format", format, "--baseline", "none · 0.3")
+		if code != 0 || !strings.Contains(out, "flat · 0.6") {
 			t.Errorf("compare --format %s: exit %d %s%s", format, code, out, errs)
 		}
 		if format == "json" {
 			var c struct{ Rows []struct{ Group string } }
-			if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Rows) != 12 {
-				t.Errorf("json: %v, %d rows (want 2 groups × 6 metrics)", err, len(c.Rows))
+			if err := json.Unmarshal([]byte(out), &c); err != nil || len(c.Rows) != 24 {
+				t.Errorf("json: %v, %d rows (want 4 groups × 6 metrics)", err, len(c.Rows))
 			}
 		}
 	}
-	out, _, code := invoke(t, ctx, "compare", whole, "--by", "utility.elasticity", "--metrics", "productivity")
-	if code != 0 || !strings.Contains(out, "0.3") || !strings.Contains(out, "0.6") {
-		t.Errorf("compare --by a grid key: %s", out)
+	out, _, code := invoke(t, ctx, "compare", whole, "--by", "variant,utility.elasticity", "--metrics", "productivity")
+	if code != 0 || !strings.Contains(out, "none · 0.3") || !strings.Contains(out, "flat · 0.6") {
+		t.Errorf("compare --by two keys: %s", out)
+	}
+	// One key alone would pool runs that differ in the other: refused,
+	// naming it.
+	for by, other := range map[string]string{"utility.elasticity": "variant", "variant": "utility.elasticity"} {
+		_, errs, code := invoke(t, ctx, "compare", whole, "--by", by)
+		if code != 2 || !strings.Contains(errs, "differ in "+other+" as well as in their seeds") {
+			t.Errorf("compare --by %s: exit %d %s", by, code, errs)
+		}
 	}
 	for _, bad := range [][]string{
 		{"compare", whole, "--by", "planner.kind"},

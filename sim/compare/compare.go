@@ -41,13 +41,15 @@ type Row struct {
 	Paired *Paired `json:"paired,omitempty"` // against the baseline; nil for the baseline
 }
 
-// Compare groups the results by "variant" or a grid key, and describes each
-// metric per group, with paired differences against the baseline group
-// (runs paired by replicate — hence seed — and by every other grid value and
-// variant). baseline "" means the first group.
+// Compare groups the results by "variant" and grid keys (by, a comma-
+// separated list; "" means every one whose value varies), and describes
+// each metric per group, with paired differences against the baseline group
+// (runs paired by replicate, hence seed). Statistics are across seeds only:
+// a group whose runs differ in anything else (a variant or grid key not in
+// by) is an error naming what differs. baseline "" means the first group.
 func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Comparison, error) {
 	if by == "" {
-		by = "variant"
+		by = strings.Join(varying(m.Results), ",")
 	}
 	if len(metrics) == 0 {
 		metrics = DefaultMetrics()
@@ -93,15 +95,61 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 	return c, nil
 }
 
+// keys returns the keys the groups are by.
+func (c *Comparison) keys() []string { return strings.Split(c.By, ",") }
+
+// GroupOf returns the group of run r: its values of the keys grouped by,
+// joined with " · ".
+func (c *Comparison) GroupOf(r sweep.Result) string {
+	var vals []string
+	for _, k := range c.keys() {
+		vals = append(vals, r.Value(k))
+	}
+	return strings.Join(vals, " · ")
+}
+
+// varying returns "variant" when the runs have more than one variant, then
+// each grid key with more than one value among them, in the runs' order.
+func varying(results []sweep.Result) []string {
+	seen := map[string]map[string]bool{}
+	var order []string
+	note := func(k, v string) {
+		if seen[k] == nil {
+			seen[k] = map[string]bool{}
+			order = append(order, k)
+		}
+		seen[k][v] = true
+	}
+	for _, r := range results {
+		note("variant", r.Variant)
+		for _, o := range r.Grid {
+			note(o[0], o[1])
+		}
+	}
+	var out []string
+	for _, k := range order {
+		if len(seen[k]) > 1 {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"variant"}
+	}
+	return out
+}
+
 // group sorts the results into groups by c.By, listing the groups in
-// c.Groups in order of first appearance.
+// c.Groups in order of first appearance; a group whose runs differ in a
+// variant or grid key other than those is an error naming it.
 func (c *Comparison) group(results []sweep.Result) (map[string][]sweep.Result, error) {
 	groups := map[string][]sweep.Result{}
 	for _, r := range results {
-		if c.By != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == c.By }) {
-			return nil, fmt.Errorf("--by %s: not a grid key of this sweep (group by variant or a [grid] key)", c.By)
+		for _, k := range c.keys() {
+			if k != "variant" && !slices.ContainsFunc(r.Grid, func(o [2]string) bool { return o[0] == k }) {
+				return nil, fmt.Errorf("--by %s: %q is not a grid key of this sweep (group by variant or [grid] keys, comma-separated)", c.By, k)
+			}
 		}
-		g := r.Value(c.By)
+		g := c.GroupOf(r)
 		if _, ok := groups[g]; !ok {
 			c.Groups = append(c.Groups, g)
 		}
@@ -110,22 +158,50 @@ func (c *Comparison) group(results []sweep.Result) (map[string][]sweep.Result, e
 	if len(c.Groups) == 0 {
 		return nil, fmt.Errorf("no completed runs to compare")
 	}
+	for _, g := range c.Groups {
+		if other := c.differ(groups[g]); other != "" {
+			return nil, fmt.Errorf("--by %s: the runs of group %q differ in %s as well as in their seeds, and statistics across seeds would pool them; group by it too: --by %s,%s (or leave --by out to group by every key that varies)", c.By, g, other, c.By, other)
+		}
+	}
 	return groups, nil
 }
 
+// differ returns the first variant or grid key, other than those grouped
+// by, whose value is not the same in every run of a group ("" if none).
+func (c *Comparison) differ(runs []sweep.Result) string {
+	keys, first := c.keys(), runs[0]
+	for _, r := range runs[1:] {
+		if !slices.Contains(keys, "variant") && r.Variant != first.Variant {
+			return "variant"
+		}
+		for _, o := range r.Grid {
+			if !slices.Contains(keys, o[0]) && first.Value(o[0]) != o[1] {
+				return o[0]
+			}
+		}
+	}
+	return ""
+}
+
 // pairKey identifies a run's counterpart in another group: the same
-// replicate (hence seed), variant and other grid values.
+// variant and other grid values (the same in a whole group), and replicate,
+// hence seed.
 func (c *Comparison) pairKey(r sweep.Result) string {
+	return c.others(r) + fmt.Sprintf("#%d", r.Replicate)
+}
+
+// others renders run r's variant and grid values that are not grouped by.
+func (c *Comparison) others(r sweep.Result) string {
 	var parts []string
-	if c.By != "variant" {
+	if !slices.Contains(c.keys(), "variant") {
 		parts = append(parts, "variant="+r.Variant)
 	}
 	for _, o := range r.Grid {
-		if o[0] != c.By {
+		if !slices.Contains(c.keys(), o[0]) {
 			parts = append(parts, o[0]+"="+o[1])
 		}
 	}
-	return strings.Join(parts, ";") + fmt.Sprintf("#%d", r.Replicate)
+	return strings.Join(parts, ";")
 }
 
 // row is group g's statistics of metric mt, paired with the baseline's runs
@@ -138,7 +214,7 @@ func (c *Comparison) row(g, mt string, runs []sweep.Result, base map[string]swee
 			a, b = append(a, r.Final[mt]), append(b, br.Final[mt])
 		}
 	}
-	row := Row{Group: g, Metric: mt, Stats: Describe(x)}
+	row := Row{Group: g, Metric: mt, Stats: DescribeMetric(x, mt)}
 	if g != c.Baseline {
 		p := ComparePaired(a, b)
 		row.Paired = &p
@@ -206,7 +282,7 @@ func (c *Comparison) Write(w io.Writer, format string) error {
 		return nil
 	case "table", "":
 		fmt.Fprintf(w, "%s — %d runs (%d missing), grouped by %s, baseline %q\n", c.Name, c.Runs, c.Missing, c.By, c.Baseline)
-		fmt.Fprintln(w, "NA = runs whose metric could not be computed (left out); mean ± 95% CI per group; diff = group − baseline over paired seeds, with its 95% CI, paired t-test p and win rate; worst = lowest run, worst10 = mean of the lowest 10%")
+		fmt.Fprintln(w, "NA = runs whose metric could not be computed (left out); mean ± 95% CI per group; diff = group − baseline over paired seeds, with its 95% CI, paired t-test p and win rate; worst = the worst run (the lowest where higher is better, the highest where lower is better, NA where neither), worst10 = mean of the worst 10%")
 		for _, mt := range c.Metrics {
 			fmt.Fprintf(w, "\n%s\n", mt)
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -182,3 +182,21 @@ func TestCompareFormats(t *testing.T) {
 		t.Errorf("DefaultMetrics %v", DefaultMetrics())
 	}
 }
+
+// TestWorstByDirection: the worst run is the lowest where higher is better
+// (productivity), the highest where lower is better (wealth_gini, a Gini:
+// the most equal run is the best, not the worst), and none where a metric
+// has no direction (revenue).
+func TestWorstByDirection(t *testing.T) {
+	x := []float64{0.3, 0.9, 0.5, 0.7, math.NaN()}
+	for _, c := range []struct {
+		metric         string
+		worst, worst10 float64
+	}{{"productivity", 0.3, 0.3}, {"wealth_gini", 0.9, 0.9}, {"revenue", math.NaN(), math.NaN()}} {
+		s := DescribeMetric(x, c.metric)
+		same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+		if !same(s.Worst, c.worst) || !same(s.Worst10, c.worst10) || s.N != 4 || s.NA != 1 || math.Abs(s.Mean-0.6) > 1e-15 {
+			t.Errorf("%s: %+v, want worst %v and worst10 %v (mean 0.6 of 4, 1 NA)", c.metric, s, c.worst, c.worst10)
+		}
+	}
+}

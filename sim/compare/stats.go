@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/pareto"
 	"github.com/econsim/econsim/sim/record"
 )
@@ -21,8 +22,8 @@ type Stats struct {
 	NA         int     // values that were NA (NaN) and left out
 	Mean, SD   float64 // SD with n − 1; NaN for n < 2
 	CILo, CIHi float64 // 95% confidence interval of the mean, Student t; NaN for n < 2
-	Worst      float64 // the smallest value (metrics are maximised)
-	Worst10    float64 // mean of the ⌈n/10⌉ smallest values
+	Worst      float64 // the worst value by the metric's direction (sim.Direction): the smallest by default; NaN with no direction
+	Worst10    float64 // mean of the ⌈n/10⌉ worst values
 }
 
 // MarshalJSON writes the keys of the table's columns (n, na, mean, sd,
@@ -42,7 +43,30 @@ type statsJSON struct {
 	Worst10 record.Float `json:"worst10"`
 }
 
-// Describe returns the statistics of x, leaving NaNs out (counted in NA).
+// DescribeMetric is Describe with the worst values taken by the direction
+// of the metric (sim.Direction): the largest where lower is better, none
+// (NaN) where neither is.
+func DescribeMetric(x []float64, metric string) Stats {
+	switch sim.Direction(metric) {
+	case -1:
+		neg := make([]float64, len(x))
+		for i, v := range x {
+			neg[i] = -v
+		}
+		n := Describe(neg)
+		s := Describe(x)
+		s.Worst, s.Worst10 = -n.Worst, -n.Worst10
+		return s
+	case 0:
+		s := Describe(x)
+		s.Worst, s.Worst10 = nan(), nan()
+		return s
+	}
+	return Describe(x)
+}
+
+// Describe returns the statistics of x, leaving NaNs out (counted in NA),
+// with the worst values the smallest.
 func Describe(x []float64) Stats {
 	var na int
 	x, na = dropNaN(x)

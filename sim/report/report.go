@@ -111,7 +111,7 @@ func Sweep(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := compare.Compare(m, "variant", "", nil)
+	c, err := compare.Compare(m, "", "", nil) // by every key that varies
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func boxFigure(m *sweep.Merged, c *compare.Comparison, metric string) (figure, e
 	for i, g := range c.Groups {
 		var vals plotter.Values
 		for _, r := range m.Results {
-			if r.Value(c.By) == g {
+			if c.GroupOf(r) == g {
 				vals = append(vals, r.Final[metric])
 			}
 		}

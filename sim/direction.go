@@ -1,0 +1,20 @@
+package sim
+
+// Direction says which way a metric is better: +1 when higher is better
+// (productivity, equality, welfare), −1 when lower is better (inequality
+// indices, distance from equilibrium, wealth concentration), and 0 when
+// neither (prices, quantities, tax rates and revenues, whose best value
+// depends on the question). It is the one home of this fact: compare's
+// worst runs follow it.
+func Direction(name string) int {
+	switch name {
+	case "productivity", "equality", "eq_x_prod", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
+		"utilitarian", "inv_income", "rawls", "objective", "consumption_mean":
+		return 1
+	case "gini_pre", "gini_post", "atkinson_1", "theil", "br_regret_mean", "br_regret_max", "labor_change",
+		"market_residual", "stackelberg_gap", "wealth_gini", "wealth_top1_share", "wealth_top10_share",
+		"llm_cost", "llm_fallbacks":
+		return -1
+	}
+	return 0
+}
