@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
@@ -66,8 +67,8 @@ func TestCalibratedBaseline(t *testing.T) {
 	hours := [5]float64{1688.5, 1964.2, 2044.7, 2076.8, 2047.2} // data/us_hours_by_wage_quintile_2016.csv
 	for _, n := range []int{10_000, 1_000_000} {
 		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
-			if n > 10_000 && testing.Short() {
-				t.Skip("10⁶ workers: not in -short")
+			if n > 10_000 && !testenv.Long() {
+				t.Skip("10⁶ workers: long validation, set ECONSIM_LONG=1")
 			}
 			e, err := New(calibratedConfig(n), planner.USFederal())
 			if err != nil {

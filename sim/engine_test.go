@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/market"
@@ -287,9 +288,7 @@ func sameBits(a, b []float64) bool {
 // the goroutines of the two passes), never memory proportional to the
 // population (8 MB per slice here), so planners may evaluate many candidates.
 func TestModelEvaluateAllocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a million workers")
-	}
+	testenv.SkipUnlessLong(t, "a million workers")
 	cfg := lognormalConfig(1_000_000)
 	cfg.Workers = 2
 	e, err := New(cfg, planner.USFederal())

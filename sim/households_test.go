@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
@@ -75,9 +76,7 @@ func TestSaversDeterministic(t *testing.T) {
 // within sampling error: |mean − K| < 4 standard errors (sd of wealth/√N,
 // from the histogram) and the Gini within 0.003.
 func TestSimulationMatchesHistogram(t *testing.T) {
-	if testing.Short() {
-		t.Skip("10⁶ households for 30 rounds")
-	}
+	testenv.SkipUnlessLong(t, "10⁶ households for 30 rounds")
 	e, rows := runSavers(t, saverConfig(1_000_000, 30, 2))
 	st := e.Stationary()
 	h := st.Histogram
@@ -103,9 +102,7 @@ func TestSimulationMatchesHistogram(t *testing.T) {
 // to the stationary equilibrium: r, averaged over rounds 80–119, within
 // 5e-4 of the stationary r (50,000 households).
 func TestSaversConverge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("200 rounds")
-	}
+	testenv.SkipUnlessLong(t, "200 rounds")
 	cfg := saverConfig(50000, 120, 2)
 	cfg.Households.InitialWealth, cfg.Households.InitialValue = "value", 10.5 // K* ≈ 6.45
 	e, rows := runSavers(t, cfg)

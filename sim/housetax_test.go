@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/planner"
 
 	"github.com/econsim/econsim/sim/tax"
@@ -31,9 +32,7 @@ func stationaryConsumption(st *Stationary) float64 {
 // the revenue; a capital tax raises the pre-tax r, while the after-tax
 // return stays below 1/β − 1 (precautionary saving).
 func TestStationaryTaxesBalance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("five stationary equilibria with taxes (serial code: nothing for the race detector)")
-	}
+	testenv.SkipUnlessLong(t, "five stationary equilibria with taxes (serial code: nothing for the race detector)")
 	hsv := &tax.HSV{Lambda: 0.9, Progressivity: 0.15}
 	base, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
 	if err != nil {
@@ -111,9 +110,7 @@ func TestSimulatedTaxesBalance(t *testing.T) {
 // policy: r averaged over the last 40 of 140 rounds within 5e-4 of it
 // (50,000 households).
 func TestReformConverges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("140 rounds")
-	}
+	testenv.SkipUnlessLong(t, "140 rounds")
 	cfg := saverConfig(50000, 140, 2)
 	cfg.Period = 10
 	cfg.Households.Taxes.Instrument = "wealth_rate"
@@ -203,9 +200,7 @@ func TestRulesOfThumbSimulate(t *testing.T) {
 // chosen rate within sampling error (productivity and consumption Gini to
 // 1%, utilitarian welfare to 0.005).
 func TestSearchCapitalTax(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a search over stationary equilibria")
-	}
+	testenv.SkipUnlessLong(t, "a search over stationary equilibria")
 	cfg := saverConfig(200000, 20, 2)
 	cfg.Households.Taxes.Instrument = "capital_rate"
 	cfg.Bounds = tax.Bounds{Min: 0, Max: 0.6}
@@ -279,9 +274,7 @@ func TestHouseholdObjective(t *testing.T) {
 // tax with its revenue returned lowers them), and the Euler errors stay
 // small.
 func TestElasticStationary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two stationary equilibria with hours (serial code)")
-	}
+	testenv.SkipUnlessLong(t, "two stationary equilibria with hours (serial code)")
 	h := aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Hours = &Hours{Kappa: 0.5, Elasticity: 0.5, Max: 5}
 	st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
@@ -322,7 +315,7 @@ func TestElasticStationary(t *testing.T) {
 // 1e-3 at round 5, 20,000 households).
 func TestElasticSimulation(t *testing.T) {
 	n, rounds := 20000, 6
-	if testing.Short() { // two chunks are enough for the race detector
+	if !testenv.Long() { // two chunks are enough for the race detector
 		n, rounds = 9000, 3
 	}
 	cfg := saverConfig(n, rounds, 2)
@@ -355,7 +348,7 @@ func TestElasticSimulation(t *testing.T) {
 		}
 	}
 	last := len(r) - 1
-	if want := e.Stationary().Market.Rate; !testing.Short() && math.Abs(r[last]-want) > 1e-3 {
+	if want := e.Stationary().Market.Rate; testenv.Long() && math.Abs(r[last]-want) > 1e-3 {
 		t.Errorf("round %d: r %v, stationary %v", last, r[last], want)
 	}
 	t.Logf("r %v (stationary %v); hours %v", r[last], e.Stationary().Market.Rate, col("labor_mean")[last])

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/market"
@@ -61,9 +62,7 @@ const tableIITolerance = 0.35
 // falls with risk aversion, persistence and dispersion. Run with -v for the
 // README's table.
 func TestAiyagariTableII(t *testing.T) {
-	if testing.Short() {
-		t.Skip("24 stationary equilibria take about 15 s")
-	}
+	testenv.SkipUnlessLong(t, "24 stationary equilibria take about 15 s")
 	var table strings.Builder
 	fmt.Fprintln(&table, "| σ | ρ | μ | Aiyagari r % | econsim r % (Tauchen) | difference pp | econsim r % (Rouwenhorst) | econsim saving rate % | wealth Gini |")
 	fmt.Fprintln(&table, "|---|---|---|---|---|---|---|---|---|")
@@ -119,9 +118,7 @@ func TestAiyagariTableII(t *testing.T) {
 // 1e-4 (the test of a converged grid), in the benchmark and in the
 // most persistent, most risk-averse cell.
 func TestGridConverged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("four stationary equilibria")
-	}
+	testenv.SkipUnlessLong(t, "four stationary equilibria")
 	for _, h := range []*Households{aiyagari(3, 0.6, 0.4, "tauchen"), aiyagari(5, 0.9, 0.4, "tauchen")} {
 		var r [2]float64
 		for k, points := range []int{500, 1000} {
@@ -143,9 +140,7 @@ func TestGridConverged(t *testing.T) {
 // gap 1/β − 1 − r shrinks with σ (about as σ², the precautionary motive's
 // order), and is below 3e-4 at σ = 0.1.
 func TestCompleteMarketsLimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("three stationary equilibria")
-	}
+	testenv.SkipUnlessLong(t, "three stationary equilibria")
 	rcm := 1/0.96 - 1
 	prev := math.Inf(1)
 	for _, sigma := range []float64{0.4, 0.2, 0.1} {

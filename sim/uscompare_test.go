@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -22,7 +23,7 @@ import (
 //	go test ./sim -run TestHowCloseToUS -v
 func TestHowCloseToUS(t *testing.T) {
 	n := 1_000_000
-	if testing.Short() {
+	if !testenv.Long() {
 		n = 100_000
 	}
 	e, err := New(calibratedConfig(n), planner.USFederal())

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/llm/llmtest"
 )
 
@@ -414,7 +415,7 @@ func TestREADMECommands(t *testing.T) {
 	results := t.TempDir() // stands in for the repository's results/ folder
 	for _, c := range cmds {
 		args := c.args
-		if testing.Short() && strings.Contains(strings.Join(args, " "), "bench-10m") {
+		if !testenv.Long() && (c.long || strings.Contains(strings.Join(args, " "), "bench-10m")) {
 			continue
 		}
 		for i, a := range args {
@@ -428,18 +429,21 @@ func TestREADMECommands(t *testing.T) {
 		case "sweep":
 			args = append(args, "--quiet")
 		}
-		if _, errs, code := invoke(t, context.Background(), args...); code != c.exit {
+		_, errs, code := invoke(t, context.Background(), args...)
+		if code != c.exit {
 			t.Errorf("%s: `sim %s`: exit %d, want %d: %s", c.page, strings.Join(args, " "), code, c.exit, errs)
 		}
 	}
 }
 
 // docCommand is a `go run ./cmd/sim …` line of a page, with the exit status
-// a trailing `# exit N` gives it (0 without one).
+// a trailing `# exit N` gives it (0 without one); a trailing `# long: …`
+// marks a command of many seconds, run with the long validation.
 type docCommand struct {
 	page string
 	args []string
 	exit int
+	long bool
 }
 
 // docCommands returns the sim commands of the page at path, and whether it
@@ -463,7 +467,9 @@ func docCommands(t *testing.T, path string) ([]docCommand, bool) {
 		}
 		c := docCommand{page: filepath.Base(path)}
 		if i := strings.Index(rest, " #"); i >= 0 {
-			fmt.Sscanf(strings.TrimSpace(rest[i+2:]), "exit %d", &c.exit)
+			comment := strings.TrimSpace(rest[i+2:])
+			fmt.Sscanf(comment, "exit %d", &c.exit)
+			c.long = strings.HasPrefix(comment, "long")
 			rest = rest[:i]
 		}
 		c.args = shellFields(rest)

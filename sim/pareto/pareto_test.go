@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
@@ -111,9 +112,7 @@ func TestFrontFilter(t *testing.T) {
 // 2024 brackets, the amortised front's hypervolume is within 2% of the
 // exact front's while using at most a third of its true evaluations.
 func TestAmortisedMatchesExact(t *testing.T) {
-	if testing.Short() {
-		t.Skip("thousands of model evaluations")
-	}
+	testenv.SkipUnlessLong(t, "thousands of model evaluations")
 	cut, _ := tax.Preset("us_federal_2024")
 	cfg := sim.Config{Seed: 1, Agents: 5000, Rounds: 1, Period: 1, HoursMax: 5000,
 		Skill:   agents.SkillDist{Dist: "lognormal", Mu: 3, Sigma: 0.6},
