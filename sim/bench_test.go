@@ -29,8 +29,8 @@ func BenchmarkRoundProduction(b *testing.B) { benchRounds(b, true, agents.Ration
 // BenchmarkRoundUS2024 is BenchmarkRound on the us-2024 economy: the
 // calibrated population (each worker its own κ) under the 2024 system,
 // whose schedule of gross earnings has 14 brackets and falls twice (so
-// every best response compares local optima). The target: within
-// 20% of BenchmarkRound in the same run.
+// every best response compares local optima). The target: within 20% of
+// BenchmarkRound in the same run.
 func BenchmarkRoundUS2024(b *testing.B) {
 	for _, n := range []int{1e4, 1e5, 1e6} {
 		b.Run(fmt.Sprintf("agents=%.0e", float64(n)), func(b *testing.B) {

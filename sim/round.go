@@ -344,9 +344,8 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 
 // choiceRational is choiceFixed for its most common case — rational
 // workers who all face in.sched — with the same arithmetic, without the
-// per-worker branches on the behaviour and the credit's ages: they cost
-// the quickstart's round 8–9% (BenchmarkRound at 10⁶, alternated: 68.8–70.5
-// M agent-rounds/s through choiceFixed against 74.7–77.2 M through this).
+// per-worker branches on the behaviour and the credit's ages, which cost
+// the common case measurably (BenchmarkRound, choiceFixed against this).
 func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float64) chunkSums {
 	pop := e.pop
 	sched, resp, expect := &in.sched, in.resp, in.expect

@@ -143,7 +143,7 @@ type Stationary struct {
 // mass, and the transfer's distance from its revenue relative to the wage.
 type tolerances struct{ rate, policy, histogram, transfer float64 }
 
-// exact are SolveStationary's (r to 1e-9, as the validation asks);
+// exact are SolveStationary's (r to 1e-9, the validation's tolerance);
 // planning are the planners' model's: a candidate's objective needs far
 // less than that, and each candidate costs several solves.
 var (

@@ -115,7 +115,7 @@ func TestAiyagariTableII(t *testing.T) {
 }
 
 // TestGridConverged: doubling the asset grid's points moves r by less than
-// 1e-4 (the test of a converged grid), in the benchmark and in the
+// 1e-4 (the test of a converged grid), in the benchmark and in the
 // most persistent, most risk-averse cell.
 func TestGridConverged(t *testing.T) {
 	testenv.SkipUnlessLong(t, "four stationary equilibria")

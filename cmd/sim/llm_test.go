@@ -113,7 +113,7 @@ func TestLLMRunAndReplay(t *testing.T) {
 	}
 }
 
-// TestLLMFaults: a server that misbehaves in every way the issue lists; the
+// TestLLMFaults: a server that misbehaves in every way we know of; the
 // run completes with every round, the faults retried or counted as
 // fallbacks, and the per-round columns add up to the summary.
 func TestLLMFaults(t *testing.T) {

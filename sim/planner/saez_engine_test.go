@@ -50,7 +50,7 @@ func TestSaezEstimatesElasticity(t *testing.T) {
 // (its transfer is all the worst-off gets from them), which is what the
 // Stackelberg search maximising the worst-off's utility finds by trial. The
 // Saez planner reaches its fixed point over periods; the search optimises
-// once, through the workers' model. Tolerance 2e-3 (the issue's).
+// once, through the workers' model. Tolerance 2e-3.
 func TestSaezAgreesWithSearchRawls(t *testing.T) {
 	cutoffs := []float64{0, 30000, 60000, 120000}
 	cfg := sim.Config{

@@ -67,7 +67,7 @@ type Server struct {
 	*httptest.Server
 	// Reply decides each answer; it may be called concurrently.
 	Reply func(Request) Response
-	// Delay is added to every answer (the 50 ms endpoint).
+	// Delay is added to every answer (a slow endpoint, say 50 ms).
 	Delay time.Duration
 
 	count    atomic.Int64
