@@ -11,7 +11,7 @@ import (
 )
 
 // householdColumns are the per-round columns of an economy of savers, after
-// the rates (see the README's metric table).
+// the rates (see the metric table in docs/metrics.md).
 var householdColumns = []string{
 	"interest_rate", "saving_rate", "consumption_mean", "wealth_mean",
 	"wealth_gini", "wealth_top1_share", "wealth_top10_share", "constrained_share",

@@ -54,13 +54,13 @@ var tableII = []struct {
 // published r. Ours differ by −0.11 to +0.26 pp, most where σ = 0.4 and ρ ≥
 // 0.6: how the AR(1) is discretised moves r by as much (the Rouwenhorst
 // column moves it up to 0.8 pp), and the 1994 paper's asset grid and
-// simulation were coarser (README, "Households that save").
+// simulation were coarser (docs/households.md).
 const tableIITolerance = 0.35
 
 // TestAiyagariTableII solves every cell of Table II and checks it against
 // the published rate (within tableIITolerance) and the published pattern: r
 // falls with risk aversion, persistence and dispersion. Run with -v for the
-// README's table.
+// table in docs/households.md.
 func TestAiyagariTableII(t *testing.T) {
 	testenv.SkipUnlessLong(t, "24 stationary equilibria take about 15 s")
 	var table strings.Builder

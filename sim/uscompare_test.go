@@ -13,12 +13,12 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
-// TestHowCloseToUS prints the README's "How close to the US" table for the
+// TestHowCloseToUS prints the "How close to the US" table (docs/us.md) for the
 // baseline of the us-2024 economy (10⁶ workers; 10⁵ under -short) and
 // checks its first part: earnings percentiles within 0.5% of the targets
 // (TestCalibratedBaseline has the reasoning). The rest is a comparison
 // with published figures in other units (tax units, all income), printed
-// with its source, not a pass/fail: see the README.
+// with its source, not a pass/fail: see docs/us.md.
 //
 //	go test ./sim -run TestHowCloseToUS -v
 func TestHowCloseToUS(t *testing.T) {

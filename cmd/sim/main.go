@@ -125,7 +125,7 @@ Usage:
   sim version                     print the version
 
 Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
-defaults are documented in README.md.
+defaults are documented in docs/scenarios.md.
 `
 
 // run is the command: args without the program's name; getenv reads the

@@ -26,7 +26,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// repoRoot is where scenario paths in the README are relative to.
+// repoRoot is where scenario paths in the README and docs/ are relative to.
 const repoRoot = "../.."
 
 // invoke runs the command in process and returns stdout, stderr and the exit code.
@@ -395,7 +395,7 @@ func TestGoldenSummary(t *testing.T) {
 	}
 }
 
-// TestREADMECommands runs every `go run ./cmd/sim …` line of README.md in
+// TestREADMECommands runs every `go run ./cmd/sim …` line of README.md and docs/*.md in
 // process (with --out in a temporary folder), so the README cannot rot.
 func TestREADMECommands(t *testing.T) {
 	cmds, sawTest := docCommands(t, filepath.Join(repoRoot, "README.md"))

@@ -3,7 +3,7 @@ package scenario
 import "github.com/econsim/econsim/sim/llm"
 
 // Scenario is the TOML file's shape. Comments give each key's meaning, unit
-// and default; README.md has the same reference for users.
+// and default; docs/scenarios.md has the same reference for users.
 type Scenario struct {
 	Name       string     `toml:"name"`   // label used in output paths; default the file name
 	Seed       uint64     `toml:"seed"`   // root of every random stream; default 1
@@ -139,7 +139,7 @@ type Tax struct {
 	Share          *float64  `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
 	RateMin        float64   `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
 	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1 (with a system, lowered so no combined rate exceeds 1)
-	// A tax system the planner's rates are part of (README, "How close to
+	// A tax system the planner's rates are part of (docs/us.md, "How close to
 	// the US"): the rates are the income tax's on the brackets (taxable
 	// income), compiled each period with the system's other parts into the
 	// schedule of gross earnings workers face. Every other key below
@@ -160,7 +160,7 @@ type Tax struct {
 	EITCPhaseOutRate  *float64 `toml:"eitc_phase_out_rate,omitempty"`     // default 0.0765
 	EITCMinAge        *float64 `toml:"eitc_min_age,omitempty"`            // youngest age the credit reaches, where workers have ages; default 25
 	EITCMaxAge        *float64 `toml:"eitc_max_age,omitempty"`            // oldest; default 64
-	// Savers only: taxes beside the labour schedule (README, "Households
+	// Savers only: taxes beside the labour schedule (docs/households.md, "Households
 	// that save").
 	Kind            string   `toml:"kind,omitempty"`             // brackets | hsv (labour tax T(y) = y − λ·y^(1−τ), added to the brackets'); default brackets
 	Lambda          *float64 `toml:"lambda,omitempty"`           // hsv: level λ > 0

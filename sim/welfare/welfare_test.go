@@ -123,7 +123,7 @@ func ExampleGini() {
 // social_metrics.py) computes 1 − (2/(N+1))·Σ_k C_k/C_N over the sorted
 // cumulative sums C_k, which equals our population Gini times N/(N+1); its
 // exact branch (N < 30) is ours times N/(N−1), the equality we report. The
-// README states both; this checks the identity on random samples.
+// docs/metrics.md states both; this checks the identity on random samples.
 func TestAIEconomistFastGini(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{30, 100, 1000} {
