@@ -182,6 +182,9 @@ func TestStationaryErrors(t *testing.T) {
 // (200) passes and agrees with the automatic grid within the check's
 // tolerance.
 func TestUserGridChecked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three stationary solves (serial code: nothing for the race detector)")
+	}
 	auto, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +232,9 @@ func TestNoEquilibriumSaysWhy(t *testing.T) {
 // and with 500 points up to a top of 1e6 (r off by 3e-3) above −4 — where
 // the mean over the grid's knots improved instead (−6.7 to −8.7).
 func TestEulerErrorWhereHeld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two stationary solves (serial code: nothing for the race detector)")
+	}
 	for _, c := range []struct {
 		top    float64
 		lo, hi float64
