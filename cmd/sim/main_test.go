@@ -590,3 +590,38 @@ func TestInterruptLongSolves(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryReadable: the printed summary names each quantity with its
+// unit beside the metric, in one value column when the last round and the
+// last period agree; households that save get r, the wage, capital, the
+// wealth Gini and the equilibrium's Euler error; the schedule line names
+// the tax the instrument sets, not an income tax.
+func TestSummaryReadable(t *testing.T) {
+	out, errs, code := invoke(t, context.Background(), "run", scen("quickstart.toml"), "--out", t.TempDir(), "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"income tax: 0+ 10% · 11,600+ 12%", "quantity", "mean pre-tax income, a year", "productivity", "average tax rate (revenue / income)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "mean over the last tax period") {
+		t.Errorf("two value columns where the run is constant:\n%s", out)
+	}
+	out, errs, code = invoke(t, context.Background(), "run", scen("aiyagari.toml"), "--out", t.TempDir(), "--quiet",
+		"--set", "population.agents=2000", "--set", "rounds=3", "--set", "planner.kind=flat", "--set", "planner.rate=0.01",
+		"--set", "planner.instrument=wealth_rate", "--set", "tax.rate_max=0.5")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"wealth tax: 1% a year of wealth above 0", "interest rate r", "wage per efficiency unit",
+		"capital per household (mean wealth)", "wealth Gini", "wealth share of the richest 10%", "stationary equilibrium before round 0: r ", "Euler error 10^-"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("savers' summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "income tax:") {
+		t.Errorf("a wealth tax described as an income tax:\n%s", out)
+	}
+}

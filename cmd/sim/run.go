@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/econsim/econsim/sim"
@@ -17,7 +15,6 @@ import (
 	"github.com/econsim/econsim/sim/report"
 	simrun "github.com/econsim/econsim/sim/run"
 	"github.com/econsim/econsim/sim/scenario"
-	"github.com/econsim/econsim/sim/tax"
 )
 
 const runUsage = `Usage: sim run FILE.toml [--set key=value]... [--out DIR] [--workers N] [--json] [--quiet] [--force] [--report] [--max-cost X]
@@ -182,36 +179,4 @@ func (p *progress) observe(s *sim.RoundStats) {
 		fmt.Fprintf(p.w, "  round %d/%d  productivity %s  equality %.4f  welfare %s\n",
 			s.Round+1, p.total, report.Number(s.Productivity), s.Equality, report.Number(s.WelfareUtilitarian))
 	}
-}
-
-// summaryMetrics are the rows of the human summary, in order.
-var summaryMetrics = []string{
-	"productivity", "equality", "eq_x_prod", "gini_pre", "gini_post",
-	"welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
-	"revenue", "avg_tax_rate", "labor_mean", "br_regret_max",
-}
-
-func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir string) {
-	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s workers\n",
-		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, s.Agents.Behavior)
-	fmt.Fprintf(w, "schedule: %s\n", tax.Describe(sum.Schedule.Cutoffs, sum.Schedule.Rates))
-	if s.Tax.System != "" {
-		fmt.Fprintf(w, "          (the income tax on taxable income, within %s: deduction, payroll taxes and credit as in scenario.toml)\n", s.Tax.System)
-	}
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "metric\tfinal\tmean over last tax period\t")
-	for _, m := range summaryMetrics {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", m, report.Number(float64(sum.Final[m])), report.Number(float64(sum.MeanLastPeriod[m])))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\nspeed: %s agent-rounds/s (%.3f s on %d workers)\n", report.Number(sum.Perf.AgentRoundsPerSec), sum.Perf.WallSeconds, sum.Perf.Workers)
-	if l := sum.LLM; l != nil {
-		fmt.Fprintf(w, "llm: %d calls (%d from the cache), %d requests, %d retries, %d fallbacks, %s tokens in, %s out, cost %.4f (spent %.4f)\n",
-			l.Calls, l.CacheHits, l.Requests, l.Retries, l.Fallbacks, report.Number(float64(l.TokensIn)), report.Number(float64(l.TokensOut)), l.Cost, l.SpentCost)
-	}
-	if sum.StopReason != "" {
-		fmt.Fprintf(w, "stopped after %d of %d rounds: %s\n", sum.RoundsDone, sum.Rounds, sum.StopReason)
-	}
-	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, agents.csv, summary.json}\n", filepath.ToSlash(dir))
 }
