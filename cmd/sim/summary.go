@@ -60,10 +60,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	savers := s.Agents.Behavior == "saver"
 	who := s.Agents.Behavior + " workers"
 	if savers {
-		who = "households that save (" + s.Agents.Saving + ")"
-		if s.Agents.Saving == "" {
-			who = "households that save"
-		}
+		who = "households that save (" + s.Agents.Saving + ")" // resolved: optimal by default
 	}
 	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s\n",
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, who)

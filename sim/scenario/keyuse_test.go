@@ -10,15 +10,11 @@ import (
 	"testing"
 )
 
-// ignoredOK are keys whose value reaches no engine part by design: names
-// and folders of outputs, and what the resolver consults only to choose
-// among the others (the preset names that fill cutoffs, say).
+// ignoredOK are keys whose value reaches no engine part by design: the
+// name and folder of the outputs.
 var ignoredOK = map[string]string{
-	"name":              "labels outputs",
-	"output.dir":        "where outputs go",
-	"tax.brackets":      "fills tax.cutoffs (compared there)",
-	"planner.budget":    "bounds the search's evaluations (the planner's, compared through it)",
-	"planner.objective": "compared through the planner",
+	"name":       "labels outputs",
+	"output.dir": "where outputs go",
 }
 
 // TestEveryKeyIsUsed: for every key of every shipped single-run scenario,
