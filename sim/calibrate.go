@@ -7,6 +7,7 @@ import (
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -14,7 +15,7 @@ import (
 // skills (and personas), or for the calibrated US population
 // (agents.USEarnings) their targets, inverted as agents.Calibrate says.
 func newPopulation(ctx context.Context, cfg Config, u *agents.Utility) (*agents.Population, error) {
-	r := Stream(cfg.Seed, "skill", 0)
+	r := rng.Stream(cfg.Seed, "skill", 0)
 	if cfg.Skill.Dist != agents.USEarnings {
 		skill, occ, age := cfg.Skill.Draw(cfg.Agents, r)
 		pop := agents.NewPopulation(skill, u)

@@ -10,6 +10,7 @@ import (
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -141,7 +142,7 @@ func (c Config) Validate() error {
 		} else if c.Agents > 0 && c.Utility.Kind == agents.Quasilinear && c.Utility.Validate() == nil {
 			// a small calibration tries the utility's reach at once, so
 			// that validate says what the run would
-			_, err := agents.Calibrate(context.Background(), min(c.Agents, calibrationProbe), Stream(c.Seed, "skill", 0), agents.USEarnings2024(), hp, c.Utility, baseline2024(), c.HoursMax)
+			_, err := agents.Calibrate(context.Background(), min(c.Agents, calibrationProbe), rng.Stream(c.Seed, "skill", 0), agents.USEarnings2024(), hp, c.Utility, baseline2024(), c.HoursMax)
 			errs = append(errs, field.Within("Utility", err))
 		}
 	}

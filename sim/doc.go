@@ -30,7 +30,7 @@
 // planners' model (model.go) runs the same compute on scratch memory.
 // History (history.go) keeps what a run's summary reports.
 //
-// Determinism: every random stream comes from Stream(seed, name, index) —
+// Determinism: every random stream comes from rng.Stream(seed, name, index) —
 // noisy workers' errors from the same mixes into a SplitMix64 generator
 // (noiseSource), whose block of normal draws is faster — and chunk
 // boundaries depend on ChunkSize only. Each chunk writes its partial
@@ -53,7 +53,7 @@
 // workers, the Gini is finished from a rank-weighted sum computed in the same
 // pass as every other metric: two linear passes per round in all. Otherwise
 // (noisy, adaptive or LLM workers) the engine radix-sorts a scratch copy
-// (welfare.SortedCopy): exact, linear, and costing one more buffer of N
+// (radix.SortedCopy): exact, linear, and costing one more buffer of N
 // and, of a second, only a bucket-sized scratch per goroutine; the rank
 // sums come from one more parallel read of the sorted copy, consumption's
 // too when take-home pay is the same function of income for everyone (it

@@ -13,6 +13,7 @@ import (
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
 )
@@ -332,10 +333,10 @@ func TestNonFiniteMetricsStopTheRun(t *testing.T) {
 // from state 0 (its published reference sequence).
 func TestSplitMix64Reference(t *testing.T) {
 	const gamma = 0x9e3779b97f4a7c15
-	if got := SplitMix64(0); got != 0xe220a8397b1dcdaf {
-		t.Errorf("SplitMix64(0) = %#x, want 0xe220a8397b1dcdaf", got)
+	if got := rng.SplitMix64(0); got != 0xe220a8397b1dcdaf {
+		t.Errorf("rng.SplitMix64(0) = %#x, want 0xe220a8397b1dcdaf", got)
 	}
-	if got := SplitMix64(gamma); got != 0x6e789e6aa1b965f4 {
+	if got := rng.SplitMix64(gamma); got != 0x6e789e6aa1b965f4 {
 		t.Errorf("second output %#x, want 0x6e789e6aa1b965f4", got)
 	}
 }

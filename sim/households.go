@@ -7,6 +7,7 @@ import (
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/welfare"
 )
 
@@ -99,7 +100,7 @@ func (e *Engine) startHouses(ctx context.Context) error {
 	}
 	pop := e.pop
 	e.parallel(func(c, lo, hi int) {
-		r := Stream(e.cfg.Seed, "initial-wealth", uint64(c))
+		r := rng.Stream(e.cfg.Seed, "initial-wealth", uint64(c))
 		for i := lo; i < hi; i++ {
 			u := r.Float64() * acc
 			k := searchCum(cum, u)
@@ -356,7 +357,7 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 	}
 	if ls := e.cfg.LLMSavers; h.cfg.Saver.Saving == "llm" && ls != nil {
 		err := ls.Ask(ctx, agents.SaverInput{Round: e.round, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
-			Limit: h.grid[0], Fallback: h.policy, Mix: SplitMix64}, e.pop)
+			Limit: h.grid[0], Fallback: h.policy, Mix: rng.SplitMix64}, e.pop)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -489,7 +490,7 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 	h, pop := e.house, e.pop
 	sv, ch := &h.cfg.Saver, h.chain
 	pol := h.policy
-	base := SplitMix64(e.cfg.Seed ^ SplitMix64(streamKey(productivityDraw)^SplitMix64(uint64(e.round))))
+	base := rng.SplitMix64(e.cfg.Seed ^ rng.SplitMix64(rng.StreamKey(productivityDraw)^rng.SplitMix64(uint64(e.round))))
 	limit := h.grid[0]
 	elastic := b.Labor != nil
 	e.parallel(func(c, lo, hi int) {
@@ -530,7 +531,7 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 			if next <= limit {
 				scon++
 			}
-			draw := SplitMix64(base ^ uint64(i))
+			draw := rng.SplitMix64(base ^ uint64(i))
 			ns := ch.Next(uint8(st), float64(draw>>11)*0x1p-53)
 			h.next[i] = ns
 			hp.counts[ns]++

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/econsim/econsim/sim/llm/llmtest"
+	"github.com/econsim/econsim/internal/llmtest"
 	"github.com/econsim/econsim/sim/planner"
 )
 

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/econsim/econsim/internal/llmtest"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/llm"
-	"github.com/econsim/econsim/sim/llm/llmtest"
 	"github.com/econsim/econsim/sim/planner"
 )
 

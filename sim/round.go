@@ -4,8 +4,10 @@ import (
 	"math"
 	"sort"
 
+	"github.com/econsim/econsim/internal/radix"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/market"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
 )
@@ -170,8 +172,8 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 			clear(tally)
 		}
 		if fixed {
-			var noise []float64 // a block's noise factors, for noisy workers
-			var src *splitMix   // and their generator
+			var noise []float64   // a block's noise factors, for noisy workers
+			var src *rng.SplitMix // and their generator
 			if beh.Kind == agents.Noisy {
 				src, noise = e.noiseSource(in, c), p.noiseBlock()
 			}
@@ -258,7 +260,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 // chunk's zeroed tally by bracket: the system's parts for workers the
 // credit reaches come from it (USSingle.PartsIn), for the others from the
 // system's functions.
-func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, src *splitMix) chunkSums {
+func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []float64, src *rng.SplitMix) chunkSums {
 	pop, sys := e.pop, e.cfg.System
 	beh, expect, hmax := in.beh, in.expect, e.cfg.HoursMax
 	nb := in.sched.Brackets()
@@ -282,7 +284,7 @@ func (e *Engine) choiceFixed(st state, in *roundIn, lo, hi int, tally, noise []f
 	for b0 := 0; b0 < len(skill); b0 += block {
 		b1 := min(b0+block, len(skill))
 		if noise != nil {
-			normals(noise[:b1-b0], src)
+			rng.Normals(noise[:b1-b0], src)
 			beh.NoiseFactors(noise[:b1-b0])
 		}
 		for i := b0; i < b1; i++ {
@@ -403,7 +405,7 @@ func (e *Engine) choiceRational(st state, in *roundIn, lo, hi int, tally []float
 // written out again, for the same reason. It goes in blocks of
 // len(noise) workers: their noise factors, their best responses, then
 // their noisy incomes and the sums.
-func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []float64, src *splitMix) chunkSums {
+func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []float64, src *rng.SplitMix) chunkSums {
 	pop, sys := e.pop, e.cfg.System
 	sched, resp, expect, hmax := &in.sched, in.resp, in.expect, e.cfg.HoursMax
 	nb := sched.Brackets()
@@ -425,7 +427,7 @@ func (e *Engine) choiceNoisy(st state, in *roundIn, lo, hi int, tally, noise []f
 		b1 := min(b0+len(noise), len(skill))
 		f := noise[:b1-b0]
 		near := nearK[:len(f)]
-		normals(f, src)
+		rng.Normals(f, src)
 		in.beh.NoiseFactors(f)
 		// First the block's best responses, their utility for the regret
 		// and the noisy hours (into f); then the incomes, taxes and sums.
@@ -892,14 +894,14 @@ func rankSum(x []float64, rank, total float64) (float64, float64) {
 	return s, total
 }
 
-// sortedCopy sorts x into the scratch buffer (welfare.SortedCopy, with a
+// sortedCopy sorts x into the scratch buffer (radix.SortedCopy, with a
 // second buffer, of which a copy's sort touches only a bucket-sized part
 // per goroutine; both are allocated on first need and reused).
 func (e *Engine) sortedCopy(x []float64) []float64 {
 	return e.sortedCopyIn(x, math.NaN(), math.NaN())
 }
 
-// sortedCopyIn is sortedCopy given bounds on x (welfare.SortedCopyIn; NaN
+// sortedCopyIn is sortedCopy given bounds on x (radix.SortedCopyIn; NaN
 // when they are not known).
 func (e *Engine) sortedCopyIn(x []float64, lo, hi float64) []float64 {
 	if cap(e.scratch) < len(x) {
@@ -907,6 +909,6 @@ func (e *Engine) sortedCopyIn(x []float64, lo, hi float64) []float64 {
 		e.radix = make([]float64, len(x))
 	}
 	s := e.scratch[:len(x)]
-	welfare.SortedCopyIn(s, x, e.radix, e.workers, lo, hi)
+	radix.SortedCopyIn(s, x, e.radix, e.workers, lo, hi)
 	return s
 }

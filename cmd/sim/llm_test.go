@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/econsim/econsim/sim/llm/llmtest"
+	"github.com/econsim/econsim/internal/llmtest"
 )
 
 const testKey = "sk-econsim-TEST-KEY-do-not-leak-0123456789"

@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/econsim/econsim/internal/llmtest"
 	"github.com/econsim/econsim/internal/testenv"
-	"github.com/econsim/econsim/sim/llm/llmtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/rng"
 )
 
 // BehaviorKind names how a heuristic worker turns its best response into a choice.
@@ -69,21 +70,21 @@ func (b Behavior) Choose(br, prev, hmax float64, r *rand.Rand) float64 {
 
 // NoiseFactor draws a noisy worker's multiplicative error from r:
 // exp(σ·N(0, 1) − σ²/2), whose mean is 1. Each draw takes one NormFloat64;
-// the exponential is Exp's (within 1 ulp of e^x).
+// the exponential is rng.Exp's (within 1 ulp of e^x).
 func (b Behavior) NoiseFactor(r *rand.Rand) float64 {
 	s := b.Noise
-	return Exp(s*r.NormFloat64() - 0.5*s*s)
+	return rng.Exp(s*r.NormFloat64() - 0.5*s*s)
 }
 
 // NoiseFactors turns standard normal draws x, in place, into the noise
 // factors NoiseFactor makes of them, exp(σ·x − σ²/2), bit for bit: a loop
-// of its own (expNoises) lets the processor overlap one exponential with
+// of its own (rng.ExpScaled) lets the processor overlap one exponential with
 // the next.
 // The engine draws a block of normals first (its own generator, faster
 // than one NormFloat64 a worker), then calls this.
 func (b Behavior) NoiseFactors(x []float64) {
 	s := b.Noise
-	expNoises(x, s, 0.5*s*s)
+	rng.ExpScaled(x, s, 0.5*s*s)
 }
 
 // NoisyHours are a noisy worker's hours: its best response br times its

@@ -66,7 +66,7 @@ type SaverInput struct {
 	// Fallback is the optimal policy, which the members of an archetype
 	// without a usable reply follow.
 	Fallback Rule
-	// Mix is the project's seed mix (sim.SplitMix64), which picks a
+	// Mix is the project's seed mix (rng.SplitMix64), which picks a
 	// member's reply among several samples.
 	Mix func(uint64) uint64
 }

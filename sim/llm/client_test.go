@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/econsim/econsim/sim/llm/llmtest"
+	"github.com/econsim/econsim/internal/llmtest"
 )
 
 const secret = "sk-test-SECRET-value-42"

@@ -8,6 +8,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -31,7 +32,7 @@ func quickstartConfig(rounds, period int) sim.Config {
 // tax, t* = 1 − e/(G*(1+e)) ≈ 0.3 here, beats no tax by about 6%).
 func TestLearnImproves(t *testing.T) {
 	cfg := quickstartConfig(600, 1)
-	p := &planner.Learn{Objective: "eq_x_prod", Rand: sim.Stream(1, "planner", 0)}
+	p := &planner.Learn{Objective: "eq_x_prod", Rand: rng.Stream(1, "planner", 0)}
 	e, err := sim.New(cfg, p)
 	if err != nil {
 		t.Fatal(err)

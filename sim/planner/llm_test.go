@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/econsim/econsim/internal/llmtest"
 	"github.com/econsim/econsim/sim/llm"
-	"github.com/econsim/econsim/sim/llm/llmtest"
 	"github.com/econsim/econsim/sim/tax"
 )
 

@@ -8,6 +8,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -25,7 +26,7 @@ func TestSaezEstimatesElasticity(t *testing.T) {
 		Bounds:         tax.DefaultBounds,
 		Redistribution: sim.Redistribution{Kind: "lump_sum"},
 	}
-	p := &planner.Saez{Prior: 1.5, Smoothing: 1, Rand: sim.Stream(5, "planner", 0)}
+	p := &planner.Saez{Prior: 1.5, Smoothing: 1, Rand: rng.Stream(5, "planner", 0)}
 	e, err := sim.New(cfg, p)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -141,7 +142,7 @@ func (s *Scenario) newPlannerWith(client *llm.Client) (planner.Planner, error) {
 
 func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, error) {
 	pl := s.Planner
-	rng := func() *rand.Rand { return sim.Stream(s.Seed, "planner", stream) }
+	draws := func() *rand.Rand { return rng.Stream(s.Seed, "planner", stream) }
 	switch kind {
 	case "none":
 		return planner.None(), nil
@@ -154,16 +155,16 @@ func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, erro
 	case "search":
 		return &planner.Search{Objective: pl.Objective, Budget: pl.Budget}, nil
 	case "saez":
-		return &planner.Saez{Weights: pl.Weights, Elasticity: val(pl.Elasticity), Rand: rng()}, nil
+		return &planner.Saez{Weights: pl.Weights, Elasticity: val(pl.Elasticity), Rand: draws()}, nil
 	case "llm":
 		if s.client == nil {
 			return nil, fmt.Errorf("planner.kind = \"llm\" needs the [llm] client")
 		}
 		return &planner.LLM{Client: s.client, Objective: pl.Objective, Reasks: *s.LLM.Reasks}, nil
 	case "learn":
-		return &planner.Learn{Objective: pl.Objective, Start: pl.Start, Step: *pl.Step, Perturbation: *pl.Perturbation, Rand: rng()}, nil
+		return &planner.Learn{Objective: pl.Objective, Start: pl.Start, Step: *pl.Step, Perturbation: *pl.Perturbation, Rand: draws()}, nil
 	case "vote":
-		v := &planner.Vote{Rule: pl.Rule, Names: pl.Candidates, Perturbations: *pl.Perturbations, Rand: rng()}
+		v := &planner.Vote{Rule: pl.Rule, Names: pl.Candidates, Perturbations: *pl.Perturbations, Rand: draws()}
 		for i, c := range pl.Candidates {
 			cp, err := s.newPlanner(c, uint64(i+1))
 			if err != nil {

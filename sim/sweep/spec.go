@@ -16,7 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/scenario"
 )
 
@@ -335,7 +335,7 @@ func overrideHash(ovr [][2]string) string {
 // SplitMix64 step past base + r·γ (γ its increment), kept below 2^62 so
 // that it reads back from TOML as the same integer.
 func ReplicateSeed(base uint64, r int) uint64 {
-	return sim.SplitMix64(base+0x9e3779b97f4a7c15*uint64(r)) >> 2
+	return rng.SplitMix64(base+0x9e3779b97f4a7c15*uint64(r)) >> 2
 }
 
 // Scenario returns run's resolved scenario: the base with the run's

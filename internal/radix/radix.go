@@ -1,4 +1,7 @@
-package welfare
+// Package radix sorts float64s by their bits, least significant digit
+// first, in linear time and in parallel; the engine's rank sums and the
+// set-up's skill sort use it.
+package radix
 
 import (
 	"math"
@@ -8,14 +11,14 @@ import (
 	"unsafe"
 )
 
-// SortFloats sorts x in ascending order, using buf (len(buf) ≥ len(x)) as
-// scratch: SortFloatsParallel on one goroutine.
-func SortFloats(x, buf []float64) { SortFloatsParallel(x, buf, 1) }
+// Floats sorts x in ascending order, using buf (len(buf) ≥ len(x)) as
+// scratch: FloatsParallel on one goroutine.
+func Floats(x, buf []float64) { FloatsParallel(x, buf, 1) }
 
-// SortFloatsParallel sorts x in ascending order on up to workers
+// FloatsParallel sorts x in ascending order on up to workers
 // goroutines, using buf (len(buf) ≥ len(x)) as scratch: SortedCopy(x, x,
 // buf, workers).
-func SortFloatsParallel(x, buf []float64, workers int) { SortedCopy(x, x, buf, workers) }
+func FloatsParallel(x, buf []float64, workers int) { SortedCopy(x, x, buf, workers) }
 
 // The radix passes' digits: 10 bits, whose 1,024 counters and write
 // positions stay in a core's first-level cache (11-bit digits sorted a

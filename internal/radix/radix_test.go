@@ -1,4 +1,4 @@
-package welfare
+package radix
 
 import (
 	"fmt"
@@ -34,7 +34,7 @@ func TestSortFloats(t *testing.T) {
 				x[i] = g()
 			}
 			want := sortedByLess(x)
-			SortFloats(x, make([]float64, n))
+			Floats(x, make([]float64, n))
 			for i := range x {
 				if math.Float64bits(x[i]) != math.Float64bits(want[i]) {
 					t.Fatalf("%s n=%d: position %d is %v, want %v", name, n, i, x[i], want[i])
@@ -54,13 +54,13 @@ func BenchmarkSort(b *testing.B) {
 	b.Run("radix", func(b *testing.B) {
 		for b.Loop() {
 			copy(y, x)
-			SortFloats(y, buf)
+			Floats(y, buf)
 		}
 	})
 	b.Run("radix, 2 workers", func(b *testing.B) {
 		for b.Loop() {
 			copy(y, x)
-			SortFloatsParallel(y, buf, 2)
+			FloatsParallel(y, buf, 2)
 		}
 	})
 	b.Run("radix into a copy, 2 workers", func(b *testing.B) { // the engine's use: the direct mode
@@ -76,7 +76,7 @@ func BenchmarkSort(b *testing.B) {
 	})
 }
 
-// TestSortFloatsParallel: the parallel sort gives SortFloats's result bit
+// TestSortFloatsParallel: the parallel sort gives Floats's result bit
 // for bit (−0 and +0 told apart), for any number of workers and sizes that
 // straddle its spans.
 func TestSortFloatsParallel(t *testing.T) {
@@ -96,10 +96,10 @@ func TestSortFloatsParallel(t *testing.T) {
 			}
 		}
 		want := slices.Clone(x)
-		SortFloats(want, make([]float64, n))
+		Floats(want, make([]float64, n))
 		for _, w := range []int{1, 2, 3, 8} {
 			got := slices.Clone(x)
-			SortFloatsParallel(got, make([]float64, n), w)
+			FloatsParallel(got, make([]float64, n), w)
 			for i := range got {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 					t.Fatalf("n=%d workers=%d: element %d is %v, want %v", n, w, i, got[i], want[i])
@@ -175,7 +175,7 @@ func TestSortWindow(t *testing.T) {
 		}
 		for _, w := range []int{1, 2, 3} {
 			got := slices.Clone(c.x)
-			SortFloatsParallel(got, make([]float64, n), w)
+			FloatsParallel(got, make([]float64, n), w)
 			check(fmt.Sprintf("in place, %d workers", w), got)
 			src := slices.Clone(c.x)
 			SortedCopy(got, src, make([]float64, n), w)
@@ -271,7 +271,7 @@ func TestSortDirect(t *testing.T) {
 	}
 }
 
-// TestWindowShift: the window's width from the rule in SortFloatsParallel,
+// TestWindowShift: the window's width from the rule in FloatsParallel,
 // worked by hand: at least 30 bits, at least log₂ n + span − 52 (rounded
 // up to whole 10-bit digits), never more than the span.
 func TestWindowShift(t *testing.T) {
@@ -330,7 +330,7 @@ func TestSortSignedNaN(t *testing.T) {
 			x[i] = float64(n/2 - i)
 		}
 		x[3], x[n-4] = negNaN, math.NaN()
-		SortFloats(x, make([]float64, n))
+		Floats(x, make([]float64, n))
 		if !math.IsNaN(x[0]) || !math.Signbit(x[0]) || !math.IsNaN(x[n-1]) || math.Signbit(x[n-1]) {
 			t.Fatalf("n=%d: ends %v (sign %v) and %v (sign %v), want −NaN first and NaN last", n, x[0], math.Signbit(x[0]), x[n-1], math.Signbit(x[n-1]))
 		}
@@ -389,7 +389,7 @@ func FuzzSortedCopy(f *testing.F) {
 			src := slices.Clone(x)
 			SortedCopy(got, src, make([]float64, n), w)
 			in := slices.Clone(x)
-			SortFloatsParallel(in, make([]float64, n), w)
+			FloatsParallel(in, make([]float64, n), w)
 			for i := range want {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) || math.Float64bits(in[i]) != math.Float64bits(want[i]) {
 					t.Fatalf("n=%d shape=%d workers=%d: element %d is %v (copy) and %v (in place), want %v", n, shape, w, i, got[i], in[i], want[i])

@@ -1,13 +1,10 @@
-package sim
+package rng
 
 import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/econsim/econsim/sim/agents"
-	"github.com/econsim/econsim/sim/welfare"
 )
 
 // script is a rand.Source that gives its words in order, then a
@@ -33,12 +30,12 @@ func (s *script) Uint64() uint64 {
 // start apart with gammas apart; and those of neighbouring chunks and
 // rounds are uncorrelated (|r| < 4/√n over 200,000 pairs of normals).
 func TestSplitMixStream(t *testing.T) {
-	s := &splitMix{state: 0, gamma: 0x9e3779b97f4a7c15}
+	s := &SplitMix{state: 0, gamma: 0x9e3779b97f4a7c15}
 	if a, b := s.Uint64(), s.Uint64(); a != 0xe220a8397b1dcdaf || b != 0x6e789e6aa1b965f4 {
 		t.Errorf("splitmix64 from 0: %#x %#x, want 0xe220a8397b1dcdaf 0x6e789e6aa1b965f4", a, b)
 	}
 	for g := range uint64(5000) {
-		m := newSplitMix(7, g)
+		m := NewSplitMix(7, g)
 		if m.gamma&1 == 0 || bits.OnesCount64(m.gamma^(m.gamma>>1)) < 24 {
 			t.Fatalf("gamma %#x from %d: even or too few bit changes", m.gamma, g)
 		}
@@ -46,11 +43,10 @@ func TestSplitMixStream(t *testing.T) {
 			t.Fatalf("first word from %d is not mix64(state + gamma)", g)
 		}
 	}
-	e := &Engine{cfg: Config{Seed: 42}, nChunks: 3}
 	seen := map[uint64]bool{}
 	for round := range uint64(20) {
-		for c := range 3 {
-			m := e.noiseSource(&roundIn{noise: round}, c)
+		for c := range uint64(3) {
+			m := Split(42, "noise", round*3+c)
 			if seen[m.state] || seen[m.gamma] {
 				t.Fatalf("round %d, chunk %d: a start or gamma another stream has", round, c)
 			}
@@ -58,9 +54,9 @@ func TestSplitMixStream(t *testing.T) {
 		}
 	}
 	const n = 200_000
-	draw := func(round uint64, c int) []float64 {
+	draw := func(round, c uint64) []float64 {
 		x := make([]float64, n)
-		normals(x, e.noiseSource(&roundIn{noise: round}, c))
+		Normals(x, Split(42, "noise", round*3+c))
 		return x
 	}
 	pairs := [][2][]float64{{draw(5, 0), draw(5, 1)}, {draw(5, 2), draw(6, 0)}, {draw(5, 0), draw(6, 0)}}
@@ -95,15 +91,15 @@ func TestNormals(t *testing.T) {
 			}
 			for seed := range uint64(20) {
 				w := []uint64{seed<<40 | i<<32 | uint64(uint32(int32(j)))}
-				a := newSplitMix(seed, 7) // the words after w[0]
-				b := &script{words: w, rest: newSplitMix(seed, 7)}
+				a := NewSplitMix(seed, 7) // the words after w[0]
+				b := &script{words: w, rest: NewSplitMix(seed, 7)}
 				got, ok := zigFast(w[0])
 				if !ok {
 					got = zigSlow(a, w[0])
 				}
 				want := rand.New(b).NormFloat64()
 				used := 1 // words the draw took: w[0] and a's
-				for c := newSplitMix(seed, 7); c.state != a.state && used < 1000; c.Uint64() {
+				for c := NewSplitMix(seed, 7); c.state != a.state && used < 1000; c.Uint64() {
 					used++
 				}
 				if math.Float64bits(got) != math.Float64bits(want) || used != b.used {
@@ -113,10 +109,10 @@ func TestNormals(t *testing.T) {
 		}
 	}
 	const n = 10_000_000
-	p, q := newSplitMix(11, 12), newSplitMix(11, 12)
+	p, q := NewSplitMix(11, 12), NewSplitMix(11, 12)
 	r := rand.New(q)
 	x := make([]float64, n)
-	normals(x, p)
+	Normals(x, p)
 	var s1, s2, s4 float64
 	tails := 0
 	for i, v := range x {
@@ -152,7 +148,7 @@ func TestNormals(t *testing.T) {
 // TestWedgeDensity: the wedge test's density is float32(math.Exp(y)) bit
 // for bit, on a million y over the wedges' range [−r²/2, 0] and on y whose
 // exponential lies within a few ulp of a midpoint between two float32s —
-// where agents.Exp's value and math.Exp's can round apart, and the
+// where Exp's value and math.Exp's can round apart, and the
 // function must fall back on math.Exp (at least one of them does).
 func TestWedgeDensity(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
@@ -177,7 +173,7 @@ func TestWedgeDensity(t *testing.T) {
 				continue
 			}
 			check(yd)
-			e := agents.Exp(yd)
+			e := Exp(yd)
 			if float32(e*(1-0x1p-46)) != float32(e*(1+0x1p-46)) {
 				fallbacks++
 			}
@@ -194,15 +190,15 @@ func TestWedgeDensity(t *testing.T) {
 func BenchmarkNormals(b *testing.B) {
 	x := make([]float64, 256)
 	b.Run("block", func(b *testing.B) {
-		s := newSplitMix(1, 2)
+		s := NewSplitMix(1, 2)
 		for b.Loop() {
-			normals(x, s)
+			Normals(x, s)
 		}
 	})
 	for _, c := range []struct {
 		name string
 		src  rand.Source
-	}{{"rand.Rand on it", newSplitMix(1, 2)}, {"rand.Rand on a PCG", rand.NewPCG(1, 2)}} {
+	}{{"rand.Rand on it", NewSplitMix(1, 2)}, {"rand.Rand on a PCG", rand.NewPCG(1, 2)}} {
 		b.Run(c.name, func(b *testing.B) {
 			r := rand.New(c.src)
 			for b.Loop() {
@@ -211,27 +207,5 @@ func BenchmarkNormals(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// TestNoiseDraw: the general loop's factors, handed out one at a time
-// from blocks, are those Behavior.Choose makes one draw at a time from
-// rand.New of the same stream — across block boundaries and for a
-// chunk whose workers end mid-block — for σ from 0 to 2.
-func TestNoiseDraw(t *testing.T) {
-	e := &Engine{cfg: Config{Seed: 9}, nChunks: 4, parts: make([]chunkSums, 4)}
-	for _, sigma := range []float64{0, 0.1, 2} {
-		in := &roundIn{noise: 3, beh: agents.Behavior{Kind: agents.Noisy, Noise: sigma}}
-		d := e.noiseDraws(in, 2)
-		r := rand.New(e.noiseSource(in, 2))
-		for i := range 3*welfare.LogBlock + 17 {
-			got := d.factor()
-			if want := agents.NoisyHours(1, in.beh.NoiseFactor(r), math.Inf(1)); math.Float64bits(got) != math.Float64bits(want) {
-				t.Fatalf("σ=%v, worker %d: factor %v, one draw at a time %v", sigma, i, got, want)
-			}
-		}
-	}
-	if e.noiseDraws(&roundIn{beh: agents.Behavior{Kind: agents.Adaptive}}, 0) != nil || e.parts[0].noise != nil {
-		t.Error("draws, or their scratch, for adaptive workers")
 	}
 }

@@ -1,11 +1,11 @@
-package agents
+package rng
 
 import (
 	"math"
 	"math/big"
 )
 
-// expNoises sets every x[i] to e^(a·x[i] − c): the exponentials of noisy
+// ExpScaled sets every x[i] to e^(a·x[i] − c): the exponentials of noisy
 // workers' noise factors, a block at a time, with the exponential written
 // out in the loop (a call for each, through Exp, cost the noisy round
 // about 3%). Each is within 1 ulp of e^x and 2 of math.Exp (checked by
@@ -18,7 +18,7 @@ import (
 // term is below 4e-17 relative), 2^q goes into the exponent bits, and the
 // result is t + t·(e^r − 1) for t = 2^q · 2^(j/256).
 // Outside |x| < 700 (and for NaN) it is math.Exp.
-func expNoises(x []float64, a, c float64) {
+func ExpScaled(x []float64, a, c float64) {
 	for i, v := range x {
 		v = a*v - c
 		if !(math.Abs(v) < 700) {
@@ -42,13 +42,13 @@ func expNoises(x []float64, a, c float64) {
 	}
 }
 
-// Exp is expNoises' e^x for one x (1·x − 0 is x): within 1 ulp of e^x and
+// Exp is ExpScaled's e^x for one x (1·x − 0 is x): within 1 ulp of e^x and
 // 2 of math.Exp, about twice as fast on amd64. The noise factors drawn one
 // at a time use it, and the normal draws' ziggurat, which settles its
 // wedge test with it where that gives math.Exp's answer.
 func Exp(x float64) float64 {
 	v := [1]float64{x}
-	expNoises(v[:], 1, 0)
+	ExpScaled(v[:], 1, 0)
 	return v[0]
 }
 
