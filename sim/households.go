@@ -243,16 +243,13 @@ func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
 }
 
 // revenue returns the capital and wealth taxes on the wealth summed in ws,
-// per household of n, at the return r.
+// per household of n, at the return r: agents.AssetTaxes' formulas, which
+// are linear in a on each side of their kinks, on the sums by side.
 func (ws wealthSums) revenue(tp *TaxPolicy, r, n float64) Revenue {
-	rv := Revenue{Wealth: tp.Wealth * ws.above / n}
-	switch {
-	case r > 0:
-		rv.Capital = tp.Capital * r * ws.positive / n
-	case r < 0:
-		rv.Capital = tp.Capital * r * ws.negative / n
+	return Revenue{
+		Capital: (tp.CapitalTax(r, ws.positive) + tp.CapitalTax(r, ws.negative)) / n,
+		Wealth:  tp.Wealth * ws.above / n,
 	}
-	return rv
 }
 
 // labourTolerance is how close the efficiency labour households supply must

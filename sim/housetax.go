@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -111,12 +112,9 @@ func (t *HouseholdTaxes) Validate() error {
 // TaxPolicy is the tax system savers face in a round: the planner's
 // schedule mapped through the instrument.
 type TaxPolicy struct {
-	Labor           tax.Schedule // on labour income w·l
-	HSV             *tax.HSV     // added to Labor's tax when not nil
-	Capital         float64
-	Wealth          float64
-	WealthExemption float64
-	Consumption     float64
+	Labor tax.Schedule // on labour income w·l
+	HSV   *tax.HSV     // added to Labor's tax when not nil
+	agents.AssetTaxes
 }
 
 // zeroSchedule is the labour schedule when the planner sets another
@@ -127,7 +125,7 @@ var zeroSchedule = tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)
 // labor instrument s is the labour schedule; otherwise its one rate is the
 // instrument's and the labour bracket tax is zero.
 func (t *HouseholdTaxes) Policy(s tax.Schedule) TaxPolicy {
-	p := TaxPolicy{Labor: s, HSV: t.HSV, Capital: t.Capital, Wealth: t.Wealth, WealthExemption: t.WealthExemption, Consumption: t.Consumption}
+	p := TaxPolicy{Labor: s, HSV: t.HSV, AssetTaxes: agents.AssetTaxes{Capital: t.Capital, Wealth: t.Wealth, WealthExemption: t.WealthExemption, Consumption: t.Consumption}}
 	switch t.Instrument {
 	case "capital_rate":
 		p.Labor, p.Capital = zeroSchedule, s.Rate(0)
@@ -147,18 +145,6 @@ func (p *TaxPolicy) LaborTax(y float64) float64 {
 	}
 	return t
 }
-
-// CapitalTax is τ_k·max(r·a, 0).
-func (p *TaxPolicy) CapitalTax(r, a float64) float64 { return p.Capital * max(r*a, 0) }
-
-// WealthTax is τ_w·max(a − X, 0).
-func (p *TaxPolicy) WealthTax(a float64) float64 {
-	return p.Wealth * max(a-p.WealthExemption, 0)
-}
-
-// untaxed reports whether only labour is taxed, so that revenue does not
-// depend on the households' wealth or choices.
-func (p *TaxPolicy) untaxed() bool { return p.Capital == 0 && p.Wealth == 0 && p.Consumption == 0 }
 
 // expectedRateCap is the highest r savers expect to persist: where β times
 // the after-tax return on large wealth is 1 − 1e-4 (see maxRate).

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/internal/testenv"
+	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/planner"
 
 	"github.com/econsim/econsim/sim/tax"
@@ -42,10 +43,10 @@ func TestStationaryTaxesBalance(t *testing.T) {
 		name string
 		p    TaxPolicy
 	}{
-		{"capital 30%", TaxPolicy{Labor: noTax.Labor, Capital: 0.3}},
-		{"wealth 1% above 5", TaxPolicy{Labor: noTax.Labor, Wealth: 0.01, WealthExemption: 5}},
-		{"consumption 10%", TaxPolicy{Labor: noTax.Labor, Consumption: 0.1}},
-		{"all with HSV", TaxPolicy{Labor: noTax.Labor, HSV: hsv, Capital: 0.2, Wealth: 0.005, Consumption: 0.05}},
+		{"capital 30%", TaxPolicy{Labor: noTax.Labor, AssetTaxes: agents.AssetTaxes{Capital: 0.3}}},
+		{"wealth 1% above 5", TaxPolicy{Labor: noTax.Labor, AssetTaxes: agents.AssetTaxes{Wealth: 0.01, WealthExemption: 5}}},
+		{"consumption 10%", TaxPolicy{Labor: noTax.Labor, AssetTaxes: agents.AssetTaxes{Consumption: 0.1}}},
+		{"all with HSV", TaxPolicy{Labor: noTax.Labor, HSV: hsv, AssetTaxes: agents.AssetTaxes{Capital: 0.2, Wealth: 0.005, Consumption: 0.05}}},
 	} {
 		st, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, c.p, true)
 		if err != nil {

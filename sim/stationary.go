@@ -161,8 +161,7 @@ const (
 // the transfer T, for shares[s] of households in state s, and the labour
 // tax's revenue per household.
 func budget(ch *agents.Chain, p *TaxPolicy, r, w, transfer float64, shares []float64) (agents.Budget, float64) {
-	b := agents.Budget{Rate: r, CapitalTax: p.Capital, WealthTax: p.Wealth, WealthExemption: p.WealthExemption,
-		ConsumptionTax: p.Consumption, Income: make([]float64, ch.States())}
+	b := agents.Budget{Rate: r, Tax: p.AssetTaxes, Income: make([]float64, ch.States())}
 	revenue := 0.0
 	for s, l := range ch.Levels {
 		y := w * l
@@ -176,8 +175,7 @@ func budget(ch *agents.Chain, p *TaxPolicy, r, w, transfer float64, shares []flo
 // laborBudget is budget with elastic hours lab: Income is the transfer
 // alone, and the labour tax's revenue depends on the hours chosen.
 func laborBudget(ch *agents.Chain, p *TaxPolicy, r, transfer float64, lab *agents.Labor) agents.Budget {
-	b := agents.Budget{Rate: r, CapitalTax: p.Capital, WealthTax: p.Wealth, WealthExemption: p.WealthExemption,
-		ConsumptionTax: p.Consumption, Income: make([]float64, ch.States()), Labor: lab}
+	b := agents.Budget{Rate: r, Tax: p.AssetTaxes, Income: make([]float64, ch.States()), Labor: lab}
 	for s := range b.Income {
 		b.Income[s] = transfer
 	}
@@ -441,7 +439,7 @@ func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 		labor = 0 // revenue from the hours chosen, below
 	}
 	switch {
-	case math.IsNaN(sp.transfer) || (p.untaxed() && lab == nil): // then revenue is the labour tax's alone
+	case math.IsNaN(sp.transfer) || (p.Untaxed() && lab == nil): // then revenue is the labour tax's alone
 		sp.transfer = labor
 	case sp.prevR != r:
 		// start from the last evaluation's revenue, each tax's part scaled

@@ -81,7 +81,7 @@ func (ls *LLMSavers) Ask(ctx context.Context, in SaverInput, pop *Population) er
 	// a representative, and a call
 	ls.q = max(1, min(ls.Archetypes/n, len(pop.State)))
 	ls.samples = max(ls.Samples, 1)
-	ls.limit, ls.ctax, ls.fallback, ls.mix = in.Limit, in.Budget.ConsumptionTax, in.Fallback, in.Mix
+	ls.limit, ls.ctax, ls.fallback, ls.mix = in.Limit, in.Budget.Tax.Consumption, in.Fallback, in.Mix
 	ls.group(pop, n)
 	ls.shares = make([][]float64, n*ls.q)
 	g, gctx := errgroup.WithContext(ctx)

@@ -43,13 +43,13 @@ func (s *Saver) Heuristic() bool { return s.Saving == "fixed_rate" || s.Saving =
 func (s *Saver) Rule(ch *Chain, b *Budget, w, depreciation float64) Rule {
 	switch s.Saving {
 	case "fixed_rate":
-		return &FixedRate{Share: s.Share, Depreciation: depreciation, Limit: -s.BorrowingLimit, CTax: b.ConsumptionTax}
+		return &FixedRate{Share: s.Share, Depreciation: depreciation, Limit: -s.BorrowingLimit, CTax: b.Tax.Consumption}
 	case "buffer_stock":
 		labor := make([]float64, ch.States())
 		for i, l := range ch.Levels {
 			labor[i] = w * l
 		}
-		return &BufferStock{Target: s.Target, Speed: s.Speed, Labor: labor, Limit: -s.BorrowingLimit, CTax: b.ConsumptionTax}
+		return &BufferStock{Target: s.Target, Speed: s.Speed, Labor: labor, Limit: -s.BorrowingLimit, CTax: b.Tax.Consumption}
 	}
 	return nil
 }
@@ -184,51 +184,6 @@ func gridIndex(g []float64, a float64) int {
 	}
 	return j
 }
-
-// Budget is what a household's cash on hand is made of this round: the
-// prices, the taxes, the transfer. Labour income after tax is per state.
-type Budget struct {
-	Rate            float64   // r, the net return on wealth before taxes, per round
-	CapitalTax      float64   // τ_k on positive returns r·a
-	WealthTax       float64   // τ_w on wealth above WealthExemption
-	WealthExemption float64   // wealth untaxed by τ_w, ≥ 0
-	ConsumptionTax  float64   // τ_c on consumption, ≥ 0
-	Income          []float64 // per state: w·l(s) − T(w·l(s)) + transfer; with Labor, the transfer only
-	// Labor, when not nil, makes hours a choice: labour income is then
-	// earned on top of Cash (Policy.Choose).
-	Labor *Labor
-}
-
-// Wealth returns what wealth a is worth at the end of the round, after the
-// return and the taxes on capital and wealth:
-// a + r·a − τ_k·max(r·a, 0) − τ_w·max(a − X, 0).
-func (b *Budget) Wealth(a float64) float64 {
-	ra := b.Rate * a
-	w := a + ra
-	if ra > 0 {
-		w -= b.CapitalTax * ra
-	}
-	if a > b.WealthExemption {
-		w -= b.WealthTax * (a - b.WealthExemption)
-	}
-	return w
-}
-
-// Return is dWealth/da, the gross after-tax return on a marginal unit of
-// wealth a (a step function).
-func (b *Budget) Return(a float64) float64 {
-	R := 1 + b.Rate
-	if b.Rate*a > 0 {
-		R -= b.CapitalTax * b.Rate
-	}
-	if a > b.WealthExemption {
-		R -= b.WealthTax
-	}
-	return R
-}
-
-// Cash is cash on hand m(a, s) = Wealth(a) + Income[s].
-func (b *Budget) Cash(a float64, s int) float64 { return b.Wealth(a) + b.Income[s] }
 
 // Policy is a saver's decision rule at one Budget: consumption as a
 // piecewise-linear function of cash on hand, one per productivity state,
@@ -413,15 +368,15 @@ func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, wa
 			return nil, fmt.Errorf("a household at the borrowing limit %v in state %d has %v to consume: the limit is beyond what income can repay", g[0], st, c)
 		}
 	}
-	p := &Policy{G: G, Limit: g[0], cTax: b.ConsumptionTax, M: make([]float64, n*G), C: make([]float64, n*G), lab: b.Labor, sv: *s}
-	if warm != nil && warm.G == G && len(warm.M) == n*G && warm.cTax == b.ConsumptionTax && warm.Limit == g[0] && (warm.lab == nil) == (b.Labor == nil) {
+	p := &Policy{G: G, Limit: g[0], cTax: b.Tax.Consumption, M: make([]float64, n*G), C: make([]float64, n*G), lab: b.Labor, sv: *s}
+	if warm != nil && warm.G == G && len(warm.M) == n*G && warm.cTax == b.Tax.Consumption && warm.Limit == g[0] && (warm.lab == nil) == (b.Labor == nil) {
 		copy(p.M, warm.M)
 		copy(p.C, warm.C)
 	} else { // consume all cash above the limit
 		for st := range n {
 			for j, a := range g {
 				p.M[st*G+j] = a + 1
-				p.C[st*G+j] = (a + 1 - g[0]) / (1 + b.ConsumptionTax)
+				p.C[st*G+j] = (a + 1 - g[0]) / (1 + b.Tax.Consumption)
 			}
 		}
 	}
@@ -465,7 +420,7 @@ func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, wa
 				c := s.inverseMarginal(betaR[j] * ev[j])
 				k := st*G + j
 				cNew[k] = c
-				mNew[k] = (1+b.ConsumptionTax)*c + a
+				mNew[k] = (1+b.Tax.Consumption)*c + a
 				if p.lab != nil { // cash before labour income
 					_, y := p.hours(st, c)
 					mNew[k] -= p.lab.Net(y)
