@@ -189,17 +189,6 @@ func BenchmarkHouseholds(b *testing.B) {
 	}
 }
 
-// BenchmarkStationary is the stationary equilibrium of Aiyagari's benchmark
-// (7 states × 500 grid points, r to 1e-9).
-func BenchmarkStationary(b *testing.B) {
-	h := aiyagari(3, 0.6, 0.4, "tauchen")
-	for b.Loop() {
-		if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkModelEvaluate times one evaluation of the workers' model at 10⁶
 // workers — what search and report_gap pay for every candidate — on the
 // statutory schedule (convex) and on one whose rates fall (non-convex, the

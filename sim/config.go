@@ -8,6 +8,7 @@ import (
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/rng"
@@ -68,7 +69,7 @@ type Config struct {
 	// (agents.behavior = "saver"): they own the capital the production
 	// market rents (Market.Kind must be Production; Market.Capital and
 	// Saving do not apply) and their labour is inelastic.
-	Households *Households
+	Households *household.Config
 	// Objective is the metric reported as "objective" every round (the
 	// planner's); default "utilitarian".
 	Objective string

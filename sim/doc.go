@@ -60,10 +60,11 @@
 // is linear in each bracket, so each bracket's run of sorted incomes gives
 // its part in closed form).
 //
-// Households that save (Config.Households; stationary.go, households.go)
+// Households that save (Config.Households; package household, and
+// households.go here)
 // replace steps 2–5 with their own round, after the planner proposes:
 //  1. Before round 0 only: the stationary equilibrium of the first policy
-//     (SolveStationary: the households' policy by EGM and their
+//     (household.SolveStationary: the households' policy by EGM and their
 //     distribution by Young's histogram in agents, r by market.SolveCapital),
 //     and every household's state and wealth drawn from it.
 //  2. Prices from the start of the round: K = Σ a_i, L = Σ l(s_i); r and w
@@ -72,7 +73,7 @@
 //  3. Households expect these prices to persist and solve their policy for
 //     them (warm from last round's); each household, in parallel chunks,
 //     consumes and saves from its cash on hand, and draws its next state
-//     from SplitMix64 of (seed, stream, round, household) — no stream per
+//     from rng.SplitMix64 of (seed, stream, round, household) — no stream per
 //     household, so the draws do not depend on chunking.
 //  4. Statistics: the contract's metrics plus the household columns, with
 //     three radix sorts (wealth at the start of the round, income,

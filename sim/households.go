@@ -7,6 +7,7 @@ import (
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/rng"
 	"github.com/econsim/econsim/sim/welfare"
 )
@@ -21,16 +22,16 @@ var householdColumns = []string{
 
 // houses is the engine's state for households that save.
 type houses struct {
-	cfg          *Households
+	cfg          *household.Config
 	chain        *agents.Chain
 	grid         []float64
-	policy       *agents.Policy // solved at the prices of the last round run
-	stationary   *Stationary    // of the first policy, solved before round 0
-	counts       []float64      // households in each state at the start of the round
-	lastL        float64        // efficiency labour per household last round (elastic hours)
-	lastLaborTax float64        // labour tax per household collected last round (elastic hours; paid out this round)
-	lastCTax     float64        // consumption tax per household collected last round (paid out this round)
-	next         []uint8        // each household's state next round, drawn in the pass
+	policy       *agents.Policy        // solved at the prices of the last round run
+	stationary   *household.Stationary // of the first policy, solved before round 0
+	counts       []float64             // households in each state at the start of the round
+	lastL        float64               // efficiency labour per household last round (elastic hours)
+	lastLaborTax float64               // labour tax per household collected last round (elastic hours; paid out this round)
+	lastCTax     float64               // consumption tax per household collected last round (paid out this round)
+	next         []uint8               // each household's state next round, drawn in the pass
 	parts        []houseSums
 	cols         []float64 // this round's householdColumns values
 }
@@ -78,7 +79,7 @@ func (e *Engine) initHouses() error {
 // distribution and the wealth as configured).
 func (e *Engine) startHouses(ctx context.Context) error {
 	h := e.house
-	st, err := SolveStationary(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
+	st, err := household.SolveStationary(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
 	if err != nil {
 		return fmt.Errorf("stationary equilibrium: %w", err)
 	}
@@ -144,7 +145,7 @@ func (e *Engine) Productivity() func(i int) float64 {
 
 // Stationary returns the stationary equilibrium solved before round 0 for
 // an economy of savers (nil before the first round and for workers).
-func (e *Engine) Stationary() *Stationary {
+func (e *Engine) Stationary() *household.Stationary {
 	if e.house == nil {
 		return nil
 	}
@@ -210,13 +211,13 @@ func (e *Engine) houseRound(ctx context.Context) error {
 type housePrices struct {
 	k, l, r, w, transfer float64
 	b                    agents.Budget
-	rv                   Revenue
+	rv                   household.Revenue
 }
 
 // housePrices computes the round's prices from the wealth and states at its
 // start, the taxes known before anyone chooses (labour, capital, wealth),
 // and the transfer they and last round's consumption tax pay.
-func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
+func (e *Engine) housePrices(tp *household.TaxPolicy) (housePrices, error) {
 	h := e.house
 	fn := float64(e.cfg.Agents)
 	ws, k, err := e.capital(tp)
@@ -232,7 +233,7 @@ func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
 	pr.l /= fn
 	pr.r, pr.w = e.cfg.Market.Prices(pr.k, pr.l)
 	pr.rv = ws.revenue(tp, pr.r, fn)
-	pr.b, pr.rv.Labor = budget(h.chain, tp, pr.r, pr.w, 0, shares)
+	pr.b, pr.rv.Labor = household.NewBudget(h.chain, tp, pr.r, pr.w, 0, shares)
 	if e.redistributes() {
 		pr.transfer = pr.rv.Labor + pr.rv.Capital + pr.rv.Wealth + h.lastCTax
 		for s := range pr.b.Income { // (y − T(y)) + transfer, as budget adds it
@@ -245,8 +246,8 @@ func (e *Engine) housePrices(tp *TaxPolicy) (housePrices, error) {
 // revenue returns the capital and wealth taxes on the wealth summed in ws,
 // per household of n, at the return r: agents.AssetTaxes' formulas, which
 // are linear in a on each side of their kinks, on the sums by side.
-func (ws wealthSums) revenue(tp *TaxPolicy, r, n float64) Revenue {
-	return Revenue{
+func (ws wealthSums) revenue(tp *household.TaxPolicy, r, n float64) household.Revenue {
+	return household.Revenue{
 		Capital: (tp.CapitalTax(r, ws.positive) + tp.CapitalTax(r, ws.negative)) / n,
 		Wealth:  tp.Wealth * ws.above / n,
 	}
@@ -264,7 +265,7 @@ const labourTolerance = 1e-10
 // round's L, then secant steps on S(L) − L, find the L where they agree.
 // The labour tax paid back this round is last round's (this round's
 // depends on the hours being found).
-func (e *Engine) houseClear(ctx context.Context, tp *TaxPolicy) (housePrices, int, error) {
+func (e *Engine) houseClear(ctx context.Context, tp *household.TaxPolicy) (housePrices, int, error) {
 	h := e.house
 	fn := float64(e.cfg.Agents)
 	ws, k, err := e.capital(tp)
@@ -279,11 +280,11 @@ func (e *Engine) houseClear(ctx context.Context, tp *TaxPolicy) (housePrices, in
 		if e.redistributes() {
 			pr.transfer = pr.rv.Capital + pr.rv.Wealth + h.lastLaborTax + h.lastCTax
 		}
-		lab, err := h.cfg.labor(h.chain, tp, pr.w)
+		lab, err := h.cfg.Labor(h.chain, tp, pr.w)
 		if err != nil {
 			return pr, 0, err
 		}
-		pr.b = laborBudget(h.chain, tp, pr.r, pr.transfer, lab)
+		pr.b = household.NewLaborBudget(h.chain, tp, pr.r, pr.transfer, lab)
 		n, err := h.solvePolicy(ctx, tp, &pr)
 		iters += n
 		if err != nil {
@@ -342,7 +343,7 @@ func (e *Engine) laborSupply(b *agents.Budget, pol *agents.Policy) float64 {
 // housePolicy returns the rule households follow this round (nil: the
 // optimal policy, solved here at the prices they expect to persist) and
 // the EGM iterations it took; LLM savers are asked here.
-func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices) (agents.Rule, int, error) {
+func (e *Engine) housePolicy(ctx context.Context, tp *household.TaxPolicy, pr *housePrices) (agents.Rule, int, error) {
 	h := e.house
 	rule := h.cfg.Saver.Rule(h.chain, &pr.b, pr.w, e.cfg.Market.Depreciation)
 	iters := 0
@@ -371,9 +372,9 @@ func (e *Engine) housePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 // EGM iterations. The return they expect is capped where wealth would grow
 // without bound: in a small economy near r = 1/β − 1 a round's r can cross
 // it by sampling noise alone.
-func (h *houses) solvePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices) (int, error) {
+func (h *houses) solvePolicy(ctx context.Context, tp *household.TaxPolicy, pr *housePrices) (int, error) {
 	expect := pr.b
-	expect.Rate = min(pr.r, tp.expectedRateCap(h.cfg.Saver.Discount))
+	expect.Rate = min(pr.r, tp.ExpectedRateCap(h.cfg.Saver.Discount))
 	pol, err := h.cfg.Saver.Solve(ctx, h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)
 	if err != nil {
 		return 0, fmt.Errorf("households' policy at r = %.6g, w = %.6g: %w", pr.r, pr.w, err)
@@ -384,7 +385,7 @@ func (h *houses) solvePolicy(ctx context.Context, tp *TaxPolicy, pr *housePrices
 
 // capital returns the wealth sums and capital per household at the start of
 // the round, which must be positive for the firm to produce.
-func (e *Engine) capital(tp *TaxPolicy) (wealthSums, float64, error) {
+func (e *Engine) capital(tp *household.TaxPolicy) (wealthSums, float64, error) {
 	ws := e.sumWealth(tp.WealthExemption)
 	k := ws.sum / float64(e.cfg.Agents)
 	if !(k > 0) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -16,8 +17,8 @@ import (
 func saverConfig(n, rounds, workers int) Config {
 	return Config{Seed: 7, Agents: n, Rounds: rounds, Period: rounds, HoursMax: 1,
 		Skill: agents.SkillDist{Dist: "values", Values: []float64{1}}, Cutoffs: []float64{0}, Bounds: tax.DefaultBounds,
-		Redistribution: Redistribution{Kind: "lump_sum"}, Market: aiyagariMarket,
-		Households: aiyagari(3, 0.6, 0.4, "tauchen"), Workers: workers}
+		Redistribution: Redistribution{Kind: "lump_sum"}, Market: household.AiyagariMarket,
+		Households: household.Aiyagari(3, 0.6, 0.4, "tauchen"), Workers: workers}
 }
 
 // runSavers runs cfg under a zero tax and returns every round's values.
@@ -126,7 +127,7 @@ func TestSaversConverge(t *testing.T) {
 func TestSaversNearTheBound(t *testing.T) {
 	cfg := saverConfig(5000, 20, 2)
 	cfg.Seed = 1
-	cfg.Households = aiyagari(1, 0, 0.4, "tauchen")
+	cfg.Households = household.Aiyagari(1, 0, 0.4, "tauchen")
 	e, rows := runSavers(t, cfg)
 	r := column(e, rows, "interest_rate")
 	above := 0

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
@@ -22,7 +23,7 @@ var _ planner.Model = (*houseModel)(nil)
 // (vote) are not offered for savers.
 type houseModel struct {
 	e     *Engine
-	last  *Stationary
+	last  *household.Stationary
 	stats RoundStats
 	evals int
 }
@@ -33,7 +34,7 @@ func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metr
 	m.evals++
 	e := m.e
 	h := e.house
-	st, err := solveStationaryFrom(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, planning)
+	st, err := household.SolveFrom(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, household.Planning)
 	if err != nil {
 		nan := math.NaN()
 		m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan, WelfareUtilitarian: nan,
@@ -41,7 +42,7 @@ func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metr
 		return &m.stats, nil
 	}
 	m.last = st
-	m.stats = st.Metrics(e.cfg.Agents, h.cfg.Saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
+	m.stats = stationaryStats(st, e.cfg.Agents, h.cfg.Saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
 	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), householdColumns
 	e.fillObjective(&m.stats)
 	return &m.stats, nil
@@ -50,7 +51,7 @@ func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metr
 // Metrics returns the contract's metrics of the stationary distribution, for
 // a population of n (the equality convention's N): every (state, wealth)
 // point weighted by its mass, u the period utility.
-func (st *Stationary) Metrics(n int, u func(c float64) float64, p TaxPolicy, depreciation float64) RoundStats {
+func stationaryStats(st *household.Stationary, n int, u func(c float64) float64, p household.TaxPolicy, depreciation float64) RoundStats {
 	g, mass := st.Histogram.Grid, st.Histogram.Mass
 	G := len(g)
 	b := &st.Budget

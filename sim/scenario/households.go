@@ -7,6 +7,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -129,7 +130,7 @@ func (s *Scenario) resolveHouseholds() {
 
 // validateHouseholds checks what only the file knows about savers: which
 // keys apply, and the kinds of utility, market and planner they need. The
-// values are checked by sim.Households.Validate through EngineConfig.
+// values are checked by household.Config.Validate through EngineConfig.
 func (s *Scenario) validateHouseholds(v *validator) {
 	u, a := s.Utility, s.Agents
 	if !s.savers() {
@@ -201,7 +202,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 }
 
 // validateHouseholdTaxes checks the tax kind's keys and the instrument's
-// schedule; the values are checked by sim.HouseholdTaxes.Validate.
+// schedule; the values are checked by household.Taxes.Validate.
 func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	t := s.Tax
 	switch t.Kind {
@@ -222,7 +223,7 @@ func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	}
 	// a planner that chooses its rates chooses them in [rate_min, rate_max]:
 	// the instrument's tax must allow all of them
-	if r, name, ok := sim.InstrumentRange(s.Planner.Instrument); ok && s.Planner.choosesRates() {
+	if r, name, ok := household.InstrumentRange(s.Planner.Instrument); ok && s.Planner.choosesRates() {
 		if !r.Contains(t.RateMin) {
 			v.add("tax.rate_min", "the planner chooses the %s, whose rates are %v: set tax.rate_min within them, got %v", name, r, t.RateMin)
 		}
@@ -264,12 +265,12 @@ func refuseEach(v *validator, given map[string]bool, why string) {
 }
 
 // householdsConfig returns the engine's households (nil unless savers).
-func (s *Scenario) householdsConfig() *sim.Households {
+func (s *Scenario) householdsConfig() *household.Config {
 	if !s.savers() {
 		return nil
 	}
 	p, a := s.Population.Productivity, s.Agents
-	return &sim.Households{
+	return &household.Config{
 		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: val(s.Utility.Discount),
 			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax),
 			Saving: a.Saving, Share: val(a.SavingRate), Target: val(a.TargetRatio), Speed: val(a.Speed)},
@@ -282,17 +283,17 @@ func (s *Scenario) householdsConfig() *sim.Households {
 }
 
 // hours returns savers' elastic hours (nil when inelastic).
-func (s *Scenario) hours() *sim.Hours {
+func (s *Scenario) hours() *household.Hours {
 	if s.Utility.Labor != "elastic" {
 		return nil
 	}
-	return &sim.Hours{Kappa: val(s.Utility.Kappa), Elasticity: s.Utility.Elasticity, Max: s.Population.HoursMax}
+	return &household.Hours{Kappa: val(s.Utility.Kappa), Elasticity: s.Utility.Elasticity, Max: s.Population.HoursMax}
 }
 
 // householdTaxes returns savers' taxes beside the labour schedule.
-func (s *Scenario) householdTaxes() sim.HouseholdTaxes {
+func (s *Scenario) householdTaxes() household.Taxes {
 	t := s.Tax
-	ht := sim.HouseholdTaxes{Capital: val(t.CapitalRate), Wealth: val(t.WealthRate), WealthExemption: val(t.WealthExemption),
+	ht := household.Taxes{Capital: val(t.CapitalRate), Wealth: val(t.WealthRate), WealthExemption: val(t.WealthExemption),
 		Consumption: val(t.ConsumptionRate), Instrument: s.Planner.Instrument}
 	if t.Kind == "hsv" {
 		ht.HSV = &tax.HSV{Lambda: val(t.Lambda), Progressivity: val(t.Progressivity)}

@@ -12,6 +12,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -196,7 +197,7 @@ func (s *Scenario) validatePlanner(v *validator, cutoffsOK, boundsOK bool, bound
 	}
 	rc := rateChecker{v: v, k: len(s.Tax.Cutoffs), cutoffsOK: cutoffsOK, boundsOK: boundsOK, bounds: bounds}
 	if s.savers() {
-		rc.instrument, rc.instrumentName, rc.hasInstrument = sim.InstrumentRange(pl.Instrument)
+		rc.instrument, rc.instrumentName, rc.hasInstrument = household.InstrumentRange(pl.Instrument)
 	}
 	pl.checkRates(rc)
 	pl.checkTuning(v)
@@ -232,7 +233,7 @@ type rateChecker struct {
 	bounds              tax.Bounds
 	// the rates of the tax planner.instrument sets, when not the labour
 	// schedule
-	instrument     sim.RateRange
+	instrument     household.RateRange
 	instrumentName string
 	hasInstrument  bool
 }

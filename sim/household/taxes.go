@@ -1,4 +1,4 @@
-package sim
+package household
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
-// HouseholdTaxes are the taxes households that save pay beside the labour
+// Taxes are the taxes households that save pay beside the labour
 // schedule, and which of them the planner sets. The household's budget is
 //
 //	(1 + τ_c)·c + a' = a + r·a − τ_k·max(r·a, 0) − τ_w·max(a − X, 0)
@@ -18,7 +18,7 @@ import (
 //
 // with T the bracket schedule (plus the HSV tax when set) and the wealth tax
 // on wealth at the start of the round.
-type HouseholdTaxes struct {
+type Taxes struct {
 	Capital         float64  // τ_k ∈ [0, 1] on positive returns r·a
 	Wealth          float64  // τ_w ∈ [0, 1) per round on wealth above WealthExemption
 	WealthExemption float64  // X ≥ 0
@@ -31,7 +31,7 @@ type HouseholdTaxes struct {
 	Instrument string
 }
 
-// Instruments are the values of HouseholdTaxes.Instrument.
+// Instruments are the values of Taxes.Instrument.
 var Instruments = []string{"labor", "capital_rate", "wealth_rate", "consumption_rate"}
 
 // RateRange is the rates a tax allows: [Lo, Hi], or [Lo, Hi) when Open.
@@ -76,7 +76,7 @@ func InstrumentRange(instrument string) (r RateRange, name string, ok bool) {
 // CheckInstrument returns an error when the planner's schedule s sets its
 // instrument to a rate that tax does not allow: every planner's proposal is
 // checked, so no planner can take a tax past its bounds.
-func (t *HouseholdTaxes) CheckInstrument(s tax.Schedule) error {
+func (t *Taxes) CheckInstrument(s tax.Schedule) error {
 	r, name, ok := InstrumentRange(t.Instrument)
 	if !ok || s.Brackets() == 0 || r.Contains(s.Rate(0)) {
 		return nil
@@ -85,7 +85,7 @@ func (t *HouseholdTaxes) CheckInstrument(s tax.Schedule) error {
 }
 
 // Validate checks the taxes; errors are field errors.
-func (t *HouseholdTaxes) Validate() error {
+func (t *Taxes) Validate() error {
 	var errs []error
 	in := func(name string, x float64, r RateRange) {
 		if !r.Contains(x) {
@@ -124,7 +124,7 @@ var zeroSchedule = tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)
 // Policy returns the tax policy under the planner's schedule s: with the
 // labor instrument s is the labour schedule; otherwise its one rate is the
 // instrument's and the labour bracket tax is zero.
-func (t *HouseholdTaxes) Policy(s tax.Schedule) TaxPolicy {
+func (t *Taxes) Policy(s tax.Schedule) TaxPolicy {
 	p := TaxPolicy{Labor: s, HSV: t.HSV, AssetTaxes: agents.AssetTaxes{Capital: t.Capital, Wealth: t.Wealth, WealthExemption: t.WealthExemption, Consumption: t.Consumption}}
 	switch t.Instrument {
 	case "capital_rate":
@@ -146,9 +146,9 @@ func (p *TaxPolicy) LaborTax(y float64) float64 {
 	return t
 }
 
-// expectedRateCap is the highest r savers expect to persist: where β times
+// ExpectedRateCap is the highest r savers expect to persist: where β times
 // the after-tax return on large wealth is 1 − 1e-4 (see maxRate).
-func (p *TaxPolicy) expectedRateCap(beta float64) float64 {
+func (p *TaxPolicy) ExpectedRateCap(beta float64) float64 {
 	if p.Capital >= 1 {
 		return math.Inf(1)
 	}

@@ -1,4 +1,4 @@
-package sim
+package household
 
 import (
 	"context"
@@ -10,25 +10,10 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/internal/testenv"
-	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
-	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 	"golang.org/x/sync/errgroup"
 )
-
-// aiyagari returns Aiyagari's (1994) households: β 0.96, risk aversion mu,
-// log productivity AR(1) (rho, sigma) on 7 states by method, no borrowing.
-func aiyagari(mu, rho, sigma float64, method string) *Households {
-	return &Households{
-		Saver:         agents.Saver{RiskAversion: mu, Discount: 0.96},
-		Productivity:  agents.Productivity{Process: "ar1", Rho: rho, Sigma: sigma, States: 7, Method: method, Width: 3},
-		InitialWealth: "stationary",
-	}
-}
-
-// aiyagariMarket is his technology: α 0.36, δ 0.08.
-var aiyagariMarket = market.Config{Kind: market.Production, Alpha: 0.36, TFP: 1, Depreciation: 0.08, Rented: true}
 
 var noTax = TaxPolicy{Labor: tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)}
 
@@ -73,11 +58,11 @@ func TestAiyagariTableII(t *testing.T) {
 	for i := range cells {
 		row, mu := tableII[i/3], []float64{1, 3, 5}[i%3]
 		g.Go(func() error {
-			st, err := SolveStationary(context.Background(), aiyagari(mu, row.rho, row.sigma, "tauchen"), aiyagariMarket, noTax, true)
+			st, err := SolveStationary(context.Background(), Aiyagari(mu, row.rho, row.sigma, "tauchen"), AiyagariMarket, noTax, true)
 			if err != nil {
 				return fmt.Errorf("σ %v ρ %v μ %v: %w", row.sigma, row.rho, mu, err)
 			}
-			ro, err := SolveStationary(context.Background(), aiyagari(mu, row.rho, row.sigma, "rouwenhorst"), aiyagariMarket, noTax, true)
+			ro, err := SolveStationary(context.Background(), Aiyagari(mu, row.rho, row.sigma, "rouwenhorst"), AiyagariMarket, noTax, true)
 			if err != nil {
 				return fmt.Errorf("σ %v ρ %v μ %v (Rouwenhorst): %w", row.sigma, row.rho, mu, err)
 			}
@@ -119,11 +104,11 @@ func TestAiyagariTableII(t *testing.T) {
 // most persistent, most risk-averse cell.
 func TestGridConverged(t *testing.T) {
 	testenv.SkipUnlessLong(t, "four stationary equilibria")
-	for _, h := range []*Households{aiyagari(3, 0.6, 0.4, "tauchen"), aiyagari(5, 0.9, 0.4, "tauchen")} {
+	for _, h := range []*Config{Aiyagari(3, 0.6, 0.4, "tauchen"), Aiyagari(5, 0.9, 0.4, "tauchen")} {
 		var r [2]float64
 		for k, points := range []int{500, 1000} {
 			h.Saver.GridPoints = points
-			st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
+			st, err := SolveStationary(context.Background(), h, AiyagariMarket, noTax, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +129,7 @@ func TestCompleteMarketsLimit(t *testing.T) {
 	rcm := 1/0.96 - 1
 	prev := math.Inf(1)
 	for _, sigma := range []float64{0.4, 0.2, 0.1} {
-		st, err := SolveStationary(context.Background(), aiyagari(3, 0, sigma, "tauchen"), aiyagariMarket, noTax, true)
+		st, err := SolveStationary(context.Background(), Aiyagari(3, 0, sigma, "tauchen"), AiyagariMarket, noTax, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,15 +147,15 @@ func TestCompleteMarketsLimit(t *testing.T) {
 
 // TestStationaryErrors: input that has no equilibrium says so.
 func TestStationaryErrors(t *testing.T) {
-	h := aiyagari(3, 0.6, 0.4, "tauchen")
+	h := Aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Saver.GridMax = 2 // far too low: the distribution piles up at the top
-	if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "grid") {
+	if _, err := SolveStationary(context.Background(), h, AiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "grid") {
 		t.Errorf("grid_max 2: error %v, want one naming the grid", err)
 	}
-	h = aiyagari(3, 0.6, 0.4, "tauchen")
+	h = Aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Productivity.Transition = [][]float64{{1, 0}, {0, 1}}
 	h.Productivity.Process, h.Productivity.Levels = "markov", []float64{1, 2}
-	if _, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "stationary distribution") {
+	if _, err := SolveStationary(context.Background(), h, AiyagariMarket, noTax, true); err == nil || !strings.Contains(err.Error(), "stationary distribution") {
 		t.Errorf("a reducible chain: error %v, want one about its stationary distribution", err)
 	}
 }
@@ -185,7 +170,7 @@ func TestUserGridChecked(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three stationary solves (serial code: nothing for the race detector)")
 	}
-	auto, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, noTax, true)
+	auto, err := SolveStationary(context.Background(), Aiyagari(3, 0.6, 0.4, "tauchen"), AiyagariMarket, noTax, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,9 +178,9 @@ func TestUserGridChecked(t *testing.T) {
 		top float64
 		ok  bool
 	}{{200, true}, {1e6, false}} {
-		h := aiyagari(3, 0.6, 0.4, "tauchen")
+		h := Aiyagari(3, 0.6, 0.4, "tauchen")
 		h.Saver.GridMax = c.top
-		st, err := SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
+		st, err := SolveStationary(context.Background(), h, AiyagariMarket, noTax, true)
 		var fe *field.Error
 		switch {
 		case c.ok && err != nil:
@@ -214,13 +199,13 @@ func TestUserGridChecked(t *testing.T) {
 func TestNoEquilibriumSaysWhy(t *testing.T) {
 	subsidy := noTax
 	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
-	_, err := SolveStationary(context.Background(), aiyagari(3, 0.6, 0.4, "tauchen"), aiyagariMarket, subsidy, true)
+	_, err := SolveStationary(context.Background(), Aiyagari(3, 0.6, 0.4, "tauchen"), AiyagariMarket, subsidy, true)
 	if err == nil || !strings.Contains(err.Error(), "tax revenue is negative") || strings.Contains(err.Error(), "beyond what income can repay") {
 		t.Errorf("subsidy: %v", err)
 	}
-	h := aiyagari(3, 0.6, 0.4, "tauchen")
+	h := Aiyagari(3, 0.6, 0.4, "tauchen")
 	h.Saver.Saving, h.Saver.Share = "fixed_rate", 0
-	_, err = SolveStationary(context.Background(), h, aiyagariMarket, noTax, true)
+	_, err = SolveStationary(context.Background(), h, AiyagariMarket, noTax, true)
 	if err == nil || !strings.Contains(err.Error(), "is not what limits them") || strings.Contains(err.Error(), "may be too low") {
 		t.Errorf("no saving: %v", err)
 	}
@@ -239,9 +224,9 @@ func TestEulerErrorWhereHeld(t *testing.T) {
 		top    float64
 		lo, hi float64
 	}{{0, math.Inf(-1), -5}, {1e6, -4, 0}} {
-		h := aiyagari(3, 0.6, 0.4, "tauchen")
+		h := Aiyagari(3, 0.6, 0.4, "tauchen")
 		h.Saver.GridMax = c.top
-		st, err := solveStationaryFrom(context.Background(), h, aiyagariMarket, noTax, true, nil, planning)
+		st, err := SolveFrom(context.Background(), h, AiyagariMarket, noTax, true, nil, Planning)
 		if err != nil {
 			t.Fatal(err)
 		}
