@@ -127,7 +127,7 @@ func BenchmarkBareLoop(b *testing.B) {
 			sched := tax.MustNew(cfg.Cutoffs, tax.USFederalRates(), tax.DefaultBounds)
 			resp := agents.NewResponse(e.u, sched, cfg.HoursMax)
 			pop, u := e.pop, &e.u
-			parts := make([][3]float64, e.nChunks)
+			parts := make([][3]float64, e.work.nChunks)
 			transfer := 0.0
 			b.ResetTimer()
 			for b.Loop() {

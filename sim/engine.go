@@ -26,35 +26,48 @@ type Engine struct {
 	planner planner.Planner
 	pop     *agents.Population
 	u       agents.Utility
-	workers int
-	nChunks int
+	round   int
+	now     inForce    // the planner's schedule and what workers face under it
+	econ    economy    // the market: wage, capital, last clearing
+	house   *houses    // households that save, with their model; nil for workers
+	work    workspace  // chunks and the round's reused buffers
+	stats   RoundStats // the last round's
+	model   model      // the workers' model (planners ask it)
+	report  reporting  // columns beyond the contract's, LLM usage
+}
 
-	round int
+// inForce is the schedule in force and what workers face under it.
+type inForce struct {
 	sched tax.Schedule // the planner's
 	eff   tax.Schedule // what workers face: sched compiled with the tax system (sched without one)
 	resp  *agents.Response
 	// noCredit is what workers the system's credit does not reach face
 	// (outside its ages, in a population with ages); nil otherwise.
 	noCredit *faced
-	econ     economy
-	house    *houses // households that save; nil for workers
-	hmodel   houseModel
-
-	// What workers expect to receive this round: last round's transfers.
+	// expect is what workers expect to receive this round: last round's
+	// transfers.
 	expect transferRule
+}
 
+// workspace is how the population is split into chunks and the buffers a
+// round reuses.
+type workspace struct {
+	workers int // goroutines
+	nChunks int
 	parts   []chunkSums
 	scratch []float64 // sort buffer, allocated on first need
 	radix   []float64 // the radix sort's second buffer (mostly untouched when it sorts into scratch)
-	// rankSums's runs of sorted incomes by bracket and their sums by chunk,
-	// reused every round
+	// rankSums's runs of sorted incomes by bracket and their sums by chunk
 	runStarts []int
 	runSums   []float64
-	stats     RoundStats
-	model     model
-	extra     []string  // columns after the rates: llm_* (with an LLM), then the planner's
-	spent     llm.Usage // LLM usage before this round
-	lastLLM   llm.Usage // LLM usage of the last round
+}
+
+// reporting is what the engine adds to the contract's metrics: the extra
+// columns' names, and the LLM usage it reports by round.
+type reporting struct {
+	extra   []string  // columns after the rates: the households', the system's, llm_*, then the planner's
+	spent   llm.Usage // LLM usage before this round
+	lastLLM llm.Usage // LLM usage of the last round
 }
 
 // systemColumns are the per-round parts of a tax system (per-worker means;
@@ -92,30 +105,24 @@ func NewContext(ctx context.Context, cfg Config, p planner.Planner) (*Engine, er
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{
-		cfg:     cfg,
-		planner: p,
-		pop:     pop,
-		u:       u,
-		workers: max(cfg.Workers, 1),
-		nChunks: (cfg.Agents + ChunkSize - 1) / ChunkSize,
-	}
-	e.parts = make([]chunkSums, e.nChunks)
+	e := &Engine{cfg: cfg, planner: p, pop: pop, u: u}
+	e.work.workers = max(cfg.Workers, 1)
+	e.work.nChunks = (cfg.Agents + ChunkSize - 1) / ChunkSize
+	e.work.parts = make([]chunkSums, e.work.nChunks)
 	e.model.e = e
-	e.hmodel.e = e
 	if cfg.Households != nil {
 		if err := e.initHouses(); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.System != nil {
-		e.extra = append(e.extra, systemColumns...)
+		e.report.extra = append(e.report.extra, systemColumns...)
 	}
 	if cfg.LLM != nil {
-		e.extra = append(e.extra, llmColumns...)
+		e.report.extra = append(e.report.extra, llmColumns...)
 	}
 	if r, ok := p.(planner.Reporter); ok {
-		e.extra = append(e.extra, r.Columns()...)
+		e.report.extra = append(e.report.extra, r.Columns()...)
 	}
 	e.initEconomy()
 	if e.house != nil { // placed before round 0, under its policy
@@ -149,20 +156,25 @@ func (e *Engine) statusQuo() error {
 // not stepping.
 func (e *Engine) Model() planner.Model {
 	if e.house != nil {
-		return &e.hmodel
+		return &e.house.model
 	}
 	return &e.model
 }
 
 // ModelEvaluations returns how many times the workers' model was evaluated
 // (by planners, report_gap, the Pareto tools): each costs about a round.
-func (e *Engine) ModelEvaluations() int { return e.model.evals + e.hmodel.evals }
+func (e *Engine) ModelEvaluations() int {
+	if e.house != nil {
+		return e.model.evals + e.house.model.evals
+	}
+	return e.model.evals
+}
 
 // Population returns the workers; read it between rounds only.
 func (e *Engine) Population() *agents.Population { return e.pop }
 
 // Schedule returns the planner's schedule in force (zero before round 0).
-func (e *Engine) Schedule() tax.Schedule { return e.sched }
+func (e *Engine) Schedule() tax.Schedule { return e.now.sched }
 
 // System returns the tax system the planner's rates are part of (nil: the
 // rates apply to gross earnings).
@@ -170,7 +182,7 @@ func (e *Engine) System() *tax.USSingle { return e.cfg.System }
 
 // Effective returns the schedule of gross earnings workers face: the
 // planner's compiled with the tax system, or the planner's without one.
-func (e *Engine) Effective() tax.Schedule { return e.eff }
+func (e *Engine) Effective() tax.Schedule { return e.now.eff }
 
 // effective compiles the planner's schedule s with the tax system (s itself
 // without one).
@@ -235,9 +247,9 @@ func (e *Engine) Done() bool { return e.round >= e.cfg.Rounds }
 func (e *Engine) Run(ctx context.Context, rec Recorder) error {
 	for !e.Done() {
 		if e.cfg.MaxCost > 0 && e.cfg.LLM != nil && e.round > 0 {
-			if spent := e.cfg.LLM.Usage().Cost; spent+e.lastLLM.Cost > e.cfg.MaxCost {
+			if spent := e.cfg.LLM.Usage().Cost; spent+e.report.lastLLM.Cost > e.cfg.MaxCost {
 				return fmt.Errorf("%w: $%.4f spent, the next round would cost about $%.4f, the budget is $%.4f",
-					ErrBudget, spent, e.lastLLM.Cost, e.cfg.MaxCost)
+					ErrBudget, spent, e.report.lastLLM.Cost, e.cfg.MaxCost)
 			}
 		}
 		s, err := e.Step(ctx)
@@ -263,12 +275,12 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	}
 	t := e.round
 	if e.cfg.LLM != nil {
-		e.spent = e.cfg.LLM.Usage()
+		e.report.spent = e.cfg.LLM.Usage()
 	}
 	if t%e.cfg.Period == 0 {
-		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.sched, Model: &e.model, System: e.cfg.System}
+		req := planner.Request{Round: t, Cutoffs: e.cfg.Cutoffs, Bounds: e.cfg.Bounds, Current: e.now.sched, Model: &e.model, System: e.cfg.System}
 		if e.house != nil { // savers' model: stationary equilibria
-			req.Model = &e.hmodel
+			req.Model = &e.house.model
 		}
 		if e.cfg.Behavior.Kind == agents.LLM {
 			req.Voters = voters{e}
@@ -284,13 +296,13 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 		if err != nil {
 			return nil, fmt.Errorf("round %d: planner's schedule: %w", t, err)
 		}
-		e.sched, e.eff, e.resp, e.noCredit = s, all.sched, all.resp, noCredit
+		e.now.sched, e.now.eff, e.now.resp, e.now.noCredit = s, all.sched, all.resp, noCredit
 	}
 	if err := e.computeAny(ctx); err != nil {
 		return nil, fmt.Errorf("round %d: %w", t, err)
 	}
 	// the household columns first: planners may maximise them
-	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.extra
+	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.report.extra
 	if e.house != nil {
 		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
 	}
@@ -302,15 +314,15 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if name, x, bad := e.stats.nonFinite(); bad {
 		return nil, fmt.Errorf("round %d: metric %s is %v: the scenario's numbers overflow or leave some worker nothing to consume (check very large or very small values: skills, kappa, cutoffs, hours_max)", t, name, x)
 	}
-	e.planner.Observe(planner.Observation{Round: t, Schedule: e.sched, Stats: &e.stats, Income: e.pop.Income})
+	e.planner.Observe(planner.Observation{Round: t, Schedule: e.now.sched, Stats: &e.stats, Income: e.pop.Income})
 	if g, ok := e.planner.(planner.Gapper); ok {
 		if gap, ok := g.Gap(); ok {
 			e.stats.StackelbergGap = gap
 		}
 	}
 	if e.cfg.LLM != nil {
-		u := e.cfg.LLM.Usage().Sub(e.spent)
-		e.lastLLM = u
+		u := e.cfg.LLM.Usage().Sub(e.report.spent)
+		e.report.lastLLM = u
 		e.stats.Extra = append(e.stats.Extra, float64(u.Calls), float64(u.TokensIn), float64(u.TokensOut), u.Cost, float64(u.Fallbacks))
 	}
 	if r, ok := e.planner.(planner.Reporter); ok {
@@ -352,12 +364,12 @@ func (e *Engine) decide(ctx context.Context) error {
 	wpow := math.Pow(wage, 1+e.u.Elasticity)
 	return w.Decide(ctx, agents.DecideInput{
 		Round:    e.round,
-		Schedule: e.eff,
+		Schedule: e.now.eff,
 		Wage:     wage,
-		Transfer: func(i int) float64 { return e.expect.of(pop.Income[i]) },
+		Transfer: func(i int) float64 { return e.now.expect.of(pop.Income[i]) },
 		Fallback: func(i int) float64 {
-			_, resp, _ := e.facing(&roundIn{resp: e.resp, noCredit: e.noCredit}, i)
-			l, _ := resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.expect.of(pop.Income[i]), 0)
+			_, resp, _ := e.facing(&roundIn{resp: e.now.resp, noCredit: e.now.noCredit}, i)
+			l, _ := resp.ChoiceK(pop.Skill[i]*wage, pop.Potential[i]*wpow, e.kappa(i), e.now.expect.of(pop.Income[i]), 0)
 			return l
 		},
 	}, pop)
@@ -374,7 +386,7 @@ func (e *Engine) checkFallbacks() error {
 	if limit <= 0 {
 		limit = 0.5
 	}
-	u := e.cfg.LLM.Usage().Sub(e.spent)
+	u := e.cfg.LLM.Usage().Sub(e.report.spent)
 	if u.Decisions == 0 || float64(u.Fallbacks) <= limit*float64(u.Decisions) {
 		return nil
 	}
@@ -404,7 +416,7 @@ type voters struct{ e *Engine }
 
 func (v voters) Ballots(ctx context.Context, cands []tax.Schedule, rule string, fallback func(i int) []int) ([]float64, error) {
 	e := v.e
-	transfer := func(i int) float64 { return e.expect.of(e.pop.Income[i]) }
+	transfer := func(i int) float64 { return e.now.expect.of(e.pop.Income[i]) }
 	if e.cfg.System != nil { // workers vote on the schedules they would face
 		eff := make([]tax.Schedule, len(cands))
 		for i, s := range cands {
@@ -428,17 +440,17 @@ func (e *Engine) fillObjective(s *RoundStats) {
 // metrics, the rates, then llm_* (with an LLM), then any columns the planner
 // adds.
 func (e *Engine) Columns() []string {
-	return append(MetricNames(len(e.cfg.Cutoffs)), e.extra...)
+	return append(MetricNames(len(e.cfg.Cutoffs)), e.report.extra...)
 }
 
-// parallel calls fn for every chunk, on up to e.workers goroutines that all
+// parallel calls fn for every chunk, on up to e.work.workers goroutines that all
 // exit before it returns. Chunk c covers agents [c·ChunkSize, (c+1)·ChunkSize).
 func (e *Engine) parallel(fn func(c, lo, hi int)) {
 	n := e.cfg.Agents
 	span := func(c int) (int, int) { return c * ChunkSize, min((c+1)*ChunkSize, n) }
-	w := min(e.workers, e.nChunks)
+	w := min(e.work.workers, e.work.nChunks)
 	if w <= 1 {
-		for c := range e.nChunks {
+		for c := range e.work.nChunks {
 			lo, hi := span(c)
 			fn(c, lo, hi)
 		}
@@ -450,7 +462,7 @@ func (e *Engine) parallel(fn func(c, lo, hi int)) {
 		wg.Go(func() {
 			for {
 				c := int(next.Add(1) - 1)
-				if c >= e.nChunks {
+				if c >= e.work.nChunks {
 					return
 				}
 				lo, hi := span(c)

@@ -34,6 +34,7 @@ type houses struct {
 	next         []uint8               // each household's state next round, drawn in the pass
 	parts        []houseSums
 	cols         []float64 // this round's householdColumns values
+	model        houseModel
 }
 
 // houseSums are one chunk's partial sums of a household round.
@@ -58,7 +59,8 @@ func (e *Engine) initHouses() error {
 		return field.Within("Households.Productivity", err)
 	}
 	n := ch.States()
-	e.house = &houses{cfg: h, chain: ch, counts: make([]float64, n), parts: make([]houseSums, e.nChunks)}
+	e.house = &houses{cfg: h, chain: ch, counts: make([]float64, n), parts: make([]houseSums, e.work.nChunks)}
+	e.house.model.e = e
 	for c := range e.house.parts {
 		e.house.parts[c].counts = make([]float64, n)
 	}
@@ -68,7 +70,7 @@ func (e *Engine) initHouses() error {
 	for i := range e.pop.Hours {
 		e.pop.Hours[i] = 1 // inelastic labour: one unit of endowment
 	}
-	e.extra = append(e.extra, householdColumns...)
+	e.report.extra = append(e.report.extra, householdColumns...)
 	return nil
 }
 
@@ -79,7 +81,7 @@ func (e *Engine) initHouses() error {
 // distribution and the wealth as configured).
 func (e *Engine) startHouses(ctx context.Context) error {
 	h := e.house
-	st, err := household.SolveStationary(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.sched), e.redistributes())
+	st, err := household.SolveStationary(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(e.now.sched), e.redistributes())
 	if err != nil {
 		return fmt.Errorf("stationary equilibrium: %w", err)
 	}
@@ -168,7 +170,7 @@ func (e *Engine) houseRound(ctx context.Context) error {
 	if e.round > 0 { // last round drew this round's states
 		pop.State, h.next = h.next, pop.State
 	}
-	tp := h.cfg.Taxes.Policy(e.sched)
+	tp := h.cfg.Taxes.Policy(e.now.sched)
 	var pr housePrices
 	var rule agents.Rule
 	var iters int
@@ -425,7 +427,7 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 		Output:             y,
 		CapitalIncome:      pr.r * pr.k,
 		Capital:            pr.k * fn,
-		Rates:              e.sched.Rates(),
+		Rates:              e.now.sched.Rates(),
 	}
 	if t.z > 0 {
 		s.AvgTaxRate = pr.rv.Total() * fn / t.z
@@ -456,7 +458,7 @@ type wealthSums struct {
 // chunk order.
 func (e *Engine) sumWealth(x float64) wealthSums {
 	a := e.pop.Wealth
-	parts := make([]wealthSums, e.nChunks)
+	parts := make([]wealthSums, e.work.nChunks)
 	e.parallel(func(c, lo, hi int) {
 		var s wealthSums
 		for _, v := range a[lo:hi] {

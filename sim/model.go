@@ -47,7 +47,7 @@ func (m *model) Evaluate(_ context.Context, s tax.Schedule) (planner.Metrics, []
 		resp:     all.resp,
 		noCredit: noCredit,
 		beh:      agents.Behavior{Kind: agents.Rational},
-		expect:   e.expect,
+		expect:   e.now.expect,
 	}
 	for range maxFixedPoint {
 		copy(m.st.hours, e.pop.Hours) // labor_change is measured from now

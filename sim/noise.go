@@ -14,7 +14,7 @@ func (e *Engine) llmStream(in *roundIn, c int) *rand.Rand {
 	if in.beh.Kind != agents.LLM {
 		return nil
 	}
-	return rng.Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.nChunks)+uint64(c))
+	return rng.Stream(e.cfg.Seed, "llm-draw", in.noise*uint64(e.work.nChunks)+uint64(c))
 }
 
 // noiseDraws hands chunk c's noisy workers their noise factors one at a
@@ -26,7 +26,7 @@ func (e *Engine) noiseDraws(in *roundIn, c int) *noiseDraw {
 	if in.beh.Kind != agents.Noisy {
 		return nil
 	}
-	buf := e.parts[c].noiseBlock()
+	buf := e.work.parts[c].noiseBlock()
 	return &noiseDraw{src: e.noiseSource(in, c), beh: in.beh, f: buf, next: len(buf)}
 }
 
@@ -52,5 +52,5 @@ func (d *noiseDraw) factor() float64 {
 // noiseSource is the generator behind noisy workers' stream in chunk c:
 // rng.Split of (seed, "noise", round × chunks + chunk).
 func (e *Engine) noiseSource(in *roundIn, c int) *rng.SplitMix {
-	return rng.Split(e.cfg.Seed, "noise", in.noise*uint64(e.nChunks)+uint64(c))
+	return rng.Split(e.cfg.Seed, "noise", in.noise*uint64(e.work.nChunks)+uint64(c))
 }

@@ -14,7 +14,7 @@ import (
 // rand.New of the same stream — across block boundaries and for a
 // chunk whose workers end mid-block — for σ from 0 to 2.
 func TestNoiseDraw(t *testing.T) {
-	e := &Engine{cfg: Config{Seed: 9}, nChunks: 4, parts: make([]chunkSums, 4)}
+	e := &Engine{cfg: Config{Seed: 9}, work: workspace{nChunks: 4, parts: make([]chunkSums, 4)}}
 	for _, sigma := range []float64{0, 0.1, 2} {
 		in := &roundIn{noise: 3, beh: agents.Behavior{Kind: agents.Noisy, Noise: sigma}}
 		d := e.noiseDraws(in, 2)
@@ -26,7 +26,7 @@ func TestNoiseDraw(t *testing.T) {
 			}
 		}
 	}
-	if e.noiseDraws(&roundIn{beh: agents.Behavior{Kind: agents.Adaptive}}, 0) != nil || e.parts[0].noise != nil {
+	if e.noiseDraws(&roundIn{beh: agents.Behavior{Kind: agents.Adaptive}}, 0) != nil || e.work.parts[0].noise != nil {
 		t.Error("draws, or their scratch, for adaptive workers")
 	}
 }

@@ -123,11 +123,11 @@ func (e *Engine) supply(st state, in *roundIn, of offer) float64 {
 			l, _ := e.choose(i, in, &of, st.hours[i], st.income[i], rng, noise)
 			s += e.pop.Skill[i] * l
 		}
-		e.parts[c].supply = s
+		e.work.parts[c].supply = s
 	})
 	var s float64
-	for c := range e.parts {
-		s += e.parts[c].supply
+	for c := range e.work.parts {
+		s += e.work.parts[c].supply
 	}
 	return s
 }

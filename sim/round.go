@@ -88,18 +88,18 @@ func (e *Engine) facing(in *roundIn, i int) (sched *tax.Schedule, resp *agents.R
 	return &in.sched, in.resp, false
 }
 
-// computeRound computes steps 2–5 of the round under e.sched into e.stats
+// computeRound computes steps 2–5 of the round under e.now.sched into e.stats
 // and commits what the next round starts from: the transfers workers
 // expect, the market's clearing, and capital. (Step, the exported method,
 // runs the whole round: the planner, LLM decisions, this, observation.)
 func (e *Engine) computeRound() error {
-	in := roundIn{sched: e.eff, rates: e.sched.Rates(), resp: e.resp, noCredit: e.noCredit, beh: e.cfg.Behavior, expect: e.expect, noise: uint64(e.round)}
+	in := roundIn{sched: e.now.eff, rates: e.now.sched.Rates(), resp: e.now.resp, noCredit: e.now.noCredit, beh: e.cfg.Behavior, expect: e.now.expect, noise: uint64(e.round)}
 	pop := e.pop
 	rule, cl, err := e.compute(state{pop.Hours, pop.Income, pop.Consumption, pop.Utility}, in, &e.stats)
 	if err != nil {
 		return err
 	}
-	e.expect = rule
+	e.now.expect = rule
 	e.econ.last = cl
 	if e.econ.cfg.Kind == market.Production {
 		e.econ.capital = e.econ.cfg.Accumulate(cl.Capital, cl.Output)
@@ -162,7 +162,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	sys := e.cfg.System
 	nb := in.sched.Brackets()
 	e.parallel(func(c, lo, hi int) {
-		p := &e.parts[c]
+		p := &e.work.parts[c]
 		var tally []float64 // workers and earnings by bracket, with a system
 		if sys != nil {
 			if cap(p.tally) < 2*nb {
@@ -228,8 +228,8 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		*p = chunkSums{z: sz, tax: stx, l: sl, dl: sdl, payroll: spay, credit: scred, zFirst: income[lo], zLast: income[hi-1], zSorted: rise >= 0, tally: p.tally, noise: p.noise}
 	})
 	t := choiceTotals{zSorted: true, zMin: math.Inf(1), zMax: math.Inf(-1)}
-	for c := range e.parts {
-		p := &e.parts[c]
+	for c := range e.work.parts {
+		p := &e.work.parts[c]
 		if p.zBounds {
 			t.zMin, t.zMax = min(t.zMin, p.zMin), max(t.zMax, p.zMax)
 		} else {
@@ -241,7 +241,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 		t.dl += p.dl
 		t.payroll += p.payroll
 		t.credit += p.credit
-		if !p.zSorted || (c > 0 && p.zFirst < e.parts[c-1].zLast) {
+		if !p.zSorted || (c > 0 && p.zFirst < e.work.parts[c-1].zLast) {
 			t.zSorted = false
 		}
 	}
@@ -589,15 +589,15 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			}
 			ws.add(st.income[b0:b1], st.cons[b0:b1], st.util[b0:b1])
 		}
-		p := &e.parts[c]
+		p := &e.work.parts[c]
 		p.c, p.cPos, p.u, p.minU, p.wu, p.w = ws.c, ws.logs.Pos, ws.u, ws.minU, ws.wu, ws.w
 		p.logC, p.cLogC, p.rankZ, p.rankC = ws.logs.Log, ws.logs.XLog, ws.rz, ws.rc
 		p.regret, p.regretMax = sreg, mreg
 		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.rise >= 0, ws.logs.NonPos
 	})
 	t := welfareTotals{minU: math.Inf(1), cSorted: true}
-	for c := range e.parts {
-		p := &e.parts[c]
+	for c := range e.work.parts {
+		p := &e.work.parts[c]
 		t.c += p.c
 		t.cPos += p.cPos
 		t.u += p.u
@@ -611,7 +611,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 		t.regret += p.regret
 		t.regretMax = max(t.regretMax, p.regretMax)
 		t.anyZeroC = t.anyZeroC || p.anyZeroC
-		if !p.cSorted || (c > 0 && p.cFirst < e.parts[c-1].cLast) {
+		if !p.cSorted || (c > 0 && p.cFirst < e.work.parts[c-1].cLast) {
 			t.cSorted = false
 		}
 	}
@@ -826,7 +826,7 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 	n := len(x)
 	// runs: [starts[r], starts[r+1]) holds x ≤ 0 for r = 0, bracket r − 1
 	// for r ≥ 1 (without net, the whole of x is run 0).
-	starts := e.runStarts[:0]
+	starts := e.work.runStarts[:0]
 	starts = append(starts, 0)
 	if net {
 		starts = append(starts, sort.Search(n, func(i int) bool { return x[i] > 0 }))
@@ -836,15 +836,15 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 		}
 	}
 	starts = append(starts, n)
-	e.runStarts = starts
+	e.work.runStarts = starts
 	runs := len(starts) - 1
 	// by chunk: the chunk's rank sum, then its runs' (the first in the
 	// same running sum whatever the runs, so rz's bits do not depend on net)
 	stride := runs + 1
-	if len(e.runSums) < e.nChunks*stride {
-		e.runSums = make([]float64, e.nChunks*stride)
+	if len(e.work.runSums) < e.work.nChunks*stride {
+		e.work.runSums = make([]float64, e.work.nChunks*stride)
 	}
-	sums := e.runSums[:e.nChunks*stride]
+	sums := e.work.runSums[:e.work.nChunks*stride]
 	e.parallel(func(c, lo, hi int) {
 		part := sums[c*stride : (c+1)*stride]
 		total := 0.0
@@ -857,7 +857,7 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 		}
 		part[0] = total
 	})
-	for c := range e.nChunks {
+	for c := range e.work.nChunks {
 		rz += sums[c*stride]
 	}
 	for r := range runs {
@@ -865,7 +865,7 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 			break
 		}
 		var s float64 // run r's rank sum of incomes, over the chunks in order
-		for c := range e.nChunks {
+		for c := range e.work.nChunks {
 			s += sums[c*stride+1+r]
 		}
 		slope, icept := 1.0, 0.0
@@ -904,11 +904,11 @@ func (e *Engine) sortedCopy(x []float64) []float64 {
 // sortedCopyIn is sortedCopy given bounds on x (radix.SortedCopyIn; NaN
 // when they are not known).
 func (e *Engine) sortedCopyIn(x []float64, lo, hi float64) []float64 {
-	if cap(e.scratch) < len(x) {
-		e.scratch = make([]float64, len(x))
-		e.radix = make([]float64, len(x))
+	if cap(e.work.scratch) < len(x) {
+		e.work.scratch = make([]float64, len(x))
+		e.work.radix = make([]float64, len(x))
 	}
-	s := e.scratch[:len(x)]
-	radix.SortedCopyIn(s, x, e.radix, e.workers, lo, hi)
+	s := e.work.scratch[:len(x)]
+	radix.SortedCopyIn(s, x, e.work.radix, e.work.workers, lo, hi)
 	return s
 }
