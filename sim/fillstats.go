@@ -35,43 +35,65 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 	if !t2.cSorted && !fromNet {
 		rc, _ = e.rankSums(e.sortedCopy(st.cons), nil, false)
 	}
-	giniPre := welfare.GiniFromSums(n, rz, t1.z)
-	giniPost := welfare.GiniFromSums(n, rc, t2.c)
 	*s = RoundStats{
-		Productivity:       t1.z / fn,
-		GiniPre:            giniPre,
-		GiniPost:           giniPost,
-		WelfareUtilitarian: t2.u / fn,
-		WelfareInvIncome:   t2.wu / t2.w,
-		WelfareRawls:       t2.minU,
-		Atkinson1:          welfare.Atkinson1FromSums(n, t2.logC, t2.cPos, t2.anyZeroC),
-		Theil:              welfare.TheilFromSums(n, t2.cLogC, t2.cPos),
-		Revenue:            t1.tax / fn,
-		Transfer:           rd.paid / fn,
-		LaborMean:          t1.l / fn,
-		BRRegretMean:       t2.regret / fn,
-		BRRegretMax:        t2.regretMax,
-		LaborChange:        t1.dl / fn,
-		Wage:               of.payWage,
-		MarketResidual:     cl.Residual,
-		MarketIterations:   float64(cl.Iterations),
-		Output:             cl.Output / fn,
-		CapitalIncome:      of.capReal / fn,
-		Capital:            cl.Capital,
-		Rates:              in.rates,
-		payroll:            t1.payroll / fn,
-		credit:             t1.credit / fn,
+		Revenue:          t1.tax / fn,
+		Transfer:         rd.paid / fn,
+		LaborMean:        t1.l / fn,
+		BRRegretMean:     t2.regret / fn,
+		BRRegretMax:      t2.regretMax,
+		LaborChange:      t1.dl / fn,
+		Wage:             of.payWage,
+		MarketResidual:   cl.Residual,
+		MarketIterations: float64(cl.Iterations),
+		Output:           cl.Output / fn,
+		CapitalIncome:    of.capReal / fn,
+		Capital:          cl.Capital,
+		Rates:            in.rates,
+		payroll:          t1.payroll / fn,
+		credit:           t1.credit / fn,
 	}
 	if in.rates == nil {
 		s.Rates = sched.Rates()
 	}
-	if t1.z > 0 {
-		s.AvgTaxRate = t1.tax / t1.z
-	}
+	s.fillPopulation(n, t1.z, rz, rc, &t2.popTotals)
 	if e.econ.cfg.Kind != market.Production {
 		s.Output = s.Productivity // output is the income workers earn
 	}
-	s.Equality = welfare.Equality(giniPost, n)
+	s.derive(n, t1.tax, t1.z)
+}
+
+// popTotals are the sums over a population its statistics of consumption
+// and utility come from.
+type popTotals struct {
+	c, cPos, u, minU, wu, w float64 // Σ c, Σ c>0, Σ u, min u, Σ ω·u, Σ ω
+	logC, cLogC             float64 // Σ ln c, Σ c·ln c over c > 0
+	anyZeroC                bool
+}
+
+// fillPopulation sets the statistics of income, consumption and utility of
+// a population of n from its totals: Σ z, the Gini's rank sums of income
+// (rz) and of consumption (rc), and t.
+func (s *RoundStats) fillPopulation(n int, z, rz, rc float64, t *popTotals) {
+	fn := float64(n)
+	s.Productivity = z / fn
+	s.GiniPre = welfare.GiniFromSums(n, rz, z)
+	s.GiniPost = welfare.GiniFromSums(n, rc, t.c)
+	s.WelfareUtilitarian = t.u / fn
+	s.WelfareInvIncome = t.wu / t.w
+	s.WelfareRawls = t.minU
+	s.Atkinson1 = welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC)
+	s.Theil = welfare.TheilFromSums(n, t.cLogC, t.cPos)
+}
+
+// derive sets the statistics that follow from the others, the one home of
+// their formulas: the average tax rate (taxes over incomes, both totals; 0
+// without income), equality (1 − Gini of consumption, scaled for a
+// population of n) and equality × productivity.
+func (s *RoundStats) derive(n int, taxes, income float64) {
+	if income > 0 {
+		s.AvgTaxRate = taxes / income
+	}
+	s.Equality = welfare.Equality(s.GiniPost, n)
 	s.EqXProd = s.Equality * s.Productivity
 }
 

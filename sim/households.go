@@ -39,11 +39,12 @@ type houses struct {
 
 // houseSums are one chunk's partial sums of a household round.
 type houseSums struct {
-	z, c, cPos, u, minU, wu, w, logC, cLogC float64
-	next, constrained                       float64 // Σ a', households at the limit
-	hours, laborTax, eff, dl                float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
-	anyZeroC                                bool
-	counts                                  []float64 // households in each state next round
+	popTotals
+	z                        float64
+	next, constrained        float64 // Σ a', households at the limit
+	hours, laborTax, eff, dl float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
+	anyZeroC                 bool
+	counts                   []float64 // households in each state next round
 }
 
 // productivityDraw is the stream name of the households' productivity
@@ -410,36 +411,25 @@ func (e *Engine) houseStats(pr *housePrices, t *houseSums, wd wealthStats, iters
 	rz, _ := e.rankSums(e.sortedCopy(pop.Income), nil, false)
 	s := &e.stats
 	*s = RoundStats{
-		Round:              e.round,
-		Productivity:       t.z / fn,
-		GiniPre:            welfare.GiniFromSums(n, rz, t.z),
-		GiniPost:           welfare.GiniFromSums(n, rc, t.c),
-		WelfareUtilitarian: t.u / fn,
-		WelfareInvIncome:   t.wu / t.w,
-		WelfareRawls:       t.minU,
-		Atkinson1:          welfare.Atkinson1FromSums(n, t.logC, t.cPos, t.anyZeroC),
-		Theil:              welfare.TheilFromSums(n, t.cLogC, t.cPos),
-		Revenue:            pr.rv.Total(),
-		Transfer:           pr.transfer,
-		LaborMean:          1,
-		Wage:               pr.w,
-		MarketIterations:   float64(iters),
-		Output:             y,
-		CapitalIncome:      pr.r * pr.k,
-		Capital:            pr.k * fn,
-		Rates:              e.now.sched.Rates(),
+		Round:            e.round,
+		Revenue:          pr.rv.Total(),
+		Transfer:         pr.transfer,
+		LaborMean:        1,
+		Wage:             pr.w,
+		MarketIterations: float64(iters),
+		Output:           y,
+		CapitalIncome:    pr.r * pr.k,
+		Capital:          pr.k * fn,
+		Rates:            e.now.sched.Rates(),
 	}
-	if t.z > 0 {
-		s.AvgTaxRate = pr.rv.Total() * fn / t.z
-	}
+	s.fillPopulation(n, t.z, rz, rc, &t.popTotals)
 	if h.cfg.Hours != nil {
 		s.LaborMean, s.LaborChange = t.hours/fn, t.dl/fn
 	}
 	if h.cfg.Saver.Heuristic() || h.cfg.Saver.Saving == "llm" { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
-	s.Equality = welfare.Equality(s.GiniPost, n)
-	s.EqXProd = s.Equality * s.Productivity
+	s.derive(n, pr.rv.Total()*fn, t.z)
 	saving := (t.next/fn - (1-mk.Depreciation)*pr.k) / y
 	h.cols = append(h.cols[:0], pr.r, saving, t.c/fn, pr.k, wd.gini, wd.top1, wd.top10, t.constrained/fn,
 		pr.rv.Capital, pr.rv.Wealth, pr.rv.Consumption)
@@ -549,7 +539,7 @@ func (e *Engine) housePass(b *agents.Budget, rule agents.Rule, w float64) {
 
 // houseTotals combines the chunks' sums in chunk order.
 func (e *Engine) houseTotals() houseSums {
-	t := houseSums{minU: math.Inf(1)}
+	t := houseSums{popTotals: popTotals{minU: math.Inf(1)}}
 	for c := range e.house.parts {
 		p := &e.house.parts[c]
 		t.z += p.z

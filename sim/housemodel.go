@@ -121,11 +121,7 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 		CapitalIncome:      eq.Rate * eq.Capital,
 		Capital:            eq.Capital * float64(n),
 	}
-	if sz > 0 {
-		s.AvgTaxRate = stx / sz
-	}
-	s.Equality = welfare.Equality(giniPost, n)
-	s.EqXProd = s.Equality * s.Productivity
+	s.derive(n, stx, sz)
 	s.Extra = []float64{eq.Rate, st.SavingRate, sc, eq.Capital, st.WealthGini, st.WealthTop1, st.WealthTop10, st.Constrained,
 		st.Revenue.Capital, st.Revenue.Wealth, st.Revenue.Consumption} // householdColumns
 	s.extraNames = householdColumns

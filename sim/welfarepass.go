@@ -49,11 +49,10 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 
 // welfareTotals are the sums of the welfare pass over all chunks.
 type welfareTotals struct {
-	c, cPos, u, minU, wu, w float64 // Σ c, Σ c>0, Σ u, min u, Σ ω·u, Σ ω
-	logC, cLogC             float64 // Σ ln c, Σ c·ln c over c > 0
-	rankZ, rankC            float64 // Σ (2i − N − 1)·x for the Gini
-	regret, regretMax       float64
-	cSorted, anyZeroC       bool
+	popTotals
+	rankZ, rankC      float64 // Σ (2i − N − 1)·x for the Gini
+	regret, regretMax float64
+	cSorted, anyZeroC bool
 }
 
 // welfarePass adds each worker's transfer to its take-home pay and computes
@@ -90,7 +89,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 		p.regret, p.regretMax = sreg, mreg
 		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.rise >= 0, ws.logs.NonPos
 	})
-	t := welfareTotals{minU: math.Inf(1), cSorted: true}
+	t := welfareTotals{popTotals: popTotals{minU: math.Inf(1)}, cSorted: true}
 	for c := range e.work.parts {
 		p := &e.work.parts[c]
 		t.c += p.c
