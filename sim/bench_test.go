@@ -131,7 +131,7 @@ func BenchmarkBareLoop(b *testing.B) {
 			transfer := 0.0
 			b.ResetTimer()
 			for b.Loop() {
-				e.parallel(func(ch, lo, hi int) {
+				e.work.parallel(func(ch, lo, hi int) {
 					var sz, stx, su float64
 					for i := lo; i < hi; i++ {
 						l, z := resp.Choice(pop.Skill[i], pop.Potential[i], transfer, 0)

@@ -39,7 +39,7 @@ func (e *Engine) choicePass(st state, in *roundIn, of *offer) choiceTotals {
 	in.brValue = fixed && beh.Kind != agents.Rational && e.u.Kind == agents.Quasilinear
 	sys := e.cfg.System
 	nb := in.sched.Brackets()
-	e.parallel(func(c, lo, hi int) {
+	e.work.parallel(func(c, lo, hi int) {
 		p := &e.work.parts[c]
 		var tally []float64 // workers and earnings by bracket, with a system
 		if sys != nil {

@@ -1,10 +1,8 @@
 package sim
 
 import (
-	"math"
 	"sort"
 
-	"github.com/econsim/econsim/internal/radix"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/tax"
 	"github.com/econsim/econsim/sim/welfare"
@@ -24,7 +22,7 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 	rz, rc := t2.rankZ, t2.rankC
 	fromNet := !t2.cSorted && of.capReal == 0 && !rd.rule.Targeted && in.noCredit == nil
 	if !t1.zSorted || fromNet {
-		z, net := e.rankSums(rd.sortedZ, &sched, fromNet)
+		z, net := e.work.rankSums(rd.sortedZ, &sched, fromNet)
 		if !t1.zSorted {
 			rz = z
 		}
@@ -33,7 +31,7 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 		}
 	}
 	if !t2.cSorted && !fromNet {
-		rc, _ = e.rankSums(e.sortedCopy(st.cons), nil, false)
+		rc, _ = e.work.rankSums(e.work.sortedCopy(st.cons), nil, false)
 	}
 	*s = RoundStats{
 		Revenue:          t1.tax / fn,
@@ -110,11 +108,11 @@ func (s *RoundStats) derive(n int, taxes, income float64) {
 // its slope plus its intercept times the run's sum of weights: no tax is
 // computed per worker. The sums are added in chunk order, then run order,
 // whatever the number of goroutines.
-func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet float64) {
+func (w *workspace) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet float64) {
 	n := len(x)
 	// runs: [starts[r], starts[r+1]) holds x ≤ 0 for r = 0, bracket r − 1
 	// for r ≥ 1 (without net, the whole of x is run 0).
-	starts := e.work.runStarts[:0]
+	starts := w.runStarts[:0]
 	starts = append(starts, 0)
 	if net {
 		starts = append(starts, sort.Search(n, func(i int) bool { return x[i] > 0 }))
@@ -124,16 +122,16 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 		}
 	}
 	starts = append(starts, n)
-	e.work.runStarts = starts
+	w.runStarts = starts
 	runs := len(starts) - 1
 	// by chunk: the chunk's rank sum, then its runs' (the first in the
 	// same running sum whatever the runs, so rz's bits do not depend on net)
 	stride := runs + 1
-	if len(e.work.runSums) < e.work.nChunks*stride {
-		e.work.runSums = make([]float64, e.work.nChunks*stride)
+	if len(w.runSums) < w.nChunks*stride {
+		w.runSums = make([]float64, w.nChunks*stride)
 	}
-	sums := e.work.runSums[:e.work.nChunks*stride]
-	e.parallel(func(c, lo, hi int) {
+	sums := w.runSums[:w.nChunks*stride]
+	w.parallel(func(c, lo, hi int) {
 		part := sums[c*stride : (c+1)*stride]
 		total := 0.0
 		for r := range runs {
@@ -145,7 +143,7 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 		}
 		part[0] = total
 	})
-	for c := range e.work.nChunks {
+	for c := range w.nChunks {
 		rz += sums[c*stride]
 	}
 	for r := range runs {
@@ -153,7 +151,7 @@ func (e *Engine) rankSums(x []float64, sched *tax.Schedule, net bool) (rz, rnet 
 			break
 		}
 		var s float64 // run r's rank sum of incomes, over the chunks in order
-		for c := range e.work.nChunks {
+		for c := range w.nChunks {
 			s += sums[c*stride+1+r]
 		}
 		slope, icept := 1.0, 0.0
@@ -180,23 +178,4 @@ func rankSum(x []float64, rank, total float64) (float64, float64) {
 		rank += 2
 	}
 	return s, total
-}
-
-// sortedCopy sorts x into the scratch buffer (radix.SortedCopy, with a
-// second buffer, of which a copy's sort touches only a bucket-sized part
-// per goroutine; both are allocated on first need and reused).
-func (e *Engine) sortedCopy(x []float64) []float64 {
-	return e.sortedCopyIn(x, math.NaN(), math.NaN())
-}
-
-// sortedCopyIn is sortedCopy given bounds on x (radix.SortedCopyIn; NaN
-// when they are not known).
-func (e *Engine) sortedCopyIn(x []float64, lo, hi float64) []float64 {
-	if cap(e.work.scratch) < len(x) {
-		e.work.scratch = make([]float64, len(x))
-		e.work.radix = make([]float64, len(x))
-	}
-	s := e.work.scratch[:len(x)]
-	radix.SortedCopyIn(s, x, e.work.radix, e.work.workers, lo, hi)
-	return s
 }

@@ -116,7 +116,7 @@ func (e *Engine) kappa(i int) float64 {
 
 // supply returns the effective labour Σ skill·hours the workers offer under of.
 func (e *Engine) supply(st state, in *roundIn, of offer) float64 {
-	e.parallel(func(c, lo, hi int) {
+	e.work.parallel(func(c, lo, hi int) {
 		rng, noise := e.llmStream(in, c), e.noiseDraws(in, c)
 		var s float64
 		for i := lo; i < hi; i++ {

@@ -59,14 +59,14 @@ func TestRankSums(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rz, rnet := e.rankSums(x, &sched, true)
+			rz, rnet := e.work.rankSums(x, &sched, true)
 			for j, got := range []float64{rz, rnet} {
 				w, _ := want[j].Float64()
 				if math.Abs(got-w) > 1e-13*scale[j] {
 					t.Errorf("%s, sum %d: %v, want %v (difference %.3g of the scale)", name, j, got, w, math.Abs(got-w)/scale[j])
 				}
 			}
-			if rz0, _ := e.rankSums(x, nil, false); rz0 != rz {
+			if rz0, _ := e.work.rankSums(x, nil, false); rz0 != rz {
 				t.Errorf("%s: the incomes' rank sum %v without take-home pay, %v with", name, rz0, rz)
 			}
 			if workers == 1 {

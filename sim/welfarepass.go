@@ -31,7 +31,7 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		rd.paid = t.tax
 	case "targeted":
 		if sortedZ == nil {
-			sortedZ = e.sortedCopyIn(st.income, t.zMin, t.zMax)
+			sortedZ = e.work.sortedCopyIn(st.income, t.zMin, t.zMax)
 		}
 		m := int(math.Ceil(e.cfg.Redistribution.Share * float64(n)))
 		m = min(max(m, 1), n)
@@ -41,7 +41,7 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		rd.paid = rd.rule.Share * float64(count)
 	}
 	if sortedZ == nil {
-		sortedZ = e.sortedCopyIn(st.income, t.zMin, t.zMax)
+		sortedZ = e.work.sortedCopyIn(st.income, t.zMin, t.zMax)
 	}
 	rd.sortedZ = sortedZ
 	return rd
@@ -69,7 +69,7 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 	// is known), or a paid wage other than the one it chose at.
 	needRegret := in.beh.Kind != agents.Rational || u.Kind != agents.Quasilinear || of.taxCapital || of.payWage != of.choiceWage
 	quasi := u.Kind == agents.Quasilinear && !needRegret
-	e.parallel(func(c, lo, hi int) {
+	e.work.parallel(func(c, lo, hi int) {
 		ws := newWelfareSums(lo, e.cfg.Agents)
 		var sreg, mreg float64
 		for b0 := lo; b0 < hi; b0 += welfare.LogBlock {
