@@ -45,7 +45,7 @@ func (e *Engine) fillStats(s *RoundStats, st state, in *roundIn, of *offer, cl m
 		MarketIterations: float64(cl.Iterations),
 		Output:           cl.Output / fn,
 		CapitalIncome:    of.capReal / fn,
-		Capital:          cl.Capital,
+		Capital:          cl.Capital / fn,
 		Rates:            in.rates,
 		payroll:          t1.payroll / fn,
 		credit:           t1.credit / fn,

@@ -119,7 +119,7 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 		Wage:               w,
 		Output:             eq.Output,
 		CapitalIncome:      eq.Rate * eq.Capital,
-		Capital:            eq.Capital * float64(n),
+		Capital:            eq.Capital,
 	}
 	s.derive(n, stx, sz)
 	s.Extra = []float64{eq.Rate, st.SavingRate, sc, eq.Capital, st.WealthGini, st.WealthTop1, st.WealthTop10, st.Constrained,

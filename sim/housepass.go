@@ -28,7 +28,7 @@ func (h *houses) stats(s *RoundStats, pr *housePrices, t *houseSums, wd wealthSt
 		MarketIterations: float64(iters),
 		Output:           y,
 		CapitalIncome:    pr.r * pr.k,
-		Capital:          pr.k * fn,
+		Capital:          pr.k,
 		Rates:            h.sched.Rates(),
 	}
 	s.fillPopulation(n, t.z, rz, rc, &t.popTotals)

@@ -67,7 +67,7 @@ func TestProductionAccounting(t *testing.T) {
 			near(t, "capital share", s.CapitalIncome/s.Output, 0.33, 1e-9)
 			if r > 0 {
 				// K_t = (1−δ)K_{t−1} + s·Y_{t−1}
-				near(t, "capital accumulation", s.Capital, 0.95*h[r-1].Capital+0.2*h[r-1].Output*20000, 1e-12)
+				near(t, "capital accumulation", s.Capital, 0.95*h[r-1].Capital+0.2*h[r-1].Output, 1e-12)
 			}
 		}
 	}

@@ -37,7 +37,7 @@ type RoundStats struct {
 	MarketIterations   float64   // passes over the population the clearing used (0 under a fixed wage)
 	Output             float64   // output per worker Y/N (mean labour income under a fixed wage)
 	CapitalIncome      float64   // profits per worker αY/N paid to owners (0 under a fixed wage)
-	Capital            float64   // capital K in use this round (0 under a fixed wage)
+	Capital            float64   // capital in use this round per worker or household, K/N (0 under a fixed wage)
 	Objective          float64   // the planner's objective metric this round
 	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}

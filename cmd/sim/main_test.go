@@ -3,18 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -92,7 +87,7 @@ func TestRunWritesOutputs(t *testing.T) {
 func TestEveryScenarioRuns(t *testing.T) {
 	files, _ := filepath.Glob(scen("*.toml"))
 	var mu sync.Mutex
-	got := map[string]string{}
+	got := map[string]*outputPrint{}
 	type run struct {
 		name, file string
 		set        []string // --set arguments
@@ -135,74 +130,11 @@ func TestEveryScenarioRuns(t *testing.T) {
 				t.Errorf("summary.json lacks converged_round (%v)", err)
 			}
 			mu.Lock()
-			got[r.name] = outputDigest(t, dir)
+			got[r.name] = fingerprint(t, dir)
 			mu.Unlock()
 		})
 	}
-	checkOutputDigests(t, got)
-}
-
-// outputDigest is a SHA-256 of a run's outputs that do not depend on the
-// machine: scenario.toml without its header, rounds.csv, agents.csv, and
-// summary.json without perf and version. Results are byte-identical for
-// any number of workers; on amd64, where Go never fuses a multiply-add, also
-// across machines.
-func outputDigest(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	scen := readFile(t, filepath.Join(dir, "scenario.toml"))
-	if _, body, ok := bytes.Cut(scen, []byte("\n\n")); ok {
-		scen = body
-	}
-	for _, line := range strings.Split(string(scen), "\n") {
-		if k := strings.TrimSpace(line); strings.HasPrefix(k, "base_url =") || strings.HasPrefix(k, "cache =") {
-			continue // the LLM test server's port and a temporary folder
-		}
-		h.Write([]byte(line + "\n"))
-	}
-	h.Write(readFile(t, filepath.Join(dir, "rounds.csv")))
-	h.Write(readFile(t, filepath.Join(dir, "agents.csv")))
-	var sum map[string]any
-	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "summary.json")), &sum); err != nil {
-		t.Fatal(err)
-	}
-	delete(sum, "perf")
-	delete(sum, "version")
-	b, _ := json.Marshal(sum) // keys sorted
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// checkOutputDigests compares every scenario's output digest with
-// testdata/outputs.golden (refreshed with -update): a refactor must leave
-// every output byte-identical, and a change of results must be deliberate.
-func checkOutputDigests(t *testing.T, got map[string]string) {
-	t.Helper()
-	golden := filepath.Join("testdata", "outputs.golden")
-	names := slices.Sorted(maps.Keys(got))
-	if *update && runtime.GOARCH == "amd64" {
-		var b strings.Builder
-		for _, n := range names {
-			fmt.Fprintf(&b, "%s %s\n", n, got[n])
-		}
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if runtime.GOARCH != "amd64" {
-		t.Skip("output digests are recorded on amd64")
-	}
-	want := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(readFile(t, golden))), "\n") {
-		if name, d, ok := strings.Cut(line, " "); ok {
-			want[name] = d
-		}
-	}
-	for _, n := range names {
-		if want[n] != got[n] {
-			t.Errorf("%s: outputs changed (digest %s, golden %s); if intended, refresh with go test ./cmd/sim -run TestEveryScenarioRuns -update", n, got[n], want[n])
-		}
-	}
+	checkOutputs(t, got)
 }
 
 func TestRunJSON(t *testing.T) {
