@@ -15,6 +15,12 @@ import (
 	"github.com/econsim/econsim/sim/tax"
 )
 
+// The defaults of Config's fields that have one.
+const (
+	DefaultObjective        = "utilitarian"
+	DefaultMaxFallbackShare = 0.5
+)
+
 // ChunkSize is the number of agents per unit of parallel work. Results
 // depend on it (through the order of floating-point sums), never on the
 // number of goroutines, so it is a constant.
@@ -60,9 +66,9 @@ type Config struct {
 	// last round's, would take the total past it; 0 means no limit.
 	MaxCost float64
 	// MaxFallbackShare stops the run when more than this share of a round's
-	// LLM decisions fell back to the heuristic (a failing endpoint); 0 means
-	// the default 0.5, and 1 never stops.
-	MaxFallbackShare float64
+	// LLM decisions fell back to the heuristic (a failing endpoint): 0 stops
+	// at the first, 1 never; nil means DefaultMaxFallbackShare.
+	MaxFallbackShare *float64
 	// Market is how hours become income; the zero value is the fixed wage.
 	Market market.Config
 	// Households, when not nil, makes the workers households that save
@@ -71,7 +77,7 @@ type Config struct {
 	// Saving do not apply) and their labour is inelastic.
 	Households *household.Config
 	// Objective is the metric reported as "objective" every round (the
-	// planner's); default "utilitarian".
+	// planner's); "" means DefaultObjective.
 	Objective string
 	// Workers is the number of goroutines for agent updates; ≤ 0 means 1.
 	// It never changes results.
@@ -115,7 +121,7 @@ func (c Config) Validate() error {
 	if c.Households != nil {
 		errs = append(errs, field.Within("Households", c.Households.Validate()))
 		if c.Market.Kind != market.Production || !c.Market.Rented {
-			add("Market.Kind", "households that save need the production market renting their capital (Rented)")
+			add("Market.Kind", `households that save own the capital of the production market: its kind must be "production", renting their capital`)
 		}
 		if c.Behavior.Kind != agents.Rational {
 			add("Behavior.Kind", "households that save follow their policy; %v is for workers", c.Behavior.Kind)
@@ -169,7 +175,7 @@ func (c Config) validateSystem() []error {
 		errs = append(errs, field.Errorf("Cutoffs", "must be the system's brackets %v, got %v", s.Cutoffs, c.Cutoffs))
 	}
 	if c.Households != nil {
-		errs = append(errs, field.Errorf("System", "households that save are taxed by their own instruments, not a wage tax system"))
+		errs = append(errs, field.Errorf("System", "applies to workers, not households that save (they have their own taxes: capital, wealth and consumption rates)"))
 	}
 	lo, hi := s.OtherRange()
 	if c.Bounds.Max+hi > 1 {

@@ -77,7 +77,7 @@ func NewContext(ctx context.Context, cfg Config, p planner.Planner) (*Engine, er
 		return nil, fmt.Errorf("sim: no planner")
 	}
 	if cfg.Objective == "" {
-		cfg.Objective = "utilitarian"
+		cfg.Objective = DefaultObjective
 	}
 	u := cfg.Utility
 	u.Init()

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -85,7 +86,7 @@ func TestLLMSaversFallBack(t *testing.T) {
 	})
 	defer srv.Close()
 	cfg := llmSaverConfig(t, srv, 4000, 14)
-	cfg.MaxFallbackShare = 1 // run on
+	cfg.MaxFallbackShare = new(1.0) // run on
 	e, err := New(cfg, planner.Flat(0))
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +110,7 @@ func TestLLMSaversFallBack(t *testing.T) {
 		}
 	}
 	cfg2 := llmSaverConfig(t, srv, 4000, 14)
-	cfg2.MaxFallbackShare = 0.5
+	cfg2.MaxFallbackShare = new(0.5)
 	e2, _ := New(cfg2, planner.Flat(0))
 	if _, err := e2.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "fell back") {
 		t.Errorf("every reply unusable with max_fallback_share 0.5: error %v", err)
@@ -182,6 +183,36 @@ func TestLLMSaversCallsCapped(t *testing.T) {
 	for i := range pop.Len() {
 		if c, a := pop.Consumption[i], pop.Wealth[i]; math.Abs(c-0.8*(c+a)) > 1e-12*(c+a) {
 			t.Fatalf("household %d spent %v of %v, want 0.8", i, c, c+a)
+		}
+	}
+}
+
+// TestFallbackShareZero: max_fallback_share 0 stops a run at its first
+// fallback (one unusable reply of 14 archetypes' here), where the default
+// share, 0.5, lets it run on.
+func TestFallbackShareZero(t *testing.T) {
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		if r.N == 1 {
+			return llmtest.Response{Content: `{"consume_share": 1.7}`}
+		}
+		return llmtest.Response{Content: `{"consume_share": 0.9}`}
+	})
+	defer srv.Close()
+	for _, c := range []struct {
+		share *float64
+		stops bool
+	}{{new(0.0), true}, {nil, false}} {
+		cfg := llmSaverConfig(t, srv, 4000, 14)
+		cfg.LLMSavers.Reasks = 0 // the unusable reply is not asked again
+		cfg.MaxFallbackShare = c.share
+		e, err := New(cfg, planner.Flat(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.Step(context.Background())
+		var fe *FallbackError
+		if stopped := errors.As(err, &fe); stopped != c.stops || (!c.stops && err != nil) {
+			t.Errorf("share %v: error %v, want a stop: %v", c.share, err, c.stops)
 		}
 	}
 }

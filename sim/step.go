@@ -161,9 +161,9 @@ func (e *Engine) checkFallbacks() error {
 	if e.cfg.LLM == nil {
 		return nil
 	}
-	limit := e.cfg.MaxFallbackShare
-	if limit <= 0 {
-		limit = 0.5
+	limit := DefaultMaxFallbackShare
+	if p := e.cfg.MaxFallbackShare; p != nil {
+		limit = *p
 	}
 	u := e.cfg.LLM.Usage().Sub(e.report.spent)
 	if u.Decisions == 0 || float64(u.Fallbacks) <= limit*float64(u.Decisions) {

@@ -110,7 +110,7 @@ func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, p
 			return cfg, nil, v.errs
 		}
 		client = c
-		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, *s.LLM.MaxFallbackShare
+		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, s.LLM.MaxFallbackShare
 		if s.savers() && s.Agents.Saving == "llm" {
 			cfg.LLMSavers = &agents.LLMSavers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples, Reasks: *s.LLM.Reasks}
 		}

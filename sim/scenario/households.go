@@ -184,9 +184,6 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	notApplicable(v, a.SavingRate != nil && a.Saving != "fixed_rate", "agents.saving_rate", `unless agents.saving = "fixed_rate"`)
 	refuseEach(v, map[string]bool{"agents.target_ratio": a.TargetRatio != nil && a.Saving != "buffer_stock", "agents.speed": a.Speed != nil && a.Saving != "buffer_stock"}, `unless agents.saving = "buffer_stock"`)
 	m := s.Market
-	if m.Kind != "production" {
-		v.add("market.kind", `households that save own the capital of the production market: set market.kind = "production"`)
-	}
 	refuseEach(v, map[string]bool{
 		"market.capital": m.Capital != nil, "market.saving": m.Saving != nil, "market.ownership": m.Ownership != "",
 		"market.ownership_power": m.OwnershipPower != nil, "market.tax_capital": m.TaxCapital, "market.tolerance": m.Tolerance != nil,
@@ -195,10 +192,6 @@ func (s *Scenario) validateHouseholds(v *validator) {
 		v.add("planner.kind", "%q is not available for savers (saez's formula is about static labour supply; vote and llm need every household's utility or LLM households): use none, flat, fixed, us_federal, search or learn", s.Planner.Kind)
 	}
 	notApplicable(v, s.Planner.ReportGap, "planner.report_gap", "to savers")
-	if r := s.Tax.Redistribution; r != "lump_sum" && r != "none" {
-		v.add("tax.redistribution", "households that save support lump_sum and none, not %q", r)
-	}
-
 }
 
 // validateHouseholdTaxes checks the tax kind's keys and the instrument's

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/planner"
@@ -163,7 +164,7 @@ func (s *Scenario) resolveLLM() {
 	orDefault(&l.Timeout, 60)
 	orDefault(&l.RequestsPerMinute, 0)
 	orDefault(&l.MaxCost, 0)
-	orDefault(&l.MaxFallbackShare, defaultMaxFallbackShare)
+	orDefault(&l.MaxFallbackShare, sim.DefaultMaxFallbackShare)
 	orDefault(&l.Retries, 3)
 	orDefault(&l.Archetypes, 32)
 	orDefault(&l.Reasks, 2)

@@ -1,6 +1,9 @@
 package scenario
 
-import "github.com/econsim/econsim/sim/llm"
+import (
+	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/llm"
+)
 
 // Scenario is the TOML file's shape. Comments give each key's meaning, unit
 // and default; docs/scenarios.md has the same reference for users.
@@ -222,7 +225,7 @@ func defaults() Scenario {
 		Utility:    Utility{Kind: "quasilinear", Elasticity: 0.5},
 		Agents:     Agents{Behavior: "rational"},
 		Tax:        Tax{Period: 10, Redistribution: "lump_sum", RateMin: 0, RateMax: 1},
-		Planner:    Planner{Kind: "us_federal", Objective: "utilitarian"},
+		Planner:    Planner{Kind: "us_federal", Objective: sim.DefaultObjective},
 		Market:     Market{Kind: "fixed_wage"},
 		Output:     Output{Dir: "results/{name}/seed-{seed}"},
 	}
@@ -243,7 +246,6 @@ const (
 	defaultCapital          = 200000.0 // with α = 0.33 and tfp 1, ω ≈ 1 for the quickstart population
 	defaultTolerance        = 1e-10
 
-	defaultMaxFallbackShare      = 0.5
 	defaultMaxConnectionFailures = 10
 )
 

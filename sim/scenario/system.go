@@ -118,9 +118,6 @@ func (s *Scenario) validateSystem(v *validator) {
 		notApplicable(v, t.Payroll != nil, "tax.payroll", "without tax.system")
 		notApplicable(v, t.EITC != nil, "tax.eitc", "without tax.system")
 	case "us_2024_single":
-		if s.savers() {
-			v.add("tax.system", "applies to workers, not households that save (they have their own taxes: tax.capital_rate, …)")
-		}
 		s.checkSystemMargin(v)
 	default:
 		v.add("tax.system", "unknown tax system %q (known: %v)", t.System, systemNames)
