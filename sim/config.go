@@ -26,9 +26,19 @@ const (
 // number of goroutines, so it is a constant.
 const ChunkSize = 8192
 
+// RedistributionKind is who receives the revenue.
+type RedistributionKind string
+
+// The ways revenue is redistributed.
+const (
+	LumpSum          RedistributionKind = "lump_sum" // revenue/N to everyone (the default)
+	NoRedistribution RedistributionKind = "none"     // revenue leaves the economy
+	Targeted         RedistributionKind = "targeted" // split equally among the bottom Share of earners
+)
+
 // Redistribution says how tax revenue returns to workers.
 type Redistribution struct {
-	Kind string // "lump_sum" (default): revenue/N to everyone; "none"; "targeted"
+	Kind RedistributionKind
 	// Share q ∈ (0, 1] of "targeted": the revenue is split equally among the
 	// workers whose pre-tax income is at or below the q-quantile this round
 	// (the ⌈q·N⌉-th lowest income, ties included). Default 0.2.
@@ -126,10 +136,10 @@ func (c Config) Validate() error {
 		if c.Behavior.Kind != agents.Rational {
 			add("Behavior.Kind", "households that save follow their policy; %v is for workers", c.Behavior.Kind)
 		}
-		if c.Households.Saver.Saving == "llm" && (c.LLMSavers == nil || c.LLMSavers.Client == nil) {
+		if c.Households.Saver.Saving == agents.SaveLLM && (c.LLMSavers == nil || c.LLMSavers.Client == nil) {
 			add("LLMSavers", "LLM savers need a client")
 		}
-		if k := c.Redistribution.Kind; k != "lump_sum" && k != "none" {
+		if k := c.Redistribution.Kind; k != LumpSum && k != NoRedistribution {
 			add("Redistribution.Kind", "households that save support lump_sum and none, not %q", k)
 		}
 	}
@@ -190,8 +200,8 @@ func (c Config) validateSystem() []error {
 // Validate checks the redistribution rule.
 func (r Redistribution) Validate() error {
 	switch r.Kind {
-	case "lump_sum", "none":
-	case "targeted":
+	case LumpSum, NoRedistribution:
+	case Targeted:
 		if q := r.Share; !(q > 0 && q <= 1) {
 			return field.Errorf("Share", "must be in (0, 1], got %v", q)
 		}

@@ -108,7 +108,7 @@ func (h *houses) start(ctx context.Context) error {
 	acc := 0.0
 	for k := range cum {
 		switch {
-		case h.cfg.InitialWealth == "stationary":
+		case h.cfg.InitialWealth == household.StartStationary:
 			acc += st.Histogram.Mass[k]
 		case k%G == 0:
 			acc += h.chain.Stationary[k/G]
@@ -122,7 +122,7 @@ func (h *houses) start(ctx context.Context) error {
 			u := r.Float64() * acc
 			k := searchCum(cum, u)
 			pop.State[i] = uint8(k / G)
-			if h.cfg.InitialWealth == "stationary" {
+			if h.cfg.InitialWealth == household.StartStationary {
 				pop.Wealth[i] = h.grid[k%G]
 			} else { // "value" ("zero" is refused: no capital in round 0)
 				pop.Wealth[i] = h.cfg.InitialValue
@@ -223,4 +223,4 @@ func (h *houses) round(ctx context.Context, out *RoundStats) error {
 
 // redistributes reports whether revenue goes back to households lump-sum
 // (the only rule savers support so far).
-func (e *Engine) redistributes() bool { return e.cfg.Redistribution.Kind == "lump_sum" }
+func (e *Engine) redistributes() bool { return e.cfg.Redistribution.Kind == LumpSum }

@@ -35,7 +35,7 @@ func (h *houses) stats(s *RoundStats, pr *housePrices, t *houseSums, wd wealthSt
 	if h.cfg.Hours != nil {
 		s.LaborMean, s.LaborChange = t.hours/fn, t.dl/fn
 	}
-	if h.cfg.Saver.Heuristic() || h.cfg.Saver.Saving == "llm" { // a rule's loss against the optimum is not computed
+	if h.cfg.Saver.Heuristic() || h.cfg.Saver.Saving == agents.SaveLLM { // a rule's loss against the optimum is not computed
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
 	s.derive(n, pr.rv.Total()*fn, t.z)

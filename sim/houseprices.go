@@ -155,7 +155,7 @@ func (h *houses) decide(ctx context.Context, tp *household.TaxPolicy, pr *houseP
 			return nil, 0, err
 		}
 	}
-	if ls := h.llm; h.cfg.Saver.Saving == "llm" && ls != nil {
+	if ls := h.llm; h.cfg.Saver.Saving == agents.SaveLLM && ls != nil {
 		err := ls.Ask(ctx, agents.SaverInput{Round: h.t, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
 			Limit: h.grid[0], Fallback: h.policy, Mix: rng.SplitMix64}, h.pop)
 		if err != nil {

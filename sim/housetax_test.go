@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/internal/testenv"
+	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/planner"
 
@@ -21,7 +22,7 @@ import (
 // and wealth taxes plus last round's consumption tax.
 func TestSimulatedTaxesBalance(t *testing.T) {
 	cfg := saverConfig(20000, 6, 2)
-	cfg.Households.Taxes = household.Taxes{Capital: 0.25, Wealth: 0.01, WealthExemption: 4, Consumption: 0.08,
+	cfg.Households.Taxes = household.Taxes{AssetTaxes: agents.AssetTaxes{Capital: 0.25, Wealth: 0.01, WealthExemption: 4, Consumption: 0.08},
 		HSV: &tax.HSV{Lambda: 0.9, Progressivity: 0.1}}
 	e, rows := runSavers(t, cfg)
 	col := func(name string) []float64 { return column(e, rows, name) }
@@ -228,7 +229,7 @@ func TestElasticSimulation(t *testing.T) {
 // tax below 0, whatever the schedule's bounds allow.
 func TestInstrumentBoundsInEveryProposal(t *testing.T) {
 	for _, c := range []struct {
-		instrument string
+		instrument household.Instrument
 		rate       float64
 		want       string
 	}{

@@ -23,7 +23,7 @@ type economy struct {
 func (e *Engine) share(i int) float64 {
 	ec := &e.econ
 	switch {
-	case ec.cfg.Ownership != "skill" || ec.cfg.OwnershipPower == 0:
+	case ec.cfg.Ownership != market.OwnBySkill || ec.cfg.OwnershipPower == 0:
 		return 1 / float64(e.cfg.Agents)
 	case ec.own != nil:
 		return ec.own[i] / ec.sumOwn
@@ -40,7 +40,7 @@ func (e *Engine) initEconomy() {
 		return
 	}
 	ec.capital = ec.cfg.Capital * float64(e.cfg.Agents)
-	if ec.cfg.Ownership == "skill" && ec.cfg.OwnershipPower != 0 {
+	if ec.cfg.Ownership == market.OwnBySkill && ec.cfg.OwnershipPower != 0 {
 		p := ec.cfg.OwnershipPower
 		if p != 1 {
 			ec.own = make([]float64, e.cfg.Agents)
@@ -54,7 +54,7 @@ func (e *Engine) initEconomy() {
 			ec.sumOwn += w
 		}
 		if ec.sumOwn == 0 { // every skill zero: fall back to equal shares
-			ec.cfg.Ownership = "equal"
+			ec.cfg.Ownership = market.OwnEqual
 		}
 	}
 }

@@ -26,10 +26,10 @@ func (e *Engine) redistribute(st state, t choiceTotals) redistribution {
 		sortedZ = st.income
 	}
 	switch e.cfg.Redistribution.Kind {
-	case "lump_sum":
+	case LumpSum:
 		rd.rule.Lump = t.tax / float64(n)
 		rd.paid = t.tax
-	case "targeted":
+	case Targeted:
 		if sortedZ == nil {
 			sortedZ = e.work.sortedCopyIn(st.income, t.zMin, t.zMax)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/report"
 	"github.com/econsim/econsim/sim/scenario"
@@ -60,7 +61,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	savers := s.Agents.Behavior == "saver"
 	who := s.Agents.Behavior + " workers"
 	if savers {
-		who = "households that save (" + s.Agents.Saving + ")" // resolved: optimal by default
+		who = "households that save (" + string(s.Agents.Saving) + ")" // resolved: optimal by default
 	}
 	fmt.Fprintf(w, "%s — %d agents, %d rounds, seed %d, planner %s, %s\n",
 		s.Name, s.Population.Agents, s.Rounds, s.Seed, s.Planner.Kind, who)
@@ -119,15 +120,15 @@ func scheduleLine(s *scenario.Scenario, sch record.Schedule) string {
 	switch in := s.Planner.Instrument; {
 	case s.Agents.Behavior != "saver":
 		return "income tax: " + tax.Describe(sch.Cutoffs, sch.Rates)
-	case in == "wealth_rate":
+	case in == household.WealthRate:
 		exempt := 0.0
 		if s.Tax.WealthExemption != nil {
 			exempt = *s.Tax.WealthExemption
 		}
 		return fmt.Sprintf("wealth tax: %s%% a year of wealth above %s", pct(sch.Rates[0]), report.Number(exempt))
-	case in == "capital_rate":
+	case in == household.CapitalRate:
 		return fmt.Sprintf("capital income tax: %s%% of positive returns r·a", pct(sch.Rates[0]))
-	case in == "consumption_rate":
+	case in == household.ConsumptionRate:
 		return fmt.Sprintf("consumption tax: %s%% of consumption", pct(sch.Rates[0]))
 	}
 	return "labour income tax: " + tax.Describe(sch.Cutoffs, sch.Rates)

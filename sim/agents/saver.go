@@ -9,6 +9,22 @@ import (
 	"github.com/econsim/econsim/sim/field"
 )
 
+// SavingRule is how a household decides what to consume and save.
+type SavingRule string
+
+// The saving rules.
+const (
+	// SaveOptimal follows the policy solved by EGM (the default).
+	SaveOptimal SavingRule = "optimal"
+	// SaveFixedRate and SaveBufferStock are rules of thumb (rules.go),
+	// which keep the utility only for the welfare metrics.
+	SaveFixedRate   SavingRule = "fixed_rate"
+	SaveBufferStock SavingRule = "buffer_stock"
+	// SaveLLM asks a language model (LLMSavers); the optimal policy is the
+	// fallback and the stationary equilibrium's.
+	SaveLLM SavingRule = "llm"
+)
+
 // Saver is the problem of a household that saves (agents.behavior =
 // "saver"): maximise E Σ βᵗ u(cₜ) with u(c) = (c^(1−μ) − 1)/(1 − μ) (log c
 // when μ = 1), subject to
@@ -24,27 +40,22 @@ type Saver struct {
 	BorrowingLimit float64 // b ≥ 0: wealth never goes below −b; default 0
 	GridPoints     int     // points of the asset grid, ≥ 10; default 500
 	GridMax        float64 // top of the asset grid (currency units); 0: set by the solver
-	// Saving is the decision rule: "optimal" (the policy solved by EGM;
-	// the default), the rules of thumb "fixed_rate" and "buffer_stock"
-	// (rules.go), which keep the utility only for the welfare metrics, or
-	// "llm" (LLMSavers: a language model decides, the optimal policy is the
-	// fallback and the stationary equilibrium's).
-	Saving string
+	Saving SavingRule // "" is SaveOptimal
 	Share  float64 // fixed_rate: σ ∈ [0, 1), the share of gross income saved
 	Target float64 // buffer_stock: Θ ≥ 0, target wealth in years of labour income
 	Speed  float64 // buffer_stock: φ ∈ (0, 1], the share of the gap closed each round
 }
 
 // Heuristic reports whether the saver follows a rule of thumb.
-func (s *Saver) Heuristic() bool { return s.Saving == "fixed_rate" || s.Saving == "buffer_stock" }
+func (s *Saver) Heuristic() bool { return s.Saving == SaveFixedRate || s.Saving == SaveBufferStock }
 
 // Rule returns the heuristic saver's rule at budget b, wage w and
 // depreciation δ (nil for the optimal saver, whose policy Solve returns).
 func (s *Saver) Rule(ch *Chain, b *Budget, w, depreciation float64) Rule {
 	switch s.Saving {
-	case "fixed_rate":
+	case SaveFixedRate:
 		return &FixedRate{Share: s.Share, Depreciation: depreciation, Limit: -s.BorrowingLimit, CTax: b.Tax.Consumption}
-	case "buffer_stock":
+	case SaveBufferStock:
 		labor := make([]float64, ch.States())
 		for i, l := range ch.Levels {
 			labor[i] = w * l
@@ -79,12 +90,12 @@ func (s Saver) Validate() error {
 		errs = append(errs, field.Errorf("GridMax", "must be from 0 (automatic) to 1e12, got %v", s.GridMax))
 	}
 	switch s.Saving {
-	case "", "optimal", "llm":
-	case "fixed_rate":
+	case "", SaveOptimal, SaveLLM:
+	case SaveFixedRate:
 		if !(s.Share >= 0 && s.Share < 1) {
 			errs = append(errs, field.Errorf("Share", "must be in [0, 1), got %v", s.Share))
 		}
-	case "buffer_stock":
+	case SaveBufferStock:
 		if !(s.Target >= 0) || s.Target > 1000 {
 			errs = append(errs, field.Errorf("Target", "must be in [0, 1000], got %v", s.Target))
 		}

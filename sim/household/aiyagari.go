@@ -14,7 +14,7 @@ func Aiyagari(mu, rho, sigma float64, method string) *Config {
 	return &Config{
 		Saver:         agents.Saver{RiskAversion: mu, Discount: 0.96},
 		Productivity:  agents.Productivity{Process: "ar1", Rho: rho, Sigma: sigma, States: 7, Method: method, Width: 3},
-		InitialWealth: "stationary",
+		InitialWealth: StartStationary,
 	}
 }
 

@@ -8,16 +8,27 @@ import (
 	"github.com/econsim/econsim/sim/field"
 )
 
+// WealthStart is where households' wealth starts before round 0.
+type WealthStart string
+
+// The starts.
+const (
+	// StartStationary draws each household's state and wealth from the
+	// stationary distribution of the scenario's first policy (the default).
+	StartStationary WealthStart = "stationary"
+	// StartZero gives everyone nothing (refused: no capital in round 0).
+	StartZero WealthStart = "zero"
+	// StartValue gives everyone InitialValue.
+	StartValue WealthStart = "value"
+)
+
 // Config describes households that save (Aiyagari 1994): they hold
 // wealth, draw productivity from a Markov chain, and own the capital the
 // production market rents.
 type Config struct {
 	Saver        agents.Saver
 	Productivity agents.Productivity
-	// InitialWealth is where households start: "stationary" (draws from the
-	// stationary distribution of the scenario's first policy, the default),
-	// "zero", or "value" (everyone holds InitialValue).
-	InitialWealth string
+	InitialWealth WealthStart // where households start; "" is StartStationary
 	InitialValue  float64
 	// Taxes beside the labour schedule, and the planner's instrument.
 	Taxes Taxes
@@ -69,7 +80,7 @@ func (h *Config) Validate() error {
 		if !(hr.Max > 0) || math.IsInf(hr.Max, 0) {
 			errs = append(errs, field.Errorf("Hours.Max", "must be positive and finite, got %v", hr.Max))
 		}
-		if h.Saver.Saving != "" && h.Saver.Saving != "optimal" {
+		if h.Saver.Saving != "" && h.Saver.Saving != agents.SaveOptimal {
 			errs = append(errs, field.Errorf("Saver.Saving", "elastic hours are for the optimal saver, not %q", h.Saver.Saving))
 		}
 		if h.Taxes.HSV != nil {
@@ -78,10 +89,10 @@ func (h *Config) Validate() error {
 	}
 	noCapital := "households who all start with nothing leave the firm no capital in round 0 (no output, an unbounded r): start from \"stationary\" or a positive \"value\""
 	switch h.InitialWealth {
-	case "stationary":
-	case "zero":
+	case StartStationary:
+	case StartZero:
 		errs = append(errs, field.Errorf("InitialWealth", "%s", noCapital))
-	case "value":
+	case StartValue:
 		switch {
 		case !(h.InitialValue >= -h.Saver.BorrowingLimit) || math.IsInf(h.InitialValue, 0):
 			errs = append(errs, field.Errorf("InitialValue", "must be finite and at least the borrowing limit's −%v, got %v", h.Saver.BorrowingLimit, h.InitialValue))

@@ -147,7 +147,7 @@ func checkGrid(ctx context.Context, h *Config, sv agents.Saver, ch *agents.Chain
 // which explodes once σr ≥ (1 − σ)δ; a buffer_stock saver's is bounded by
 // its target. Capped at 1.
 func heuristicMaxRate(sv *agents.Saver, delta float64) float64 {
-	if sv.Saving == "fixed_rate" && sv.Share > 0 {
+	if sv.Saving == agents.SaveFixedRate && sv.Share > 0 {
 		return min(1, (1-sv.Share)*delta/sv.Share)
 	}
 	return 1

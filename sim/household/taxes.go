@@ -19,20 +19,30 @@ import (
 // with T the bracket schedule (plus the HSV tax when set) and the wealth tax
 // on wealth at the start of the round.
 type Taxes struct {
-	Capital         float64  // τ_k ∈ [0, 1] on positive returns r·a
-	Wealth          float64  // τ_w ∈ [0, 1) per round on wealth above WealthExemption
-	WealthExemption float64  // X ≥ 0
-	Consumption     float64  // τ_c ∈ [0, 5] on consumption (tax-exclusive)
-	HSV             *tax.HSV // a Heathcote–Storesletten–Violante labour tax; nil for none
-	// Instrument is what the planner's rates set: "labor" (the bracket
-	// schedule; the default) or the one rate of "capital_rate",
-	// "wealth_rate" or "consumption_rate", which then replaces the field
-	// above and leaves the labour tax to HSV (or none).
-	Instrument string
+	// The rates, in CapitalRange, WealthRange and ConsumptionRange, and the
+	// wealth tax's exemption, ≥ 0.
+	agents.AssetTaxes
+	HSV *tax.HSV // a Heathcote–Storesletten–Violante labour tax; nil for none
+	// Instrument is what the planner's rates set: the bracket schedule of
+	// labour income (the default) or the one rate of another tax, which
+	// then replaces its rate above and leaves the labour tax to HSV (or
+	// none).
+	Instrument Instrument
 }
 
+// Instrument is what a planner's rates set for households that save.
+type Instrument string
+
+// The instruments.
+const (
+	LaborSchedule   Instrument = "labor" // the bracket schedule of labour income
+	CapitalRate     Instrument = "capital_rate"
+	WealthRate      Instrument = "wealth_rate"
+	ConsumptionRate Instrument = "consumption_rate"
+)
+
 // Instruments are the values of Taxes.Instrument.
-var Instruments = []string{"labor", "capital_rate", "wealth_rate", "consumption_rate"}
+var Instruments = []Instrument{LaborSchedule, CapitalRate, WealthRate, ConsumptionRate}
 
 // RateRange is the rates a tax allows: [Lo, Hi], or [Lo, Hi) when Open.
 type RateRange struct {
@@ -61,13 +71,13 @@ var (
 // InstrumentRange returns the rates the planner's instrument allows, and
 // its name in messages; ok is false for the labour schedule, whose rates
 // the schedule's bounds govern.
-func InstrumentRange(instrument string) (r RateRange, name string, ok bool) {
+func InstrumentRange(instrument Instrument) (r RateRange, name string, ok bool) {
 	switch instrument {
-	case "capital_rate":
+	case CapitalRate:
 		return CapitalRange, "capital income tax", true
-	case "wealth_rate":
+	case WealthRate:
 		return WealthRange, "wealth tax", true
-	case "consumption_rate":
+	case ConsumptionRate:
 		return ConsumptionRange, "consumption tax", true
 	}
 	return RateRange{}, "", false
@@ -102,7 +112,7 @@ func (t *Taxes) Validate() error {
 		errs = append(errs, field.Within("HSV", t.HSV.Validate()))
 	}
 	switch t.Instrument {
-	case "", "labor", "capital_rate", "wealth_rate", "consumption_rate":
+	case "", LaborSchedule, CapitalRate, WealthRate, ConsumptionRate:
 	default:
 		errs = append(errs, field.Errorf("Instrument", "must be labor, capital_rate, wealth_rate or consumption_rate, got %q", t.Instrument))
 	}
@@ -125,13 +135,13 @@ var zeroSchedule = tax.MustNew([]float64{0}, []float64{0}, tax.DefaultBounds)
 // labor instrument s is the labour schedule; otherwise its one rate is the
 // instrument's and the labour bracket tax is zero.
 func (t *Taxes) Policy(s tax.Schedule) TaxPolicy {
-	p := TaxPolicy{Labor: s, HSV: t.HSV, AssetTaxes: agents.AssetTaxes{Capital: t.Capital, Wealth: t.Wealth, WealthExemption: t.WealthExemption, Consumption: t.Consumption}}
+	p := TaxPolicy{Labor: s, HSV: t.HSV, AssetTaxes: t.AssetTaxes}
 	switch t.Instrument {
-	case "capital_rate":
+	case CapitalRate:
 		p.Labor, p.Capital = zeroSchedule, s.Rate(0)
-	case "wealth_rate":
+	case WealthRate:
 		p.Labor, p.Wealth = zeroSchedule, s.Rate(0)
-	case "consumption_rate":
+	case ConsumptionRate:
 		p.Labor, p.Consumption = zeroSchedule, s.Rate(0)
 	}
 	return p

@@ -76,7 +76,7 @@ func TestStationaryTaxesBalance(t *testing.T) {
 //     is clamped), so K = Θ·(1 − α)·K^α and K = (Θ·(1 − α))^(1/(1−α)).
 func TestRulesOfThumbClosedForm(t *testing.T) {
 	for _, c := range []struct {
-		saving string
+		saving agents.SavingRule
 		param  float64
 		want   float64
 	}{

@@ -70,14 +70,23 @@ type Clearing struct {
 // Fixed is the fixed-wage market's clearing: ω = 1, nothing to clear.
 func Fixed() Clearing { return Clearing{Wage: 1} }
 
+// Ownership is who receives the production economy's profits.
+type Ownership string
+
+// The owners of profits.
+const (
+	OwnEqual   Ownership = "equal" // αY/N each
+	OwnBySkill Ownership = "skill" // in proportion to skill^OwnershipPower
+)
+
 // Config is the production economy's parameters.
 type Config struct {
 	Kind    Kind
 	Alpha   float64 // capital share α ∈ (0, 1)
 	TFP     float64 // total factor productivity > 0
 	Capital float64 // initial capital per worker > 0 (K₀ = N·Capital)
-	// Ownership of profits: "equal" (αY/N each) or "skill" (∝ skill^OwnershipPower).
-	Ownership      string
+	// Ownership of profits: OwnEqual (αY/N each) or OwnBySkill (∝ skill^OwnershipPower).
+	Ownership      Ownership
 	OwnershipPower float64 // ≥ 0, "skill" only
 	TaxCapital     bool    // tax capital income with labour income through the schedule
 	Depreciation   float64 // δ ∈ [0, 1]
@@ -110,7 +119,7 @@ func (c Config) Validate() error {
 	bad("OwnershipPower", c.OwnershipPower, c.OwnershipPower >= 0, "non-negative")
 	bad("Saving", c.Saving, c.Saving >= 0 && c.Saving <= 1, "in [0, 1]")
 	bad("Tolerance", c.Tolerance, c.Tolerance > 0 && c.Tolerance < 1, "in (0, 1)")
-	if c.Ownership != "equal" && c.Ownership != "skill" {
+	if c.Ownership != OwnEqual && c.Ownership != OwnBySkill {
 		errs = append(errs, field.Errorf("Ownership", "must be equal or skill, got %q", c.Ownership))
 	}
 	return errors.Join(errs...)

@@ -111,7 +111,7 @@ func (s *Scenario) Build(workers int, getenv func(string) string) (sim.Config, p
 		}
 		client = c
 		cfg.LLM, cfg.MaxCost, cfg.MaxFallbackShare = c, *s.LLM.MaxCost, s.LLM.MaxFallbackShare
-		if s.savers() && s.Agents.Saving == "llm" {
+		if s.savers() && s.Agents.Saving == agents.SaveLLM {
 			cfg.LLMSavers = &agents.LLMSavers{Client: c, Archetypes: *s.LLM.Archetypes, Samples: s.LLM.Samples, Reasks: *s.LLM.Reasks}
 		}
 		if s.Agents.Behavior == "llm" {

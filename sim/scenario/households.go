@@ -21,7 +21,7 @@ const (
 	defaultSigma         = 0.4
 	defaultStates        = 7
 	defaultWidth         = 3.0
-	defaultInitialWealth = "stationary"
+	defaultInitialWealth = household.StartStationary
 	defaultSavingRate    = 0.25 // about the optimal savers' δK/Y in Aiyagari's benchmark (26%)
 	defaultTargetRatio   = 3.0
 	defaultSpeed         = 0.2
@@ -108,7 +108,7 @@ func (s *Scenario) resolveHouseholds() {
 	orDefault(&t.WealthExemption, 0)
 	orDefault(&t.ConsumptionRate, 0)
 	if s.Planner.Instrument == "" {
-		s.Planner.Instrument = "labor"
+		s.Planner.Instrument = household.LaborSchedule
 	}
 	a := &s.Agents
 	orDefault(&a.BorrowingLimit, 0)
@@ -117,12 +117,12 @@ func (s *Scenario) resolveHouseholds() {
 		a.InitialWealth = defaultInitialWealth
 	}
 	if a.Saving == "" {
-		a.Saving = "optimal"
+		a.Saving = agents.SaveOptimal
 	}
 	switch a.Saving {
-	case "fixed_rate":
+	case agents.SaveFixedRate:
 		orDefault(&a.SavingRate, defaultSavingRate)
-	case "buffer_stock":
+	case agents.SaveBufferStock:
 		orDefault(&a.TargetRatio, defaultTargetRatio)
 		orDefault(&a.Speed, defaultSpeed)
 	}
@@ -162,10 +162,10 @@ func (s *Scenario) validateHouseholds(v *validator) {
 		if s.Tax.Kind == "hsv" {
 			v.add("utility.labor", `elastic hours work with the bracket schedule, not tax.kind = "hsv"`)
 		}
-		if a.Saving != "optimal" {
+		if a.Saving != agents.SaveOptimal {
 			v.add("utility.labor", `elastic hours are for agents.saving = "optimal", not %q`, a.Saving)
 		}
-		if pl := s.Planner; pl.Kind == "fixed" && pl.Instrument == "labor" && !nonDecreasing(pl.Rates) {
+		if pl := s.Planner; pl.Kind == "fixed" && pl.Instrument == household.LaborSchedule && !nonDecreasing(pl.Rates) {
 			v.add("planner.rates", "elastic hours need non-decreasing labour-tax rates, got %v", pl.Rates)
 		}
 	default:
@@ -175,14 +175,14 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	if k := s.Population.Skill; k.Dist != "values" || !slices.Equal(k.Values, []float64{1}) {
 		v.add("population.skill", "does not apply to savers: their productivity is population.productivity")
 	}
-	notApplicable(v, a.InitialValue != nil && a.InitialWealth != "value", "agents.initial_value", `unless agents.initial_wealth = "value"`)
-	if a.InitialWealth == "value" && a.InitialValue == nil {
+	notApplicable(v, a.InitialValue != nil && a.InitialWealth != household.StartValue, "agents.initial_value", `unless agents.initial_wealth = "value"`)
+	if a.InitialWealth == household.StartValue && a.InitialValue == nil {
 		v.add("agents.initial_value", `is required when agents.initial_wealth = "value"`)
 	}
 	s.validateProductivityKeys(v)
 	s.validateHouseholdTaxes(v)
-	notApplicable(v, a.SavingRate != nil && a.Saving != "fixed_rate", "agents.saving_rate", `unless agents.saving = "fixed_rate"`)
-	refuseEach(v, map[string]bool{"agents.target_ratio": a.TargetRatio != nil && a.Saving != "buffer_stock", "agents.speed": a.Speed != nil && a.Saving != "buffer_stock"}, `unless agents.saving = "buffer_stock"`)
+	notApplicable(v, a.SavingRate != nil && a.Saving != agents.SaveFixedRate, "agents.saving_rate", `unless agents.saving = "fixed_rate"`)
+	refuseEach(v, map[string]bool{"agents.target_ratio": a.TargetRatio != nil && a.Saving != agents.SaveBufferStock, "agents.speed": a.Speed != nil && a.Saving != agents.SaveBufferStock}, `unless agents.saving = "buffer_stock"`)
 	m := s.Market
 	refuseEach(v, map[string]bool{
 		"market.capital": m.Capital != nil, "market.saving": m.Saving != nil, "market.ownership": m.Ownership != "",
@@ -211,7 +211,7 @@ func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	default:
 		v.add("tax.kind", "must be brackets or hsv, got %q", t.Kind)
 	}
-	if in := s.Planner.Instrument; in != "labor" && len(t.Cutoffs) != 1 && t.Cutoffs != nil {
+	if in := s.Planner.Instrument; in != household.LaborSchedule && len(t.Cutoffs) != 1 && t.Cutoffs != nil {
 		v.add("planner.instrument", "%s is one rate: set tax.cutoffs = [0] (the schedule has %d brackets)", in, len(t.Cutoffs))
 	}
 	// a planner that chooses its rates chooses them in [rate_min, rate_max]:
@@ -286,8 +286,8 @@ func (s *Scenario) hours() *household.Hours {
 // householdTaxes returns savers' taxes beside the labour schedule.
 func (s *Scenario) householdTaxes() household.Taxes {
 	t := s.Tax
-	ht := household.Taxes{Capital: val(t.CapitalRate), Wealth: val(t.WealthRate), WealthExemption: val(t.WealthExemption),
-		Consumption: val(t.ConsumptionRate), Instrument: s.Planner.Instrument}
+	ht := household.Taxes{AssetTaxes: agents.AssetTaxes{Capital: val(t.CapitalRate), Wealth: val(t.WealthRate), WealthExemption: val(t.WealthExemption),
+		Consumption: val(t.ConsumptionRate)}, Instrument: s.Planner.Instrument}
 	if t.Kind == "hsv" {
 		ht.HSV = &tax.HSV{Lambda: val(t.Lambda), Progressivity: val(t.Progressivity)}
 	}

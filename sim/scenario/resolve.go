@@ -7,6 +7,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -100,7 +101,7 @@ func (s *Scenario) resolveTax(v *validator) {
 			t.Cutoffs, t.Brackets = c, ""
 		}
 	}
-	if t.Redistribution == "targeted" && t.Share == nil {
+	if t.Redistribution == sim.Targeted && t.Share == nil {
 		t.Share = ptr(defaultShare)
 	}
 }
@@ -147,9 +148,9 @@ func (s *Scenario) resolveMarket() {
 			}
 		}
 		if m.Ownership == "" {
-			m.Ownership = "equal"
+			m.Ownership = market.OwnEqual
 		}
-		if m.Ownership == "skill" && m.OwnershipPower == nil {
+		if m.Ownership == market.OwnBySkill && m.OwnershipPower == nil {
 			m.OwnershipPower = ptr(1)
 		}
 	}

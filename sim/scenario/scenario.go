@@ -2,7 +2,10 @@ package scenario
 
 import (
 	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/market"
 )
 
 // Scenario is the TOML file's shape. Comments give each key's meaning, unit
@@ -109,15 +112,15 @@ type Agents struct {
 	Noise      *float64 `toml:"noise,omitempty"`      // noisy only: log-scale σ of the error; default 0.1
 	Adjustment *float64 `toml:"adjustment,omitempty"` // adaptive only: α ∈ (0, 1]; default 0.5
 	// Savers only.
-	BorrowingLimit *float64 `toml:"borrowing_limit,omitempty"` // wealth never below −limit (currency units); default 0
-	GridPoints     *int     `toml:"grid_points,omitempty"`     // points of the asset grid; default 500
-	GridMax        *float64 `toml:"grid_max,omitempty"`        // top of the asset grid; default: set by the solver (widened until no mass is near it)
-	InitialWealth  string   `toml:"initial_wealth,omitempty"`  // stationary | zero | value; default stationary
-	InitialValue   *float64 `toml:"initial_value,omitempty"`   // initial_wealth = "value": everyone's wealth
-	Saving         string   `toml:"saving,omitempty"`          // optimal | fixed_rate | buffer_stock; default optimal
-	SavingRate     *float64 `toml:"saving_rate,omitempty"`     // fixed_rate: share σ ∈ [0, 1) of gross income saved; default 0.25
-	TargetRatio    *float64 `toml:"target_ratio,omitempty"`    // buffer_stock: target wealth in years of labour income; default 3
-	Speed          *float64 `toml:"speed,omitempty"`           // buffer_stock: share of the gap closed each round, (0, 1]; default 0.2
+	BorrowingLimit *float64              `toml:"borrowing_limit,omitempty"` // wealth never below −limit (currency units); default 0
+	GridPoints     *int                  `toml:"grid_points,omitempty"`     // points of the asset grid; default 500
+	GridMax        *float64              `toml:"grid_max,omitempty"`        // top of the asset grid; default: set by the solver (widened until no mass is near it)
+	InitialWealth  household.WealthStart `toml:"initial_wealth,omitempty"`  // stationary | zero | value; default stationary
+	InitialValue   *float64              `toml:"initial_value,omitempty"`   // initial_wealth = "value": everyone's wealth
+	Saving         agents.SavingRule     `toml:"saving,omitempty"`          // optimal | fixed_rate | buffer_stock | llm; default optimal
+	SavingRate     *float64              `toml:"saving_rate,omitempty"`     // fixed_rate: share σ ∈ [0, 1) of gross income saved; default 0.25
+	TargetRatio    *float64              `toml:"target_ratio,omitempty"`    // buffer_stock: target wealth in years of labour income; default 3
+	Speed          *float64              `toml:"speed,omitempty"`           // buffer_stock: share of the gap closed each round, (0, 1]; default 0.2
 }
 
 // Productivity is savers' productivity process. Only the keys of the chosen
@@ -135,13 +138,13 @@ type Productivity struct {
 
 // Tax is the bracket structure and what happens to revenue.
 type Tax struct {
-	Brackets       string    `toml:"brackets,omitempty"` // a preset: us_federal_2024 | us_federal_2018_scaled; default us_federal_2024 when no cutoffs
-	Cutoffs        []float64 `toml:"cutoffs,omitempty"`  // explicit cutoffs, first 0, strictly increasing (currency per round)
-	Period         int       `toml:"period"`             // rounds between planner decisions; default 10
-	Redistribution string    `toml:"redistribution"`     // lump_sum | none | targeted; default lump_sum
-	Share          *float64  `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
-	RateMin        float64   `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
-	RateMax        float64   `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1 (with a system, lowered so no combined rate exceeds 1)
+	Brackets       string                 `toml:"brackets,omitempty"` // a preset: us_federal_2024 | us_federal_2018_scaled; default us_federal_2024 when no cutoffs
+	Cutoffs        []float64              `toml:"cutoffs,omitempty"`  // explicit cutoffs, first 0, strictly increasing (currency per round)
+	Period         int                    `toml:"period"`             // rounds between planner decisions; default 10
+	Redistribution sim.RedistributionKind `toml:"redistribution"`     // lump_sum | none | targeted; default lump_sum
+	Share          *float64               `toml:"share,omitempty"`    // targeted only: bottom share q ∈ (0, 1] that receives revenue; default 0.2
+	RateMin        float64                `toml:"rate_min"`           // lowest allowed marginal rate, ≥ −1; default 0
+	RateMax        float64                `toml:"rate_max"`           // highest allowed marginal rate, ≤ 1; default 1 (with a system, lowered so no combined rate exceeds 1)
 	// A tax system the planner's rates are part of (docs/us.md, "How close to
 	// the US"): the rates are the income tax's on the brackets (taxable
 	// income), compiled each period with the system's other parts into the
@@ -177,37 +180,37 @@ type Tax struct {
 // Planner chooses the schedule. Which keys apply depends on kind (and, for
 // vote, on the candidate kinds).
 type Planner struct {
-	Kind          string    `toml:"kind"`                            // none | flat | fixed | us_federal | saez | search | learn | llm | vote; default us_federal
-	Objective     string    `toml:"objective"`                       // the metric optimising planners maximise; default utilitarian
-	Rate          *float64  `toml:"rate,omitempty"`                  // flat only: the one marginal rate
-	Rates         []float64 `toml:"rates,omitempty"`                 // fixed only: one marginal rate per bracket
-	Budget        int       `toml:"budget,omitempty,omitzero"`       // search and report_gap: model evaluations per tax period; default 400
-	ReportGap     bool      `toml:"report_gap,omitempty"`            // compute stackelberg_gap for planners other than search; default false
-	Weights       string    `toml:"weights,omitempty"`               // saez: welfare weights, inv_income | uniform; default inv_income
-	Elasticity    *float64  `toml:"elasticity,omitempty"`            // saez: a fixed elasticity; absent: estimated from the history
-	Start         []float64 `toml:"start,omitempty"`                 // learn: initial rates, one or one per bracket; default 0
-	Step          *float64  `toml:"step,omitempty"`                  // learn: SPSA gain a; default 0.2
-	Perturbation  *float64  `toml:"perturbation,omitempty"`          // learn: SPSA perturbation c; default 0.05
-	Candidates    []string  `toml:"candidates,omitempty"`            // vote: planner kinds whose proposals are on the ballot
-	Rule          string    `toml:"rule,omitempty"`                  // vote: plurality | borda; default plurality
-	Perturbations *int      `toml:"perturbations,omitempty"`         // vote: perturbed status-quo candidates; default 2
-	SwitchRound   int       `toml:"switch_round,omitempty,omitzero"` // fixed: the round from which `after` applies (a multiple of tax.period); default 0 (never)
-	After         []float64 `toml:"after,omitempty"`                 // fixed: the rates from switch_round on
-	Instrument    string    `toml:"instrument,omitempty"`            // savers: what the rates set: labor | capital_rate | wealth_rate | consumption_rate; default labor
+	Kind          string               `toml:"kind"`                            // none | flat | fixed | us_federal | saez | search | learn | llm | vote; default us_federal
+	Objective     string               `toml:"objective"`                       // the metric optimising planners maximise; default utilitarian
+	Rate          *float64             `toml:"rate,omitempty"`                  // flat only: the one marginal rate
+	Rates         []float64            `toml:"rates,omitempty"`                 // fixed only: one marginal rate per bracket
+	Budget        int                  `toml:"budget,omitempty,omitzero"`       // search and report_gap: model evaluations per tax period; default 400
+	ReportGap     bool                 `toml:"report_gap,omitempty"`            // compute stackelberg_gap for planners other than search; default false
+	Weights       string               `toml:"weights,omitempty"`               // saez: welfare weights, inv_income | uniform; default inv_income
+	Elasticity    *float64             `toml:"elasticity,omitempty"`            // saez: a fixed elasticity; absent: estimated from the history
+	Start         []float64            `toml:"start,omitempty"`                 // learn: initial rates, one or one per bracket; default 0
+	Step          *float64             `toml:"step,omitempty"`                  // learn: SPSA gain a; default 0.2
+	Perturbation  *float64             `toml:"perturbation,omitempty"`          // learn: SPSA perturbation c; default 0.05
+	Candidates    []string             `toml:"candidates,omitempty"`            // vote: planner kinds whose proposals are on the ballot
+	Rule          string               `toml:"rule,omitempty"`                  // vote: plurality | borda; default plurality
+	Perturbations *int                 `toml:"perturbations,omitempty"`         // vote: perturbed status-quo candidates; default 2
+	SwitchRound   int                  `toml:"switch_round,omitempty,omitzero"` // fixed: the round from which `after` applies (a multiple of tax.period); default 0 (never)
+	After         []float64            `toml:"after,omitempty"`                 // fixed: the rates from switch_round on
+	Instrument    household.Instrument `toml:"instrument,omitempty"`            // savers: what the rates set: labor | capital_rate | wealth_rate | consumption_rate; default labor
 }
 
 // Market turns hours into income. All keys but kind are production only.
 type Market struct {
-	Kind           string   `toml:"kind"`                      // fixed_wage | production; default fixed_wage
-	Alpha          *float64 `toml:"alpha,omitempty"`           // capital share α ∈ (0, 1); default 0.33
-	TFP            *float64 `toml:"tfp,omitempty"`             // total factor productivity > 0; default 1
-	Capital        *float64 `toml:"capital,omitempty"`         // initial capital per worker (currency units) > 0; default 200000
-	Ownership      string   `toml:"ownership,omitempty"`       // who gets profits: equal | skill; default equal
-	OwnershipPower *float64 `toml:"ownership_power,omitempty"` // skill: shares ∝ skill^power, ≥ 0; default 1
-	TaxCapital     bool     `toml:"tax_capital,omitempty"`     // tax capital income with labour income; default false
-	Depreciation   *float64 `toml:"depreciation,omitempty"`    // δ ∈ [0, 1] per round; default 0
-	Saving         *float64 `toml:"saving,omitempty"`          // s ∈ [0, 1] of output invested; default 0 (constant capital)
-	Tolerance      *float64 `toml:"tolerance,omitempty"`       // clearing tolerance on |S − L_d|/L_d; default 1e-10
+	Kind           string           `toml:"kind"`                      // fixed_wage | production; default fixed_wage
+	Alpha          *float64         `toml:"alpha,omitempty"`           // capital share α ∈ (0, 1); default 0.33
+	TFP            *float64         `toml:"tfp,omitempty"`             // total factor productivity > 0; default 1
+	Capital        *float64         `toml:"capital,omitempty"`         // initial capital per worker (currency units) > 0; default 200000
+	Ownership      market.Ownership `toml:"ownership,omitempty"`       // who gets profits: equal | skill; default equal
+	OwnershipPower *float64         `toml:"ownership_power,omitempty"` // skill: shares ∝ skill^power, ≥ 0; default 1
+	TaxCapital     bool             `toml:"tax_capital,omitempty"`     // tax capital income with labour income; default false
+	Depreciation   *float64         `toml:"depreciation,omitempty"`    // δ ∈ [0, 1] per round; default 0
+	Saving         *float64         `toml:"saving,omitempty"`          // s ∈ [0, 1] of output invested; default 0 (constant capital)
+	Tolerance      *float64         `toml:"tolerance,omitempty"`       // clearing tolerance on |S − L_d|/L_d; default 1e-10
 }
 
 // Output says where a run writes.
@@ -224,7 +227,7 @@ func defaults() Scenario {
 		Population: Population{Agents: 1000, HoursMax: 5000},
 		Utility:    Utility{Kind: "quasilinear", Elasticity: 0.5},
 		Agents:     Agents{Behavior: "rational"},
-		Tax:        Tax{Period: 10, Redistribution: "lump_sum", RateMin: 0, RateMax: 1},
+		Tax:        Tax{Period: 10, Redistribution: sim.LumpSum, RateMin: 0, RateMax: 1},
 		Planner:    Planner{Kind: "us_federal", Objective: sim.DefaultObjective},
 		Market:     Market{Kind: "fixed_wage"},
 		Output:     Output{Dir: "results/{name}/seed-{seed}"},

@@ -139,7 +139,7 @@ func (s *Scenario) validateKinds(v *validator) {
 	if a.Behavior != "adaptive" {
 		notApplicable(v, a.Adjustment != nil, "agents.adjustment", "unless agents.behavior = \"adaptive\"")
 	}
-	if t := s.Tax; t.Redistribution != "targeted" {
+	if t := s.Tax; t.Redistribution != sim.Targeted {
 		notApplicable(v, t.Share != nil, "tax.share", "unless tax.redistribution = \"targeted\"")
 	}
 }
@@ -355,12 +355,12 @@ func (s *Scenario) validateMarket(v *validator) {
 		return
 	}
 	// The values are checked with the engine's Config (validate).
-	notApplicable(v, m.OwnershipPower != nil && m.Ownership != "skill", "market.ownership_power", `unless market.ownership = "skill"`)
+	notApplicable(v, m.OwnershipPower != nil && m.Ownership != market.OwnBySkill, "market.ownership_power", `unless market.ownership = "skill"`)
 }
 
 // usesLLM reports whether workers or the planner (or a vote candidate) use the LLM.
 func (s *Scenario) usesLLM() bool {
-	return s.Agents.Behavior == "llm" || s.Planner.uses("llm") || (s.savers() && s.Agents.Saving == "llm")
+	return s.Agents.Behavior == "llm" || s.Planner.uses("llm") || (s.savers() && s.Agents.Saving == agents.SaveLLM)
 }
 
 func (s *Scenario) validateLLM(v *validator) {
@@ -378,7 +378,7 @@ func (s *Scenario) validateLLM(v *validator) {
 	v.addFields(llmPart, s.llmConfig().Validate())
 	if *l.Archetypes < 0 {
 		v.add("llm.archetypes", "must be ≥ 0 (0: one call per worker), got %d", *l.Archetypes)
-	} else if states := s.productivityStates(); s.savers() && s.Agents.Saving == "llm" && *l.Archetypes < states {
+	} else if states := s.productivityStates(); s.savers() && s.Agents.Saving == agents.SaveLLM && *l.Archetypes < states {
 		v.add("llm.archetypes", "LLM savers are asked by productivity state, then by wealth group: give at least one archetype per state (%d), got %d (0, one call per agent, is for LLM workers)", states, *l.Archetypes)
 	}
 	if l.Samples < 1 {
@@ -402,7 +402,7 @@ func (s *Scenario) validateLLM(v *validator) {
 func (s *Scenario) kinds() map[string]string {
 	return map[string]string{
 		"planner.kind": s.Planner.Kind, "agents.behavior": s.Agents.Behavior, "utility.kind": s.Utility.Kind,
-		"tax.redistribution": s.Tax.Redistribution, "market.kind": s.Market.Kind, "tax.system": s.Tax.System,
+		"tax.redistribution": string(s.Tax.Redistribution), "market.kind": s.Market.Kind, "tax.system": s.Tax.System,
 	}
 }
 
