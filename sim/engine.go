@@ -53,13 +53,6 @@ type reporting struct {
 	lastLLM llm.Usage // LLM usage of the last round
 }
 
-// systemColumns are the per-round parts of a tax system (per-worker means;
-// income_tax + payroll_tax − eitc = revenue), present with a system.
-var systemColumns = []string{"income_tax", "payroll_tax", "eitc"}
-
-// llmColumns are the per-round LLM columns, present when an LLM is used.
-var llmColumns = []string{"llm_calls", "llm_tokens_in", "llm_tokens_out", "llm_cost", "llm_fallbacks"}
-
 // New validates cfg, draws the population from the stream (seed, "skill", 0)
 // and places every worker at its best response to a zero tax with no
 // transfer, the status quo before round 0.
@@ -96,10 +89,10 @@ func NewContext(ctx context.Context, cfg Config, p planner.Planner) (*Engine, er
 		}
 	}
 	if cfg.System != nil {
-		e.report.extra = append(e.report.extra, systemColumns...)
+		e.report.extra = append(e.report.extra, columnNames(systemColumns)...)
 	}
 	if cfg.LLM != nil {
-		e.report.extra = append(e.report.extra, llmColumns...)
+		e.report.extra = append(e.report.extra, columnNames(llmColumns)...)
 	}
 	if r, ok := p.(planner.Reporter); ok {
 		e.report.extra = append(e.report.extra, r.Columns()...)

@@ -13,14 +13,6 @@ import (
 	"github.com/econsim/econsim/sim/welfare"
 )
 
-// householdColumns are the per-round columns of an economy of savers, after
-// the rates (see the metric table in docs/metrics.md).
-var householdColumns = []string{
-	"interest_rate", "saving_rate", "consumption_mean", "wealth_mean",
-	"wealth_gini", "wealth_top1_share", "wealth_top10_share", "constrained_share",
-	"capital_tax_revenue", "wealth_tax_revenue", "consumption_tax_revenue",
-}
-
 // houses is the households' round: households that save, sampled, through
 // the economy package household describes. The engine hands it the
 // population, its chunks and the round's schedule; it knows nothing else
@@ -46,7 +38,7 @@ type houses struct {
 	lastCTax     float64               // consumption tax per household collected last round (paid out this round)
 	next         []uint8               // each household's state next round, drawn in the pass
 	parts        []houseSums
-	cols         []float64 // this round's householdColumns values
+	cols         houseValues // this round's household columns
 	model        houseModel
 }
 

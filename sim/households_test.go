@@ -45,8 +45,8 @@ func runSaversWith(t *testing.T, cfg Config, p planner.Planner) (*Engine, [][]fl
 	return e, rows
 }
 
-// column returns the named column of rows.
-func column(e *Engine, rows [][]float64, name string) []float64 {
+// columnOf returns the named column of rows.
+func columnOf(e *Engine, rows [][]float64, name string) []float64 {
 	k := slices.Index(e.Columns(), name)
 	out := make([]float64, len(rows))
 	for i, r := range rows {
@@ -87,7 +87,7 @@ func TestSimulationMatchesHistogram(t *testing.T) {
 		m2 += w[j] * a * a
 	}
 	se := math.Sqrt(m2-st.Market.Capital*st.Market.Capital) / math.Sqrt(1e6)
-	wealth, gini := column(e, rows, "wealth_mean"), column(e, rows, "wealth_gini")
+	wealth, gini := columnOf(e, rows, "wealth_mean"), columnOf(e, rows, "wealth_gini")
 	last := len(rows) - 1
 	if d := wealth[last] - st.Market.Capital; math.Abs(d) > 4*se {
 		t.Errorf("round 29: mean wealth %.5f, histogram %.5f: off by %.2g, more than 4 standard errors (%.2g)", wealth[last], st.Market.Capital, d, 4*se)
@@ -107,7 +107,7 @@ func TestSaversConverge(t *testing.T) {
 	cfg := saverConfig(50000, 120, 2)
 	cfg.Households.InitialWealth, cfg.Households.InitialValue = "value", 10.5 // K* ≈ 6.45
 	e, rows := runSavers(t, cfg)
-	r := column(e, rows, "interest_rate")
+	r := columnOf(e, rows, "interest_rate")
 	mean := 0.0
 	for _, x := range r[80:] {
 		mean += x / 40
@@ -129,7 +129,7 @@ func TestSaversNearTheBound(t *testing.T) {
 	cfg.Seed = 1
 	cfg.Households = household.Aiyagari(1, 0, 0.4, "tauchen")
 	e, rows := runSavers(t, cfg)
-	r := column(e, rows, "interest_rate")
+	r := columnOf(e, rows, "interest_rate")
 	above := 0
 	for _, x := range r {
 		if x > 1/0.96-1 {

@@ -122,8 +122,8 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 		Capital:            eq.Capital,
 	}
 	s.derive(n, stx, sz)
-	s.Extra = []float64{eq.Rate, st.SavingRate, sc, eq.Capital, st.WealthGini, st.WealthTop1, st.WealthTop10, st.Constrained,
-		st.Revenue.Capital, st.Revenue.Wealth, st.Revenue.Consumption} // householdColumns
+	s.Extra = appendColumns(nil, houseColumns, &houseValues{rate: eq.Rate, saving: st.SavingRate, consumption: sc, wealth: eq.Capital,
+		gini: st.WealthGini, top1: st.WealthTop1, top10: st.WealthTop10, constrained: st.Constrained, revenue: st.Revenue})
 	s.extraNames = householdColumns
 	return s
 }

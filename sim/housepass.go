@@ -40,8 +40,8 @@ func (h *houses) stats(s *RoundStats, pr *housePrices, t *houseSums, wd wealthSt
 	}
 	s.derive(n, pr.rv.Total()*fn, t.z)
 	saving := (t.next/fn - (1-mk.Depreciation)*pr.k) / y
-	h.cols = append(h.cols[:0], pr.r, saving, t.c/fn, pr.k, wd.gini, wd.top1, wd.top10, t.constrained/fn,
-		pr.rv.Capital, pr.rv.Wealth, pr.rv.Consumption)
+	h.cols = houseValues{rate: pr.r, saving: saving, consumption: t.c / fn, wealth: pr.k, gini: wd.gini, top1: wd.top1, top10: wd.top10,
+		constrained: t.constrained / fn, revenue: pr.rv}
 }
 
 // pass is the round's pass over households, in parallel chunks: each

@@ -25,7 +25,7 @@ func TestSimulatedTaxesBalance(t *testing.T) {
 	cfg.Households.Taxes = household.Taxes{AssetTaxes: agents.AssetTaxes{Capital: 0.25, Wealth: 0.01, WealthExemption: 4, Consumption: 0.08},
 		HSV: &tax.HSV{Lambda: 0.9, Progressivity: 0.1}}
 	e, rows := runSavers(t, cfg)
-	col := func(name string) []float64 { return column(e, rows, name) }
+	col := func(name string) []float64 { return columnOf(e, rows, name) }
 	cons, k, y, tr, rev := col("consumption_mean"), col("wealth_mean"), col("output"), col("transfer"), col("revenue")
 	ktax, wtax, ctax := col("capital_tax_revenue"), col("wealth_tax_revenue"), col("consumption_tax_revenue")
 	for r := 0; r+1 < len(rows); r++ {
@@ -92,11 +92,11 @@ func TestRulesOfThumbSimulate(t *testing.T) {
 	cfg := saverConfig(20000, 10, 2)
 	cfg.Households.Saver.Saving, cfg.Households.Saver.Share = "fixed_rate", 0.25
 	e, rows := runSavers(t, cfg)
-	r := column(e, rows, "interest_rate")
+	r := columnOf(e, rows, "interest_rate")
 	if want := e.Stationary().Market.Rate; math.Abs(r[9]-want) > 1e-3 {
 		t.Errorf("round 9: r = %v, stationary %v", r[9], want)
 	}
-	if reg := column(e, rows, "br_regret_mean"); !math.IsNaN(reg[0]) {
+	if reg := columnOf(e, rows, "br_regret_mean"); !math.IsNaN(reg[0]) {
 		t.Errorf("regret %v, want NaN", reg[0])
 	}
 }
@@ -159,7 +159,7 @@ func TestHouseholdObjective(t *testing.T) {
 	cfg := saverConfig(5000, 2, 2)
 	cfg.Objective = "consumption_mean"
 	e, rows := runSavers(t, cfg)
-	obj, cm := column(e, rows, "objective"), column(e, rows, "consumption_mean")
+	obj, cm := columnOf(e, rows, "objective"), columnOf(e, rows, "consumption_mean")
 	if obj[1] != cm[1] {
 		t.Errorf("objective %v, consumption_mean %v", obj[1], cm[1])
 	}
@@ -209,7 +209,7 @@ func TestElasticSimulation(t *testing.T) {
 			t.Errorf("round %d: labour supplied %v, prices set at %v", s.Round, eff, e.house.lastL)
 		}
 	}
-	col := func(name string) []float64 { return column(e, rows, name) }
+	col := func(name string) []float64 { return columnOf(e, rows, name) }
 	cons, k, y, tr, rev, r := col("consumption_mean"), col("wealth_mean"), col("output"), col("transfer"), col("revenue"), col("interest_rate")
 	for i := 0; i+1 < len(rows); i++ {
 		if lhs, rhs := cons[i]+k[i+1], y[i]+(1-0.08)*k[i]+tr[i]-rev[i]; math.Abs(lhs-rhs) > 1e-9*rhs {

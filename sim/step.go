@@ -81,11 +81,10 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	// the household columns first: planners may maximise them
 	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.report.extra
 	if e.house != nil {
-		e.stats.Extra = append(e.stats.Extra, e.house.cols...)
+		e.stats.Extra = appendColumns(e.stats.Extra, houseColumns, &e.house.cols)
 	}
 	if e.cfg.System != nil {
-		s := &e.stats
-		s.Extra = append(s.Extra, s.Revenue-s.payroll+s.credit, s.payroll, s.credit)
+		e.stats.Extra = appendColumns(e.stats.Extra, systemColumns, &e.stats)
 	}
 	e.fillObjective(&e.stats)
 	if name, x, bad := e.stats.nonFinite(); bad {
@@ -100,7 +99,7 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if e.cfg.LLM != nil {
 		u := e.cfg.LLM.Usage().Sub(e.report.spent)
 		e.report.lastLLM = u
-		e.stats.Extra = append(e.stats.Extra, float64(u.Calls), float64(u.TokensIn), float64(u.TokensOut), u.Cost, float64(u.Fallbacks))
+		e.stats.Extra = appendColumns(e.stats.Extra, llmColumns, &u)
 	}
 	if r, ok := e.planner.(planner.Reporter); ok {
 		e.stats.Extra = r.Report(e.stats.Extra)

@@ -35,15 +35,15 @@ const (
 // productivity state s bring in this round after taxes, plus transfers.
 // Labour is inelastic: one unit of endowment, paid w·l(s).
 type Saver struct {
-	RiskAversion   float64 // μ > 0; 1 is log utility
-	Discount       float64 // β ∈ (0, 1)
-	BorrowingLimit float64 // b ≥ 0: wealth never goes below −b; default 0
-	GridPoints     int     // points of the asset grid, ≥ 10; default 500
-	GridMax        float64 // top of the asset grid (currency units); 0: set by the solver
-	Saving SavingRule // "" is SaveOptimal
-	Share  float64 // fixed_rate: σ ∈ [0, 1), the share of gross income saved
-	Target float64 // buffer_stock: Θ ≥ 0, target wealth in years of labour income
-	Speed  float64 // buffer_stock: φ ∈ (0, 1], the share of the gap closed each round
+	RiskAversion   float64    // μ > 0; 1 is log utility
+	Discount       float64    // β ∈ (0, 1)
+	BorrowingLimit float64    // b ≥ 0: wealth never goes below −b; default 0
+	GridPoints     int        // points of the asset grid, ≥ 10; default 500
+	GridMax        float64    // top of the asset grid (currency units); 0: set by the solver
+	Saving         SavingRule // "" is SaveOptimal
+	Share          float64    // fixed_rate: σ ∈ [0, 1), the share of gross income saved
+	Target         float64    // buffer_stock: Θ ≥ 0, target wealth in years of labour income
+	Speed          float64    // buffer_stock: φ ∈ (0, 1], the share of the gap closed each round
 }
 
 // Heuristic reports whether the saver follows a rule of thumb.

@@ -26,8 +26,8 @@ const (
 // wealth, draw productivity from a Markov chain, and own the capital the
 // production market rents.
 type Config struct {
-	Saver        agents.Saver
-	Productivity agents.Productivity
+	Saver         agents.Saver
+	Productivity  agents.Productivity
 	InitialWealth WealthStart // where households start; "" is StartStationary
 	InitialValue  float64
 	// Taxes beside the labour schedule, and the planner's instrument.
