@@ -126,25 +126,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.arrivals = append(s.arrivals, time.Now())
 	s.auths[r.Header.Get("Authorization")] = true
 	s.mu.Unlock()
-
-	var raw map[string]json.RawMessage
-	var req Request
-	body, err := io.ReadAll(r.Body)
-	if err == nil {
-		err = json.Unmarshal(body, &raw)
-	}
-	if err == nil {
-		err = json.Unmarshal(body, &req)
-	}
+	req, err := readRequest(r, int(n))
 	if err != nil {
 		http.Error(w, `{"error":{"message":"bad json","type":"invalid_request_error"}}`, http.StatusBadRequest)
 		return
 	}
-	req.Fields = map[string]bool{}
-	for k := range raw {
-		req.Fields[k] = true
-	}
-	req.Auth, req.N = r.Header.Get("Authorization"), int(n)
 	resp := s.Reply(req)
 	if d := s.Delay + resp.Delay; d > 0 {
 		select {
@@ -159,18 +145,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	if resp.Status != 0 && resp.Status != http.StatusOK {
-		if resp.RetryAfter != "" {
-			w.Header().Set("Retry-After", resp.RetryAfter)
-		}
-		w.WriteHeader(resp.Status)
-		if resp.Empty {
-			return
-		}
-		if resp.Body != "" {
-			fmt.Fprint(w, resp.Body)
-			return
-		}
-		fmt.Fprintf(w, `{"error":{"message":"scripted %d","type":"server_error"}}`, resp.Status)
+		writeStatus(w, resp)
 		return
 	}
 	if resp.Body != "" {
@@ -185,7 +160,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if resp.TokensOut == 0 {
 		resp.TokensOut = len(strings.Fields(resp.Content))
 	}
-	body, _ = json.Marshal(map[string]any{
+	body, _ := json.Marshal(map[string]any{
 		"id": fmt.Sprintf("chatcmpl-%d", n), "object": "chat.completion", "created": 0, "model": req.Model,
 		"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
 			"message": map[string]any{"role": "assistant", "content": resp.Content}}},
@@ -202,4 +177,43 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	w.Write(body)
+}
+
+// readRequest decodes the n-th request's body, noting the fields it
+// carried and its Authorization header.
+func readRequest(r *http.Request, n int) (Request, error) {
+	var raw map[string]json.RawMessage
+	var req Request
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(body, &raw)
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &req)
+	}
+	if err != nil {
+		return req, err
+	}
+	req.Fields = map[string]bool{}
+	for k := range raw {
+		req.Fields[k] = true
+	}
+	req.Auth, req.N = r.Header.Get("Authorization"), n
+	return req, nil
+}
+
+// writeStatus answers with resp's error status: its Retry-After, then no
+// body, its Body, or an OpenAI-style error object.
+func writeStatus(w http.ResponseWriter, resp Response) {
+	if resp.RetryAfter != "" {
+		w.Header().Set("Retry-After", resp.RetryAfter)
+	}
+	w.WriteHeader(resp.Status)
+	switch {
+	case resp.Empty:
+	case resp.Body != "":
+		fmt.Fprint(w, resp.Body)
+	default:
+		fmt.Fprintf(w, `{"error":{"message":"scripted %d","type":"server_error"}}`, resp.Status)
+	}
 }

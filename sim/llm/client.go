@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -29,25 +27,6 @@ type Reply struct {
 	TokensIn  int
 	TokensOut int
 	Cached    bool
-}
-
-// Usage counts what the client did. Calls are completions used (from the
-// network or the cache); Requests are HTTP requests made, Retries the
-// requests after a first failed attempt.
-type Usage struct {
-	Calls, CacheHits, Requests, Retries int64
-	TokensIn, TokensOut                 int64
-	Cost                                float64 // of every completion used, at the configured price
-	SpentCost                           float64 // of the completions fetched over the network
-	Decisions                           int64   // decisions asked for (AskJSON calls)
-	Fallbacks                           int64   // decisions the caller made without a valid reply
-}
-
-// Sub returns u − v, for per-round deltas.
-func (u Usage) Sub(v Usage) Usage {
-	return Usage{u.Calls - v.Calls, u.CacheHits - v.CacheHits, u.Requests - v.Requests, u.Retries - v.Retries,
-		u.TokensIn - v.TokensIn, u.TokensOut - v.TokensOut, u.Cost - v.Cost, u.SpentCost - v.SpentCost,
-		u.Decisions - v.Decisions, u.Fallbacks - v.Fallbacks}
 }
 
 // ErrReplayMiss is returned in replay mode for a prompt the cache lacks.
@@ -119,67 +98,6 @@ func New(cfg Config, getenv func(string) string) (*Client, error) {
 	}
 	c.completionTokens = cfg.TokenField == TokenFieldMaxCompletionTokens
 	return c, nil
-}
-
-// Usage returns the counters so far. Costs are computed from the integer
-// token totals, so they do not depend on the order in which concurrent
-// calls finished: equal runs report equal costs, to the last bit.
-func (c *Client) Usage() Usage {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	u := c.usage
-	u.Cost = c.price(u.TokensIn, u.TokensOut)
-	u.SpentCost = c.price(c.netIn, c.netOut)
-	return u
-}
-
-func (c *Client) price(in, out int64) float64 {
-	return (float64(in)*c.cfg.InputPerMillion + float64(out)*c.cfg.OutputPerMillion) / 1e6
-}
-
-// AddFallback counts a decision made without a valid reply.
-func (c *Client) AddFallback() {
-	c.mu.Lock()
-	c.usage.Fallbacks++
-	c.mu.Unlock()
-}
-
-// SetBudget makes the client refuse, with a FatalError, any request that
-// could take the money spent over the network past max (0: no limit): a
-// request is costed before it is sent at its prompt's tokens (counted as a
-// token per 3 bytes, more than models use) and max_tokens of reply, so the
-// budget holds in a run's first round too, before any cost is known.
-func (c *Client) SetBudget(max float64) {
-	c.mu.Lock()
-	c.budget = max
-	c.mu.Unlock()
-}
-
-// reserve books the most a request of msgs could cost against the budget;
-// release returns the booking once its real cost is accounted.
-func (c *Client) reserve(msgs []Message) (release func(), err error) {
-	bytes := 0
-	for _, m := range msgs {
-		bytes += len(m.Content) + len(m.Role) + 8
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.budget <= 0 {
-		return func() {}, nil
-	}
-	most := c.price(int64(bytes/3+1), int64(c.cfg.MaxTokens))
-	spent := c.price(c.netIn, c.netOut)
-	if spent+c.reserved+most > c.budget {
-		return nil, &FatalError{Endpoint: c.cfg.BaseURL, Msg: fmt.Sprintf(
-			"the LLM budget of $%.4f could be passed: $%.4f spent, $%.4f in flight, and this request could cost up to $%.4f; raise llm.max_cost (or --max-cost), or lower the calls a round (llm.archetypes, llm.samples)",
-			c.budget, spent, c.reserved, most)}
-	}
-	c.reserved += most
-	return func() {
-		c.mu.Lock()
-		c.reserved -= most
-		c.mu.Unlock()
-	}, nil
 }
 
 // MaxConcurrency is the number of requests the client lets be in flight.
@@ -378,99 +296,6 @@ var (
 	errTimeout = errors.New("request timed out")
 	errEmpty   = errors.New("reply has no choices")
 )
-
-// retryable reports whether a failed request is worth repeating: rate
-// limits, server errors, time-outs and broken or empty replies; not other
-// client errors (bad request, bad key).
-func retryable(err error) bool {
-	var he *httpError
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	switch {
-	case errors.As(err, &he):
-		return he.status == http.StatusTooManyRequests || he.status >= 500
-	case errors.As(err, &apiErr):
-		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
-	case errors.As(err, &reqErr):
-		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500 || reqErr.HTTPStatusCode == 0
-	}
-	return true // network errors, time-outs, truncated or undecodable bodies
-}
-
-// backoff is the wait before the given retry: the server's Retry-After when
-// it sent one, else base·2^(attempt−1) with ±50% jitter, capped.
-func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return min(retryAfter, c.cfg.BackoffMax)
-	}
-	d := float64(c.cfg.BackoffBase) * math.Pow(2, float64(attempt-1))
-	c.mu.Lock()
-	j := 0.5 + c.jitter.Float64()
-	c.mu.Unlock()
-	return min(time.Duration(d*j), c.cfg.BackoffMax)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (c *Client) account(r Reply) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.usage.Calls++
-	c.usage.TokensIn += int64(r.TokensIn)
-	c.usage.TokensOut += int64(r.TokensOut)
-	if r.Cached {
-		c.usage.CacheHits++
-	} else {
-		c.netIn += int64(r.TokensIn)
-		c.netOut += int64(r.TokensOut)
-	}
-}
-
-// retryAfterTransport records in the request's retryNote the HTTP status
-// of every response, and the Retry-After of 429 and 5xx responses.
-type retryAfterTransport struct{ base http.RoundTripper }
-
-type retryNoteKey struct{}
-
-type retryNote struct {
-	status int // of the last response; 0 when none came
-	after  time.Duration
-}
-
-func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(r)
-	n, ok := r.Context().Value(retryNoteKey{}).(*retryNote)
-	if err == nil && ok {
-		n.status = resp.StatusCode
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			n.after = parseRetryAfter(resp.Header.Get("Retry-After"))
-		}
-	}
-	return resp, err
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent.
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
-}
 
 func lastUser(msgs []Message) string {
 	for i := len(msgs) - 1; i >= 0; i-- {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/record"
@@ -166,20 +167,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if err := rounds.Close(); err != nil {
 		return nil, errors.Join(runErr, err)
 	}
-	stopReason := ""
-	if errors.Is(runErr, sim.ErrBudget) { // a clean, intended stop
-		stopReason, runErr = runErr.Error(), nil
-	}
-	var fe *sim.FallbackError
-	if errors.As(runErr, &fe) {
-		runErr = fmt.Errorf("%w; fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", runErr)
-	}
-	var located scenario.Errors
-	if errors.As(s.Locate(runErr), &located) {
-		// a value the run found it cannot work with: named at the
-		// scenario's key and line, still a failed run (exit status 1)
-		runErr = errors.New(located.Error())
-	}
+	stopReason, runErr := stopped(s, runErr)
 	if runErr != nil {
 		return nil, fmt.Errorf("stopped after %d of %d rounds: %w (rounds.csv in %s holds the completed rounds; no summary.json was written)", rounds.Rows(), s.Rounds, runErr, dir)
 	}
@@ -199,13 +187,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
 	if st := eng.Stationary(); st != nil {
-		eq := st.Market
-		sum.Equilibrium = &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
-			Labor: eq.Labor, HoursMean: st.HoursMean,
-			SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
-			ConstrainedShare: st.Constrained, EulerError: record.Float(st.EulerError), GridMax: st.GridMax, Evaluations: eq.Iterations,
-			LaborTaxRevenue: st.Revenue.Labor, CapitalTaxRevenue: st.Revenue.Capital, WealthTaxRevenue: st.Revenue.Wealth,
-			ConsumptionTaxRevenue: st.Revenue.Consumption, Transfer: st.Transfer}
+		sum.Equilibrium = equilibrium(st)
 	}
 	pop := eng.Population()
 	if o.SkipAgents {
@@ -264,4 +246,34 @@ func (o observer) Record(s *sim.RoundStats) error {
 		o.fn(s)
 	}
 	return nil
+}
+
+// stopped sorts the error a run stopped with: a stop at the LLM budget is
+// clean (its reason is returned, the error nil); a failing endpoint's says
+// what to do; a value the run found it cannot work with is named at the
+// scenario's key and line (still a failed run, exit status 1).
+func stopped(s *scenario.Scenario, runErr error) (reason string, err error) {
+	if errors.Is(runErr, sim.ErrBudget) {
+		return runErr.Error(), nil
+	}
+	var fe *sim.FallbackError
+	if errors.As(runErr, &fe) {
+		runErr = fmt.Errorf("%w; fix the endpoint, or set llm.max_fallback_share = 1 to run on with fallbacks", runErr)
+	}
+	var located scenario.Errors
+	if errors.As(s.Locate(runErr), &located) {
+		runErr = errors.New(located.Error())
+	}
+	return "", runErr
+}
+
+// equilibrium is summary.json's record of the stationary equilibrium st.
+func equilibrium(st *household.Stationary) *record.Equilibrium {
+	eq := st.Market
+	return &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
+		Labor: eq.Labor, HoursMean: st.HoursMean,
+		SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
+		ConstrainedShare: st.Constrained, EulerError: record.Float(st.EulerError), GridMax: st.GridMax, Evaluations: eq.Iterations,
+		LaborTaxRevenue: st.Revenue.Labor, CapitalTaxRevenue: st.Revenue.Capital, WealthTaxRevenue: st.Revenue.Wealth,
+		ConsumptionTaxRevenue: st.Revenue.Consumption, Transfer: st.Transfer}
 }
