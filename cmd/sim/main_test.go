@@ -339,26 +339,24 @@ func TestREADMECommands(t *testing.T) {
 		more, _ := docCommands(t, p)
 		cmds = append(cmds, more...)
 	}
-	wd, _ := os.Getwd()
-	t.Cleanup(func() { os.Chdir(wd) })
-	if err := os.Chdir(repoRoot); err != nil {
+	// one fresh folder, as a new user's clone: the scenarios, and results/
+	// written as the commands go
+	dir := t.TempDir()
+	scenarios, _ := filepath.Abs(filepath.Join(repoRoot, "scenarios"))
+	if err := os.Symlink(scenarios, filepath.Join(dir, "scenarios")); err != nil {
 		t.Fatal(err)
 	}
-	results := t.TempDir() // stands in for the repository's results/ folder
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { os.Chdir(wd) })
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range cmds {
 		args := c.args
 		if !testenv.Long() && (c.long || strings.Contains(strings.Join(args, " "), "bench-10m")) {
 			continue
 		}
-		for i, a := range args {
-			if strings.HasPrefix(a, "results/") {
-				args[i] = filepath.Join(results, a)
-			}
-		}
-		switch args[0] {
-		case "run":
-			args = append(args, "--out", t.TempDir(), "--force", "--quiet")
-		case "sweep":
+		if args[0] == "run" || args[0] == "sweep" {
 			args = append(args, "--quiet")
 		}
 		_, errs, code := invoke(t, context.Background(), args...)

@@ -27,6 +27,8 @@ Runs a scenario and writes, under its output folder (output.dir, or --out):
   summary.json   the last round, the mean over the last tax period, the
                  final schedule and the speed; written last, so its presence
                  means the run completed
+With --set, the folder is the scenario's own followed by "+" and the
+overrides, so runs with different overrides do not collide.
 A folder that holds a completed run is not overwritten without --force
 (with it, the old run stays until the new one is complete). A run that would
 not fit in memory is refused before it starts, with the estimate and the

@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -177,9 +179,49 @@ func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, erro
 	return nil, fmt.Errorf("unknown planner %q", kind)
 }
 
-// OutputDir is output.dir with {name} and {seed} replaced.
+// OutputDir is output.dir with {name} and {seed} replaced. A scenario
+// loaded with --set overrides writes to a folder of its own: the name is
+// followed by "+" and the overrides (seed, name and output.dir aside, which
+// place the run themselves), so that runs of one file with different
+// overrides do not collide; without {name} in output.dir, the folder itself
+// is.
 func (s *Scenario) OutputDir() string {
-	return strings.NewReplacer("{name}", s.Name, "{seed}", strconv.FormatUint(s.Seed, 10)).Replace(s.Output.Dir)
+	name, dir := s.Name, s.Output.Dir
+	if suffix := s.setSuffix(); suffix != "" && !s.setBy["output.dir"] && !s.setBy["name"] {
+		if strings.Contains(dir, "{name}") {
+			name += "+" + suffix
+		} else {
+			dir = strings.TrimRight(dir, "/") + "+" + suffix
+		}
+	}
+	return strings.NewReplacer("{name}", name, "{seed}", strconv.FormatUint(s.Seed, 10)).Replace(dir)
+}
+
+// maxSuffix is the longest override suffix OutputDir writes in full.
+const maxSuffix = 64
+
+// setSuffix is the overrides as a folder name: key=value joined by ",",
+// with characters other than letters, digits and ._=- as "_"; past
+// maxSuffix characters, its start and a hash of the whole.
+func (s *Scenario) setSuffix() string {
+	var parts []string
+	for _, kv := range s.sets {
+		if k, _, _ := strings.Cut(kv, "="); k != "seed" && k != "name" && k != "output.dir" {
+			parts = append(parts, kv)
+		}
+	}
+	full := strings.Join(parts, ",")
+	b := []byte(full)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._=-,", c) >= 0) {
+			b[i] = '_'
+		}
+	}
+	if len(b) <= maxSuffix {
+		return string(b)
+	}
+	h := sha256.Sum256([]byte(full))
+	return string(b[:maxSuffix-9]) + "-" + hex.EncodeToString(h[:4])
 }
 
 // Encode renders the resolved scenario as TOML that Parse accepts and that

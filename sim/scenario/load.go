@@ -67,6 +67,7 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 			continue
 		}
 		setKeys[key] = true
+		s.sets = append(s.sets, kv)
 	}
 	if len(errs) > 0 {
 		return nil, errs

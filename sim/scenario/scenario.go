@@ -28,6 +28,7 @@ type Scenario struct {
 	file   string          // the file it was read from, named in Build's errors
 	lines  map[string]int  // each key's line in file
 	setBy  map[string]bool // the keys --set gave
+	sets   []string        // the --set arguments, in order
 }
 
 // Notes are remarks on a valid scenario a user should see (on stderr): for
