@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/pareto"
 	"github.com/econsim/econsim/sim/record"
 )
@@ -22,7 +22,7 @@ type Stats struct {
 	NA         int     // values that were NA (NaN) and left out
 	Mean, SD   float64 // SD with n − 1; NaN for n < 2
 	CILo, CIHi float64 // 95% confidence interval of the mean, Student t; NaN for n < 2
-	Worst      float64 // the worst value by the metric's direction (sim.Direction): the smallest by default; NaN with no direction
+	Worst      float64 // the worst value by the metric's direction (metric.Direction): the smallest by default; NaN with no direction
 	Worst10    float64 // mean of the ⌈n/10⌉ worst values
 }
 
@@ -44,10 +44,10 @@ type statsJSON struct {
 }
 
 // DescribeMetric is Describe with the worst values taken by the direction
-// of the metric (sim.Direction): the largest where lower is better, none
+// of the metric (metric.Direction): the largest where lower is better, none
 // (NaN) where neither is.
-func DescribeMetric(x []float64, metric string) Stats {
-	switch sim.Direction(metric) {
+func DescribeMetric(x []float64, name string) Stats {
+	switch metric.Direction(name) {
 	case -1:
 		neg := make([]float64, len(x))
 		for i, v := range x {

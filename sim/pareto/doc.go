@@ -1,5 +1,6 @@
 // Package pareto computes the Pareto front of tax schedules: for two or more
-// objectives (metrics, maximised; a leading "-" minimises), the schedules of
+// objectives (metrics, each the way it is better, metric.Sign; a leading
+// "-" minimises and "+" maximises), the schedules of
 // the scenario's brackets that no other schedule beats on every objective.
 // Every candidate is evaluated through the workers' response model
 // (planner.Model): their equilibrium responses, not one noisy round.

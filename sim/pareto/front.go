@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/econsim/econsim/sim"
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
 )
@@ -18,14 +19,22 @@ type Objective struct {
 	Sign float64 // +1 to maximise, −1 to minimise
 }
 
+// String is the objective as ParseObjectives reads it: the bare name when
+// it goes the metric's way, else with its sign.
 func (o Objective) String() string {
-	if o.Sign < 0 {
+	switch {
+	case o.Sign == metric.Sign(o.Name):
+		return o.Name
+	case o.Sign < 0:
 		return "-" + o.Name
 	}
-	return o.Name
+	return "+" + o.Name
 }
 
-// ParseObjectives reads "equality,productivity" or "equality,-theil".
+// ParseObjectives reads "equality,productivity" or "equality,-theil": a
+// leading "-" minimises, a leading "+" maximises, and a bare name follows
+// the metric's direction (metric.Sign: theil and the other inequality
+// indices are minimised, a metric with no direction is maximised).
 func ParseObjectives(list string) ([]Objective, error) {
 	var out []Objective
 	for _, f := range strings.Split(list, ",") {
@@ -33,9 +42,11 @@ func ParseObjectives(list string) ([]Objective, error) {
 		if f == "" {
 			continue
 		}
-		o := Objective{Name: f, Sign: 1}
-		if strings.HasPrefix(f, "-") {
-			o = Objective{Name: f[1:], Sign: -1}
+		o := Objective{Name: f, Sign: metric.Sign(f)}
+		if name, ok := strings.CutPrefix(f, "-"); ok {
+			o = Objective{Name: name, Sign: -1}
+		} else if name, ok := strings.CutPrefix(f, "+"); ok {
+			o = Objective{Name: name, Sign: 1}
 		}
 		if !sim.IsObjective(o.Name) {
 			return nil, fmt.Errorf("unknown objective %q (a metric name such as equality, productivity, utilitarian, rawls, revenue)", o.Name)

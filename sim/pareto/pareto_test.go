@@ -229,3 +229,21 @@ func TestSurrogateSkipsNoEquilibrium(t *testing.T) {
 		t.Errorf("surrogate at 0.5: %v, want [0.5 0.75] (the quadratics fit exactly)", got)
 	}
 }
+
+// TestObjectiveSigns: a bare name follows the metric's direction; a
+// leading "-" minimises and "+" maximises whatever the metric.
+func TestObjectiveSigns(t *testing.T) {
+	objs, err := ParseObjectives("equality,theil,-productivity,+gini_post,revenue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{1, -1, -1, 1, 1}
+	for i, o := range objs {
+		if o.Sign != want[i] {
+			t.Errorf("%s: sign %v, want %v", o.Name, o.Sign, want[i])
+		}
+		if back, err := ParseObjectives(o.String() + ",welfare_rawls"); err != nil || back[0] != o {
+			t.Errorf("%v reads back as %v (%v)", o, back, err)
+		}
+	}
+}

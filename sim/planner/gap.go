@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -49,7 +50,7 @@ func (p *WithGap) Propose(ctx context.Context, req Request) (tax.Schedule, error
 func (p *WithGap) Observe(obs Observation) {
 	p.Planner.Observe(obs)
 	if v, ok := obs.Stats.Metric(p.Objective); ok && p.hasBest {
-		p.gap, p.has = p.best-v, true
+		p.gap, p.has = p.best-metric.Sign(p.Objective)*v, true
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -48,7 +49,7 @@ func (p *Learn) Rates() []float64 { return slices.Clone(p.theta) }
 // Observe implements Planner: it accumulates this period's objective.
 func (p *Learn) Observe(obs Observation) {
 	if v, ok := obs.Stats.Metric(p.Objective); ok {
-		p.sum += v
+		p.sum += metric.Sign(p.Objective) * v // the score it climbs
 		p.count++
 	}
 }

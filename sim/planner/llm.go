@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -94,9 +95,9 @@ func (p *LLM) Propose(ctx context.Context, req Request) (tax.Schedule, error) {
 func (p *LLM) prompt(req Request) []llm.Message {
 	k := len(req.Cutoffs)
 	sys := fmt.Sprintf("You are an economic planner setting a progressive income tax for a population of workers who "+
-		"choose how much to work. Tax revenue is returned to them. You want the highest %q. "+
+		"choose how much to work. Tax revenue is returned to them. You want the %s %q. "+
 		`Answer with only a JSON object: {"rates": [%d marginal rates, each from %g to %g]}.`,
-		p.Objective, k, req.Bounds.Min, req.Bounds.Max)
+		map[bool]string{true: "highest", false: "lowest"}[metric.Sign(p.Objective) > 0], p.Objective, k, req.Bounds.Min, req.Bounds.Max)
 	var b strings.Builder
 	if s := req.System; s != nil {
 		fmt.Fprintf(&b, "Your rates are the income tax's, on taxable income: yearly earnings minus a standard deduction of %g.", s.StandardDeduction)
@@ -123,9 +124,9 @@ func (p *LLM) prompt(req Request) []llm.Message {
 	if len(p.periods) == 0 {
 		b.WriteString("No policy has been tried yet.\n")
 	} else {
-		best := 0
+		best, sign := 0, metric.Sign(p.Objective)
 		for i, r := range p.periods {
-			if r.objective > p.periods[best].objective {
+			if sign*r.objective > sign*p.periods[best].objective {
 				best = i
 			}
 		}

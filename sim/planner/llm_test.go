@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +95,29 @@ func TestLLMPromptSystem(t *testing.T) {
 	if plain := p.prompt(Request{Cutoffs: sys.Cutoffs, Bounds: tax.DefaultBounds})[1].Content; strings.Contains(plain, "taxable") {
 		t.Errorf("prompt without a system mentions taxable income:\n%s", plain)
 	}
+}
+
+// TestSearchMinimisesInequality: with an objective where lower is better
+// (here a Gini that rises as the flat rate leaves 0.4), the search planner
+// finds its minimum, 0.4, and its gap is measured the same way round: a
+// round at the predicted optimum has gap 0, one 0.01 above it has gap 0.01.
+func TestSearchMinimisesInequality(t *testing.T) {
+	p := &Search{Objective: "gini_post", Budget: 200}
+	s, err := p.Propose(context.Background(), Request{Model: giniModel{}, Cutoffs: []float64{0}, Bounds: tax.DefaultBounds})
+	if err != nil || math.Abs(s.Rate(0)-0.4) > 1e-5 {
+		t.Fatalf("proposed %v (%v), want 0.4", s.Rates(), err)
+	}
+	for _, c := range []struct{ gini, gap float64 }{{0.2, 0}, {0.21, 0.01}} {
+		p.Observe(Observation{Stats: fixedMetrics{"gini_post": c.gini}})
+		if g, ok := p.Gap(); !ok || math.Abs(g-c.gap) > 1e-9 {
+			t.Errorf("gini %v: gap %v, want %v", c.gini, g, c.gap)
+		}
+	}
+}
+
+type giniModel struct{}
+
+func (giniModel) Evaluate(_ context.Context, s tax.Schedule) (Metrics, []float64) {
+	d := s.Rate(0) - 0.4
+	return fixedMetrics{"gini_post": 0.2 + d*d}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/optimize"
 
+	"github.com/econsim/econsim/sim/metric"
 	"github.com/econsim/econsim/sim/tax"
 )
 
@@ -32,7 +33,7 @@ type Search struct {
 	Objective string // metric to maximise (objective names: utilitarian, rawls, …)
 	Budget    int    // model evaluations per tax period; default DefaultBudget
 
-	best    float64 // objective at the last optimum, predicted by the model
+	best    float64 // the score (metric.Sign × objective) at the last optimum, predicted by the model
 	hasBest bool
 	gap     float64
 	hasGap  bool
@@ -60,7 +61,7 @@ func (p *Search) Propose(ctx context.Context, req Request) (tax.Schedule, error)
 // Observe implements Planner: it updates the Stackelberg gap.
 func (p *Search) Observe(obs Observation) {
 	if v, ok := obs.Stats.Metric(p.Objective); ok && p.hasBest {
-		p.gap, p.hasGap = p.best-v, true
+		p.gap, p.hasGap = p.best-metric.Sign(p.Objective)*v, true
 	}
 }
 
@@ -73,14 +74,16 @@ func (p *Search) Evaluations() int { return p.evals }
 // Score turns a model evaluation into the number an optimiser maximises.
 type Score func(Metrics) (float64, error)
 
-// metricScore scores by one metric.
+// metricScore scores by one metric, oriented by its direction
+// (metric.Sign): a metric where lower is better is minimised.
 func metricScore(name string) Score {
+	sign := metric.Sign(name)
 	return func(m Metrics) (float64, error) {
 		v, ok := m.Metric(name)
 		if !ok {
 			return 0, fmt.Errorf("unknown objective %q", name)
 		}
-		return v, nil
+		return sign * v, nil
 	}
 }
 
