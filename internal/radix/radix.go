@@ -21,8 +21,8 @@ func Floats(x, buf []float64) { FloatsParallel(x, buf, 1) }
 func FloatsParallel(x, buf []float64, workers int) { SortedCopy(x, x, buf, workers) }
 
 // The radix passes' digits: 10 bits, whose 1,024 counters and write
-// positions stay in a core's first-level cache (11-bit digits sorted a
-// million incomes about 15% slower).
+// positions stay in a core's first-level cache, where 11-bit digits' do
+// not.
 const (
 	digitBits = 10
 	digitSize = 1 << digitBits
@@ -65,7 +65,7 @@ const bucketGroups = 64
 // itself and each bucket sorted between its place in dst and its
 // goroutine's scratch, in cache: buf is touched only in those scratches —
 // for a million lognormal incomes about 1% of it, so the rest of a fresh
-// buffer never needs memory — and the sort into a copy is 15% faster
+// buffer never needs memory — and the sort into a copy is faster
 // (BenchmarkSort). Otherwise (in place, or a bucket holding most of the
 // values) the keys go through buf and each bucket is sorted between buf
 // and dst.

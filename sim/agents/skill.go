@@ -167,6 +167,6 @@ func (d SkillDist) sample(n int, r *rand.Rand) []float64 {
 	default:
 		panic("agents: Sample of unvalidated distribution " + d.Dist)
 	}
-	radix.Floats(x, make([]float64, n)) // radix: the engine's set-up 40% faster at 10⁶–10⁷ workers than with slices.Sort (BenchmarkNew)
+	radix.Floats(x, make([]float64, n)) // linear, where slices.Sort dominates a large set-up (BenchmarkNew)
 	return x
 }

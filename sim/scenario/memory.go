@@ -2,12 +2,12 @@ package scenario
 
 import "fmt"
 
-// Bytes a worker takes, measured as peak RSS over 2×10⁶ workers, 2 rounds
-// (sim run … --set population.agents=2000000): 57 (quickstart), 66 (us-2024,
-// its κ_i), 65 (saez),
-// 73 (learn, production, noisy behaviour), 106 (search), 160 (vote). The
-// estimate adds up the parts with some headroom; it exists to refuse a run
-// that cannot fit before it allocates, not to predict RSS closely.
+// Bytes a worker takes, by part: the population's slices and the buffers
+// each kind of run adds (a κ per worker, the production market's, a
+// model-based planner's scratch rounds, the votes). The estimate adds up
+// the parts with some headroom; it exists to refuse a run that cannot fit
+// before it allocates, not to predict RSS closely (docs/performance.md
+// has the measured peaks).
 const (
 	bytesPopulation = 64 // skill, potential, hours, income, consumption, utility
 	bytesSort       = 24 // the Gini's sort buffers, for incomes out of skill order
