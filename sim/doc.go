@@ -20,13 +20,16 @@
 //  6. The planner observes the round (Planner.Observe); Run hands the stats
 //     to the Recorder, which never changes state.
 //
-// Where each step lives: Engine.Step (engine.go) runs the round — step 1
+// Where each step lives: Engine.Step (step.go) runs the round — step 1
 // (the planner), the LLM workers' decisions (decide), then computeRound
 // (round.go), whose compute is steps 2–5 in named parts: clear (step 3's
-// market clearing, production.go), choicePass (steps 2–4 fused in one
-// chunked pass: choices, incomes, taxes), redistribute (step 4's
-// transfers), welfarePass (steps 4–5 fused: consumption, utility and every
-// sum a metric needs) and fillStats (step 5). Step 6 is back in Step. The
+// market clearing, production.go), choicePass (choice.go: steps 2–4 fused
+// in one chunked pass: choices, incomes, taxes), redistribute (step 4's
+// transfers) and welfarePass (welfarepass.go: steps 4–5 fused: consumption,
+// utility and every sum a metric needs), and fillStats (fillstats.go: step
+// 5, with RoundStats' derived metrics in one place, derive). Step 6 is back
+// in Step. The extra columns are tables in columns.go; the chunks, the
+// parallel loop and the sort buffers are workspace's (workspace.go). The
 // planners' model (model.go) runs the same compute on scratch memory.
 // History (history.go) keeps what a run's summary reports.
 //

@@ -43,8 +43,9 @@
 // Households that save (the engine's Households) hold wealth and a
 // productivity state besides: Productivity and Chain (markov.go) are the
 // Markov chain of labour productivity (Tauchen, Rouwenhorst or explicit);
-// Saver, Budget and Policy (saver.go) the CRRA household's problem and its
-// solution by the endogenous grid method; Labor (labor.go) its hours when
+// Saver (saver.go), Budget with its AssetTaxes (budget.go) and Policy
+// (policy.go) the CRRA household's problem, solved by the endogenous grid
+// method (Saver.Solve, egm.go); Labor (labor.go) its hours when
 // they are elastic; Histogram (stationary.go) the stationary distribution by
 // Young's method; FixedRate and BufferStock (rules.go) the rules of thumb
 // and LLMSavers (llmsavers.go) the language-model savers, all Rules.
