@@ -68,6 +68,19 @@ type popTotals struct {
 	anyZeroC                bool
 }
 
+// add adds a chunk's totals o to t.
+func (t *popTotals) add(o *popTotals) {
+	t.c += o.c
+	t.cPos += o.cPos
+	t.u += o.u
+	t.minU = min(t.minU, o.minU)
+	t.wu += o.wu
+	t.w += o.w
+	t.logC += o.logC
+	t.cLogC += o.cLogC
+	t.anyZeroC = t.anyZeroC || o.anyZeroC
+}
+
 // fillPopulation sets the statistics of income, consumption and utility of
 // a population of n from its totals: Σ z, the Gini's rank sums of income
 // (rz) and of consumption (rc), and t.

@@ -106,8 +106,7 @@ func (h *houses) pass(b *agents.Budget, rule agents.Rule, w float64) {
 		// not in order)
 		ws := newWelfareSums(lo, h.work.n)
 		ws.add(pop.Income[lo:hi], pop.Consumption[lo:hi], pop.Utility[lo:hi])
-		hp.z, hp.c, hp.cPos, hp.u, hp.minU = sz, ws.c, ws.logs.Pos, ws.u, ws.minU
-		hp.wu, hp.w, hp.logC, hp.cLogC, hp.next, hp.constrained, hp.anyZeroC = ws.wu, ws.w, ws.logs.Log, ws.logs.XLog, snext, scon, ws.logs.NonPos
+		hp.popTotals, hp.z, hp.next, hp.constrained = ws.totals(), sz, snext, scon
 		hp.hours, hp.laborTax, hp.eff, hp.dl = shours, sltx, seff, sdl
 	})
 }
@@ -117,22 +116,14 @@ func (h *houses) totals() houseSums {
 	t := houseSums{popTotals: popTotals{minU: math.Inf(1)}}
 	for c := range h.parts {
 		p := &h.parts[c]
+		t.popTotals.add(&p.popTotals)
 		t.z += p.z
-		t.c += p.c
-		t.cPos += p.cPos
-		t.u += p.u
-		t.minU = min(t.minU, p.minU)
-		t.wu += p.wu
-		t.w += p.w
-		t.logC += p.logC
-		t.cLogC += p.cLogC
 		t.next += p.next
 		t.constrained += p.constrained
 		t.hours += p.hours
 		t.laborTax += p.laborTax
 		t.eff += p.eff
 		t.dl += p.dl
-		t.anyZeroC = t.anyZeroC || p.anyZeroC
 	}
 	return t
 }

@@ -38,13 +38,11 @@ type chunkSums struct {
 	zMin, zMax    float64 // the least and greatest income, where zBounds says a loop found them
 	zBounds       bool
 	// pass 2
-	c, cPos, u, minU  float64
-	wu, w             float64
-	logC, cLogC       float64
+	popTotals
 	rankZ, rankC      float64
 	regret, regretMax float64
 	cFirst, cLast     float64
-	cSorted, anyZeroC bool
+	cSorted           bool
 }
 
 // state is where a round's per-worker results go: the population itself for

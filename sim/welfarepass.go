@@ -84,27 +84,18 @@ func (e *Engine) welfarePass(st state, in *roundIn, of *offer, rule transferRule
 			ws.add(st.income[b0:b1], st.cons[b0:b1], st.util[b0:b1])
 		}
 		p := &e.work.parts[c]
-		p.c, p.cPos, p.u, p.minU, p.wu, p.w = ws.c, ws.logs.Pos, ws.u, ws.minU, ws.wu, ws.w
-		p.logC, p.cLogC, p.rankZ, p.rankC = ws.logs.Log, ws.logs.XLog, ws.rz, ws.rc
+		p.popTotals, p.rankZ, p.rankC = ws.totals(), ws.rz, ws.rc
 		p.regret, p.regretMax = sreg, mreg
-		p.cFirst, p.cLast, p.cSorted, p.anyZeroC = st.cons[lo], st.cons[hi-1], ws.rise >= 0, ws.logs.NonPos
+		p.cFirst, p.cLast, p.cSorted = st.cons[lo], st.cons[hi-1], ws.rise >= 0
 	})
 	t := welfareTotals{popTotals: popTotals{minU: math.Inf(1)}, cSorted: true}
 	for c := range e.work.parts {
 		p := &e.work.parts[c]
-		t.c += p.c
-		t.cPos += p.cPos
-		t.u += p.u
-		t.minU = min(t.minU, p.minU)
-		t.wu += p.wu
-		t.w += p.w
-		t.logC += p.logC
-		t.cLogC += p.cLogC
+		t.popTotals.add(&p.popTotals)
 		t.rankZ += p.rankZ
 		t.rankC += p.rankC
 		t.regret += p.regret
 		t.regretMax = max(t.regretMax, p.regretMax)
-		t.anyZeroC = t.anyZeroC || p.anyZeroC
 		if !p.cSorted || (c > 0 && p.cFirst < e.work.parts[c-1].cLast) {
 			t.cSorted = false
 		}
@@ -206,6 +197,11 @@ type welfareSums struct {
 	prev              float64 // the last consumption seen
 	rise              float64 // the least c − prev: consumption ascends while it is ≥ 0
 	logs              welfare.LogSums
+}
+
+// totals are the chunk's sums of consumption and utility.
+func (s *welfareSums) totals() popTotals {
+	return popTotals{c: s.c, cPos: s.logs.Pos, u: s.u, minU: s.minU, wu: s.wu, w: s.w, logC: s.logs.Log, cLogC: s.logs.XLog, anyZeroC: s.logs.NonPos}
 }
 
 // newWelfareSums starts the sums of a chunk whose first worker is worker
