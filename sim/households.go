@@ -46,9 +46,8 @@ type houses struct {
 type houseSums struct {
 	popTotals
 	z                        float64
-	next, constrained        float64 // Σ a', households at the limit
-	hours, laborTax, eff, dl float64 // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
-	anyZeroC                 bool
+	next, constrained        float64   // Σ a', households at the limit
+	hours, laborTax, eff, dl float64   // elastic hours: Σ h, Σ labour tax, Σ l·h, Σ |Δh|
 	counts                   []float64 // households in each state next round
 }
 

@@ -52,7 +52,7 @@ type welfareTotals struct {
 	popTotals
 	rankZ, rankC      float64 // Σ (2i − N − 1)·x for the Gini
 	regret, regretMax float64
-	cSorted, anyZeroC bool
+	cSorted           bool
 }
 
 // welfarePass adds each worker's transfer to its take-home pay and computes
