@@ -24,12 +24,7 @@ func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, wa
 	if err != nil {
 		return nil, err
 	}
-	n, G := ch.States(), len(g)
-	w := &egm{up: make([]float64, n*G), cm: make([]float64, G), cNew: make([]float64, n*G), mNew: make([]float64, n*G),
-		ev: make([]float64, G), betaR: make([]float64, G)}
-	for j, a := range g {
-		w.betaR[j] = s.Discount * b.Return(a)
-	}
+	w := s.newEGM(ch, b, g)
 	for it := 1; it <= maxEGMIterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -74,6 +69,35 @@ func (s *Saver) startPolicy(ch *Chain, b *Budget, g []float64, warm *Policy) (*P
 			p.C[st*G+j] = (a + 1 - g[0]) / (1 + b.Tax.Consumption)
 		}
 	}
+	return p, nil
+}
+
+// newEGM returns the buffers of the endogenous grid method on grid g, with
+// β·R(g_j) at budget b.
+func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
+	n, G := ch.States(), len(g)
+	w := &egm{up: make([]float64, n*G), cm: make([]float64, G), cNew: make([]float64, n*G), mNew: make([]float64, n*G),
+		ev: make([]float64, G), betaR: make([]float64, G)}
+	for j, a := range g {
+		w.betaR[j] = s.Discount * b.Return(a)
+	}
+	return w
+}
+
+// Backward returns the policy of the round before one whose policy is next
+// and whose budget is bNext, as a household that foresees that round's
+// prices, transfer and taxes takes it: one step of the endogenous grid
+// method on grid g. The round's own budget enters when the policy is
+// applied (its cash on hand), except its consumption tax, which must be
+// bNext's. Hours must be inelastic.
+func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64) (*Policy, error) {
+	if next.lab != nil || bNext.Labor != nil {
+		return nil, errors.New("a foreseen path of prices is solved for inelastic hours only")
+	}
+	w := s.newEGM(ch, bNext, g)
+	s.iterate(next, ch, bNext, g, w)
+	p := &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: bNext.Tax.Consumption, sv: *s, Iters: 1}
+	p.index()
 	return p, nil
 }
 

@@ -32,15 +32,7 @@ type lottery struct {
 // caller checks TopMass.
 func Stationary(ctx context.Context, ch *Chain, pol Rule, b *Budget, g []float64, warm *Histogram, tol float64) (*Histogram, error) {
 	n, G := ch.States(), len(g)
-	moves := make([]lottery, n*G)
-	for s := range n {
-		for i, a := range g {
-			_, next := pol.Decide(s, a, b.Cash(a, s))
-			next = min(max(next, g[0]), g[G-1])
-			j := gridIndex(g, next)
-			moves[s*G+i] = lottery{j: int32(j), w: (g[j+1] - next) / (g[j+1] - g[j])}
-		}
-	}
+	moves := lotteries(ch, pol, b, g, nil)
 	h := &Histogram{Mass: make([]float64, n*G), Grid: g}
 	if warm != nil && len(warm.Mass) == n*G {
 		copy(h.Mass, warm.Mass)
@@ -55,28 +47,7 @@ func Stationary(ctx context.Context, ch *Chain, pol Rule, b *Budget, g []float64
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		clear(next)
-		for s := range n {
-			clear(moved)
-			for i, x := range h.Mass[s*G : (s+1)*G] {
-				if x == 0 {
-					continue
-				}
-				mv := moves[s*G+i]
-				moved[mv.j] += mv.w * x
-				moved[mv.j+1] += (1 - mv.w) * x
-			}
-			row := ch.P[s*n : (s+1)*n]
-			for sp, pr := range row {
-				if pr == 0 {
-					continue
-				}
-				dst := next[sp*G : (sp+1)*G]
-				for j, x := range moved {
-					dst[j] += pr * x
-				}
-			}
-		}
+		push(ch, moves, h.Mass, next, moved)
 		diff := 0.0
 		for k, x := range next {
 			diff = max(diff, math.Abs(x-h.Mass[k]))
@@ -88,6 +59,101 @@ func Stationary(ctx context.Context, ch *Chain, pol Rule, b *Budget, g []float64
 		}
 	}
 	return nil, fmt.Errorf("the wealth distribution did not settle in %d iterations (β·(1 + r) is too close to 1 for wealth to stop growing)", maxHistogramIterations)
+}
+
+// lotteries returns where a saver at each (state, grid point) goes when it
+// follows pol at budget b: its saving a', clamped to the grid, split
+// between the grid points around it. saved, when not nil, receives each
+// point's clamped a'.
+func lotteries(ch *Chain, pol Rule, b *Budget, g, saved []float64) []lottery {
+	n, G := ch.States(), len(g)
+	moves := make([]lottery, n*G)
+	for s := range n {
+		for i, a := range g {
+			_, next := pol.Decide(s, a, b.Cash(a, s))
+			next = min(max(next, g[0]), g[G-1])
+			if saved != nil {
+				saved[s*G+i] = next
+			}
+			j := gridIndex(g, next)
+			moves[s*G+i] = lottery{j: int32(j), w: (g[j+1] - next) / (g[j+1] - g[j])}
+		}
+	}
+	return moves
+}
+
+// push moves the mass from (over state × grid point) one round on into to:
+// each point's mass to its lottery's two points, then through the chain.
+// moved is scratch of one state's grid.
+func push(ch *Chain, moves []lottery, from, to, moved []float64) {
+	n, G := ch.States(), len(moved)
+	clear(to)
+	for s := range n {
+		clear(moved)
+		for i, x := range from[s*G : (s+1)*G] {
+			if x == 0 {
+				continue
+			}
+			mv := moves[s*G+i]
+			moved[mv.j] += mv.w * x
+			moved[mv.j+1] += (1 - mv.w) * x
+		}
+		row := ch.P[s*n : (s+1)*n]
+		for sp, pr := range row {
+			if pr == 0 {
+				continue
+			}
+			dst := to[sp*G : (sp+1)*G]
+			for j, x := range moved {
+				dst[j] += pr * x
+			}
+		}
+	}
+}
+
+// Moves are where households that follow one policy at one budget go from
+// each (state, grid point) in a round: the distribution's transition.
+type Moves struct {
+	ch    *Chain
+	moves []lottery
+	G     int
+}
+
+// NewMoves returns the moves of households that follow pol at budget b on
+// grid g: each saves by pol, its saving clamped to the grid and split
+// between the grid points around it (Young's lottery), then draws its next
+// state. saved, when not nil, receives each point's clamped saving a'.
+func NewMoves(ch *Chain, pol Rule, b *Budget, g, saved []float64) *Moves {
+	return &Moves{ch: ch, moves: lotteries(ch, pol, b, g, saved), G: len(g)}
+}
+
+// Push moves the mass from (over state × grid point) one round on, into to.
+func (mv *Moves) Push(from, to []float64) { push(mv.ch, mv.moves, from, to, make([]float64, mv.G)) }
+
+// Expect sets out[i] to the expected value of v (over state × grid point)
+// one round on for a household at i: Push's adjoint.
+func (mv *Moves) Expect(v, out []float64) {
+	n, G := mv.ch.States(), mv.G
+	for s := range n {
+		row := mv.ch.P[s*n : (s+1)*n]
+		for i := range G {
+			m := mv.moves[s*G+i]
+			e := 0.0
+			for sp, pr := range row {
+				if pr != 0 {
+					e += pr * (m.w*v[sp*G+int(m.j)] + (1-m.w)*v[sp*G+int(m.j)+1])
+				}
+			}
+			out[s*G+i] = e
+		}
+	}
+}
+
+// Forward moves the mass from (over state × grid point) of households
+// that follow pol at budget b one round on, into to (NewMoves, Push).
+// saved, when not nil, receives each point's clamped saving a'.
+func Forward(ch *Chain, pol Rule, b *Budget, g, from, to, saved []float64) {
+	NewMoves(ch, pol, b, g, saved).Push(from, to)
 }
 
 // maxHistogramIterations bounds Stationary.

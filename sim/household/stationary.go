@@ -43,7 +43,10 @@ type Tolerances struct{ rate, policy, histogram, transfer float64 }
 // Planning are the planners' model's: a candidate's objective needs far
 // less than that, and each candidate costs several solves.
 var (
-	Exact    = Tolerances{rate: 1e-9, policy: 1e-11, histogram: 1e-13, transfer: 1e-10}
+	Exact = Tolerances{rate: 1e-9, policy: 1e-11, histogram: 1e-13, transfer: 1e-10}
+	// Tight are a transition's ends': its rounds clear to 1e-9, and a
+	// reform that changes nothing must find the stationary path.
+	Tight    = Tolerances{rate: 1e-13, policy: 1e-13, histogram: 1e-15, transfer: 1e-13}
 	Planning = Tolerances{rate: 1e-7, policy: 1e-9, histogram: 1e-11, transfer: 1e-8}
 )
 
@@ -70,21 +73,9 @@ func SolveStationary(ctx context.Context, h *Config, m market.Config, p TaxPolic
 // (warm: its grid, policy, distribution and r), as a planner's model does
 // for candidate policies one after another; warm may be nil.
 func SolveFrom(ctx context.Context, h *Config, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol Tolerances) (*Stationary, error) {
-	ch, err := h.Productivity.Chain()
+	ch, sv, lo, hi, err := setup(h, m, &p)
 	if err != nil {
-		return nil, field.Within("Productivity", err)
-	}
-	sv := h.Saver
-	beta, delta := sv.Discount, m.Depreciation
-	// r must leave β times the after-tax return below 1, or wealth
-	// explodes; and lie above −δ, where the firm's demand for capital is
-	// infinite.
-	lo, hi := -delta+1e-6, p.maxRate(beta)-1e-6
-	if sv.Heuristic() { // no discounting: wealth is bounded by the rule
-		hi = heuristicMaxRate(&sv, delta) - 1e-6
-	}
-	if !(lo < hi) {
-		return nil, fmt.Errorf("no interest rate lies between −δ = %v and %v, where wealth would grow without bound: raise the depreciation or lower the discount factor", -delta, hi)
+		return nil, err
 	}
 	top := sv.GridMax
 	if top == 0 {
@@ -112,6 +103,50 @@ func SolveFrom(ctx context.Context, h *Config, m market.Config, p TaxPolicy, red
 		}
 		top *= 2
 	}
+}
+
+// setup returns what a stationary solve starts from: the productivity
+// chain, the saver, and the interest rates an equilibrium may have.
+func setup(h *Config, m market.Config, p *TaxPolicy) (ch *agents.Chain, sv agents.Saver, lo, hi float64, err error) {
+	if ch, err = h.Productivity.Chain(); err != nil {
+		return nil, sv, 0, 0, field.Within("Productivity", err)
+	}
+	sv = h.Saver
+	lo, hi, err = rateBounds(&sv, m, p)
+	return ch, sv, lo, hi, err
+}
+
+// rateBounds returns the interest rates an equilibrium may have: r must
+// leave β times the after-tax return below 1, or wealth explodes; and lie
+// above −δ, where the firm's demand for capital is infinite.
+func rateBounds(sv *agents.Saver, m market.Config, p *TaxPolicy) (lo, hi float64, err error) {
+	lo, hi = -m.Depreciation+1e-6, p.maxRate(sv.Discount)-1e-6
+	if sv.Heuristic() { // no discounting: wealth is bounded by the rule
+		hi = heuristicMaxRate(sv, m.Depreciation) - 1e-6
+	}
+	if !(lo < hi) {
+		return 0, 0, fmt.Errorf("no interest rate lies between −δ = %v and %v, where wealth would grow without bound: raise the depreciation or lower the discount factor", -m.Depreciation, hi)
+	}
+	return lo, hi, nil
+}
+
+// SolveOnGrid is SolveStationary on the asset grid of top top (and the
+// configured points) to the tolerances tol, starting from warm (nil for
+// none), as a transition needs both its ends on one grid and solved
+// tightly.
+func SolveOnGrid(ctx context.Context, h *Config, m market.Config, p TaxPolicy, redistribute bool, top float64, warm *Stationary, tol Tolerances) (*Stationary, error) {
+	ch, sv, lo, hi, err := setup(h, m, &p)
+	if err != nil {
+		return nil, err
+	}
+	st, err := solveOnGrid(ctx, h, &sv, ch, m, &p, redistribute, lo, hi, top, warm, tol)
+	if err != nil {
+		return nil, err
+	}
+	if mass := st.Histogram.TopMass(0.9); mass > topMassLimit {
+		return nil, fmt.Errorf("the asset grid (top %.4g) cuts off the wealth distribution: %.3g of households are in its top tenth; raise agents.grid_max", top, mass)
+	}
+	return st, nil
 }
 
 // gridRateTolerance is how far r may move when a grid the user set is

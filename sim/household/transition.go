@@ -1,0 +1,198 @@
+package household
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/market"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Reform is a change of taxes households foresee from its announcement:
+// Before's taxes for the path's first Switch rounds, After's from then on.
+type Reform struct {
+	Before, After TaxPolicy
+	Switch        int // rounds from the announcement to the change, ≥ 0
+}
+
+// policy is the taxes of round t of the path.
+func (rf *Reform) policy(t int) *TaxPolicy {
+	if t < rf.Switch {
+		return &rf.Before
+	}
+	return &rf.After
+}
+
+// Path is a perfect-foresight transition: from the stationary equilibrium
+// Before, households learn of a reform in round 0 and foresee the prices
+// and transfers it leads to, round by round, until the stationary
+// equilibrium After. Every slice is per round from the announcement.
+type Path struct {
+	Rate, Wage []float64
+	Capital    []float64 // per household, at the round's start
+	Transfer   []float64 // per household
+	Revenue    []Revenue // per household, by tax
+	// Excess is the capital households carry into the next round less the
+	// capital the path has the firm rent then (the last round: less
+	// After's).
+	Excess     []float64
+	Labor      float64 // efficiency labour per household
+	Gap        float64 // |K at the horizon − After's K| / After's K
+	Iterations int     // Newton steps
+	Before     *Stationary
+	After      *Stationary
+
+	// The stationary equilibria's policies refined to the backward step's
+	// own fixed point (refined).
+	polBefore, polAfter *agents.Policy
+	policies            []*agents.Policy // round t's, t = 0 … H−1
+	budgets             []agents.Budget
+	mass                [][]float64 // the distribution at round t's start, t = 0 … H
+}
+
+// Horizon is the number of rounds the path solves.
+func (p *Path) Horizon() int { return len(p.Rate) }
+
+// Tolerances of the transition: the capital market and the transfer
+// clear in every round to pathTolerance per household, and the path ends
+// within horizonTolerance (relative) of After's capital.
+const (
+	pathTolerance    = 1e-9
+	horizonTolerance = 1e-6
+	maxNewtonSteps   = 50
+)
+
+// ErrHorizon is returned when the path has not reached the stationary
+// equilibrium after the reform by its last round.
+var ErrHorizon = errors.New("the transition does not reach the stationary equilibrium after the reform within its horizon")
+
+// SolveTransition solves the perfect-foresight path of households h from
+// the stationary equilibrium before (solved under rf.Before) to the one
+// after rf, over horizon rounds, in the production market m, with revenue
+// returned lump-sum when redistribute is set. The capital path and the
+// transfer path are found by Newton's method on the sequence-space
+// Jacobian of the households at the equilibrium after (Auclert, Bardóczy,
+// Rognlie and Straub 2021, the fake-news algorithm), each step evaluating
+// the path exactly: policies backward from After's by the endogenous grid
+// method, the distribution forward from Before's by Young's method.
+func SolveTransition(ctx context.Context, h *Config, m market.Config, before *Stationary, rf Reform, redistribute bool, horizon int) (*Path, error) {
+	if err := transitionChecks(h, before, &rf, horizon); err != nil {
+		return nil, err
+	}
+	before, err := SolveOnGrid(ctx, h, m, rf.Before, redistribute, before.GridMax, before, Tight)
+	if err != nil {
+		return nil, fmt.Errorf("the stationary equilibrium before the reform: %w", err)
+	}
+	after, err := SolveOnGrid(ctx, h, m, rf.After, redistribute, before.GridMax, before, Tight)
+	if err != nil {
+		return nil, fmt.Errorf("the stationary equilibrium after the reform: %w", err)
+	}
+	p := &Path{Before: before, After: after, Labor: before.Market.Labor}
+	if p.Labor == 0 {
+		p.Labor = 1
+	}
+	g := before.Histogram.Grid
+	if p.polBefore, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
+		return nil, err
+	}
+	if p.polAfter, err = refined(ctx, &h.Saver, after.Chain, after.Policy, &after.Budget, g); err != nil {
+		return nil, err
+	}
+	e := &pathEval{h: h, m: m, rf: &rf, p: p, redistribute: redistribute, n: horizon}
+	jac, err := e.jacobian(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x := e.initial()
+	for step := 0; ; step++ {
+		res, err := e.eval(ctx, x)
+		if err != nil {
+			return nil, err
+		}
+		if maxAbs(res) <= pathTolerance {
+			p.Iterations = step
+			break
+		}
+		if step == maxNewtonSteps {
+			return nil, fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", step, maxAbs(res))
+		}
+		var dx mat.VecDense
+		if err := jac.SolveVecTo(&dx, false, mat.NewVecDense(len(res), res)); err != nil {
+			return nil, fmt.Errorf("the transition's Jacobian: %w", err)
+		}
+		for i := range x {
+			x[i] -= dx.AtVec(i)
+		}
+	}
+	kAfter := after.Market.Capital
+	p.Gap = math.Abs(p.Capital[horizon-1]-kAfter) / kAfter
+	if p.Gap > horizonTolerance {
+		return p, fmt.Errorf("%w: capital is %.6g in round %d against %.6g after (%.2g relative); lengthen the horizon", ErrHorizon, p.Capital[horizon-1], horizon-1, kAfter, p.Gap)
+	}
+	return p, nil
+}
+
+// transitionChecks refuses what the path solver does not handle.
+func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) error {
+	switch {
+	case h.Hours != nil:
+		return errors.New("a transition with elastic hours is not solved yet")
+	case h.Saver.Saving != "" && h.Saver.Saving != agents.SaveOptimal:
+		return fmt.Errorf("a foreseen path is solved for optimal savers, not %q", h.Saver.Saving)
+	case before == nil || before.Policy == nil:
+		return errors.New("a transition starts from an optimal savers' stationary equilibrium")
+	case rf.Before.Consumption != rf.After.Consumption:
+		return errors.New("a reform of the consumption tax is not solved yet")
+	case rf.Switch < 0 || horizon < rf.Switch+2:
+		return fmt.Errorf("the horizon (%d rounds) must extend at least two rounds past the reform's start (%d)", horizon, rf.Switch)
+	}
+	return nil
+}
+
+// refineTolerance is the largest relative change of consumption at a knot
+// at which refined stops; maxRefineSteps bounds it.
+const (
+	refineTolerance = 1e-14
+	maxRefineSteps  = 20_000
+)
+
+// refined returns pol stepped backward at its own budget b until
+// consumption at every knot changes by less than refineTolerance
+// (relative), or stops changing: the backward step's own fixed point, so
+// that a path that stays at a stationary equilibrium keeps its policy to
+// rounding, and a null reform's consumption equivalents are 0.
+func refined(ctx context.Context, sv *agents.Saver, ch *agents.Chain, pol *agents.Policy, b *agents.Budget, g []float64) (*agents.Policy, error) {
+	last := math.Inf(1)
+	for step := range maxRefineSteps {
+		if step%100 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		next, err := sv.Backward(ch, pol, b, g)
+		if err != nil {
+			return nil, err
+		}
+		worst := 0.0
+		for k, c := range next.C {
+			worst = max(worst, math.Abs(c-pol.C[k])/c)
+		}
+		pol = next
+		if worst < refineTolerance || worst >= last {
+			break
+		}
+		last = worst
+	}
+	return pol, nil
+}
+
+func maxAbs(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
