@@ -124,3 +124,51 @@ func TestTransitionRefusals(t *testing.T) {
 		t.Errorf("a horizon of 8 rounds: %v, want ErrHorizon", err)
 	}
 }
+
+// TestNewtonAgreesWithDampedFixedPoint: the path Newton's method finds is
+// the one a damped fixed point on the capital path (K ← K + λ·(A − K), the
+// transfer ← revenue) converges to, to 1e-8 in capital per household.
+func TestNewtonAgreesWithDampedFixedPoint(t *testing.T) {
+	testenv.SkipUnlessLong(t, "hundreds of path evaluations")
+	ctx := context.Background()
+	h := Aiyagari(3, 0.6, 0.4, "tauchen")
+	before, err := SolveStationary(ctx, h, AiyagariMarket, noTax, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf := Reform{Before: noTax, After: wealthTax(0.005), Switch: 5}
+	const horizon = 200
+	p, err := SolveTransition(ctx, h, AiyagariMarket, before, rf, true, horizon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newton := append([]float64(nil), p.Capital...)
+	e := &pathEval{h: h, m: AiyagariMarket, rf: &rf, p: p, redistribute: true, n: horizon}
+	x := e.initial()
+	const damping = 0.2
+	steps := 0
+	for ; steps < 5000; steps++ {
+		res, err := e.eval(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if maxAbs(res) < 1e-11 {
+			break
+		}
+		for i := range res {
+			if i < horizon-1 {
+				x[i] += damping * res[i]
+			} else {
+				x[i] += res[i]
+			}
+		}
+	}
+	worst := 0.0
+	for i, k := range p.Capital {
+		worst = max(worst, math.Abs(k-newton[i]))
+	}
+	t.Logf("damped fixed point: %d steps; largest difference in capital %.3g", steps, worst)
+	if steps == 5000 || worst > 1e-8 {
+		t.Errorf("after %d steps the damped path differs from Newton's by %.3g", steps, worst)
+	}
+}
