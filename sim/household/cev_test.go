@@ -36,6 +36,9 @@ func TestByWealthQuintile(t *testing.T) {
 // 1e-12 of them; at the grid's top, where it holds 1e-80, the clamp of
 // saving to the grid leaves 6e-10), with μ = 3 and with log utility.
 func TestNullReformGains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("transitions take seconds; -short is the race detector's run")
+	}
 	ctx := context.Background()
 	for _, mu := range []float64{3, 1} {
 		h := Aiyagari(mu, 0.6, 0.4, "tauchen")

@@ -73,6 +73,9 @@ func TestTransitionSSJ(t *testing.T) {
 // stationary equilibrium: r within 1e-9 of Before's throughout, for an
 // announced reform with revenue returned and an unexpected one without.
 func TestNullReform(t *testing.T) {
+	if testing.Short() {
+		t.Skip("transitions take seconds; -short is the race detector's run")
+	}
 	ctx := context.Background()
 	h := Aiyagari(3, 0.6, 0.4, "tauchen")
 	for _, c := range []struct {
@@ -98,6 +101,9 @@ func TestNullReform(t *testing.T) {
 // TestTransitionRefusals: what the solver does not handle is said, not
 // solved wrongly.
 func TestTransitionRefusals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("transitions take seconds; -short is the race detector's run")
+	}
 	ctx := context.Background()
 	h := Aiyagari(3, 0.6, 0.4, "tauchen")
 	before, err := SolveStationary(ctx, h, AiyagariMarket, noTax, true)
