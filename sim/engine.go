@@ -211,8 +211,9 @@ func (e *Engine) Round() int { return e.round }
 func (e *Engine) Done() bool { return e.round >= e.cfg.Rounds }
 
 // Columns returns the names of RoundStats.Values in order: the contract's
-// metrics, the rates, then llm_* (with an LLM), then any columns the planner
-// adds.
+// metrics, the rates, then the extra columns (columns.go): the households'
+// (for savers), the tax system's parts, llm_* (with an LLM), then any the
+// planner adds.
 func (e *Engine) Columns() []string {
 	return append(MetricNames(len(e.cfg.Cutoffs)), e.report.extra...)
 }

@@ -41,7 +41,7 @@ type RoundStats struct {
 	Objective          float64   // the planner's objective metric this round
 	StackelbergGap     float64   // planner's predicted optimum − objective; NaN when not computed
 	Rates              []float64 // marginal rates in force, rate_0 … rate_{K−1}
-	Extra              []float64 // columns after the rates: llm_* (with an LLM), then the planner's (planner.Reporter)
+	Extra              []float64 // columns after the rates: the households', the tax system's, llm_*, then the planner's (planner.Reporter); names in Engine.Columns
 
 	payroll, credit float64 // a tax system's payroll tax and credit per worker (its columns)
 
