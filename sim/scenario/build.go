@@ -181,10 +181,10 @@ func (s *Scenario) newPlanner(kind string, stream uint64) (planner.Planner, erro
 
 // OutputDir is output.dir with {name} and {seed} replaced. A scenario
 // loaded with --set overrides writes to a folder of its own: the name is
-// followed by "+" and the overrides (seed, name and output.dir aside, which
-// place the run themselves), so that runs of one file with different
-// overrides do not collide; without {name} in output.dir, the folder itself
-// is.
+// followed by "+" and the overrides other than seed (which {seed} places),
+// so that runs of one file with different overrides do not collide;
+// without {name} in output.dir, the folder itself is. Overriding name or
+// output.dir chooses the folder instead, with no suffix.
 func (s *Scenario) OutputDir() string {
 	name, dir := s.Name, s.Output.Dir
 	if suffix := s.setSuffix(); suffix != "" && !s.setBy["output.dir"] && !s.setBy["name"] {
