@@ -11,17 +11,7 @@ import (
 // (Push D)·v = D·(Expect v) — and Push keeps the total mass; Forward's
 // saving is each point's policy saving, clamped to the grid.
 func TestMovesAdjoint(t *testing.T) {
-	ch, err := Productivity{Process: "ar1", Rho: 0.6, Sigma: 0.4, States: 7, Method: "tauchen", Width: 3}.Chain()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := Saver{RiskAversion: 3, Discount: 0.96}
-	b := &Budget{Rate: 0.03, Income: ch.Levels}
-	g := sv.Grid(40)
-	pol, err := sv.Solve(context.Background(), ch, b, g, nil, 1e-11)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch, _, b, g, pol := aiyagariPolicy(t, 1e-11)
 	r := rand.New(rand.NewPCG(1, 2))
 	n := len(g) * ch.States()
 	d, v := make([]float64, n), make([]float64, n)
@@ -59,17 +49,7 @@ func TestMovesAdjoint(t *testing.T) {
 // with more income tomorrow (a transfer of 0.1 foreseen) raises
 // consumption today, consumption being a normal good.
 func TestBackwardFixedPoint(t *testing.T) {
-	ch, err := Productivity{Process: "ar1", Rho: 0.6, Sigma: 0.4, States: 7, Method: "tauchen", Width: 3}.Chain()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := Saver{RiskAversion: 3, Discount: 0.96}
-	b := &Budget{Rate: 0.03, Income: ch.Levels}
-	g := sv.Grid(40)
-	pol, err := sv.Solve(context.Background(), ch, b, g, nil, 1e-13)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch, sv, b, g, pol := aiyagariPolicy(t, 1e-13)
 	back, err := sv.Backward(ch, pol, b, g)
 	if err != nil {
 		t.Fatal(err)
@@ -93,4 +73,22 @@ func TestBackwardFixedPoint(t *testing.T) {
 			t.Errorf("state %d: more income foreseen, consumption today %v, was %v", s, c1, c0)
 		}
 	}
+}
+
+// aiyagariPolicy is Aiyagari's benchmark saver's policy at r = 3% on a grid
+// to 40, solved to tol.
+func aiyagariPolicy(t *testing.T, tol float64) (*Chain, Saver, *Budget, []float64, *Policy) {
+	t.Helper()
+	ch, err := Productivity{Process: "ar1", Rho: 0.6, Sigma: 0.4, States: 7, Method: "tauchen", Width: 3}.Chain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := Saver{RiskAversion: 3, Discount: 0.96}
+	b := &Budget{Rate: 0.03, Income: ch.Levels}
+	g := sv.Grid(40)
+	pol, err := sv.Solve(context.Background(), ch, b, g, nil, tol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch, sv, b, g, pol
 }
