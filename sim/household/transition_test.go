@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // ssjEconomy is the Sequence-Space Jacobian toolkit's check economy:
@@ -112,18 +114,24 @@ func TestTransitionRefusals(t *testing.T) {
 	}
 	consumption := noTax
 	consumption.Consumption = 0.1
+	subsidy := noTax // a 90% wage subsidy: no stationary equilibrium after it
+	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
+	elastic := &Config{Saver: h.Saver, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}
+	thumb := &Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveFixedRate}, Productivity: h.Productivity}
 	for name, c := range map[string]struct {
 		h       *Config
 		rf      Reform
 		horizon int
+		want    string
 	}{
-		"short horizon":   {h, Reform{Before: noTax, After: wealthTax(0.01), Switch: 5}, 6},
-		"consumption tax": {h, Reform{Before: noTax, After: consumption}, 60},
-		"elastic hours":   {&Config{Saver: h.Saver, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}, Reform{Before: noTax, After: noTax}, 60},
-		"rule of thumb":   {&Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveFixedRate}, Productivity: h.Productivity}, Reform{Before: noTax, After: noTax}, 60},
+		"short horizon":        {h, Reform{Before: noTax, After: wealthTax(0.01), Switch: 5}, 6, "must extend at least two rounds past"},
+		"consumption tax":      {h, Reform{Before: noTax, After: consumption}, 60, "consumption tax is not solved yet"},
+		"elastic hours":        {elastic, Reform{Before: noTax, After: noTax}, 60, "elastic hours"},
+		"rule of thumb":        {thumb, Reform{Before: noTax, After: noTax}, 60, "optimal savers"},
+		"no equilibrium after": {h, Reform{Before: noTax, After: subsidy}, 60, "the stationary equilibrium after the reform"},
 	} {
-		if _, err := SolveTransition(ctx, c.h, AiyagariMarket, before, c.rf, true, c.horizon); err == nil {
-			t.Errorf("%s: no error", name)
+		if _, err := SolveTransition(ctx, c.h, AiyagariMarket, before, c.rf, true, c.horizon); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", name, err, c.want)
 		}
 	}
 	if _, err := SolveTransition(ctx, h, AiyagariMarket, before, Reform{Before: noTax, After: wealthTax(0.01)}, true, 8); !errors.Is(err, ErrHorizon) {
