@@ -112,7 +112,7 @@ func (p *Path) Gains(ctx context.Context, sv *agents.Saver) (*Gains, error) {
 	cev := consumptionEquivalent(sv)
 	d0 := before.Histogram.Mass
 	gn := &Gains{CEV: make([]float64, len(d0)), ByState: make([]float64, ch.States())}
-	var sumR, sumQ, massState = 0.0, 0.0, make([]float64, ch.States())
+	sumR, sumQ, massState := 0.0, 0.0, make([]float64, ch.States())
 	G := len(g)
 	for k, x := range d0 {
 		gk := cev(v[k], vBefore[k])
