@@ -80,7 +80,7 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 		}
 		z := lab + b.Rate*a
 		sz += x * z
-		stx += x * (ltx + p.CapitalTax(b.Rate, a) + p.WealthTax(a) + p.Consumption*c)
+		stx += x * p.Paid(ltx, b.Rate, a, c)
 		sc += x * c
 		su += x * ui
 		if x > 1e-12 { // the worst-off household present

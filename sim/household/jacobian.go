@@ -19,14 +19,16 @@ type blockJacobians struct {
 	A, R [3]*mat.Dense // inputs r, w, T
 }
 
-// ssPoint is what households at each (state, grid point) do in the
-// stationary equilibrium after: their saving and the taxes they pay.
+// ssPoint is what households at each (state, grid point) do in a round
+// near the stationary equilibrium after: their saving (clamped to the
+// grid) and the taxes they pay.
 type ssPoint struct {
 	saved, rho []float64
 }
 
-// points returns the households' saving (clamped to the grid) and revenue
-// at each point under pol, with cash on hand from budget b at wage w.
+// points returns the moves of households following pol with cash on hand
+// from budget b at wage w, and what they do at each point; it pushes the
+// mass one round on into next.
 func (e *pathEval) points(pol *agents.Policy, b *agents.Budget, w float64, mass, next []float64) (*agents.Moves, ssPoint) {
 	a := e.p.After
 	ch, g := a.Chain, a.Histogram.Grid
@@ -38,7 +40,7 @@ func (e *pathEval) points(pol *agents.Policy, b *agents.Budget, w float64, mass,
 	for k := range mass {
 		s, x := k/G, g[k%G]
 		c, _ := pol.Decide(s, x, b.Cash(x, s))
-		pt.rho[k] = tp.LaborTax(w*ch.Levels[s]) + tp.CapitalTax(b.Rate, x) + tp.WealthTax(x) + tp.Consumption*c
+		pt.rho[k] = tp.Paid(tp.LaborTax(w*ch.Levels[s]), b.Rate, x, c)
 	}
 	return mv, pt
 }

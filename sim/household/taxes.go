@@ -156,6 +156,13 @@ func (p *TaxPolicy) LaborTax(y float64) float64 {
 	return t
 }
 
+// Paid is what a household pays in a round: its labour tax ltx, the
+// capital and wealth taxes on wealth a at return r, and the consumption
+// tax on consumption c.
+func (p *TaxPolicy) Paid(ltx, r, a, c float64) float64 {
+	return ltx + p.CapitalTax(r, a) + p.WealthTax(a) + p.Consumption*c
+}
+
 // ExpectedRateCap is the highest r savers expect to persist: where β times
 // the after-tax return on large wealth is 1 − 1e-4 (see maxRate).
 func (p *TaxPolicy) ExpectedRateCap(beta float64) float64 {
