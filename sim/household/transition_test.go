@@ -125,6 +125,7 @@ func TestTransitionRefusals(t *testing.T) {
 		want    string
 	}{
 		"short horizon":        {h, Reform{Before: noTax, After: wealthTax(0.01), Switch: 5}, 6, "must extend at least two rounds past"},
+		"huge horizon":         {h, Reform{Before: noTax, After: wealthTax(0.01)}, 1_000_000, "is over 2000"},
 		"consumption tax":      {h, Reform{Before: noTax, After: consumption}, 60, "consumption tax is not solved yet"},
 		"elastic hours":        {elastic, Reform{Before: noTax, After: noTax}, 60, "elastic hours"},
 		"rule of thumb":        {thumb, Reform{Before: noTax, After: noTax}, 60, "optimal savers"},
