@@ -86,6 +86,11 @@ type Config struct {
 	// market rents (Market.Kind must be Production; Market.Capital and
 	// Saving do not apply) and their labour is inelastic.
 	Households *household.Config
+	// Notice is the rounds before a foreseen reform takes effect that
+	// households foreseeing prices (Households.Expectations) learn of it:
+	// the planner's change round less Notice is the announcement; 0 is an
+	// unexpected reform, known when it takes effect.
+	Notice int
 	// Objective is the metric reported as "objective" every round (the
 	// planner's); "" means DefaultObjective.
 	Objective string
@@ -139,9 +144,17 @@ func (c Config) Validate() error {
 		if c.Households.Saver.Saving == agents.SaveLLM && (c.LLMSavers == nil || c.LLMSavers.Client == nil) {
 			add("LLMSavers", "LLM savers need a client")
 		}
+		if h := c.Households; h.Expectations == household.PerfectForesight && c.Notice+2 > h.TransitionHorizon() {
+			add("Households.Horizon", "must extend at least two rounds past the reform's notice (%d rounds), got %d", c.Notice, h.TransitionHorizon())
+		}
 		if k := c.Redistribution.Kind; k != LumpSum && k != NoRedistribution {
 			add("Redistribution.Kind", "households that save support lump_sum and none, not %q", k)
 		}
+	}
+	if c.Notice < 0 {
+		add("Notice", "must be at least 0, got %d", c.Notice)
+	} else if c.Notice > 0 && (c.Households == nil || c.Households.Expectations != household.PerfectForesight) {
+		add("Notice", "applies to households that foresee prices (Households.Expectations %q)", household.PerfectForesight)
 	}
 	if c.System != nil {
 		errs = append(errs, c.validateSystem()...)

@@ -40,6 +40,7 @@ type houses struct {
 	parts        []houseSums
 	cols         houseValues // this round's household columns
 	model        houseModel
+	fore         *foresight // nil unless households foresee prices
 }
 
 // houseSums are one chunk's partial sums of a household round.
@@ -77,6 +78,9 @@ func (e *Engine) initHouses() error {
 		e.pop.Hours[i] = 1 // inelastic labour: one unit of endowment
 	}
 	e.report.extra = append(e.report.extra, householdColumns...)
+	if h.Expectations == household.PerfectForesight {
+		return e.initForesight()
+	}
 	return nil
 }
 
@@ -180,10 +184,15 @@ func (h *houses) round(ctx context.Context, out *RoundStats) error {
 	var rule agents.Rule
 	var iters int
 	var err error
-	if h.cfg.Hours != nil { // prices and policy found together: hours clear the labour market
+	switch {
+	case h.fore != nil: // the path's prices and policy
+		pr, err = h.foreseen(ctx, &tp)
+	case h.cfg.Hours != nil: // prices and policy found together: hours clear the labour market
 		pr, iters, err = h.clear(ctx, &tp)
-	} else if pr, err = h.prices(&tp); err == nil {
-		rule, iters, err = h.decide(ctx, &tp, &pr)
+	default:
+		if pr, err = h.prices(&tp); err == nil {
+			rule, iters, err = h.decide(ctx, &tp, &pr)
+		}
 	}
 	if err != nil {
 		return err
@@ -196,8 +205,10 @@ func (h *houses) round(ctx context.Context, out *RoundStats) error {
 	h.pass(&pr.b, rule, pr.w)
 	t := h.totals()
 	fn := float64(h.work.n)
-	pr.rv.Consumption = tp.Consumption * t.c / fn
-	h.lastCTax = pr.rv.Consumption
+	if h.fore == nil { // under foresight, the path's revenue
+		pr.rv.Consumption = tp.Consumption * t.c / fn
+		h.lastCTax = pr.rv.Consumption
+	}
 	if h.cfg.Hours != nil {
 		pr.rv.Labor = t.laborTax / fn
 		h.lastLaborTax = pr.rv.Labor

@@ -39,8 +39,8 @@ func (h *houses) stats(s *RoundStats, pr *housePrices, t *houseSums, wd wealthSt
 		s.BRRegretMean, s.BRRegretMax, s.regretUndefined = math.NaN(), math.NaN(), true
 	}
 	s.derive(n, pr.rv.Total()*fn, t.z)
-	saving := (t.next/fn - (1-mk.Depreciation)*pr.k) / y
-	h.cols = houseValues{rate: pr.r, saving: saving, consumption: t.c / fn, wealth: pr.k, gini: wd.gini, top1: wd.top1, top10: wd.top10,
+	saving := (t.next/fn - (1-mk.Depreciation)*pr.wealth) / y
+	h.cols = houseValues{rate: pr.r, saving: saving, consumption: t.c / fn, wealth: pr.wealth, gini: wd.gini, top1: wd.top1, top10: wd.top10,
 		constrained: t.constrained / fn, revenue: pr.rv}
 }
 

@@ -15,6 +15,7 @@ import (
 // revenue known before anyone chooses.
 type housePrices struct {
 	k, l, r, w, transfer float64
+	wealth               float64 // the sample's mean wealth (k but under foresight)
 	b                    agents.Budget
 	rv                   household.Revenue
 }
@@ -28,7 +29,7 @@ func (h *houses) prices(tp *household.TaxPolicy) (housePrices, error) {
 	if err != nil {
 		return housePrices{}, err
 	}
-	pr := housePrices{k: k}
+	pr := housePrices{k: k, wealth: k}
 	shares := make([]float64, len(h.counts))
 	for s, cnt := range h.counts {
 		pr.l += cnt * h.chain.Levels[s]
@@ -77,7 +78,7 @@ func (h *houses) clear(ctx context.Context, tp *household.TaxPolicy) (housePrice
 	}
 	iters := 0
 	at := func(l float64) (housePrices, float64, error) {
-		pr := housePrices{k: k, l: l}
+		pr := housePrices{k: k, l: l, wealth: k}
 		pr.r, pr.w = h.market.Prices(k, l)
 		pr.rv = ws.revenue(tp, pr.r, fn)
 		if h.redistribute {

@@ -82,6 +82,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.report.extra
 	if e.house != nil {
 		e.stats.Extra = appendColumns(e.stats.Extra, houseColumns, &e.house.cols)
+		if f := e.house.fore; f != nil {
+			e.stats.Extra = appendColumns(e.stats.Extra, foresightColumns, f)
+		}
 	}
 	if e.cfg.System != nil {
 		e.stats.Extra = appendColumns(e.stats.Extra, systemColumns, &e.stats)

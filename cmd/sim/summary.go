@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/econsim/econsim/sim/household"
@@ -103,6 +104,9 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 		fmt.Fprintf(w, "\nstationary equilibrium before round 0: r %s%%, capital %s per household, wealth Gini %s, Euler error 10^%s where households are\n",
 			strconv.FormatFloat(100*eq.InterestRate, 'g', 4, 64), report.Number(eq.Capital), report.Number(eq.WealthGini), report.Number(float64(eq.EulerError)))
 	}
+	if rf := sum.Reform; rf != nil {
+		printReform(w, rf, sum)
+	}
 	fmt.Fprintf(w, "\nspeed: %s agent-rounds/s (%.3f s on %d workers)\n", report.Number(sum.Perf.AgentRoundsPerSec), sum.Perf.WallSeconds, sum.Perf.Workers)
 	if l := sum.LLM; l != nil {
 		fmt.Fprintf(w, "llm: %d calls (%d from the cache), %d requests, %d retries, %d fallbacks, %s tokens in, %s out, cost %.4f (spent %.4f)\n",
@@ -111,7 +115,49 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	if sum.StopReason != "" {
 		fmt.Fprintf(w, "stopped after %d of %d rounds: %s\n", sum.RoundsDone, sum.Rounds, sum.StopReason)
 	}
-	fmt.Fprintf(w, "wrote %s/{scenario.toml, rounds.csv, agents.csv, summary.json}\n", filepath.ToSlash(dir))
+	files := "scenario.toml, rounds.csv, agents.csv, summary.json"
+	if sum.Reform != nil {
+		files = "scenario.toml, rounds.csv, transition.csv, agents.csv, summary.json"
+	}
+	fmt.Fprintf(w, "wrote %s/{%s}\n", filepath.ToSlash(dir), files)
+}
+
+// printReform prints who gains from a reform households foresaw.
+func printReform(w io.Writer, rf *record.Reform, sum *record.Summary) {
+	pct := func(x record.Float) string {
+		return strconv.FormatFloat(100*float64(x), 'f', 3, 64) + "%"
+	}
+	signed := func(x record.Float) string {
+		if x >= 0 {
+			return "+" + pct(x)
+		}
+		return pct(x)
+	}
+	when := fmt.Sprintf("announced in round %d, in force from round %d", rf.AnnounceRound, rf.SwitchRound)
+	if rf.AnnounceRound == rf.SwitchRound {
+		when = fmt.Sprintf("unexpected, in force from round %d", rf.SwitchRound)
+	}
+	fmt.Fprintf(w, "\nwho gains from the reform (%s), in consumption equivalents at its announcement:\n", when)
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fmt.Fprintf(tw, "  utilitarian\tutilitarian_cev\t%s\twith the transition\t\n", signed(rf.UtilitarianCEV))
+	fmt.Fprintf(tw, "  utilitarian, steady states only\tsteady_state_cev\t%s\ttransition left out\t\n", signed(rf.SteadyStateCEV))
+	fmt.Fprintf(tw, "  mean over households\tmean_cev\t%s\t\t\n", signed(rf.MeanCEV))
+	fmt.Fprintf(tw, "  share who gain\tshare_gaining\t%s\t\t\n", pct(rf.ShareGaining))
+	tw.Flush()
+	list := func(xs []record.Float) string {
+		parts := make([]string, len(xs))
+		for i, x := range xs {
+			parts[i] = signed(x)
+		}
+		return strings.Join(parts, "  ")
+	}
+	fmt.Fprintf(w, "  by wealth quintile, poorest first:       %s\n", list(rf.CEVByWealthQuintile))
+	fmt.Fprintf(w, "  by productivity state, lowest first:     %s\n", list(rf.CEVByState))
+	if eq := sum.Equilibrium; eq != nil && rf.After != nil {
+		fmt.Fprintf(w, "  transition: r %s%% → %s%%, capital %s → %s per household, solved over %d rounds (%d Newton steps, %.2f s)\n",
+			strconv.FormatFloat(100*eq.InterestRate, 'g', 4, 64), strconv.FormatFloat(100*rf.After.InterestRate, 'g', 4, 64),
+			report.Number(eq.Capital), report.Number(rf.After.Capital), rf.Horizon, rf.NewtonSteps, sum.Perf.TransitionSeconds)
+	}
 }
 
 // scheduleLine names what the planner's schedule taxes: the income tax, or

@@ -27,6 +27,8 @@ type Gains struct {
 	SteadyStateCEV   float64
 	ByWealthQuintile [5]float64 // mean g by quintile of wealth at the announcement
 	ByState          []float64  // mean g by productivity state
+
+	grid []float64 // the wealth of CEV's points
 }
 
 // valueTolerance is the stationary value's largest change at a point when
@@ -111,7 +113,7 @@ func (p *Path) Gains(ctx context.Context, sv *agents.Saver) (*Gains, error) {
 	}
 	cev := consumptionEquivalent(sv)
 	d0 := before.Histogram.Mass
-	gn := &Gains{CEV: make([]float64, len(d0)), ByState: make([]float64, ch.States())}
+	gn := &Gains{CEV: make([]float64, len(d0)), ByState: make([]float64, ch.States()), grid: g}
 	sumR, sumQ, massState := 0.0, 0.0, make([]float64, ch.States())
 	G := len(g)
 	for k, x := range d0 {

@@ -34,6 +34,35 @@ type Config struct {
 	Taxes Taxes
 	// Hours, when not nil, makes hours a choice (utility.labor = "elastic").
 	Hours *Hours
+	// Expectations are what households expect of prices and transfers; ""
+	// is Adaptive.
+	Expectations Expectations
+	// Horizon is the rounds a foreseen transition is solved over; 0 is
+	// DefaultHorizon.
+	Horizon int
+}
+
+// Expectations are what households expect of prices and transfers.
+type Expectations string
+
+// The expectations.
+const (
+	// Adaptive households expect each round's prices and transfer to persist.
+	Adaptive Expectations = "adaptive"
+	// PerfectForesight households foresee the path of prices and transfers
+	// a reform leads to, from its announcement (SolveTransition).
+	PerfectForesight Expectations = "perfect_foresight"
+)
+
+// DefaultHorizon is a foreseen transition's horizon when Config.Horizon is 0.
+const DefaultHorizon = 300
+
+// TransitionHorizon returns the horizon of a foreseen transition.
+func (h *Config) TransitionHorizon() int {
+	if h.Horizon == 0 {
+		return DefaultHorizon
+	}
+	return h.Horizon
 }
 
 // Hours are savers' elastic hours: disutility κ·h^(1+1/e)/(1+1/e), h ∈ [0,
@@ -87,6 +116,7 @@ func (h *Config) Validate() error {
 			errs = append(errs, field.Errorf("Taxes.HSV", "elastic hours work with the bracket schedule only"))
 		}
 	}
+	errs = append(errs, h.validateExpectations()...)
 	noCapital := "households who all start with nothing leave the firm no capital in round 0 (no output, an unbounded r): start from \"stationary\" or a positive \"value\""
 	switch h.InitialWealth {
 	case StartStationary:
@@ -120,4 +150,26 @@ func riskless(p agents.Productivity) bool {
 		return len(p.Levels) > 0
 	}
 	return false
+}
+
+// validateExpectations checks the expectations and what perfect foresight
+// is solved for.
+func (h *Config) validateExpectations() []error {
+	var errs []error
+	switch h.Expectations {
+	case "", Adaptive:
+	case PerfectForesight:
+		if h.Saver.Saving != "" && h.Saver.Saving != agents.SaveOptimal {
+			errs = append(errs, field.Errorf("Expectations", "perfect foresight is solved for optimal savers, not %q: set it to %q", h.Saver.Saving, Adaptive))
+		}
+		if h.Hours != nil {
+			errs = append(errs, field.Errorf("Expectations", "perfect foresight is not solved with elastic hours yet: set it to %q", Adaptive))
+		}
+	default:
+		errs = append(errs, field.Errorf("Expectations", "must be %q or %q, got %q", Adaptive, PerfectForesight, h.Expectations))
+	}
+	if h.Horizon < 0 || h.Horizon == 1 || h.Horizon > MaxHorizon {
+		errs = append(errs, field.Errorf("Horizon", "must be between 2 and %d rounds (0: %d), got %d", MaxHorizon, DefaultHorizon, h.Horizon))
+	}
+	return errs
 }

@@ -63,8 +63,11 @@ const (
 	pathTolerance    = 1e-9
 	horizonTolerance = 1e-6
 	maxNewtonSteps   = 50
-	maxHorizon       = 2000
 )
+
+// MaxHorizon is the longest transition solved: the Jacobian's matrices
+// grow with the square of the horizon.
+const MaxHorizon = 2000
 
 // ErrHorizon is returned when the path has not reached the stationary
 // equilibrium after the reform by its last round.
@@ -149,8 +152,8 @@ func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) er
 		return errors.New("a reform of the consumption tax is not solved yet")
 	case rf.Switch < 0 || horizon < rf.Switch+2:
 		return fmt.Errorf("the horizon (%d rounds) must extend at least two rounds past the reform's start (%d)", horizon, rf.Switch)
-	case horizon > maxHorizon:
-		return fmt.Errorf("the horizon (%d rounds) is over %d: the Jacobian's matrices grow with its square", horizon, maxHorizon)
+	case horizon > MaxHorizon:
+		return fmt.Errorf("the horizon (%d rounds) is over %d: the Jacobian's matrices grow with its square", horizon, MaxHorizon)
 	}
 	return nil
 }

@@ -75,6 +75,13 @@ type Reporter interface {
 	Report(dst []float64) []float64 // this round's values, appended to dst
 }
 
+// Foreseen is implemented by planners that may set every schedule in
+// advance (Fixed): ok when they do, with change the one round from which
+// the schedule changes (0: never). Households that foresee prices need one.
+type Foreseen interface {
+	Foreseen() (change int, ok bool)
+}
+
 // Metrics gives a round's statistics by metric name (the contract names,
 // and the objective names with "welfare_" dropped).
 type Metrics interface {
@@ -132,6 +139,9 @@ func (f *Fixed) Propose(_ context.Context, req Request) (tax.Schedule, error) {
 	}
 	return tax.New(req.Cutoffs, rates, req.Bounds)
 }
+
+// Foreseen implements Foreseen: every schedule is set in advance.
+func (f *Fixed) Foreseen() (int, bool) { return f.SwitchRound, true }
 
 // Observe implements Planner; a fixed planner ignores observations.
 func (f *Fixed) Observe(Observation) {}

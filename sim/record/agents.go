@@ -22,13 +22,17 @@ type Agents struct {
 	// Kappa is each worker's disutility scale, for a calibrated population
 	// (nil otherwise).
 	Kappa []float64
+	// CEV is each household's consumption-equivalent gain from a reform it
+	// foresaw, from its state and wealth at the announcement (nil without).
+	CEV []float64
 }
 
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
 // workers taken at evenly spaced ids i = ⌊(j + ½)·N/M⌋ — since workers are
 // stored in order of potential income, an exact quantile sample of it —
 // with their skill, hours, income, consumption and utility (and, for
-// savers, wealth and productivity; for a calibrated population, kappa).
+// savers, wealth and productivity; for a calibrated population, kappa;
+// after a foreseen reform, cev).
 func WriteAgents(dir string, a Agents) error {
 	skill, hours, income, cons, util := a.Skill, a.Hours, a.Income, a.Consumption, a.Utility
 	n := len(skill)
@@ -40,6 +44,9 @@ func WriteAgents(dir string, a Agents) error {
 	}
 	if a.Kappa != nil {
 		b.WriteString(",kappa")
+	}
+	if a.CEV != nil {
+		b.WriteString(",cev")
 	}
 	b.WriteByte('\n')
 	f := func(x float64) { b.WriteByte(','); b.WriteString(strconv.FormatFloat(x, 'g', -1, 64)) }
@@ -57,6 +64,9 @@ func WriteAgents(dir string, a Agents) error {
 		}
 		if a.Kappa != nil {
 			f(a.Kappa[i])
+		}
+		if a.CEV != nil {
+			f(a.CEV[i])
 		}
 		b.WriteByte('\n')
 	}

@@ -29,6 +29,9 @@ type Summary struct {
 	// Equilibrium is the stationary equilibrium of an economy of savers,
 	// solved before round 0 under its first policy.
 	Equilibrium *Equilibrium `json:"equilibrium,omitempty"`
+	// Reform is who gains from a reform households foresaw (perfect
+	// foresight), present once it was announced.
+	Reform *Reform `json:"reform,omitempty"`
 }
 
 // Equilibrium is a stationary equilibrium of households that save; money
@@ -85,6 +88,9 @@ type Perf struct {
 	// PlannerSeconds is the wall time of the planner's proposals, its model
 	// evaluations included (part of wall_seconds).
 	PlannerSeconds float64 `json:"planner_seconds"`
+	// TransitionSeconds is the wall time of a foreseen reform's transition
+	// solve (part of wall_seconds; absent without one).
+	TransitionSeconds float64 `json:"transition_seconds,omitempty"`
 }
 
 // Marshal renders the summary as indented JSON with a final newline.

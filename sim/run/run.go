@@ -16,6 +16,7 @@ import (
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
+	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/scenario"
@@ -100,6 +101,15 @@ func (t *timedPlanner) Propose(ctx context.Context, req planner.Request) (tax.Sc
 func (t *timedPlanner) Gap() (float64, bool) {
 	if g, ok := t.Planner.(planner.Gapper); ok {
 		return g.Gap()
+	}
+	return 0, false
+}
+
+// Foreseen implements planner.Foreseen for the wrapped planner (not ok
+// when it does not).
+func (t *timedPlanner) Foreseen() (int, bool) {
+	if f, ok := t.Planner.(planner.Foreseen); ok {
+		return f.Foreseen()
 	}
 	return 0, false
 }
@@ -189,12 +199,19 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 	if st := eng.Stationary(); st != nil {
 		sum.Equilibrium = equilibrium(st)
 	}
+	var cev []float64
+	if rf := eng.Reform(); rf != nil {
+		sum.Reform, sum.Perf.TransitionSeconds, cev = reform(rf), rf.Seconds, rf.CEV
+		if err := record.WriteTransition(dir, transition(rf, cfg.Market)); err != nil {
+			return nil, err
+		}
+	}
 	pop := eng.Population()
 	if o.SkipAgents {
 		return sum, record.WriteSummary(dir, sum)
 	}
 	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility,
-		Wealth: pop.Wealth, Productivity: eng.Productivity(), Kappa: pop.Kappa}); err != nil {
+		Wealth: pop.Wealth, Productivity: eng.Productivity(), Kappa: pop.Kappa, CEV: cev}); err != nil {
 		return nil, err
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
@@ -265,6 +282,38 @@ func stopped(s *scenario.Scenario, runErr error) (reason string, err error) {
 		runErr = errors.New(located.Error())
 	}
 	return "", runErr
+}
+
+// reform is summary.json's reform.
+func reform(rf *sim.Reform) *record.Reform {
+	g, p := rf.Gains, rf.Path
+	out := &record.Reform{AnnounceRound: rf.Announce, SwitchRound: rf.Change, Horizon: p.Horizon(), HorizonGap: p.Gap, NewtonSteps: p.Iterations,
+		MeanCEV: record.Float(g.MeanCEV), UtilitarianCEV: record.Float(g.UtilitarianCEV), ShareGaining: record.Float(g.ShareGaining),
+		SteadyStateCEV: record.Float(g.SteadyStateCEV), After: equilibrium(p.After)}
+	for _, x := range g.ByWealthQuintile {
+		out.CEVByWealthQuintile = append(out.CEVByWealthQuintile, record.Float(x))
+	}
+	for _, x := range g.ByState {
+		out.CEVByState = append(out.CEVByState, record.Float(x))
+	}
+	return out
+}
+
+// transition is transition.csv's columns: the path's rounds, numbered as
+// the run's.
+func transition(rf *sim.Reform, m market.Config) *record.Transition {
+	p := rf.Path
+	t := &record.Transition{}
+	for j := range p.Horizon() {
+		r := p.At(j)
+		t.Round = append(t.Round, rf.Announce+j)
+		t.Rate, t.Wage, t.Capital, t.Labor = append(t.Rate, r.Rate), append(t.Wage, r.Wage), append(t.Capital, r.Capital), append(t.Labor, r.Labor)
+		t.Output, t.Transfer = append(t.Output, m.Output(r.Capital, r.Labor)), append(t.Transfer, r.Transfer)
+		t.LaborTax, t.CapitalTax = append(t.LaborTax, r.Revenue.Labor), append(t.CapitalTax, r.Revenue.Capital)
+		t.WealthTax, t.ConsumptionTax = append(t.WealthTax, r.Revenue.Wealth), append(t.ConsumptionTax, r.Revenue.Consumption)
+		t.Excess = append(t.Excess, r.Excess)
+	}
+	return t
 }
 
 // equilibrium is summary.json's record of the stationary equilibrium st.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/market"
 	"github.com/econsim/econsim/sim/planner"
@@ -62,8 +63,18 @@ func (s *Scenario) EngineConfig(workers int) sim.Config {
 		Objective:      s.Planner.Objective,
 		Market:         s.marketConfig(),
 		Households:     s.householdsConfig(),
+		Notice:         s.notice(),
 		Workers:        workers,
 	}
+}
+
+// notice is the rounds between a foreseen reform's announcement and its
+// taking effect.
+func (s *Scenario) notice() int {
+	if pl := s.Planner; pl.AnnounceRound != nil && s.savers() && s.Agents.Expectations == household.PerfectForesight {
+		return pl.SwitchRound - *pl.AnnounceRound
+	}
+	return 0
 }
 
 // marketConfig returns the market's configuration (the zero value, a fixed

@@ -32,7 +32,7 @@ var (
 		"Agents": "population.agents", "Rounds": "rounds", "Period": "tax.period",
 		"HoursMax": "population.hours_max", "Cutoffs": "tax.cutoffs", "Objective": "planner.objective",
 		"LLMWorkers": "", // the client is Build's, not the file's: the [llm] table is checked on its own
-		"LLMSavers":  "", "System": "tax.system",
+		"LLMSavers":  "", "System": "tax.system", "Notice": "planner.announce_round",
 	}}
 	configParts = map[string]part{
 		"Skill": skillPart, "Utility": utilityPart, "Behavior": behaviorPart, "Bounds": boundsPart,

@@ -42,7 +42,8 @@ var (
 	saverPart = part{"", nil, map[string]string{"RiskAversion": "utility.risk_aversion", "Discount": "utility.discount", "BorrowingLimit": "agents.borrowing_limit", "GridPoints": "agents.grid_points", "GridMax": "agents.grid_max",
 		"Saving": "agents.saving", "Share": "agents.saving_rate", "Target": "agents.target_ratio", "Speed": "agents.speed"}}
 	productivityPart = part{"population.productivity", reflect.TypeOf(Productivity{}), nil}
-	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value"}}
+	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value",
+		"Expectations": "agents.expectations", "Horizon": "agents.transition_horizon"}}
 )
 
 func init() {
@@ -126,7 +127,33 @@ func (s *Scenario) resolveHouseholds() {
 		orDefault(&a.TargetRatio, defaultTargetRatio)
 		orDefault(&a.Speed, defaultSpeed)
 	}
+	s.resolveExpectations()
 }
+
+// resolveExpectations fills the expectations: perfect foresight where it is
+// solved (optimal savers with fixed hours, under a planner that sets its
+// schedules in advance), adaptive elsewhere; the horizon and the
+// announcement with it.
+func (s *Scenario) resolveExpectations() {
+	a, pl := &s.Agents, &s.Planner
+	if a.Expectations == "" {
+		a.Expectations = household.Adaptive
+		if a.Saving == agents.SaveOptimal && s.Utility.Labor == "inelastic" && slices.Contains(foreseenPlanners, pl.Kind) {
+			a.Expectations = household.PerfectForesight
+		}
+	}
+	if a.Expectations != household.PerfectForesight {
+		return
+	}
+	orDefault(&a.TransitionHorizon, household.DefaultHorizon)
+	if pl.Kind == "fixed" && pl.SwitchRound > 0 && pl.AnnounceRound == nil {
+		announce := pl.SwitchRound
+		pl.AnnounceRound = &announce
+	}
+}
+
+// foreseenPlanners are the planners that set every schedule in advance.
+var foreseenPlanners = []string{"none", "flat", "fixed", "us_federal"}
 
 // validateHouseholds checks what only the file knows about savers: which
 // keys apply, and the kinds of utility, market and planner they need. The
@@ -145,6 +172,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"tax.wealth_exemption": s.Tax.WealthExemption != nil, "tax.consumption_rate": s.Tax.ConsumptionRate != nil,
 			"planner.instrument": s.Planner.Instrument != "", "agents.saving": a.Saving != "", "agents.saving_rate": a.SavingRate != nil,
 			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil, "utility.labor": u.Labor != "",
+			"agents.expectations": a.Expectations != "", "agents.transition_horizon": a.TransitionHorizon != nil, "planner.announce_round": s.Planner.AnnounceRound != nil,
 		}, `unless agents.behavior = "saver"`)
 		if slices.Contains(sim.HouseholdColumns(), s.Planner.Objective) {
 			v.add("planner.objective", `%q is a metric of households that save (agents.behavior = "saver")`, s.Planner.Objective)
@@ -192,6 +220,33 @@ func (s *Scenario) validateHouseholds(v *validator) {
 		v.add("planner.kind", "%q is not available for savers (saez's formula is about static labour supply; vote and llm need every household's utility or LLM households): use none, flat, fixed, us_federal, search or learn", s.Planner.Kind)
 	}
 	notApplicable(v, s.Planner.ReportGap, "planner.report_gap", "to savers")
+	s.validateExpectations(v)
+}
+
+// validateExpectations checks what perfect foresight needs of the planner;
+// the values are checked by household.Config.Validate.
+func (s *Scenario) validateExpectations(v *validator) {
+	a, pl := s.Agents, s.Planner
+	if a.Expectations != household.PerfectForesight {
+		notApplicable(v, a.TransitionHorizon != nil, "agents.transition_horizon", `unless agents.expectations = "perfect_foresight"`)
+		notApplicable(v, pl.AnnounceRound != nil, "planner.announce_round", `unless agents.expectations = "perfect_foresight"`)
+		return
+	}
+	if !slices.Contains(foreseenPlanners, pl.Kind) {
+		v.add("agents.expectations", `perfect foresight needs a planner that sets its schedules in advance (none, flat, fixed or us_federal), not %q: set agents.expectations = "adaptive"`, pl.Kind)
+		return
+	}
+	if pl.AnnounceRound == nil {
+		return
+	}
+	switch r := *pl.AnnounceRound; {
+	case pl.Kind != "fixed" || pl.SwitchRound == 0:
+		v.add("planner.announce_round", "announces the reform at planner.switch_round, which is not set")
+	case r < 0 || r > pl.SwitchRound:
+		v.add("planner.announce_round", "must be between 0 and planner.switch_round (%d): a reform is announced before it takes effect, got %d", pl.SwitchRound, r)
+	case pl.Instrument == household.ConsumptionRate:
+		v.add("planner.instrument", "a foreseen reform of the consumption tax is not solved yet: set agents.expectations = \"adaptive\"")
+	}
 }
 
 // validateHouseholdTaxes checks the tax kind's keys and the instrument's
@@ -270,8 +325,9 @@ func (s *Scenario) householdsConfig() *household.Config {
 		Productivity: agents.Productivity{Process: p.Process, Rho: val(p.Rho), Sigma: val(p.Sigma), States: intVal(p.States),
 			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
 		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),
-		Taxes: s.householdTaxes(),
-		Hours: s.hours(),
+		Taxes:        s.householdTaxes(),
+		Hours:        s.hours(),
+		Expectations: a.Expectations, Horizon: intVal(a.TransitionHorizon),
 	}
 }
 

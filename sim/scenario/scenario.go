@@ -122,6 +122,11 @@ type Agents struct {
 	SavingRate     *float64              `toml:"saving_rate,omitempty"`     // fixed_rate: share σ ∈ [0, 1) of gross income saved; default 0.25
 	TargetRatio    *float64              `toml:"target_ratio,omitempty"`    // buffer_stock: target wealth in years of labour income; default 3
 	Speed          *float64              `toml:"speed,omitempty"`           // buffer_stock: share of the gap closed each round, (0, 1]; default 0.2
+	// Expectations: perfect_foresight | adaptive; default perfect_foresight
+	// for optimal savers with fixed hours under a planner that sets its
+	// schedules in advance (none, flat, fixed, us_federal), adaptive otherwise.
+	Expectations      household.Expectations `toml:"expectations,omitempty"`
+	TransitionHorizon *int                   `toml:"transition_horizon,omitempty"` // perfect_foresight: rounds a reform's transition is solved over, 2–2000; default 300
 }
 
 // Productivity is savers' productivity process. Only the keys of the chosen
@@ -197,6 +202,7 @@ type Planner struct {
 	Perturbations *int                 `toml:"perturbations,omitempty"`         // vote: perturbed status-quo candidates; default 2
 	SwitchRound   int                  `toml:"switch_round,omitempty,omitzero"` // fixed: the round from which `after` applies (a multiple of tax.period); default 0 (never)
 	After         []float64            `toml:"after,omitempty"`                 // fixed: the rates from switch_round on
+	AnnounceRound *int                 `toml:"announce_round,omitempty"`        // fixed, savers with perfect foresight: the round households learn of the reform, ≤ switch_round; default switch_round
 	Instrument    household.Instrument `toml:"instrument,omitempty"`            // savers: what the rates set: labor | capital_rate | wealth_rate | consumption_rate; default labor
 }
 

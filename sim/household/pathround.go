@@ -1,0 +1,59 @@
+package household
+
+import (
+	"sort"
+
+	"github.com/econsim/econsim/sim/agents"
+)
+
+// PathRound is what households face in one round of a path, and the
+// economy's aggregates then: per household, at the round's start.
+type PathRound struct {
+	Rate, Wage, Capital, Labor, Transfer float64
+	Revenue                              Revenue
+	Excess                               float64 // the capital carried into the next round less the capital rented then
+	Budget                               *agents.Budget
+	Policy                               *agents.Policy
+}
+
+// At returns round j of the path counted from the announcement: Before's
+// stationary equilibrium for j < 0, After's for j ≥ Horizon.
+func (p *Path) At(j int) PathRound {
+	switch {
+	case j < 0:
+		return p.Before.round(p.polBefore)
+	case j >= p.Horizon():
+		return p.After.round(p.polAfter)
+	}
+	return PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor, Transfer: p.Transfer[j], Revenue: p.Revenue[j],
+		Excess: p.Excess[j], Budget: &p.budgets[j], Policy: p.policies[j]}
+}
+
+// Round is a round of the stationary equilibrium, its households
+// following its policy.
+func (st *Stationary) Round() PathRound { return st.round(st.Policy) }
+
+// round is a round of the stationary equilibrium whose households follow
+// pol.
+func (st *Stationary) round(pol *agents.Policy) PathRound {
+	return PathRound{Rate: st.Market.Rate, Wage: st.Market.Wage, Capital: st.Market.Capital, Labor: st.Market.Labor,
+		Transfer: st.Transfer, Revenue: st.Revenue, Budget: &st.Budget, Policy: pol}
+}
+
+// Of returns g for a household in state s with wealth a at the
+// announcement: linear in a between the grid's points, the end points'
+// beyond them.
+func (gn *Gains) Of(s int, a float64) float64 {
+	g := gn.grid
+	G := len(g)
+	row := gn.CEV[s*G : (s+1)*G]
+	j := sort.SearchFloat64s(g, a)
+	switch {
+	case j == 0:
+		return row[0]
+	case j == G:
+		return row[G-1]
+	}
+	f := (a - g[j-1]) / (g[j] - g[j-1])
+	return row[j-1] + f*(row[j]-row[j-1])
+}

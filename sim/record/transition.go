@@ -1,0 +1,56 @@
+package record
+
+import (
+	"bytes"
+	"path/filepath"
+	"strconv"
+)
+
+// TransitionFile holds a foreseen reform's transition path.
+const TransitionFile = "transition.csv"
+
+// Reform is summary.json's `reform`: who gains from a reform households
+// foresaw, in consumption equivalents g (the uniform change of consumption
+// in every round of the status quo that leaves a household as well off as
+// the reform, its transition counted), exact on the distribution at the
+// announcement.
+type Reform struct {
+	AnnounceRound  int     `json:"announce_round"`
+	SwitchRound    int     `json:"switch_round"`
+	Horizon        int     `json:"horizon"`          // rounds the path was solved over
+	HorizonGap     float64 `json:"horizon_gap"`      // |K at the horizon − K after| / K after
+	NewtonSteps    int     `json:"newton_steps"`     // the path's solve
+	MeanCEV        Float   `json:"mean_cev"`         // the distribution's mean of g
+	UtilitarianCEV Float   `json:"utilitarian_cev"`  // the one g for everyone that equates mean values
+	ShareGaining   Float   `json:"share_gaining"`    // mass with g > 0
+	SteadyStateCEV Float   `json:"steady_state_cev"` // the utilitarian g between the two stationary equilibria
+	// CEVByWealthQuintile is the mean g by quintile of wealth at the
+	// announcement, poorest first.
+	CEVByWealthQuintile []Float `json:"cev_by_wealth_quintile"`
+	CEVByState          []Float `json:"cev_by_state"` // the mean g by productivity state, lowest first
+	// After is the stationary equilibrium after the reform.
+	After *Equilibrium `json:"after"`
+}
+
+// Transition is the columns of transition.csv, one row per round of the
+// path from the announcement, per household.
+type Transition struct {
+	Round                                                   []int
+	Rate, Wage, Capital, Labor, Output, Transfer            []float64
+	LaborTax, CapitalTax, WealthTax, ConsumptionTax, Excess []float64
+}
+
+// WriteTransition writes dir/transition.csv.
+func WriteTransition(dir string, t *Transition) error {
+	var b bytes.Buffer
+	b.WriteString("round,interest_rate,wage,capital,labor,output,transfer,labor_tax_revenue,capital_tax_revenue,wealth_tax_revenue,consumption_tax_revenue,excess_supply\n")
+	for i, r := range t.Round {
+		b.WriteString(strconv.Itoa(r))
+		for _, col := range [][]float64{t.Rate, t.Wage, t.Capital, t.Labor, t.Output, t.Transfer, t.LaborTax, t.CapitalTax, t.WealthTax, t.ConsumptionTax, t.Excess} {
+			b.WriteByte(',')
+			b.WriteString(strconv.FormatFloat(col[i], 'g', -1, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return WriteFile(filepath.Join(dir, TransitionFile), b.Bytes())
+}
