@@ -117,7 +117,7 @@ func printSummary(w io.Writer, s *scenario.Scenario, sum *record.Summary, dir st
 	}
 	files := "scenario.toml, rounds.csv, agents.csv, summary.json"
 	if sum.Reform != nil {
-		files = "scenario.toml, rounds.csv, transition.csv, agents.csv, summary.json"
+		files = "scenario.toml, rounds.csv, transition.csv, gains.csv, agents.csv, summary.json"
 	}
 	fmt.Fprintf(w, "wrote %s/{%s}\n", filepath.ToSlash(dir), files)
 }

@@ -54,3 +54,30 @@ func WriteTransition(dir string, t *Transition) error {
 	}
 	return WriteFile(filepath.Join(dir, TransitionFile), b.Bytes())
 }
+
+// GainsFile holds who gains from a foreseen reform, at every point of the
+// distribution at its announcement.
+const GainsFile = "gains.csv"
+
+// Gains is gains.csv's columns, one row per (state, grid point): the
+// wealth, its percentile in the distribution at the announcement (the
+// mass below it plus half its own), the point's mass and its g.
+type Gains struct {
+	State                         []int
+	Wealth, Percentile, Mass, CEV []float64
+}
+
+// WriteGains writes dir/gains.csv.
+func WriteGains(dir string, g *Gains) error {
+	var b bytes.Buffer
+	b.WriteString("state,wealth,wealth_percentile,mass,cev\n")
+	for i, s := range g.State {
+		b.WriteString(strconv.Itoa(s))
+		for _, col := range [][]float64{g.Wealth, g.Percentile, g.Mass, g.CEV} {
+			b.WriteByte(',')
+			b.WriteString(strconv.FormatFloat(col[i], 'g', -1, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return WriteFile(filepath.Join(dir, GainsFile), b.Bytes())
+}

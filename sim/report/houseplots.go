@@ -68,7 +68,7 @@ func householdSeriesFigure(rounds *table, eq map[string]float64) (figure, error)
 			if err != nil {
 				return figure{}, err
 			}
-			d.LineStyle = draw.LineStyle{Color: okabeIto[0], Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
+			d.LineStyle = dashed()
 			p.Add(d)
 		}
 		grid[k/2][k%2] = p

@@ -71,6 +71,9 @@ func Draw(dir string) ([]string, error) {
 			add(householdSeriesFigure(rounds, stationary)),
 			add(seriesFigure(rounds, sc.Tax.Period, sc.Planner.Objective, unit)),
 		)
+		if rf := sum.Reform; rf != nil && err2 == nil {
+			err2 = reformFigures(dir, rounds, rf, add)
+		}
 	} else {
 		err2 = errors.Join(
 			add(taxFigure(sched, agents.cols["income"], unit)),
@@ -103,6 +106,20 @@ func Draw(dir string) ([]string, error) {
 		Facts:    facts, Scenario: string(scText),
 	}
 	return writeReport(dir, p, figs)
+}
+
+// reformFigures adds who gains from a foreseen reform and the path against
+// the simulation, from gains.csv and transition.csv.
+func reformFigures(dir string, rounds *table, rf *record.Reform, add func(figure, error) error) error {
+	gains, err := readTable(filepath.Join(dir, record.GainsFile))
+	if err != nil {
+		return err
+	}
+	trans, err := readTable(filepath.Join(dir, record.TransitionFile))
+	if err != nil {
+		return err
+	}
+	return errors.Join(add(gainsFigure(gains, float64(rf.SteadyStateCEV))), add(pathFigure(rounds, trans)))
 }
 
 // Sweep draws the report of a sweep's folder (its completed runs).

@@ -205,3 +205,41 @@ depreciation = 0.08
 		}
 	}
 }
+
+// TestReformReport: a run in which households foresee a reform draws who
+// gains and the path against the simulation.
+func TestReformReport(t *testing.T) {
+	dir := t.TempDir()
+	s, err := scenario.Parse("reform.toml", []byte(`rounds = 6
+[population]
+agents = 3000
+[agents]
+behavior = "saver"
+grid_points = 100
+transition_horizon = 300
+[tax]
+cutoffs = [0]
+period = 2
+[planner]
+kind = "fixed"
+instrument = "wealth_rate"
+rates = [0]
+switch_round = 2
+after = [0.01]
+[market]
+kind = "production"
+alpha = 0.36
+depreciation = 0.08
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Scenario(context.Background(), s, dir, run.Options{Workers: 2, Source: "reform.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, files, []string{"tax", "wealth", "households", "series", "gains", "path"})
+}

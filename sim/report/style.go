@@ -91,3 +91,8 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	return ts
 }
+
+// dashed is the style of a reference level: a thin dashed line.
+func dashed() draw.LineStyle {
+	return draw.LineStyle{Color: okabeIto[0], Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
+}

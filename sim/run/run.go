@@ -205,6 +205,9 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		if err := record.WriteTransition(dir, transition(rf, cfg.Market)); err != nil {
 			return nil, err
 		}
+		if err := record.WriteGains(dir, gains(rf)); err != nil {
+			return nil, err
+		}
 	}
 	pop := eng.Population()
 	if o.SkipAgents {
@@ -314,6 +317,31 @@ func transition(rf *sim.Reform, m market.Config) *record.Transition {
 		t.Excess = append(t.Excess, r.Excess)
 	}
 	return t
+}
+
+// gains is gains.csv's columns: g at every (state, grid point) of the
+// distribution at the announcement, with the point's wealth percentile.
+func gains(rf *sim.Reform) *record.Gains {
+	h := rf.Path.Before.Histogram
+	g, mass := h.Grid, h.Mass
+	G, n := len(g), len(mass)/len(g)
+	pct := make([]float64, G)
+	below := 0.0
+	for j := range G {
+		m := 0.0
+		for s := range n {
+			m += mass[s*G+j]
+		}
+		pct[j] = below + m/2
+		below += m
+	}
+	out := &record.Gains{}
+	for k, x := range mass {
+		s, j := k/G, k%G
+		out.State, out.Wealth, out.Percentile = append(out.State, s), append(out.Wealth, g[j]), append(out.Percentile, 100*pct[j]/below)
+		out.Mass, out.CEV = append(out.Mass, x), append(out.CEV, rf.Gains.CEV[k])
+	}
+	return out
 }
 
 // equilibrium is summary.json's record of the stationary equilibrium st.
