@@ -130,8 +130,10 @@ func (c Config) Validate() error {
 	}
 	if c.Objective != "" && !IsObjective(c.Objective) {
 		add("Objective", "unknown metric %q", c.Objective)
-	} else if c.Households == nil && slices.Contains(householdColumns, c.Objective) {
+	} else if c.Households == nil && (slices.Contains(householdColumns, c.Objective) || IsReformObjective(c.Objective)) {
 		add("Objective", "%q is a metric of households that save", c.Objective)
+	} else if h := c.Households; IsReformObjective(c.Objective) && (h.Hours != nil || (h.Saver.Saving != "" && h.Saver.Saving != agents.SaveOptimal)) {
+		add("Objective", "%q counts the transition, which is solved for optimal savers with fixed hours", c.Objective)
 	}
 	if c.Households != nil {
 		errs = append(errs, field.Within("Households", c.Households.Validate()))

@@ -78,6 +78,9 @@ func (e *Engine) initHouses() error {
 		e.pop.Hours[i] = 1 // inelastic labour: one unit of endowment
 	}
 	e.report.extra = append(e.report.extra, householdColumns...)
+	if IsReformObjective(e.cfg.Objective) {
+		e.report.extra = append(e.report.extra, reformObjectives...)
+	}
 	if h.Expectations == household.PerfectForesight {
 		return e.initForesight()
 	}

@@ -22,10 +22,11 @@ var _ planner.Model = (*houseModel)(nil)
 // stationary economy has no household ids), so planners that need them
 // (vote) are not offered for savers.
 type houseModel struct {
-	e     *Engine
-	last  *household.Stationary
-	stats RoundStats
-	evals int
+	e      *Engine
+	last   *household.Stationary
+	stats  RoundStats
+	evals  int
+	reform reformModel // under an objective that counts the transition
 }
 
 // Evaluate implements planner.Model. A policy with no stationary
@@ -44,6 +45,9 @@ func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metr
 	m.last = st
 	m.stats = stationaryStats(st, e.cfg.Agents, h.cfg.Saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
 	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), householdColumns
+	if IsReformObjective(e.cfg.Objective) {
+		m.stats.Extra, m.stats.extraNames = append(m.stats.Extra, m.gains(ctx, s)...), houseReformColumns
+	}
 	e.fillObjective(&m.stats)
 	return &m.stats, nil
 }

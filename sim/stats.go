@@ -131,8 +131,17 @@ func IsObjective(name string) bool {
 	}
 	var s RoundStats
 	_, ok := s.Metric(name)
-	return ok || slices.Contains(householdColumns, name)
+	return ok || slices.Contains(householdColumns, name) || IsReformObjective(name)
 }
+
+// reformObjectives are the objectives that count a policy's transition:
+// who gains, in consumption equivalents, from moving to it from the status
+// quo (see houseModel.gains).
+var reformObjectives = []string{"cev_utilitarian", "cev_mean", "share_gaining"}
+
+// IsReformObjective reports whether name is an objective that counts the
+// transition.
+func IsReformObjective(name string) bool { return slices.Contains(reformObjectives, name) }
 
 // HouseholdColumns returns the per-round columns of households that save.
 func HouseholdColumns() []string { return slices.Clone(householdColumns) }

@@ -82,6 +82,9 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	e.stats.Extra, e.stats.extraNames = e.stats.Extra[:0], e.report.extra
 	if e.house != nil {
 		e.stats.Extra = appendColumns(e.stats.Extra, houseColumns, &e.house.cols)
+		if IsReformObjective(e.cfg.Objective) { // the schedule in force against the status quo
+			e.stats.Extra = append(e.stats.Extra, e.house.model.gains(ctx, e.now.sched)...)
+		}
 		if f := e.house.fore; f != nil {
 			e.stats.Extra = appendColumns(e.stats.Extra, foresightColumns, f)
 		}

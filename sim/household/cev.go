@@ -21,7 +21,7 @@ type Gains struct {
 	CEV            []float64
 	MeanCEV        float64 // the distribution's mean of g
 	UtilitarianCEV float64 // the one g that makes the status quo's mean W the reform's
-	ShareGaining   float64 // mass with g > 0
+	ShareGaining   float64 // mass with g > gainTolerance
 	// SteadyStateCEV is UtilitarianCEV between the two stationary
 	// equilibria, each under its own distribution: the transition left out.
 	SteadyStateCEV   float64
@@ -30,6 +30,11 @@ type Gains struct {
 
 	grid []float64 // the wealth of CEV's points
 }
+
+// gainTolerance is the least g counted as a gain: smaller ones are within
+// the precision of the path and the values (a null reform's g are below
+// 1e-10).
+const gainTolerance = 1e-9
 
 // valueTolerance is the stationary value's largest change at a point when
 // its iteration stops.
@@ -120,7 +125,7 @@ func (p *Path) Gains(ctx context.Context, sv *agents.Saver) (*Gains, error) {
 		gk := cev(v[k], vBefore[k])
 		gn.CEV[k] = gk
 		gn.MeanCEV += x * gk
-		if gk > 0 {
+		if gk > gainTolerance {
 			gn.ShareGaining += x
 		}
 		gn.ByState[k/G] += x * gk

@@ -62,8 +62,8 @@ func TestNullReformGains(t *testing.T) {
 				m = max(m, math.Abs(g))
 			}
 		}
-		if m > 1e-10 || math.Abs(gn.UtilitarianCEV) > 1e-10 || math.Abs(gn.SteadyStateCEV) > 1e-10 {
-			t.Errorf("μ = %v: largest |g| %v, utilitarian %v, steady state %v", mu, m, gn.UtilitarianCEV, gn.SteadyStateCEV)
+		if m > 1e-10 || math.Abs(gn.UtilitarianCEV) > 1e-10 || math.Abs(gn.SteadyStateCEV) > 1e-10 || gn.ShareGaining != 0 {
+			t.Errorf("μ = %v: largest |g| %v, utilitarian %v, steady state %v, share gaining %v", mu, m, gn.UtilitarianCEV, gn.SteadyStateCEV, gn.ShareGaining)
 		}
 	}
 }

@@ -147,6 +147,13 @@ func (t *Taxes) Policy(s tax.Schedule) TaxPolicy {
 	return p
 }
 
+// StatusQuo returns the tax policy the taxes set before any planner's
+// schedule: the capital, wealth and consumption taxes at their own rates
+// (the instrument's too) and no labour bracket tax.
+func (t *Taxes) StatusQuo() TaxPolicy {
+	return TaxPolicy{Labor: zeroSchedule, HSV: t.HSV, AssetTaxes: t.AssetTaxes}
+}
+
 // LaborTax is T(y): the bracket schedule's tax plus the HSV tax.
 func (p *TaxPolicy) LaborTax(y float64) float64 {
 	t := p.Labor.Tax(y)

@@ -50,7 +50,7 @@ func TestExpectationErrors(t *testing.T) {
 		{"announced before round 0", with("planner.announce_round=-1"), "planner.announce_round: must be between 0 and planner.switch_round (10)"},
 		{"announced without a reform", []string{"planner.announce_round=0"}, "planner.announce_round: announces the reform at planner.switch_round, which is not set"},
 		{"a planner that learns", []string{"planner.kind=search", "agents.expectations=perfect_foresight"}, `--set: agents.expectations: perfect foresight needs a planner that sets its schedules in advance (none, flat, fixed or us_federal), not "search"`},
-		{"a horizon for adaptive", []string{"agents.expectations=adaptive", "agents.transition_horizon=100"}, "agents.transition_horizon: does not apply unless agents.expectations = \"perfect_foresight\""},
+		{"a horizon for adaptive", []string{"agents.expectations=adaptive", "agents.transition_horizon=100"}, "agents.transition_horizon: does not apply unless agents.expectations = \"perfect_foresight\" or the planner's objective counts the transition"},
 		{"an announcement for adaptive", with("agents.expectations=adaptive", "planner.announce_round=5"), "planner.announce_round: does not apply unless"},
 		{"a horizon of 1", []string{"agents.transition_horizon=1"}, "agents.transition_horizon: must be between 2 and 2000 rounds"},
 		{"a horizon of 10⁶", []string{"agents.transition_horizon=1000000"}, "agents.transition_horizon: must be between 2 and 2000 rounds"},

@@ -142,10 +142,12 @@ func (s *Scenario) resolveExpectations() {
 			a.Expectations = household.PerfectForesight
 		}
 	}
+	if a.Expectations == household.PerfectForesight || sim.IsReformObjective(pl.Objective) {
+		orDefault(&a.TransitionHorizon, household.DefaultHorizon)
+	}
 	if a.Expectations != household.PerfectForesight {
 		return
 	}
-	orDefault(&a.TransitionHorizon, household.DefaultHorizon)
 	if pl.Kind == "fixed" && pl.SwitchRound > 0 && pl.AnnounceRound == nil {
 		announce := pl.SwitchRound
 		pl.AnnounceRound = &announce
@@ -174,7 +176,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 			"agents.target_ratio": a.TargetRatio != nil, "agents.speed": a.Speed != nil, "utility.labor": u.Labor != "",
 			"agents.expectations": a.Expectations != "", "agents.transition_horizon": a.TransitionHorizon != nil, "planner.announce_round": s.Planner.AnnounceRound != nil,
 		}, `unless agents.behavior = "saver"`)
-		if slices.Contains(sim.HouseholdColumns(), s.Planner.Objective) {
+		if slices.Contains(sim.HouseholdColumns(), s.Planner.Objective) || sim.IsReformObjective(s.Planner.Objective) {
 			v.add("planner.objective", `%q is a metric of households that save (agents.behavior = "saver")`, s.Planner.Objective)
 		}
 		return
@@ -228,7 +230,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 func (s *Scenario) validateExpectations(v *validator) {
 	a, pl := s.Agents, s.Planner
 	if a.Expectations != household.PerfectForesight {
-		notApplicable(v, a.TransitionHorizon != nil, "agents.transition_horizon", `unless agents.expectations = "perfect_foresight"`)
+		notApplicable(v, a.TransitionHorizon != nil && !sim.IsReformObjective(pl.Objective), "agents.transition_horizon", `unless agents.expectations = "perfect_foresight" or the planner's objective counts the transition`)
 		notApplicable(v, pl.AnnounceRound != nil, "planner.announce_round", `unless agents.expectations = "perfect_foresight"`)
 		return
 	}
