@@ -216,3 +216,35 @@ func TestSweepFailurePrintsCause(t *testing.T) {
 		t.Fatalf("stale rerun: exit %d:\n%s", code, errs)
 	}
 }
+
+// TestSweepReformMetrics: a sweep over seeds of a foreseen reform merges
+// its reform_* metrics (one per run), which compare reads across seeds;
+// runs under adaptive expectations have them NA.
+func TestSweepReformMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves transitions")
+	}
+	dir := t.TempDir()
+	base := "rounds = 4\n[population]\nagents = 500\n[agents]\nbehavior = \"saver\"\ngrid_points = 100\n[tax]\ncutoffs = [0]\nperiod = 2\n" +
+		"[planner]\nkind = \"fixed\"\ninstrument = \"wealth_rate\"\nrates = [0]\nswitch_round = 2\nafter = [0.01]\n[market]\nkind = \"production\"\nalpha = 0.36\ndepreciation = 0.08\n"
+	doc := "name = \"r\"\nbase = \"base.toml\"\nreplicates = 2\n[[variant]]\nname = \"foresight\"\nset = {}\n[[variant]]\nname = \"adaptive\"\nset = { \"agents.expectations\" = \"adaptive\" }\n"
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte(base), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.toml"), []byte(doc), 0o644)
+	ctx := context.Background()
+	out := t.TempDir()
+	if o, errs, code := invoke(t, ctx, "sweep", filepath.Join(dir, "sweep.toml"), "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s%s", code, o, errs)
+	}
+	if _, errs, code := invoke(t, ctx, "merge", out); code != 0 {
+		t.Fatalf("merge: %s", errs)
+	}
+	res, errs, code := invoke(t, ctx, "compare", out, "--metrics", "reform_mean_cev,reform_share_gaining", "--baseline", "foresight", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("compare: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"foresight,reform_mean_cev,2,0,", "adaptive,reform_mean_cev,0,2,"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("compare lacks %q:\n%s", want, res)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/econsim/econsim/sim/record"
 	"github.com/econsim/econsim/sim/sweep"
 )
 
@@ -57,6 +58,9 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 	known := m.Columns()
 	for _, mt := range metrics {
 		if !slices.Contains(known, mt) {
+			if strings.HasPrefix(mt, record.ReformPrefix) {
+				return nil, fmt.Errorf("no run has %q: a reform's metrics are computed when households that save foresee it (agents.expectations = \"perfect_foresight\" with a planner.switch_round); these runs' metrics are the rounds' (%s)", mt, strings.Join(known, ", "))
+			}
 			return nil, fmt.Errorf("unknown metric %q (the runs have: %s)", mt, strings.Join(known, ", "))
 		}
 	}
@@ -83,7 +87,7 @@ func Compare(m *sweep.Merged, by, baseline string, metrics []string) (*Compariso
 		mean := func(mt string) float64 {
 			var x []float64
 			for _, r := range groups[g] {
-				x = append(x, r.Final[mt])
+				x = append(x, final(r, mt))
 			}
 			return Describe(x).Mean // NA values left out
 		}
@@ -204,14 +208,24 @@ func (c *Comparison) others(r sweep.Result) string {
 	return strings.Join(parts, ";")
 }
 
+// final is run r's final value of metric mt: NaN (NA) when the run has no
+// such metric (another variant's, or a reform's in a run without one),
+// never 0.
+func final(r sweep.Result, mt string) float64 {
+	if v, ok := r.Final[mt]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
 // row is group g's statistics of metric mt, paired with the baseline's runs
 // unless g is the baseline.
 func (c *Comparison) row(g, mt string, runs []sweep.Result, base map[string]sweep.Result) Row {
 	var x, a, b []float64
 	for _, r := range runs {
-		x = append(x, r.Final[mt])
+		x = append(x, final(r, mt))
 		if br, ok := base[c.pairKey(r)]; ok {
-			a, b = append(a, r.Final[mt]), append(b, br.Final[mt])
+			a, b = append(a, final(r, mt)), append(b, final(br, mt))
 		}
 	}
 	row := Row{Group: g, Metric: mt, Stats: DescribeMetric(x, mt)}

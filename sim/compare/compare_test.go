@@ -200,3 +200,36 @@ func TestWorstByDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingMetricIsNA: a metric some runs lack (a reform's, in runs
+// without one) is NA for them, never 0; asked of runs that all lack a
+// reform's metric, compare says why.
+func TestMissingMetricIsNA(t *testing.T) {
+	m := &sweep.Merged{Name: "reform", Runs: make([]sweep.Run, 4)}
+	for i := range 2 {
+		m.Results = append(m.Results,
+			sweep.Result{Run: sweep.Run{Variant: "adaptive", Replicate: i}, Final: map[string]float64{"equality": 1, "productivity": 1}},
+			sweep.Result{Run: sweep.Run{Variant: "foresight", Replicate: i}, Final: map[string]float64{"equality": 1, "productivity": 1, "reform_mean_cev": 0.01 * float64(i+1)}})
+	}
+	c, err := Compare(m, "variant", "foresight", []string{"reform_mean_cev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range c.Rows {
+		switch r.Group {
+		case "adaptive":
+			if r.Stats.N != 0 || r.Stats.NA != 2 {
+				t.Errorf("adaptive: %+v, want every run NA", r.Stats)
+			}
+		case "foresight":
+			if r.Stats.N != 2 || math.Abs(r.Stats.Mean-0.015) > 1e-15 {
+				t.Errorf("foresight: %+v, want n 2, mean 0.015", r.Stats)
+			}
+		}
+	}
+	m.Results = m.Results[:1]
+	_, err = Compare(m, "variant", "", []string{"reform_share_gaining"})
+	if err == nil || !strings.Contains(err.Error(), `agents.expectations = "perfect_foresight"`) {
+		t.Errorf("error %v, want one saying when a reform's metrics are computed", err)
+	}
+}

@@ -12,7 +12,8 @@ func Direction(name string) int {
 	switch name {
 	case "productivity", "equality", "eq_x_prod", "welfare_utilitarian", "welfare_inv_income", "welfare_rawls",
 		"utilitarian", "inv_income", "rawls", "objective", "consumption_mean",
-		"cev_utilitarian", "cev_mean", "share_gaining":
+		"cev_utilitarian", "cev_mean", "share_gaining",
+		"reform_mean_cev", "reform_utilitarian_cev", "reform_share_gaining", "reform_steady_state_cev":
 		return 1
 	case "gini_pre", "gini_post", "atkinson_1", "theil", "br_regret_mean", "br_regret_max", "labor_change",
 		"market_residual", "stackelberg_gap", "wealth_gini", "wealth_top1_share", "wealth_top10_share",

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strconv"
 )
@@ -30,6 +31,25 @@ type Reform struct {
 	CEVByState          []Float `json:"cev_by_state"` // the mean g by productivity state, lowest first
 	// After is the stationary equilibrium after the reform.
 	After *Equilibrium `json:"after"`
+}
+
+// ReformPrefix begins the names of a reform's metrics where a sweep merges
+// them with the rounds' (Reform.Metrics).
+const ReformPrefix = "reform_"
+
+// Metrics returns the reform's statistics as metrics a sweep merges and
+// compares across seeds: reform_mean_cev, reform_utilitarian_cev,
+// reform_share_gaining, reform_steady_state_cev and
+// reform_cev_wealth_q1 … q5.
+func (r *Reform) Metrics() map[string]float64 {
+	m := map[string]float64{
+		ReformPrefix + "mean_cev": float64(r.MeanCEV), ReformPrefix + "utilitarian_cev": float64(r.UtilitarianCEV),
+		ReformPrefix + "share_gaining": float64(r.ShareGaining), ReformPrefix + "steady_state_cev": float64(r.SteadyStateCEV),
+	}
+	for i, x := range r.CEVByWealthQuintile {
+		m[fmt.Sprintf("%scev_wealth_q%d", ReformPrefix, i+1)] = float64(x)
+	}
+	return m
 }
 
 // Transition is the columns of transition.csv, one row per round of the

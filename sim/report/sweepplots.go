@@ -94,9 +94,12 @@ func boxFigure(m *sweep.Merged, c *compare.Comparison, metric string) (figure, e
 	for i, g := range c.Groups {
 		var vals plotter.Values
 		for _, r := range m.Results {
-			if c.GroupOf(r) == g {
-				vals = append(vals, r.Final[metric])
+			if v, ok := r.Final[metric]; ok && c.GroupOf(r) == g && !math.IsNaN(v) { // NA left out
+				vals = append(vals, v)
 			}
+		}
+		if len(vals) == 0 {
+			continue
 		}
 		b, err := plotter.NewBoxPlot(vg.Points(28), float64(i), vals)
 		if err != nil {

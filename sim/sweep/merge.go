@@ -114,7 +114,13 @@ func readResult(rd string, r Run) (Result, error) {
 			return Result{}, fmt.Errorf("%s: run %s: mean_last_period.%s is missing (was summary.json edited?)", sp, r.ID, k)
 		}
 	}
-	return Result{Run: r, Final: floats(sum.Final), LastPeriod: floats(sum.MeanLastPeriod)}, nil
+	res := Result{Run: r, Final: floats(sum.Final), LastPeriod: floats(sum.MeanLastPeriod)}
+	if sum.Reform != nil { // one value per run: the same in both
+		for k, v := range sum.Reform.Metrics() {
+			res.Final[k], res.LastPeriod[k] = v, v
+		}
+	}
+	return res, nil
 }
 
 // checkColumns: replicates of one variant and grid point run the same
