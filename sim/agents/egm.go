@@ -89,16 +89,15 @@ func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
 // prices, transfer and taxes takes it: one step of the endogenous grid
 // method on grid g. The round's own budget enters when the policy is
 // applied (its cash on hand), except its consumption tax, which must be
-// bNext's. Hours must be inelastic.
+// bNext's. Hours must be inelastic. Its lookup table is not built:
+// Consumption searches the knots (the same values) until Index is called.
 func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64) (*Policy, error) {
 	if next.lab != nil || bNext.Labor != nil {
 		return nil, errors.New("a foreseen path of prices is solved for inelastic hours only")
 	}
 	w := s.newEGM(ch, bNext, g)
 	s.iterate(next, ch, bNext, g, w)
-	p := &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: bNext.Tax.Consumption, sv: *s, Iters: 1}
-	p.index()
-	return p, nil
+	return &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: bNext.Tax.Consumption, sv: *s, Iters: 1}, nil
 }
 
 // egm is Solve's buffers.

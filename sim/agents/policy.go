@@ -28,6 +28,15 @@ type Policy struct {
 // buckets per knot of the lookup table.
 const bucketsPerKnot = 4
 
+// Index builds the policy's lookup table, which makes Consumption at an
+// arbitrary cash on hand walk a knot or two instead of searching them all,
+// unless it is built. Not safe to call while another goroutine uses p.
+func (p *Policy) Index() {
+	if p.bucket == nil {
+		p.index()
+	}
+}
+
 // index builds the lookup table.
 func (p *Policy) index() {
 	n := len(p.M) / p.G

@@ -68,6 +68,10 @@ func Stationary(ctx context.Context, ch *Chain, pol Rule, b *Budget, g []float64
 func lotteries(ch *Chain, pol Rule, b *Budget, g, saved []float64) []lottery {
 	n, G := ch.States(), len(g)
 	moves := make([]lottery, n*G)
+	if p, ok := pol.(*Policy); ok && p.lab == nil {
+		p.lotteriesSorted(n, b, g, saved, moves)
+		return moves
+	}
 	for s := range n {
 		for i, a := range g {
 			_, next := pol.Decide(s, a, b.Cash(a, s))
@@ -80,6 +84,40 @@ func lotteries(ch *Chain, pol Rule, b *Budget, g, saved []float64) []lottery {
 		}
 	}
 	return moves
+}
+
+// lotteriesSorted is lotteries for a Policy without hours, the same
+// numbers in merged passes: cash on hand rises along the grid, so each
+// state's consumption is one pass over the knots (consumptionSorted), and
+// while saving rises too its grid interval is found by walking up from the
+// last one (gridIndex when it falls).
+func (p *Policy) lotteriesSorted(n int, b *Budget, g, saved []float64, moves []lottery) {
+	G := len(g)
+	m, c := make([]float64, G), make([]float64, G)
+	for s := range n {
+		for i, a := range g {
+			m[i] = b.Cash(a, s)
+		}
+		p.consumptionSorted(s, m, c)
+		j := 0
+		for i := range g {
+			next := m[i] - (1+p.cTax)*c[i]
+			if next < p.Limit { // as Choose
+				next = p.Limit
+			}
+			next = min(max(next, g[0]), g[G-1])
+			if saved != nil {
+				saved[s*G+i] = next
+			}
+			if next < g[j] {
+				j = gridIndex(g, next)
+			}
+			for j < G-2 && g[j+1] <= next {
+				j++
+			}
+			moves[s*G+i] = lottery{j: int32(j), w: (g[j+1] - next) / (g[j+1] - g[j])}
+		}
+	}
 }
 
 // push moves the mass from (over state × grid point) one round on into to:

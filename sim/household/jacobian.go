@@ -4,12 +4,19 @@ import (
 	"context"
 
 	"github.com/econsim/econsim/sim/agents"
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/mat"
 )
 
 // fakeNewsStep is the one-sided step of each input in the Jacobian's
 // finite differences.
 const fakeNewsStep = 1e-4
+
+// jacobianMassFloor is the least stationary mass at a grid point the
+// Jacobian's fake news is carried at: the rest hold too little for their
+// fake news to move a product (the Jacobian only steers Newton's steps;
+// the residuals are evaluated exactly).
+const jacobianMassFloor = 1e-14
 
 // blockJacobians are the households' sequence-space Jacobians at the
 // stationary equilibrium after a reform: of the capital they carry into
@@ -60,7 +67,7 @@ func dot(x, y []float64) float64 {
 // vectors that carry a change of the distribution to later outcomes.
 func (e *pathEval) blocks(ctx context.Context) (*blockJacobians, error) {
 	a, n := e.p.After, e.n
-	ch, g, sv := a.Chain, a.Histogram.Grid, e.h.Saver
+	ch := a.Chain
 	dss := a.Histogram.Mass
 	nG := len(dss)
 	r, w, T := a.Market.Rate, a.Market.Wage, a.Transfer
@@ -76,64 +83,102 @@ func (e *pathEval) blocks(ctx context.Context) (*blockJacobians, error) {
 		mvSS.Expect(ea.RawRowView(k-1), ea.RawRowView(k))
 		mvSS.Expect(er.RawRowView(k-1), er.RawRowView(k))
 	}
+	// the grid points that hold mass: elsewhere the fake news and so their
+	// products are negligible
+	var act []int
+	for k, x := range dss {
+		if x > jacobianMassFloor {
+			act = append(act, k)
+		}
+	}
+	nA := len(act)
+	D := mat.NewDense(3*n, nA, nil) // row x·n + u: the fake news of input x in round u to the distribution, at act
+	var fa, fr [3]*mat.Dense
+	var eg errgroup.Group
+	for x := range 3 { // the inputs side by side
+		eg.Go(func() error {
+			var err error
+			fa[x], fr[x], err = e.fakeNews(ctx, x, &bss, D.Slice(x*n, (x+1)*n, 0, nA).(*mat.Dense), act, nextSS, yA, yR)
+			return err
+		})
+	}
+	if err := eg.Wait(); err != nil {
+		return nil, err
+	}
+	// F[t][u] = E_{t−1}·dD_u for t ≥ 1, every input and outcome in one
+	// product: rows of E are the outcomes' expectation vectors (A's rounds
+	// 0 … n−2, then R's)
+	E := mat.NewDense(2*(n-1), nA, nil)
+	for t := range n - 1 {
+		ra, rr, oa, or := ea.RawRowView(t), er.RawRowView(t), E.RawRowView(t), E.RawRowView(n-1+t)
+		for i, k := range act {
+			oa[i], or[i] = ra[k], rr[k]
+		}
+	}
+	var prod mat.Dense
+	prod.Mul(E, D.T())
 	var jb blockJacobians
 	for x := range 3 {
-		dr, dw, dT := 0.0, 0.0, 0.0
-		switch x {
-		case 0:
-			dr = fakeNewsStep
-		case 1:
-			dw = fakeNewsStep
-		case 2:
-			dT = fakeNewsStep
-		}
-		bx, _ := NewBudget(ch, &e.rf.After, r+dr, w+dw, T+dT, ch.Stationary)
-		dd := mat.NewDense(n, nG, nil) // the fake news to the next round's distribution
-		fa, fr := mat.NewDense(n, n, nil), mat.NewDense(n, n, nil)
-		pol := e.p.polAfter
-		next := make([]float64, nG)
-		for u := range n {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			cash, wage := &bss, w
-			switch u {
-			case 0:
-				cash, wage = &bx, w+dw
-			case 1:
-				p, err := sv.Backward(ch, pol, &bx, g)
-				if err != nil {
-					return nil, err
-				}
-				pol = p
-			default:
-				p, err := sv.Backward(ch, pol, &bss, g)
-				if err != nil {
-					return nil, err
-				}
-				pol = p
-			}
-			_, pt := e.points(pol, cash, wage, dss, next)
-			fa.Set(0, u, (dot(dss, pt.saved)-yA)/fakeNewsStep)
-			fr.Set(0, u, (dot(dss, pt.rho)-yR)/fakeNewsStep)
-			row := dd.RawRowView(u)
-			for k := range row {
-				row[k] = (next[k] - nextSS[k]) / fakeNewsStep
-			}
-		}
-		// F[t][u] = E_{t−1}·dD_u for t ≥ 1
-		var prodA, prodR mat.Dense
-		prodA.Mul(ea.Slice(0, n-1, 0, nG), dd.T())
-		prodR.Mul(er.Slice(0, n-1, 0, nG), dd.T())
 		for t := 1; t < n; t++ {
 			for u := range n {
-				fa.Set(t, u, prodA.At(t-1, u))
-				fr.Set(t, u, prodR.At(t-1, u))
+				fa[x].Set(t, u, prod.At(t-1, x*n+u))
+				fr[x].Set(t, u, prod.At(n-1+t-1, x*n+u))
 			}
 		}
-		jb.A[x], jb.R[x] = accumulate(fa), accumulate(fr)
+		jb.A[x], jb.R[x] = accumulate(fa[x]), accumulate(fr[x])
 	}
 	return &jb, nil
+}
+
+// fakeNews computes, for a change of input x (r, w or T) in round u,
+// u = 0 … n−1, the change of this round's saving and revenue (fa's and
+// fr's row 0) and of the next round's distribution at the points act
+// (row u of D), one backward pass over the policies before the change.
+func (e *pathEval) fakeNews(ctx context.Context, x int, bss *agents.Budget, D *mat.Dense, act []int, nextSS []float64, yA, yR float64) (fa, fr *mat.Dense, err error) {
+	a, n := e.p.After, e.n
+	ch, g, sv := a.Chain, a.Histogram.Grid, e.h.Saver
+	dss := a.Histogram.Mass
+	r, w, T := a.Market.Rate, a.Market.Wage, a.Transfer
+	var dr, dw, dT float64
+	switch x {
+	case 0:
+		dr = fakeNewsStep
+	case 1:
+		dw = fakeNewsStep
+	case 2:
+		dT = fakeNewsStep
+	}
+	bx, _ := NewBudget(ch, &e.rf.After, r+dr, w+dw, T+dT, ch.Stationary)
+	fa, fr = mat.NewDense(n, n, nil), mat.NewDense(n, n, nil)
+	pol := e.p.polAfter
+	next := make([]float64, len(dss))
+	for u := range n {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		cash, wage := bss, w
+		switch u {
+		case 0:
+			cash, wage = &bx, w+dw
+		case 1:
+			if pol, err = sv.Backward(ch, pol, &bx, g); err != nil {
+				return nil, nil, err
+			}
+		default:
+			if pol, err = sv.Backward(ch, pol, bss, g); err != nil {
+				return nil, nil, err
+			}
+		}
+		pol.Index() // points looks consumption up at every grid point
+		_, pt := e.points(pol, cash, wage, dss, next)
+		fa.Set(0, u, (dot(dss, pt.saved)-yA)/fakeNewsStep)
+		fr.Set(0, u, (dot(dss, pt.rho)-yR)/fakeNewsStep)
+		row := D.RawRowView(u)
+		for i, k := range act {
+			row[i] = (next[k] - nextSS[k]) / fakeNewsStep
+		}
+	}
+	return fa, fr, nil
 }
 
 // accumulate turns fake news F into the Jacobian J[t][s] = F[t][s] +

@@ -17,7 +17,8 @@ type PathRound struct {
 }
 
 // At returns round j of the path counted from the announcement: Before's
-// stationary equilibrium for j < 0, After's for j ≥ Horizon.
+// stationary equilibrium for j < 0, After's for j ≥ Horizon. It builds the
+// round's policy's lookup table: not safe while another goroutine uses p.
 func (p *Path) At(j int) PathRound {
 	switch {
 	case j < 0:
@@ -25,6 +26,7 @@ func (p *Path) At(j int) PathRound {
 	case j >= p.Horizon():
 		return p.After.round(p.polAfter)
 	}
+	p.policies[j].Index() // households look their consumption up in it
 	return PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor, Transfer: p.Transfer[j], Revenue: p.Revenue[j],
 		Excess: p.Excess[j], Budget: &p.budgets[j], Policy: p.policies[j]}
 }

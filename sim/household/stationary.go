@@ -206,7 +206,22 @@ func solveOnGrid(ctx context.Context, h *Config, sv *agents.Saver, ch *agents.Ch
 		guess = min(max(warm.Market.Rate, lo), hi)
 	}
 	supply := func(r float64) (float64, error) { return sp.supply(ctx, r) }
-	eq, err := m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
+	var eq market.Equilibrium
+	var err error
+	ok := false
+	if warm != nil && tol == Tight && h.Hours == nil && !sv.Heuristic() { // a transition's end, near a known equilibrium
+		t0 := warm.Transfer
+		if !redistribute {
+			t0 = 0
+		}
+		eq, ok, err = sp.solveJoint(ctx, guess, t0, lo, hi)
+		if err != nil && ctx.Err() != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		eq, err = m.SolveCapital(1, guess, lo, hi, tol.rate, supply)
+	}
 	if err != nil {
 		if errors.Is(err, market.ErrNoEquilibrium) {
 			return nil, noEquilibrium(err, sp.st, lo, hi, top)

@@ -79,46 +79,12 @@ func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 	}
 	var prevT, prevGap float64
 	for it := 0; ; it++ {
-		b, _ := NewBudget(ch, p, r, w, sp.transfer, ch.Stationary)
-		if lab != nil {
-			b = NewLaborBudget(ch, p, r, sp.transfer, lab)
-		}
-		if err := negativeTransfer(&b, sp.g, sp.transfer); err != nil {
-			return 0, err
-		}
-		rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
-		if rule == nil {
-			pl, err := sp.sv.Solve(ctx, ch, &b, sp.g, sp.pol, sp.tol.policy)
-			if err != nil {
-				return 0, err
-			}
-			sp.pol, rule = pl, pl
-		}
-		hs, err := agents.Stationary(ctx, ch, rule, &b, sp.g, sp.hist, sp.tol.histogram)
-		if err != nil {
-			return 0, err
-		}
-		sp.hist = hs
-		rv := HistogramRevenue(hs, rule, &b, p)
-		rv.Labor = labor
-		supply := hs.Mean()
-		if lab != nil {
-			rv.Labor, sp.labor, st.HoursMean = HistogramLabor(hs, sp.pol, &b, ch)
-			supply /= sp.labor
-		}
-		st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, sp.transfer
-		if !sp.sv.Heuristic() {
-			st.Policy = sp.pol
-		}
-		if !sp.redistribute {
-			return supply, nil
-		}
-		gap := rv.Total() - sp.transfer // revenue minus the transfer paid
-		if math.Abs(gap) <= sp.tol.transfer*max(1, w) {
-			return supply, nil
+		supply, gap, err := sp.at(ctx, r, w, lab, labor)
+		if err != nil || !sp.redistribute || math.Abs(gap) <= sp.tol.transfer*max(1, w) {
+			return supply, err
 		}
 		if it == maxTransferIterations {
-			return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, sp.transfer, rv.Total())
+			return 0, fmt.Errorf("the transfer did not settle in %d iterations (%.6g against revenue %.6g)", it, sp.transfer, sp.st.Revenue.Total())
 		}
 		// the secant on gap(T) once two points are known (revenue moves
 		// little with the transfer, so gap is nearly linear), else the
@@ -129,6 +95,47 @@ func (sp *supplier) supply(ctx context.Context, r float64) (float64, error) {
 		}
 		prevT, prevGap, sp.transfer = sp.transfer, gap, next
 	}
+}
+
+// at evaluates the households at r (wage w, hours lab, labour tax
+// revenue labor) and the transfer sp.transfer: their policy and stationary
+// distribution, kept in sp and sp.st, the capital they supply per head
+// (per unit of efficiency labour with elastic hours) and the revenue less
+// the transfer.
+func (sp *supplier) at(ctx context.Context, r, w float64, lab *agents.Labor, labor float64) (supply, gap float64, err error) {
+	ch, p, st := sp.ch, sp.p, sp.st
+	b, _ := NewBudget(ch, p, r, w, sp.transfer, ch.Stationary)
+	if lab != nil {
+		b = NewLaborBudget(ch, p, r, sp.transfer, lab)
+	}
+	if err := negativeTransfer(&b, sp.g, sp.transfer); err != nil {
+		return 0, 0, err
+	}
+	rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
+	if rule == nil {
+		pl, err := sp.sv.Solve(ctx, ch, &b, sp.g, sp.pol, sp.tol.policy)
+		if err != nil {
+			return 0, 0, err
+		}
+		sp.pol, rule = pl, pl
+	}
+	hs, err := agents.Stationary(ctx, ch, rule, &b, sp.g, sp.hist, sp.tol.histogram)
+	if err != nil {
+		return 0, 0, err
+	}
+	sp.hist = hs
+	rv := HistogramRevenue(hs, rule, &b, p)
+	rv.Labor = labor
+	supply = hs.Mean()
+	if lab != nil {
+		rv.Labor, sp.labor, st.HoursMean = HistogramLabor(hs, sp.pol, &b, ch)
+		supply /= sp.labor
+	}
+	st.Rule, st.Histogram, st.Budget, st.Revenue, st.Transfer = rule, hs, b, rv, sp.transfer
+	if !sp.sv.Heuristic() {
+		st.Policy = sp.pol
+	}
+	return supply, rv.Total() - sp.transfer, nil
 }
 
 // negativeTransfer returns an error when revenue is negative (the taxes pay

@@ -8,6 +8,7 @@ import (
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/market"
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -86,13 +87,9 @@ func SolveTransition(ctx context.Context, h *Config, m market.Config, before *St
 	if err := transitionChecks(h, before, &rf, horizon); err != nil {
 		return nil, err
 	}
-	before, err := SolveOnGrid(ctx, h, m, rf.Before, redistribute, before.GridMax, before, Tight)
+	before, after, err := solveEnds(ctx, h, m, before, &rf, redistribute)
 	if err != nil {
-		return nil, fmt.Errorf("the stationary equilibrium before the reform: %w", err)
-	}
-	after, err := SolveOnGrid(ctx, h, m, rf.After, redistribute, before.GridMax, before, Tight)
-	if err != nil {
-		return nil, fmt.Errorf("the stationary equilibrium after the reform: %w", err)
+		return nil, err
 	}
 	p := &Path{Before: before, After: after, Labor: before.Market.Labor}
 	if p.Labor == 0 {
@@ -137,6 +134,26 @@ func SolveTransition(ctx context.Context, h *Config, m market.Config, before *St
 		return p, fmt.Errorf("%w: capital is %.6g in round %d against %.6g after (%.2g relative); lengthen the horizon", ErrHorizon, p.Capital[horizon-1], horizon-1, kAfter, p.Gap)
 	}
 	return p, nil
+}
+
+// solveEnds solves the stationary equilibria before and after the reform
+// tightly on the grid of warm (solved under the policy before), side by
+// side, each from warm.
+func solveEnds(ctx context.Context, h *Config, m market.Config, warm *Stationary, rf *Reform, redistribute bool) (before, after *Stationary, err error) {
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		if before, err = SolveOnGrid(ctx, h, m, rf.Before, redistribute, warm.GridMax, warm, Tight); err != nil {
+			return fmt.Errorf("the stationary equilibrium before the reform: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		if after, err = SolveOnGrid(ctx, h, m, rf.After, redistribute, warm.GridMax, warm, Tight); err != nil {
+			return fmt.Errorf("the stationary equilibrium after the reform: %w", err)
+		}
+		return nil
+	})
+	return before, after, g.Wait()
 }
 
 // transitionChecks refuses what the path solver does not handle.
@@ -192,6 +209,7 @@ func refined(ctx context.Context, sv *agents.Saver, ch *agents.Chain, pol *agent
 		}
 		last = worst
 	}
+	pol.Index()
 	return pol, nil
 }
 
