@@ -35,19 +35,28 @@ func (m *houseModel) Evaluate(ctx context.Context, s tax.Schedule) (planner.Metr
 	m.evals++
 	e := m.e
 	h := e.house
-	st, err := household.SolveFrom(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, household.Planning)
-	if err != nil {
+	names := householdColumns
+	var st *household.Stationary
+	var reform []float64
+	if IsReformObjective(e.cfg.Objective) { // the transition's end
+		st, reform = m.gains(ctx, s)
+		names = houseReformColumns
+	} else if solved, err := household.SolveFrom(ctx, h.cfg, e.cfg.Market, h.cfg.Taxes.Policy(s), e.redistributes(), m.last, household.Planning); err == nil {
+		st = solved
+	}
+	if st == nil { // every metric NaN, the columns too
 		nan := math.NaN()
 		m.stats = RoundStats{Round: e.round, Rates: s.Rates(), Objective: nan, StackelbergGap: nan, WelfareUtilitarian: nan,
-			WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan}
+			WelfareInvIncome: nan, WelfareRawls: nan, Productivity: nan, Equality: nan, EqXProd: nan, extraNames: names}
+		for range names {
+			m.stats.Extra = append(m.stats.Extra, nan)
+		}
 		return &m.stats, nil
 	}
 	m.last = st
 	m.stats = stationaryStats(st, e.cfg.Agents, h.cfg.Saver.Period, h.cfg.Taxes.Policy(s), e.cfg.Market.Depreciation)
-	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), householdColumns
-	if IsReformObjective(e.cfg.Objective) {
-		m.stats.Extra, m.stats.extraNames = append(m.stats.Extra, m.gains(ctx, s)...), houseReformColumns
-	}
+	m.stats.Round, m.stats.Rates, m.stats.extraNames = e.round, s.Rates(), names
+	m.stats.Extra = append(m.stats.Extra, reform...)
 	e.fillObjective(&m.stats)
 	return &m.stats, nil
 }

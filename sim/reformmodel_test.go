@@ -36,7 +36,7 @@ func TestReformObjectiveNull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := e.house.model.gains(context.Background(), tax.MustNew([]float64{0}, []float64{0.2}, tax.Bounds{Min: 0, Max: 0.6}))
+	_, v := e.house.model.gains(context.Background(), tax.MustNew([]float64{0}, []float64{0.2}, tax.Bounds{Min: 0, Max: 0.6}))
 	if math.Abs(v[0]) > 1e-10 || math.Abs(v[1]) > 1e-10 || v[2] != 0 {
 		t.Errorf("cev_utilitarian, cev_mean, share_gaining of the status quo: %v, want 0 (within 1e-10)", v)
 	}
@@ -62,7 +62,8 @@ func TestCapitalTaxCountsTransition(t *testing.T) {
 		t.Errorf("capital tax %.4f with the transition counted (want above 0.3), %.4f in steady state (want below 0.05)", withPath, steady)
 	}
 	at := func(x float64) float64 {
-		return e.house.model.gains(context.Background(), tax.MustNew([]float64{0}, []float64{x}, tax.Bounds{Min: 0, Max: 0.6}))[0]
+		_, v := e.house.model.gains(context.Background(), tax.MustNew([]float64{0}, []float64{x}, tax.Bounds{Min: 0, Max: 0.6}))
+		return v[0]
 	}
 	best := at(withPath)
 	for _, x := range []float64{withPath - 0.03, withPath + 0.03} {

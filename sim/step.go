@@ -83,7 +83,8 @@ func (e *Engine) Step(ctx context.Context) (*RoundStats, error) {
 	if e.house != nil {
 		e.stats.Extra = appendColumns(e.stats.Extra, houseColumns, &e.house.cols)
 		if IsReformObjective(e.cfg.Objective) { // the schedule in force against the status quo
-			e.stats.Extra = append(e.stats.Extra, e.house.model.gains(ctx, e.now.sched)...)
+			_, v := e.house.model.gains(ctx, e.now.sched)
+			e.stats.Extra = append(e.stats.Extra, v...)
 		}
 		if f := e.house.fore; f != nil {
 			e.stats.Extra = appendColumns(e.stats.Extra, foresightColumns, f)

@@ -33,3 +33,30 @@ func BenchmarkTransition(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCandidate is a planner's evaluation of one candidate by its
+// transition: a 1% wealth tax from the status quo of none, solved from the
+// path to a 0.9% tax (SolveTransitionNear: the equilibrium after, the
+// path and its Jacobian to start from), and who gains.
+func BenchmarkCandidate(b *testing.B) {
+	ctx := context.Background()
+	h := Aiyagari(3, 0.6, 0.4, "tauchen")
+	before, err := SolveStationary(ctx, h, AiyagariMarket, noTax, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prev, err := SolveTransition(ctx, h, AiyagariMarket, before, Reform{Before: noTax, After: wealthTax(0.009)}, true, 300)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rf := Reform{Before: noTax, After: wealthTax(0.01)}
+	for b.Loop() {
+		p, err := SolveTransitionNear(ctx, h, AiyagariMarket, prev.Before, prev, rf, true, 300)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Gains(ctx, &h.Saver); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -103,10 +103,14 @@ func value(ctx context.Context, sv *agents.Saver, st *Stationary, pol agents.Rul
 // Gains returns who gains from the reform the path p solves, for savers sv.
 func (p *Path) Gains(ctx context.Context, sv *agents.Saver) (*Gains, error) {
 	before, after := p.Before, p.After
-	vBefore, err := value(ctx, sv, before, p.polBefore)
-	if err != nil {
-		return nil, err
+	if before.refinedValue == nil { // the status quo's, kept for the next reform from it
+		v, err := value(ctx, sv, before, p.polBefore)
+		if err != nil {
+			return nil, err
+		}
+		before.refinedValue = v
 	}
+	vBefore := before.refinedValue
 	vAfter, err := value(ctx, sv, after, p.polAfter)
 	if err != nil {
 		return nil, err

@@ -44,6 +44,23 @@ func (e *pathEval) initial() []float64 {
 	return x
 }
 
+// shifted sets x to the path prev solved, moved by the difference of the
+// equilibria after: a start for a nearby reform's path.
+func (e *pathEval) shifted(prev *Path, x []float64) {
+	copy(x, prev.x)
+	n := e.n
+	dk := e.p.After.Market.Capital - prev.After.Market.Capital
+	for i := range n - 1 {
+		x[i] += dk
+	}
+	if e.redistribute {
+		dt := e.p.After.Transfer - prev.After.Transfer
+		for i := range n {
+			x[n-1+i] += dt
+		}
+	}
+}
+
 // eval evaluates the path x, filling e.p, and returns the residuals.
 func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 	p, n := e.p, e.n

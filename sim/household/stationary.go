@@ -29,9 +29,16 @@ type Stationary struct {
 	Constrained float64 // share of households at the borrowing limit
 	EulerError  float64 // mean log10 |Euler-equation error| where households are (agents.Saver.EulerErrorWhereHeld)
 	GridMax     float64 // top of the asset grid used
-	HoursMean   float64 // mean hours (1 without elastic hours)
-	Revenue     Revenue // per household, by tax
-	Transfer    float64 // per household (= Revenue.Total() when revenue is redistributed)
+	tight       bool    // solved to Tight on its grid (a transition's end)
+
+	// A transition's from this equilibrium, kept for the next one from it:
+	// the policy refined to the backward step's fixed point, and the value
+	// of following it (nil until computed).
+	refined      *agents.Policy
+	refinedValue []float64
+	HoursMean    float64 // mean hours (1 without elastic hours)
+	Revenue      Revenue // per household, by tax
+	Transfer     float64 // per household (= Revenue.Total() when revenue is redistributed)
 }
 
 // Tolerances are a stationary solve's: on r, the policy's largest relative
@@ -239,7 +246,7 @@ func solveOnGrid(ctx context.Context, h *Config, sv *agents.Saver, ch *agents.Ch
 		eq.Labor, eq.Capital = l, m.CapitalRatio(eq.Rate)*l
 		eq.Output = m.TFP * math.Pow(eq.Capital, m.Alpha) * math.Pow(l, 1-m.Alpha)
 	}
-	st.Market = eq
+	st.Market, st.tight = eq, tol == Tight
 	st.fillStatistics(sv, m)
 	return st, nil
 }

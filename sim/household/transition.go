@@ -49,6 +49,8 @@ type Path struct {
 	// The stationary equilibria's policies refined to the backward step's
 	// own fixed point (refined).
 	polBefore, polAfter *agents.Policy
+	jac                 *mat.LU          // the Newton steps' last Jacobian
+	x                   []float64        // the unknowns solved (pathEval)
 	policies            []*agents.Policy // round t's, t = 0 … H−1
 	budgets             []agents.Budget
 	mass                [][]float64 // the distribution at round t's start, t = 0 … H
@@ -84,10 +86,24 @@ var ErrHorizon = errors.New("the transition does not reach the stationary equili
 // the path exactly: policies backward from After's by the endogenous grid
 // method, the distribution forward from Before's by Young's method.
 func SolveTransition(ctx context.Context, h *Config, m market.Config, before *Stationary, rf Reform, redistribute bool, horizon int) (*Path, error) {
+	return SolveTransitionNear(ctx, h, m, before, nil, rf, redistribute, horizon)
+}
+
+// SolveTransitionNear is SolveTransition starting from prev, the path of a
+// nearby reform from the same status quo (nil for none), as a planner
+// comparing candidates has: the equilibrium after rf is sought from prev's,
+// the path from prev's shifted to it, and Newton's steps are steered by
+// prev's Jacobian until one fails to halve the largest residual, when the
+// Jacobian is computed at rf's equilibrium after.
+func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before *Stationary, prev *Path, rf Reform, redistribute bool, horizon int) (*Path, error) {
 	if err := transitionChecks(h, before, &rf, horizon); err != nil {
 		return nil, err
 	}
-	before, after, err := solveEnds(ctx, h, m, before, &rf, redistribute)
+	near := before
+	if prev != nil {
+		near = prev.After
+	}
+	before, after, err := solveEnds(ctx, h, m, before, near, &rf, redistribute)
 	if err != nil {
 		return nil, err
 	}
@@ -96,37 +112,23 @@ func SolveTransition(ctx context.Context, h *Config, m market.Config, before *St
 		p.Labor = 1
 	}
 	g := before.Histogram.Grid
-	if p.polBefore, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
-		return nil, err
+	if before.refined == nil {
+		if before.refined, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
+			return nil, err
+		}
 	}
+	p.polBefore = before.refined
 	if p.polAfter, err = refined(ctx, &h.Saver, after.Chain, after.Policy, &after.Budget, g); err != nil {
 		return nil, err
 	}
 	e := &pathEval{h: h, m: m, rf: &rf, p: p, redistribute: redistribute, n: horizon}
-	jac, err := e.jacobian(ctx)
-	if err != nil {
-		return nil, err
-	}
 	x := e.initial()
-	for step := 0; ; step++ {
-		res, err := e.eval(ctx, x)
-		if err != nil {
-			return nil, err
-		}
-		if maxAbs(res) <= pathTolerance {
-			p.Iterations = step
-			break
-		}
-		if step == maxNewtonSteps {
-			return nil, fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", step, maxAbs(res))
-		}
-		var dx mat.VecDense
-		if err := jac.SolveVecTo(&dx, false, mat.NewVecDense(len(res), res)); err != nil {
-			return nil, fmt.Errorf("the transition's Jacobian: %w", err)
-		}
-		for i := range x {
-			x[i] -= dx.AtVec(i)
-		}
+	if prev != nil && prev.jac != nil && len(prev.x) == len(x) {
+		p.jac = prev.jac
+		e.shifted(prev, x)
+	}
+	if err := e.newton(ctx, x); err != nil {
+		return nil, err
 	}
 	kAfter := after.Market.Capital
 	p.Gap = math.Abs(p.Capital[horizon-1]-kAfter) / kAfter
@@ -136,19 +138,61 @@ func SolveTransition(ctx context.Context, h *Config, m market.Config, before *St
 	return p, nil
 }
 
+// newton solves the path from x by Newton's method: the residuals
+// evaluated exactly, the steps by the Jacobian p.jac (computed at the
+// equilibrium after when there is none, or when a step from another
+// reform's fails to halve the largest residual).
+func (e *pathEval) newton(ctx context.Context, x []float64) error {
+	p := e.p
+	fresh, last := false, math.Inf(1)
+	for step := 0; ; step++ {
+		res, err := e.eval(ctx, x)
+		if err != nil {
+			return err
+		}
+		worst := maxAbs(res)
+		if worst <= pathTolerance {
+			p.Iterations, p.x = step, x
+			return nil
+		}
+		if step == maxNewtonSteps {
+			return fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", step, worst)
+		}
+		if p.jac == nil || (!fresh && worst > last/2) {
+			if p.jac, err = e.jacobian(ctx); err != nil {
+				return err
+			}
+			fresh = true
+		}
+		last = worst
+		var dx mat.VecDense
+		if err := p.jac.SolveVecTo(&dx, false, mat.NewVecDense(len(res), res)); err != nil {
+			return fmt.Errorf("the transition's Jacobian: %w", err)
+		}
+		for i := range x {
+			x[i] -= dx.AtVec(i)
+		}
+	}
+}
+
 // solveEnds solves the stationary equilibria before and after the reform
-// tightly on the grid of warm (solved under the policy before), side by
-// side, each from warm.
-func solveEnds(ctx context.Context, h *Config, m market.Config, warm *Stationary, rf *Reform, redistribute bool) (before, after *Stationary, err error) {
+// tightly on the grid of warm (solved under the policy before; kept as it
+// is when a transition solved it), side by side, before from warm and
+// after from near.
+func solveEnds(ctx context.Context, h *Config, m market.Config, warm, near *Stationary, rf *Reform, redistribute bool) (before, after *Stationary, err error) {
 	var g errgroup.Group
 	g.Go(func() (err error) {
+		if warm.tight { // solved by a transition already
+			before = warm
+			return nil
+		}
 		if before, err = SolveOnGrid(ctx, h, m, rf.Before, redistribute, warm.GridMax, warm, Tight); err != nil {
 			return fmt.Errorf("the stationary equilibrium before the reform: %w", err)
 		}
 		return nil
 	})
 	g.Go(func() (err error) {
-		if after, err = SolveOnGrid(ctx, h, m, rf.After, redistribute, warm.GridMax, warm, Tight); err != nil {
+		if after, err = SolveOnGrid(ctx, h, m, rf.After, redistribute, warm.GridMax, near, Tight); err != nil {
 			return fmt.Errorf("the stationary equilibrium after the reform: %w", err)
 		}
 		return nil
