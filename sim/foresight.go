@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/field"
 	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/planner"
@@ -71,17 +72,18 @@ func (e *Engine) initForesight() error {
 }
 
 // foreseen is the prices and policy of a round for households that
-// foresee them: the path's round (the stationary equilibrium's before an
+// foresee them (nil rule: they follow h.policy; a rule of thumb is
+// returned, followed at the path's prices): the path's round (the stationary equilibrium's before an
 // announcement), with the reform's transition solved in the round it is
 // announced. The sample's capital is compared with the path's (gap).
-func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePrices, error) {
+func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePrices, agents.Rule, error) {
 	f := h.fore
 	if h.t == 0 {
 		f.before = h.sched
 	}
 	if f.change > 0 && h.t == f.announce {
 		if err := h.announce(ctx); err != nil {
-			return housePrices{}, err
+			return housePrices{}, nil, err
 		}
 	}
 	want := f.before
@@ -89,7 +91,7 @@ func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePr
 		want = f.next
 	}
 	if !slices.Equal(h.sched.Rates(), want.Rates()) {
-		return housePrices{}, fmt.Errorf("the planner's rates %v are not the %v households foresaw", h.sched.Rates(), want.Rates())
+		return housePrices{}, nil, fmt.Errorf("the planner's rates %v are not the %v households foresaw", h.sched.Rates(), want.Rates())
 	}
 	pr := h.stationary.Round()
 	if f.reform != nil {
@@ -98,9 +100,12 @@ func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePr
 	ws := h.sumWealth(tp.WealthExemption)
 	out := housePrices{k: pr.Capital, l: pr.Labor, r: pr.Rate, w: pr.Wage, transfer: pr.Transfer, b: *pr.Budget, rv: pr.Revenue,
 		wealth: ws.sum / float64(h.work.n)}
-	h.policy = pr.Policy
 	f.gap = out.wealth/pr.Capital - 1
-	return out, nil
+	if pr.Policy == nil { // a rule of thumb, followed at the path's prices
+		return out, pr.Rule, nil
+	}
+	h.policy = pr.Policy
+	return out, nil, nil
 }
 
 // announce solves the transition of the reform announced this round, from

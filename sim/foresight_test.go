@@ -114,3 +114,36 @@ func TestForesightRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestForeseenRules: households that follow a rule of thumb under perfect
+// foresight follow it at the path's prices, and the sample tracks the
+// path; the same households under adaptive expectations, at their own
+// sample's prices, track it too (a rule does not look ahead).
+func TestForeseenRules(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves a transition")
+	}
+	const n = 100000
+	run := func(exp household.Expectations) (*Engine, [][]float64) {
+		cfg := foresightConfig(n, 40, 0)
+		cfg.Households.Saver.Saving, cfg.Households.Saver.Share = "fixed_rate", 0.25
+		cfg.Households.Expectations = exp
+		cfg.Redistribution.Kind = NoRedistribution // with the revenue back, Solow savers save as much as before
+		return runSaversWith(t, cfg, &planner.Fixed{Rates: []float64{0}, SwitchRound: 10, After: []float64{0.03}})
+	}
+	e, rows := run(household.PerfectForesight)
+	for i, g := range columnOf(e, rows, "capital_gap") {
+		if math.Abs(g) > 0.01 { // 4 standard errors of the mean wealth of 10⁵
+			t.Errorf("round %d: capital gap %v, want within 0.01", i, g)
+		}
+	}
+	path := e.Reform().Path
+	t.Logf("path capital %v → %v", path.At(0).Capital, path.At(29).Capital)
+	ea, rowsA := run(household.Adaptive)
+	k := columnOf(ea, rowsA, "wealth_mean")
+	for i := 10; i < 40; i++ {
+		if want := path.At(i - 10).Capital; math.Abs(k[i]/want-1) > 0.01 {
+			t.Errorf("round %d, adaptive: capital %v, the path's %v", i, k[i], want)
+		}
+	}
+}

@@ -189,7 +189,7 @@ func (h *houses) round(ctx context.Context, out *RoundStats) error {
 	var err error
 	switch {
 	case h.fore != nil: // the path's prices and policy
-		pr, err = h.foreseen(ctx, &tp)
+		pr, rule, err = h.foreseen(ctx, &tp)
 	case h.cfg.Hours != nil: // prices and policy found together: hours clear the labour market
 		pr, iters, err = h.clear(ctx, &tp)
 	default:

@@ -63,5 +63,8 @@ T = 300
 start = time.time()
 path = model.solve_impulse_nonlinear(ss1, ['K'], ['asset_mkt'], {'tau': np.zeros(T)}, ss_initial=ss0)
 print("transition in %.2f s" % (time.time() - start))
+start = time.time()
+model.solve_impulse_nonlinear(ss1, ['K'], ['asset_mkt'], {'tau': np.zeros(T)}, ss_initial=ss0)
+print("transition again (compiled) in %.2f s" % (time.time() - start))
 r = path["r"] + ss1["r"]
 print("r0..r5", " ".join("%.7f" % x for x in r[:6]))

@@ -104,21 +104,21 @@ func value(ctx context.Context, sv *agents.Saver, st *Stationary, pol agents.Rul
 func (p *Path) Gains(ctx context.Context, sv *agents.Saver) (*Gains, error) {
 	before, after := p.Before, p.After
 	if before.refinedValue == nil { // the status quo's, kept for the next reform from it
-		v, err := value(ctx, sv, before, p.polBefore)
+		v, err := value(ctx, sv, before, p.ruleBefore)
 		if err != nil {
 			return nil, err
 		}
 		before.refinedValue = v
 	}
 	vBefore := before.refinedValue
-	vAfter, err := value(ctx, sv, after, p.polAfter)
+	vAfter, err := value(ctx, sv, after, p.ruleAfter)
 	if err != nil {
 		return nil, err
 	}
 	ch, g := before.Chain, before.Histogram.Grid
 	v := vAfter
 	for t := p.Horizon() - 1; t >= 0; t-- {
-		v = stepValue(sv, ch, p.policies[t], &p.budgets[t], g, v)
+		v = stepValue(sv, ch, p.ruleAt(t), &p.budgets[t], g, v)
 	}
 	cev := consumptionEquivalent(sv)
 	d0 := before.Histogram.Mass

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/econsim/econsim/internal/testenv"
+	"github.com/econsim/econsim/sim/agents"
 )
 
 // TestByWealthQuintile: quintile means by hand, with mass points split at
@@ -108,8 +109,17 @@ func TestWealthTaxGains(t *testing.T) {
 // within three standard errors.
 func TestValuesMonteCarlo(t *testing.T) {
 	testenv.SkipUnlessLong(t, "20,000 households simulated over a 250-round path")
+	optimal := Aiyagari(3, 0.6, 0.4, "tauchen")
+	thumb := *optimal
+	thumb.Saver.Saving, thumb.Saver.Share = agents.SaveFixedRate, 0.25
+	for name, h := range map[string]*Config{"optimal": optimal, "fixed_rate": &thumb} {
+		t.Run(name, func(t *testing.T) { valuesMonteCarlo(t, h) })
+	}
+}
+
+// valuesMonteCarlo is TestValuesMonteCarlo for the households h.
+func valuesMonteCarlo(t *testing.T, h *Config) {
 	ctx := context.Background()
-	h := Aiyagari(3, 0.6, 0.4, "tauchen")
 	sv := &h.Saver
 	before, err := SolveStationary(ctx, h, AiyagariMarket, noTax, true)
 	if err != nil {
@@ -121,13 +131,13 @@ func TestValuesMonteCarlo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch, g := p.Before.Chain, p.Before.Histogram.Grid
-	vAfter, err := value(ctx, sv, p.After, p.polAfter)
+	vAfter, err := value(ctx, sv, p.After, p.ruleAfter)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := vAfter
 	for i := horizon - 1; i >= 0; i-- {
-		v = stepValue(sv, ch, p.policies[i], &p.budgets[i], g, v)
+		v = stepValue(sv, ch, p.ruleAt(i), &p.budgets[i], g, v)
 	}
 	n, G := ch.States(), len(g)
 	d0 := p.Before.Histogram.Mass
@@ -155,7 +165,7 @@ func TestValuesMonteCarlo(t *testing.T) {
 		s, a := s0, g[k%G]
 		u, disc := 0.0, 1.0
 		for i := range horizon {
-			c, next := p.policies[i].Decide(s, a, p.budgets[i].Cash(a, s))
+			c, next := p.ruleAt(i).Decide(s, a, p.budgets[i].Cash(a, s))
 			u += disc * sv.Period(c)
 			disc *= sv.Discount
 			a = next

@@ -13,7 +13,8 @@ type PathRound struct {
 	Revenue                              Revenue
 	Excess                               float64 // the capital carried into the next round less the capital rented then
 	Budget                               *agents.Budget
-	Policy                               *agents.Policy
+	Rule                                 agents.Rule    // what households follow: Policy, or their rule of thumb
+	Policy                               *agents.Policy // optimal savers' (nil for rules of thumb)
 }
 
 // At returns round j of the path counted from the announcement: Before's
@@ -22,24 +23,36 @@ type PathRound struct {
 func (p *Path) At(j int) PathRound {
 	switch {
 	case j < 0:
-		return p.Before.round(p.polBefore)
+		return p.Before.round(p.polBefore, p.ruleBefore)
 	case j >= p.Horizon():
-		return p.After.round(p.polAfter)
+		return p.After.round(p.polAfter, p.ruleAfter)
 	}
-	p.policies[j].Index() // households look their consumption up in it
-	return PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor, Transfer: p.Transfer[j], Revenue: p.Revenue[j],
-		Excess: p.Excess[j], Budget: &p.budgets[j], Policy: p.policies[j]}
+	pr := PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor, Transfer: p.Transfer[j], Revenue: p.Revenue[j],
+		Excess: p.Excess[j], Budget: &p.budgets[j], Rule: p.ruleAt(j)}
+	if p.rules == nil {
+		pr.Policy = p.policies[j]
+		pr.Policy.Index() // households look their consumption up in it
+	}
+	return pr
+}
+
+// ruleAt is what households follow in round t of the path.
+func (p *Path) ruleAt(t int) agents.Rule {
+	if p.rules != nil {
+		return p.rules[t]
+	}
+	return p.policies[t]
 }
 
 // Round is a round of the stationary equilibrium, its households
-// following its policy.
-func (st *Stationary) Round() PathRound { return st.round(st.Policy) }
+// following its policy or rule.
+func (st *Stationary) Round() PathRound { return st.round(st.Policy, st.Rule) }
 
 // round is a round of the stationary equilibrium whose households follow
-// pol.
-func (st *Stationary) round(pol *agents.Policy) PathRound {
+// rule (pol when they are optimal savers, else nil).
+func (st *Stationary) round(pol *agents.Policy, rule agents.Rule) PathRound {
 	return PathRound{Rate: st.Market.Rate, Wage: st.Market.Wage, Capital: st.Market.Capital, Labor: st.Market.Labor,
-		Transfer: st.Transfer, Revenue: st.Revenue, Budget: &st.Budget, Policy: pol}
+		Transfer: st.Transfer, Revenue: st.Revenue, Budget: &st.Budget, Policy: pol, Rule: rule}
 }
 
 // Of returns g for a household in state s with wealth a at the

@@ -48,12 +48,14 @@ type Path struct {
 
 	// The stationary equilibria's policies refined to the backward step's
 	// own fixed point (refined).
-	polBefore, polAfter *agents.Policy
-	jac                 *mat.LU          // the Newton steps' last Jacobian
-	x                   []float64        // the unknowns solved (pathEval)
-	policies            []*agents.Policy // round t's, t = 0 … H−1
-	budgets             []agents.Budget
-	mass                [][]float64 // the distribution at round t's start, t = 0 … H
+	polBefore, polAfter   *agents.Policy
+	ruleBefore, ruleAfter agents.Rule      // what households follow at the ends: the refined policies, or the rules
+	rules                 []agents.Rule    // rule savers' round t rules (nil for optimal savers)
+	jac                   *mat.LU          // the Newton steps' last Jacobian
+	x                     []float64        // the unknowns solved (pathEval)
+	policies              []*agents.Policy // round t's, t = 0 … H−1
+	budgets               []agents.Budget
+	mass                  [][]float64 // the distribution at round t's start, t = 0 … H
 }
 
 // Horizon is the number of rounds the path solves.
@@ -103,7 +105,11 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 	if prev != nil {
 		near = prev.After
 	}
-	before, after, err := solveEnds(ctx, h, m, before, near, &rf, redistribute)
+	tol := Tight
+	if h.Saver.Heuristic() { // a rule's path is a forward recursion: nothing to clear to 1e-9
+		tol = Exact
+	}
+	before, after, err := solveEnds(ctx, h, m, before, near, &rf, redistribute, tol)
 	if err != nil {
 		return nil, err
 	}
@@ -111,23 +117,12 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 	if p.Labor == 0 {
 		p.Labor = 1
 	}
-	g := before.Histogram.Grid
-	if before.refined == nil {
-		if before.refined, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
+	if h.Saver.Heuristic() { // no expectations to solve: the rules, round by round
+		p.ruleBefore, p.ruleAfter = before.Rule, after.Rule
+		if err := p.followRules(ctx, h, m, &rf, redistribute, horizon); err != nil {
 			return nil, err
 		}
-	}
-	p.polBefore = before.refined
-	if p.polAfter, err = refined(ctx, &h.Saver, after.Chain, after.Policy, &after.Budget, g); err != nil {
-		return nil, err
-	}
-	e := &pathEval{h: h, m: m, rf: &rf, p: p, redistribute: redistribute, n: horizon}
-	x := e.initial()
-	if prev != nil && prev.jac != nil && len(prev.x) == len(x) {
-		p.jac = prev.jac
-		e.shifted(prev, x)
-	}
-	if err := e.newton(ctx, x); err != nil {
+	} else if err := p.solveForesight(ctx, h, m, prev, &rf, redistribute, horizon); err != nil {
 		return nil, err
 	}
 	kAfter := after.Market.Capital
@@ -136,6 +131,32 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 		return p, fmt.Errorf("%w: capital is %.6g in round %d against %.6g after (%.2g relative); lengthen the horizon", ErrHorizon, p.Capital[horizon-1], horizon-1, kAfter, p.Gap)
 	}
 	return p, nil
+}
+
+// solveForesight solves the path of optimal savers who foresee it: their
+// stationary policies refined, then Newton's method from prev's path and
+// Jacobian when they fit, else from the jump to the equilibrium after.
+func (p *Path) solveForesight(ctx context.Context, h *Config, m market.Config, prev *Path, rf *Reform, redistribute bool, horizon int) error {
+	before, after := p.Before, p.After
+	g := before.Histogram.Grid
+	var err error
+	if before.refined == nil {
+		if before.refined, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
+			return err
+		}
+	}
+	p.polBefore = before.refined
+	if p.polAfter, err = refined(ctx, &h.Saver, after.Chain, after.Policy, &after.Budget, g); err != nil {
+		return err
+	}
+	p.ruleBefore, p.ruleAfter = p.polBefore, p.polAfter
+	e := &pathEval{h: h, m: m, rf: rf, p: p, redistribute: redistribute, n: horizon}
+	x := e.initial()
+	if prev != nil && prev.jac != nil && len(prev.x) == len(x) {
+		p.jac = prev.jac
+		e.shifted(prev, x)
+	}
+	return e.newton(ctx, x)
 }
 
 // newton solves the path from x by Newton's method: the residuals
@@ -176,23 +197,23 @@ func (e *pathEval) newton(ctx context.Context, x []float64) error {
 }
 
 // solveEnds solves the stationary equilibria before and after the reform
-// tightly on the grid of warm (solved under the policy before; kept as it
+// to tol on the grid of warm (solved under the policy before; kept as it
 // is when a transition solved it), side by side, before from warm and
 // after from near.
-func solveEnds(ctx context.Context, h *Config, m market.Config, warm, near *Stationary, rf *Reform, redistribute bool) (before, after *Stationary, err error) {
+func solveEnds(ctx context.Context, h *Config, m market.Config, warm, near *Stationary, rf *Reform, redistribute bool, tol Tolerances) (before, after *Stationary, err error) {
 	var g errgroup.Group
 	g.Go(func() (err error) {
 		if warm.tight { // solved by a transition already
 			before = warm
 			return nil
 		}
-		if before, err = SolveOnGrid(ctx, h, m, rf.Before, redistribute, warm.GridMax, warm, Tight); err != nil {
+		if before, err = SolveOnGrid(ctx, h, m, rf.Before, redistribute, warm.GridMax, warm, tol); err != nil {
 			return fmt.Errorf("the stationary equilibrium before the reform: %w", err)
 		}
 		return nil
 	})
 	g.Go(func() (err error) {
-		if after, err = SolveOnGrid(ctx, h, m, rf.After, redistribute, warm.GridMax, near, Tight); err != nil {
+		if after, err = SolveOnGrid(ctx, h, m, rf.After, redistribute, warm.GridMax, near, tol); err != nil {
 			return fmt.Errorf("the stationary equilibrium after the reform: %w", err)
 		}
 		return nil
@@ -205,12 +226,12 @@ func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) er
 	switch {
 	case h.Hours != nil:
 		return errors.New("a transition with elastic hours is not solved yet")
-	case h.Saver.Saving != "" && h.Saver.Saving != agents.SaveOptimal:
-		return fmt.Errorf("a foreseen path is solved for optimal savers, not %q", h.Saver.Saving)
-	case before == nil || before.Policy == nil:
-		return errors.New("a transition starts from an optimal savers' stationary equilibrium")
-	case rf.Before.Consumption != rf.After.Consumption:
-		return errors.New("a reform of the consumption tax is not solved yet")
+	case h.Saver.Saving == agents.SaveLLM:
+		return errors.New("a transition is solved for optimal savers and rules of thumb, not LLM savers")
+	case before == nil || before.Rule == nil:
+		return errors.New("a transition starts from the savers' stationary equilibrium")
+	case rf.Before.Consumption != rf.After.Consumption && !h.Saver.Heuristic():
+		return errors.New("a foreseen reform of the consumption tax is not solved yet")
 	case rf.Switch < 0 || horizon < rf.Switch+2:
 		return fmt.Errorf("the horizon (%d rounds) must extend at least two rounds past the reform's start (%d)", horizon, rf.Switch)
 	case horizon > MaxHorizon:

@@ -117,7 +117,7 @@ func TestTransitionRefusals(t *testing.T) {
 	subsidy := noTax // a 90% wage subsidy: no stationary equilibrium after it
 	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
 	elastic := &Config{Saver: h.Saver, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}
-	thumb := &Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveFixedRate}, Productivity: h.Productivity}
+	llm := &Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveLLM}, Productivity: h.Productivity}
 	for name, c := range map[string]struct {
 		h       *Config
 		rf      Reform
@@ -128,7 +128,7 @@ func TestTransitionRefusals(t *testing.T) {
 		"huge horizon":         {h, Reform{Before: noTax, After: wealthTax(0.01)}, 1_000_000, "is over 2000"},
 		"consumption tax":      {h, Reform{Before: noTax, After: consumption}, 60, "consumption tax is not solved yet"},
 		"elastic hours":        {elastic, Reform{Before: noTax, After: noTax}, 60, "elastic hours"},
-		"rule of thumb":        {thumb, Reform{Before: noTax, After: noTax}, 60, "optimal savers"},
+		"LLM savers":           {llm, Reform{Before: noTax, After: noTax}, 60, "not LLM savers"},
 		"no equilibrium after": {h, Reform{Before: noTax, After: subsidy}, 60, "the stationary equilibrium after the reform"},
 	} {
 		if _, err := SolveTransition(ctx, c.h, AiyagariMarket, before, c.rf, true, c.horizon); err == nil || !strings.Contains(err.Error(), c.want) {

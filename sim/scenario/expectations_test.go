@@ -24,6 +24,7 @@ func TestExpectationDefaults(t *testing.T) {
 		{"a reform", reformSets, household.PerfectForesight, 300, 0},
 		{"an announced reform", append(reformSets[:len(reformSets):len(reformSets)], "planner.announce_round=4"), household.PerfectForesight, 300, 6},
 		{"a planner that learns", []string{"planner.kind=search"}, household.Adaptive, 0, 0},
+		{"a rule of thumb that foresees", []string{"agents.saving=buffer_stock", "agents.expectations=perfect_foresight"}, household.PerfectForesight, 300, 0},
 		{"a rule of thumb", []string{"agents.saving=fixed_rate"}, household.Adaptive, 0, 0},
 		{"elastic hours", []string{"utility.labor=elastic"}, household.Adaptive, 0, 0},
 	} {
@@ -56,7 +57,7 @@ func TestExpectationErrors(t *testing.T) {
 		{"a horizon of 10⁶", []string{"agents.transition_horizon=1000000"}, "agents.transition_horizon: must be between 2 and 2000 rounds"},
 		{"a horizon shorter than the notice", with("planner.announce_round=0", "agents.transition_horizon=11"), "agents.transition_horizon: must extend at least two rounds past the reform's notice (10 rounds), got 11"},
 		{"an unknown kind", []string{"agents.expectations=rational"}, `agents.expectations: must be "adaptive" or "perfect_foresight", got "rational"`},
-		{"a rule of thumb", []string{"agents.saving=fixed_rate", "agents.expectations=perfect_foresight"}, `agents.expectations: perfect foresight is solved for optimal savers, not "fixed_rate"`},
+		{"LLM savers", []string{"agents.saving=llm", "agents.expectations=perfect_foresight"}, `agents.expectations: perfect foresight is solved for optimal savers and rules of thumb, not LLM savers`},
 		{"elastic hours", []string{"utility.labor=elastic", "agents.expectations=perfect_foresight"}, "agents.expectations: perfect foresight is not solved with elastic hours yet"},
 		{"a consumption tax reform", []string{"planner.kind=fixed", "planner.instrument=consumption_rate", "planner.rates=[0]", "planner.switch_round=10", "planner.after=[0.1]", "tax.period=10"}, "planner.instrument: a foreseen reform of the consumption tax is not solved yet"},
 		{"workers", nil, "agents.expectations: does not apply unless agents.behavior = \"saver\""},
