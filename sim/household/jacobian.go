@@ -2,6 +2,7 @@ package household
 
 import (
 	"context"
+	"math"
 
 	"github.com/econsim/econsim/sim/agents"
 	"golang.org/x/sync/errgroup"
@@ -12,11 +13,11 @@ import (
 // finite differences.
 const fakeNewsStep = 1e-4
 
-// jacobianMassFloor is the least stationary mass at a grid point the
-// Jacobian's fake news is carried at: the rest hold too little for their
-// fake news to move a product (the Jacobian only steers Newton's steps;
-// the residuals are evaluated exactly).
-const jacobianMassFloor = 1e-14
+// newsFloor is the least fake news, relative to the largest, at which a
+// grid point enters the Jacobian's product: the rest are too small to move
+// it (the Jacobian only steers Newton's steps; the residuals are evaluated
+// exactly).
+const newsFloor = 1e-13
 
 // blockJacobians are the households' sequence-space Jacobians at the
 // stationary equilibrium after a reform: of the capital they carry into
@@ -83,22 +84,17 @@ func (e *pathEval) blocks(ctx context.Context) (*blockJacobians, error) {
 		mvSS.Expect(ea.RawRowView(k-1), ea.RawRowView(k))
 		mvSS.Expect(er.RawRowView(k-1), er.RawRowView(k))
 	}
-	// the grid points that hold mass: elsewhere the fake news and so their
-	// products are negligible
-	var act []int
-	for k, x := range dss {
-		if x > jacobianMassFloor {
-			act = append(act, k)
-		}
+	all := make([]int, nG)
+	for k := range all {
+		all[k] = k
 	}
-	nA := len(act)
-	D := mat.NewDense(3*n, nA, nil) // row x·n + u: the fake news of input x in round u to the distribution, at act
+	full := mat.NewDense(3*n, nG, nil) // row x·n + u: the fake news of input x in round u to the distribution
 	var fa, fr [3]*mat.Dense
 	var eg errgroup.Group
 	for x := range 3 { // the inputs side by side
 		eg.Go(func() error {
 			var err error
-			fa[x], fr[x], err = e.fakeNews(ctx, x, &bss, D.Slice(x*n, (x+1)*n, 0, nA).(*mat.Dense), act, nextSS, yA, yR)
+			fa[x], fr[x], err = e.fakeNews(ctx, x, &bss, full.Slice(x*n, (x+1)*n, 0, nG).(*mat.Dense), all, nextSS, yA, yR)
 			return err
 		})
 	}
@@ -106,8 +102,17 @@ func (e *pathEval) blocks(ctx context.Context) (*blockJacobians, error) {
 		return nil, err
 	}
 	// F[t][u] = E_{t−1}·dD_u for t ≥ 1, every input and outcome in one
-	// product: rows of E are the outcomes' expectation vectors (A's rounds
-	// 0 … n−2, then R's)
+	// product over the grid points the fake news reaches: rows of E are the
+	// outcomes' expectation vectors (A's rounds 0 … n−2, then R's)
+	act := reached(full)
+	nA := len(act)
+	D := mat.NewDense(3*n, nA, nil)
+	for r := range 3 * n {
+		src, dst := full.RawRowView(r), D.RawRowView(r)
+		for i, k := range act {
+			dst[i] = src[k]
+		}
+	}
 	E := mat.NewDense(2*(n-1), nA, nil)
 	for t := range n - 1 {
 		ra, rr, oa, or := ea.RawRowView(t), er.RawRowView(t), E.RawRowView(t), E.RawRowView(n-1+t)
@@ -179,6 +184,29 @@ func (e *pathEval) fakeNews(ctx context.Context, x int, bss *agents.Budget, D *m
 		}
 	}
 	return fa, fr, nil
+}
+
+// reached returns the columns of the fake news d whose largest entry is
+// above newsFloor times d's largest.
+func reached(d *mat.Dense) []int {
+	rows, cols := d.Dims()
+	colMax := make([]float64, cols)
+	for r := range rows {
+		for k, v := range d.RawRowView(r) {
+			colMax[k] = max(colMax[k], math.Abs(v))
+		}
+	}
+	top := 0.0
+	for _, v := range colMax {
+		top = max(top, v)
+	}
+	var act []int
+	for k, v := range colMax {
+		if v > newsFloor*top {
+			act = append(act, k)
+		}
+	}
+	return act
 }
 
 // accumulate turns fake news F into the Jacobian J[t][s] = F[t][s] +
