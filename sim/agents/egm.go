@@ -77,7 +77,7 @@ func (s *Saver) startPolicy(ch *Chain, b *Budget, g []float64, warm *Policy) (*P
 func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
 	n, G := ch.States(), len(g)
 	w := &egm{up: make([]float64, n*G), cm: make([]float64, G), cNew: make([]float64, n*G), mNew: make([]float64, n*G),
-		ev: make([]float64, G), betaR: make([]float64, G)}
+		ev: make([]float64, G), betaR: make([]float64, G), cTax: b.Tax.Consumption}
 	for j, a := range g {
 		w.betaR[j] = s.Discount * b.Return(a)
 	}
@@ -88,16 +88,25 @@ func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
 // and whose budget is bNext, as a household that foresees that round's
 // prices, transfer and taxes takes it: one step of the endogenous grid
 // method on grid g. The round's own budget enters when the policy is
-// applied (its cash on hand), except its consumption tax, which must be
-// bNext's. Hours must be inelastic. Its lookup table is not built:
-// Consumption searches the knots (the same values) until Index is called.
-func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64) (*Policy, error) {
+// applied (its cash on hand), except its consumption tax cTax: a change of
+// it between the rounds moves the Euler equation by (1 + cTax)/(1 +
+// bNext's), u'(c) = β·R·(1 + cTax)/(1 + τ_c')·E u'(c'). Hours must be
+// inelastic. Its lookup table is not built: Consumption searches the knots
+// (the same values) until Index is called.
+func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64, cTax float64) (*Policy, error) {
 	if next.lab != nil || bNext.Labor != nil {
 		return nil, errors.New("a foreseen path of prices is solved for inelastic hours only")
 	}
 	w := s.newEGM(ch, bNext, g)
+	if cNext := bNext.Tax.Consumption; cTax != cNext {
+		f := (1 + cTax) / (1 + cNext)
+		for j := range w.betaR {
+			w.betaR[j] *= f
+		}
+		w.cTax = cTax
+	}
 	s.iterate(next, ch, bNext, g, w)
-	return &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: bNext.Tax.Consumption, sv: *s, Iters: 1}, nil
+	return &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: cTax, sv: *s, Iters: 1}, nil
 }
 
 // egm is Solve's buffers.
@@ -108,6 +117,7 @@ type egm struct {
 	mNew  []float64
 	ev    []float64 // the expectation for one state
 	betaR []float64 // β·R(g_j)
+	cTax  float64   // the consumption tax of the round solved for
 }
 
 // iterate is one step of the endogenous grid method from p: the next
@@ -142,7 +152,7 @@ func (s *Saver) iterate(p *Policy, ch *Chain, b *Budget, g []float64, w *egm) fl
 			c := s.inverseMarginal(w.betaR[j] * w.ev[j])
 			k := st*G + j
 			w.cNew[k] = c
-			w.mNew[k] = (1+b.Tax.Consumption)*c + a
+			w.mNew[k] = (1+w.cTax)*c + a
 			if p.lab != nil { // cash before labour income
 				_, y := p.hours(st, c)
 				w.mNew[k] -= p.lab.Net(y)

@@ -166,11 +166,11 @@ func (e *pathEval) fakeNews(ctx context.Context, x int, bss *agents.Budget, D *m
 		case 0:
 			cash, wage = &bx, w+dw
 		case 1:
-			if pol, err = sv.Backward(ch, pol, &bx, g); err != nil {
+			if pol, err = sv.Backward(ch, pol, &bx, g, bx.Tax.Consumption); err != nil {
 				return nil, nil, err
 			}
 		default:
-			if pol, err = sv.Backward(ch, pol, bss, g); err != nil {
+			if pol, err = sv.Backward(ch, pol, bss, g, bss.Tax.Consumption); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -83,7 +83,7 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		pol, err := sv.Backward(ch, next, bNext, g)
+		pol, err := sv.Backward(ch, next, bNext, g, e.rf.policy(t).Consumption)
 		if err != nil {
 			return nil, err
 		}

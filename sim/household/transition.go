@@ -230,8 +230,6 @@ func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) er
 		return errors.New("a transition is solved for optimal savers and rules of thumb, not LLM savers")
 	case before == nil || before.Rule == nil:
 		return errors.New("a transition starts from the savers' stationary equilibrium")
-	case rf.Before.Consumption != rf.After.Consumption && !h.Saver.Heuristic():
-		return errors.New("a foreseen reform of the consumption tax is not solved yet")
 	case rf.Switch < 0 || horizon < rf.Switch+2:
 		return fmt.Errorf("the horizon (%d rounds) must extend at least two rounds past the reform's start (%d)", horizon, rf.Switch)
 	case horizon > MaxHorizon:
@@ -260,7 +258,7 @@ func refined(ctx context.Context, sv *agents.Saver, ch *agents.Chain, pol *agent
 				return nil, err
 			}
 		}
-		next, err := sv.Backward(ch, pol, b, g)
+		next, err := sv.Backward(ch, pol, b, g, b.Tax.Consumption)
 		if err != nil {
 			return nil, err
 		}

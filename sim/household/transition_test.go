@@ -112,8 +112,6 @@ func TestTransitionRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	consumption := noTax
-	consumption.Consumption = 0.1
 	subsidy := noTax // a 90% wage subsidy: no stationary equilibrium after it
 	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
 	elastic := &Config{Saver: h.Saver, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}
@@ -126,7 +124,6 @@ func TestTransitionRefusals(t *testing.T) {
 	}{
 		"short horizon":        {h, Reform{Before: noTax, After: wealthTax(0.01), Switch: 5}, 6, "must extend at least two rounds past"},
 		"huge horizon":         {h, Reform{Before: noTax, After: wealthTax(0.01)}, 1_000_000, "is over 2000"},
-		"consumption tax":      {h, Reform{Before: noTax, After: consumption}, 60, "consumption tax is not solved yet"},
 		"elastic hours":        {elastic, Reform{Before: noTax, After: noTax}, 60, "elastic hours"},
 		"LLM savers":           {llm, Reform{Before: noTax, After: noTax}, 60, "not LLM savers"},
 		"no equilibrium after": {h, Reform{Before: noTax, After: subsidy}, 60, "the stationary equilibrium after the reform"},

@@ -59,7 +59,6 @@ func TestExpectationErrors(t *testing.T) {
 		{"an unknown kind", []string{"agents.expectations=rational"}, `agents.expectations: must be "adaptive" or "perfect_foresight", got "rational"`},
 		{"LLM savers", []string{"agents.saving=llm", "agents.expectations=perfect_foresight"}, `agents.expectations: perfect foresight is solved for optimal savers and rules of thumb, not LLM savers`},
 		{"elastic hours", []string{"utility.labor=elastic", "agents.expectations=perfect_foresight"}, "agents.expectations: perfect foresight is not solved with elastic hours yet"},
-		{"a consumption tax reform", []string{"planner.kind=fixed", "planner.instrument=consumption_rate", "planner.rates=[0]", "planner.switch_round=10", "planner.after=[0.1]", "tax.period=10"}, "planner.instrument: a foreseen reform of the consumption tax is not solved yet"},
 		{"workers", nil, "agents.expectations: does not apply unless agents.behavior = \"saver\""},
 	} {
 		doc := saverDoc

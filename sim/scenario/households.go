@@ -246,8 +246,6 @@ func (s *Scenario) validateExpectations(v *validator) {
 		v.add("planner.announce_round", "announces the reform at planner.switch_round, which is not set")
 	case r < 0 || r > pl.SwitchRound:
 		v.add("planner.announce_round", "must be between 0 and planner.switch_round (%d): a reform is announced before it takes effect, got %d", pl.SwitchRound, r)
-	case pl.Instrument == household.ConsumptionRate:
-		v.add("planner.instrument", "a foreseen reform of the consumption tax is not solved yet: set agents.expectations = \"adaptive\"")
 	}
 }
 
