@@ -25,6 +25,10 @@ type Reform struct {
 	CEV []float64
 	// Seconds is the wall time of the transition's solve.
 	Seconds float64
+	// OfOptimal is set for LLM savers: the path is the one optimal savers
+	// would make, which they are told, and Gains are optimal savers' on it
+	// (CEV is nil: no value function stands behind an LLM's replies).
+	OfOptimal bool
 }
 
 // foresight is what households that foresee prices know: the stationary
@@ -105,7 +109,35 @@ func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePr
 		return out, pr.Rule, nil
 	}
 	h.policy = pr.Policy
+	if h.cfg.Saver.Saving == agents.SaveLLM && h.llm != nil { // told the reform and the path ahead
+		var ahead []agents.Outlook
+		announced := ""
+		if f.reform != nil {
+			announced = h.announcement()
+			for j := h.t - f.announce + 1; j <= h.t-f.announce+outlookYears; j++ {
+				o := f.reform.Path.At(j)
+				ahead = append(ahead, agents.Outlook{Round: f.announce + j, Rate: o.Rate, Wage: o.Wage, Transfer: o.Transfer})
+			}
+		}
+		rule, err := h.askLLM(ctx, &out, announced, ahead)
+		return out, rule, err
+	}
 	return out, nil, nil
+}
+
+// outlookYears is how many years ahead LLM savers who foresee a reform's
+// path are told its prices.
+const outlookYears = 5
+
+// announcement says what the reform announced is: the instrument, its rate
+// before and after, and the round it takes effect.
+func (h *houses) announcement() string {
+	f := h.fore
+	when := fmt.Sprintf("from year %d", f.change+1)
+	if _, name, ok := household.InstrumentRange(h.cfg.Taxes.Instrument); ok {
+		return fmt.Sprintf("that %s the %s will be %.4g%% (it is %.4g%% before)", when, name, 100*f.next.Rate(0), 100*f.before.Rate(0))
+	}
+	return fmt.Sprintf("that %s the marginal tax rates on labour income will be %v (they are %v before)", when, f.next.Rates(), f.before.Rates())
 }
 
 // announce solves the transition of the reform announced this round, from
@@ -119,7 +151,13 @@ func (h *houses) announce(ctx context.Context) error {
 	}
 	rf := household.Reform{Before: h.cfg.Taxes.Policy(f.before), After: h.cfg.Taxes.Policy(after), Switch: f.change - f.announce}
 	start := time.Now()
-	p, err := household.SolveTransition(ctx, h.cfg, h.market, h.stationary, rf, h.redistribute, h.cfg.TransitionHorizon())
+	hh := h.cfg
+	if hh.Saver.Saving == agents.SaveLLM { // the path they are told: optimal savers'
+		opt := *hh
+		opt.Saver.Saving = agents.SaveOptimal
+		hh = &opt
+	}
+	p, err := household.SolveTransition(ctx, hh, h.market, h.stationary, rf, h.redistribute, h.cfg.TransitionHorizon())
 	if errors.Is(err, household.ErrHorizon) {
 		return field.Errorf("Households.Horizon", "the transition after the reform announced in round %d: %v", f.announce, err)
 	}
@@ -127,18 +165,22 @@ func (h *houses) announce(ctx context.Context) error {
 		return fmt.Errorf("the transition after the reform announced in round %d: %w", f.announce, err)
 	}
 	secs := time.Since(start).Seconds()
-	gains, err := p.Gains(ctx, &h.cfg.Saver)
+	gains, err := p.Gains(ctx, &hh.Saver)
 	if err != nil {
 		return fmt.Errorf("who gains from the reform announced in round %d: %w", f.announce, err)
 	}
-	r := &Reform{Announce: f.announce, Change: f.change, Path: p, Gains: gains, CEV: make([]float64, h.work.n), Seconds: secs}
+	r := &Reform{Announce: f.announce, Change: f.change, Path: p, Gains: gains, Seconds: secs, OfOptimal: hh != h.cfg}
+	f.reform, f.next = r, after
+	if r.OfOptimal { // who gains is optimal savers', not what LLM households would say
+		return nil
+	}
+	r.CEV = make([]float64, h.work.n)
 	pop := h.pop
 	h.work.parallel(func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r.CEV[i] = gains.Of(int(pop.State[i]), pop.Wealth[i])
 		}
 	})
-	f.reform, f.next = r, after
 	return nil
 }
 

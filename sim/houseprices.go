@@ -156,18 +156,30 @@ func (h *houses) decide(ctx context.Context, tp *household.TaxPolicy, pr *houseP
 			return nil, 0, err
 		}
 	}
-	if ls := h.llm; h.cfg.Saver.Saving == agents.SaveLLM && ls != nil {
-		err := ls.Ask(ctx, agents.SaverInput{Round: h.t, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
-			Limit: h.grid[0], Fallback: h.policy, Mix: rng.SplitMix64}, h.pop)
+	if h.cfg.Saver.Saving == agents.SaveLLM && h.llm != nil {
+		llmRule, err := h.askLLM(ctx, pr, "", nil)
 		if err != nil {
 			return nil, 0, err
 		}
-		if err := h.fallbacks(); err != nil {
-			return nil, 0, err
-		}
-		rule = ls
+		rule = llmRule
 	}
 	return rule, iters, nil
+}
+
+// askLLM asks LLM savers for this round's decisions at the prices pr (and,
+// when they foresee a reform, what was announced and the years ahead),
+// h.policy their fallback, and checks the fallbacks.
+func (h *houses) askLLM(ctx context.Context, pr *housePrices, announced string, ahead []agents.Outlook) (agents.Rule, error) {
+	ls := h.llm
+	err := ls.Ask(ctx, agents.SaverInput{Round: h.t, Rate: pr.r, Wage: pr.w, Transfer: pr.transfer, Budget: &pr.b, Chain: h.chain,
+		Limit: h.grid[0], Fallback: h.policy, Mix: rng.SplitMix64, Announced: announced, Ahead: ahead}, h.pop)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.fallbacks(); err != nil {
+		return nil, err
+	}
+	return ls, nil
 }
 
 // solvePolicy solves the optimal policy at the round's prices, which

@@ -13,6 +13,7 @@ import (
 
 	"github.com/econsim/econsim/internal/llmtest"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/llm"
 	"github.com/econsim/econsim/sim/planner"
 )
@@ -213,6 +214,55 @@ func TestFallbackShareZero(t *testing.T) {
 		var fe *FallbackError
 		if stopped := errors.As(err, &fe); stopped != c.stops || (!c.stops && err != nil) {
 			t.Errorf("share %v: error %v, want a stop: %v", c.share, err, c.stops)
+		}
+	}
+}
+
+// TestLLMSaversForesee: LLM savers who foresee a reform are told it and
+// the path's prices for the coming years, from its announcement; the path
+// and who gains are optimal savers' (no household g), and the prompts
+// before the announcement say nothing of it.
+func TestLLMSaversForesee(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves a transition")
+	}
+	var mu sync.Mutex
+	prompts := map[int]string{}
+	srv := llmtest.New(func(r llmtest.Request) llmtest.Response {
+		mu.Lock()
+		defer mu.Unlock()
+		u := r.LastUser()
+		var year int
+		fmt.Sscanf(u, "Year %d.", &year)
+		prompts[year-1] = u
+		return llmtest.Response{Content: `{"consume_share": 0.3, "reason": "steady"}`}
+	})
+	defer srv.Close()
+	cfg := llmSaverConfig(t, srv, 3000, 7)
+	cfg.Rounds, cfg.Period, cfg.Notice = 6, 2, 2
+	h := *cfg.Households
+	h.Saver.GridPoints = 150
+	h.Taxes.Instrument = household.WealthRate
+	h.Expectations, h.Horizon = household.PerfectForesight, 250
+	cfg.Households = &h
+	e, err := New(cfg, &planner.Fixed{Rates: []float64{0}, SwitchRound: 4, After: []float64{0.01}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	rf := e.Reform()
+	if rf == nil || !rf.OfOptimal || rf.CEV != nil || rf.Announce != 2 {
+		t.Fatalf("reform %+v: want optimal savers' gains, no household g, announced in round 2", rf)
+	}
+	if strings.Contains(prompts[1], "announced") || strings.Contains(prompts[1], "Expected") {
+		t.Errorf("round 1, before the announcement, was told of it:\n%s", prompts[1])
+	}
+	want := fmt.Sprintf("year 4: interest %.2f%%", 100*rf.Path.At(1).Rate)
+	for _, s := range []string{"The government has announced that from year 5 the wealth tax will be 1% (it is 0% before).", want} {
+		if !strings.Contains(prompts[2], s) {
+			t.Errorf("round 2's prompt lacks %q:\n%s", s, prompts[2])
 		}
 	}
 }

@@ -138,6 +138,9 @@ func printReform(w io.Writer, rf *record.Reform, sum *record.Summary) {
 		when = fmt.Sprintf("unexpected, in force from round %d", rf.SwitchRound)
 	}
 	fmt.Fprintf(w, "\nwho gains from the reform (%s), in consumption equivalents at its announcement:\n", when)
+	if rf.Households == "optimal savers" {
+		fmt.Fprintln(w, "  (of optimal savers on the path the LLM households were told: what LLM replies are worth to them is not computed)")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintf(tw, "  utilitarian\tutilitarian_cev\t%s\twith the transition\t\n", signed(rf.UtilitarianCEV))
 	fmt.Fprintf(tw, "  utilitarian, steady states only\tsteady_state_cev\t%s\ttransition left out\t\n", signed(rf.SteadyStateCEV))

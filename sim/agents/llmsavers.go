@@ -69,6 +69,18 @@ type SaverInput struct {
 	// Mix is the project's seed mix (rng.SplitMix64), which picks a
 	// member's reply among several samples.
 	Mix func(uint64) uint64
+	// Announced, when not "", is a reform households have been told of
+	// ("a wealth tax of 1% a year from year 101"), and Ahead the prices and
+	// transfers they foresee for the coming years: households that foresee
+	// a reform's path are told both.
+	Announced string
+	Ahead     []Outlook
+}
+
+// Outlook is a year's foreseen prices and transfer.
+type Outlook struct {
+	Round                int
+	Rate, Wage, Transfer float64
 }
 
 // Ask groups the households and asks the model for every archetype's
@@ -223,6 +235,20 @@ func (ls *LLMSavers) prompt(in SaverInput, s int, a float64) []llm.Message {
 		}
 	}
 	fmt.Fprintf(&sb, "Next year your earning power rises with probability %.0f%%, falls with probability %.0f%%, and stays the same otherwise.\n", 100*up, 100*down)
+	if in.Announced != "" {
+		fmt.Fprintf(&sb, "The government has announced %s.\n", in.Announced)
+	}
+	if len(in.Ahead) > 0 {
+		sb.WriteString("Expected in the coming years:")
+		for _, o := range in.Ahead {
+			fmt.Fprintf(&sb, " year %d: interest %.2f%%, average earnings %s", o.Round+1, 100*o.Rate, usd(o.Wage))
+			if math.Abs(o.Transfer*DollarsPerUnit) >= 0.5 { // a path's zero is within its tolerance
+				fmt.Fprintf(&sb, ", redistribution %s", usd(o.Transfer))
+			}
+			sb.WriteString(";")
+		}
+		sb.WriteString("\n")
+	}
 	fmt.Fprintf(&sb, "In all you have %s this year. What share of it will you spend?", usd(m))
 	return []llm.Message{{Role: "system", Content: sys}, {Role: "user", Content: sb.String()}}
 }

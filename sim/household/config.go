@@ -159,9 +159,6 @@ func (h *Config) validateExpectations() []error {
 	switch h.Expectations {
 	case "", Adaptive:
 	case PerfectForesight:
-		if h.Saver.Saving == agents.SaveLLM {
-			errs = append(errs, field.Errorf("Expectations", "perfect foresight is solved for optimal savers and rules of thumb, not LLM savers: set it to %q", Adaptive))
-		}
 		if h.Hours != nil {
 			errs = append(errs, field.Errorf("Expectations", "perfect foresight is not solved with elastic hours yet: set it to %q", Adaptive))
 		}

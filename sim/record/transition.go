@@ -16,6 +16,10 @@ const TransitionFile = "transition.csv"
 // the reform, its transition counted), exact on the distribution at the
 // announcement.
 type Reform struct {
+	// Households is whose gains these are: "simulated" (the households the
+	// run simulates), or "optimal savers" for LLM savers, who are told the
+	// path optimal savers would make and whose own values are unknown.
+	Households     string  `json:"households"`
 	AnnounceRound  int     `json:"announce_round"`
 	SwitchRound    int     `json:"switch_round"`
 	Horizon        int     `json:"horizon"`          // rounds the path was solved over

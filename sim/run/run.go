@@ -290,9 +290,12 @@ func stopped(s *scenario.Scenario, runErr error) (reason string, err error) {
 // reform is summary.json's reform.
 func reform(rf *sim.Reform) *record.Reform {
 	g, p := rf.Gains, rf.Path
-	out := &record.Reform{AnnounceRound: rf.Announce, SwitchRound: rf.Change, Horizon: p.Horizon(), HorizonGap: p.Gap, NewtonSteps: p.Iterations,
+	out := &record.Reform{Households: "simulated", AnnounceRound: rf.Announce, SwitchRound: rf.Change, Horizon: p.Horizon(), HorizonGap: p.Gap, NewtonSteps: p.Iterations,
 		MeanCEV: record.Float(g.MeanCEV), UtilitarianCEV: record.Float(g.UtilitarianCEV), ShareGaining: record.Float(g.ShareGaining),
 		SteadyStateCEV: record.Float(g.SteadyStateCEV), After: equilibrium(p.After)}
+	if rf.OfOptimal {
+		out.Households = "optimal savers"
+	}
 	for _, x := range g.ByWealthQuintile {
 		out.CEVByWealthQuintile = append(out.CEVByWealthQuintile, record.Float(x))
 	}
