@@ -162,38 +162,98 @@ func (p *Path) solveForesight(ctx context.Context, h *Config, m market.Config, p
 // newton solves the path from x by Newton's method: the residuals
 // evaluated exactly, the steps by the Jacobian p.jac (computed at the
 // equilibrium after when there is none, or when a step from another
-// reform's fails to halve the largest residual).
+// reform's fails to halve the largest residual), corrected after each step
+// by Broyden's update of its inverse (broyden), which the path's
+// nonlinearity between the two equilibria calls for.
 func (e *pathEval) newton(ctx context.Context, x []float64) error {
 	p := e.p
 	fresh, last := false, math.Inf(1)
-	for step := 0; ; step++ {
+	var inv *broyden
+	var prevRes, step []float64
+	for k := 0; ; k++ {
 		res, err := e.eval(ctx, x)
 		if err != nil {
 			return err
 		}
 		worst := maxAbs(res)
 		if worst <= pathTolerance {
-			p.Iterations, p.x = step, x
+			p.Iterations, p.x = k, x
 			return nil
 		}
-		if step == maxNewtonSteps {
-			return fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", step, worst)
+		if k == maxNewtonSteps {
+			return fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", k, worst)
 		}
-		if p.jac == nil || (!fresh && worst > last/2) {
+		switch {
+		case p.jac == nil || (!fresh && worst > last/2):
 			if p.jac, err = e.jacobian(ctx); err != nil {
 				return err
 			}
-			fresh = true
+			fresh, inv = true, &broyden{lu: p.jac}
+		case inv == nil:
+			inv = &broyden{lu: p.jac}
+		case worst < last:
+			inv.update(step, res, prevRes)
+		default: // the update led astray: back to the Jacobian
+			inv = &broyden{lu: p.jac}
 		}
 		last = worst
-		var dx mat.VecDense
-		if err := p.jac.SolveVecTo(&dx, false, mat.NewVecDense(len(res), res)); err != nil {
+		if step, err = inv.apply(res, false); err != nil {
 			return fmt.Errorf("the transition's Jacobian: %w", err)
 		}
 		for i := range x {
-			x[i] -= dx.AtVec(i)
+			step[i] = -step[i]
+			x[i] += step[i]
+		}
+		prevRes = res
+	}
+}
+
+// broyden is the inverse of a Jacobian J given by its LU factors, with
+// Broyden's ("good") updates: H = J⁻¹ + Σ a_i·b_iᵀ.
+type broyden struct {
+	lu   *mat.LU
+	a, b [][]float64
+}
+
+// apply returns H·v, or Hᵀ·v when trans is set.
+func (h *broyden) apply(v []float64, trans bool) ([]float64, error) {
+	var out mat.VecDense
+	if err := h.lu.SolveVecTo(&out, trans, mat.NewVecDense(len(v), v)); err != nil {
+		return nil, err
+	}
+	x := append([]float64(nil), out.RawVector().Data...)
+	for i := range h.a {
+		u, w := h.a[i], h.b[i]
+		if trans {
+			u, w = w, u
+		}
+		f := dot(w, v)
+		for j := range x {
+			x[j] += f * u[j]
 		}
 	}
+	return x, nil
+}
+
+// update adds the step s, which took the residuals from prev to res:
+// H ← H + (s − H·y)·sᵀ·H / (sᵀ·H·y), y = res − prev. A degenerate update
+// is skipped.
+func (h *broyden) update(s, res, prev []float64) {
+	y := make([]float64, len(res))
+	for i := range y {
+		y[i] = res[i] - prev[i]
+	}
+	hy, err1 := h.apply(y, false)
+	hts, err2 := h.apply(s, true)
+	den := dot(s, hy)
+	if err1 != nil || err2 != nil || den == 0 || math.IsNaN(den) {
+		return
+	}
+	a := make([]float64, len(s))
+	for i := range a {
+		a[i] = (s[i] - hy[i]) / den
+	}
+	h.a, h.b = append(h.a, a), append(h.b, hts)
 }
 
 // solveEnds solves the stationary equilibria before and after the reform
