@@ -184,3 +184,28 @@ func TestNewtonAgreesWithDampedFixedPoint(t *testing.T) {
 		t.Errorf("after %d steps the damped path differs from Newton's by %.3g", steps, worst)
 	}
 }
+
+// TestTransitionCoarse is a transition on a coarse grid, quick enough for
+// the race detector's run (-short): the ends solved side by side, the
+// Jacobian's inputs side by side, the path clearing every round to 1e-9.
+func TestTransitionCoarse(t *testing.T) {
+	ctx := context.Background()
+	h := Aiyagari(3, 0.6, 0.4, "tauchen")
+	h.Saver.GridPoints = 60
+	before, err := SolveStationary(ctx, h, AiyagariMarket, noTax, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTransition(ctx, h, AiyagariMarket, before, Reform{Before: noTax, After: wealthTax(0.01), Switch: 3}, true, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range p.Excess[:p.Horizon()-1] {
+		if math.Abs(x) > 1e-9 {
+			t.Errorf("round %d: excess supply %v, want within 1e-9", i, x)
+		}
+	}
+	if !(p.Rate[p.Horizon()-1] > p.Rate[0]) {
+		t.Errorf("r %v at the start and %v at the horizon: a wealth tax should raise it", p.Rate[0], p.Rate[p.Horizon()-1])
+	}
+}
