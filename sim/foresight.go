@@ -75,11 +75,13 @@ func (e *Engine) initForesight() error {
 	return nil
 }
 
-// foreseen is the prices and policy of a round for households that
-// foresee them (nil rule: they follow h.policy; a rule of thumb is
-// returned, followed at the path's prices): the path's round (the stationary equilibrium's before an
+// foreseen is the prices and rule of a round for households that foresee
+// them: the path's round (the stationary equilibrium's before an
 // announcement), with the reform's transition solved in the round it is
-// announced. The sample's capital is compared with the path's (gap).
+// announced. The rule is nil for optimal savers, who follow h.policy; a
+// rule of thumb is followed at the path's prices; LLM savers are asked,
+// told the reform and the years ahead. The sample's capital is compared
+// with the path's (gap).
 func (h *houses) foreseen(ctx context.Context, tp *household.TaxPolicy) (housePrices, agents.Rule, error) {
 	f := h.fore
 	if h.t == 0 {
@@ -135,9 +137,9 @@ func (h *houses) announcement() string {
 	f := h.fore
 	when := fmt.Sprintf("from year %d", f.change+1)
 	if _, name, ok := household.InstrumentRange(h.cfg.Taxes.Instrument); ok {
-		return fmt.Sprintf("that %s the %s will be %.4g%% (it is %.4g%% before)", when, name, 100*f.next.Rate(0), 100*f.before.Rate(0))
+		return fmt.Sprintf("that %s the %s will be %.4g%% (it is %.4g%% until then)", when, name, 100*f.next.Rate(0), 100*f.before.Rate(0))
 	}
-	return fmt.Sprintf("that %s the marginal tax rates on labour income will be %v (they are %v before)", when, f.next.Rates(), f.before.Rates())
+	return fmt.Sprintf("that %s the marginal tax rates on labour income will be %v (they are %v until then)", when, f.next.Rates(), f.before.Rates())
 }
 
 // announce solves the transition of the reform announced this round, from

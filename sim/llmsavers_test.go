@@ -260,7 +260,7 @@ func TestLLMSaversForesee(t *testing.T) {
 		t.Errorf("round 1, before the announcement, was told of it:\n%s", prompts[1])
 	}
 	want := fmt.Sprintf("year 4: interest %.2f%%", 100*rf.Path.At(1).Rate)
-	for _, s := range []string{"The government has announced that from year 5 the wealth tax will be 1% (it is 0% before).", want} {
+	for _, s := range []string{"The government has announced that from year 5 the wealth tax will be 1% (it is 0% until then).", want} {
 		if !strings.Contains(prompts[2], s) {
 			t.Errorf("round 2's prompt lacks %q:\n%s", s, prompts[2])
 		}
