@@ -7,7 +7,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // The figures of an economy of savers: the wealth Lorenz curve and the
@@ -19,13 +18,9 @@ func wealthLorenzFigure(wealth, income, cons []float64, giniW, giniPre, giniPost
 	p := newPlot("Lorenz curves of wealth, income and consumption", "share of households, poorest first", "share of the total")
 	p.X.Tick.Marker, p.Y.Tick.Marker = percentTicks{}, percentTicks{}
 	p.X.Min, p.X.Max, p.Y.Max = 0, 1, 1
-	eq, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	if err != nil {
+	if err := addLine(p, "perfect equality", plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, dashed()); err != nil {
 		return figure{}, err
 	}
-	eq.LineStyle = draw.LineStyle{Color: okabeIto[0], Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
-	p.Add(eq)
-	p.Legend.Add("perfect equality", eq)
 	for i, d := range []struct {
 		name string
 		x    []float64
@@ -34,13 +29,9 @@ func wealthLorenzFigure(wealth, income, cons []float64, giniW, giniPre, giniPost
 		{fmt.Sprintf("pre-tax income (Gini %.3f)", giniPre), income},
 		{fmt.Sprintf("consumption (Gini %.3f)", giniPost), cons},
 	} {
-		l, err := plotter.NewLine(lorenz(d.x))
-		if err != nil {
+		if err := addLine(p, d.name, lorenz(d.x), lineStyle(i+3)); err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(i + 3)
-		p.Add(l)
-		p.Legend.Add(d.name, l)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	return single("wealth", "Wealth Lorenz curve",

@@ -28,22 +28,14 @@ func gainsFigure(gains *table, steady float64) (figure, error) {
 		if len(lines[k]) == 0 {
 			continue
 		}
-		l, err := plotter.NewLine(lines[k])
-		if err != nil {
+		if err := addLine(p, fmt.Sprintf("state %d", k), lines[k], lineStyle(k)); err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(k)
-		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("state %d", k), l)
 	}
 	if !math.IsNaN(steady) {
-		d, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 100 * steady}, {X: 100, Y: 100 * steady}})
-		if err != nil {
+		if err := addLine(p, "steady states only", plotter.XYs{{X: 0, Y: 100 * steady}, {X: 100, Y: 100 * steady}}, dashed()); err != nil {
 			return figure{}, err
 		}
-		d.LineStyle = dashed()
-		p.Add(d)
-		p.Legend.Add("steady states only", d)
 	}
 	p.Legend.Top = true
 	return single("gains", "Who gains from the reform",
@@ -74,13 +66,9 @@ func pathFigure(rounds, trans *table) (figure, error) {
 		if len(d.xy) == 0 {
 			continue
 		}
-		l, err := plotter.NewLine(d.xy)
-		if err != nil {
+		if err := addLine(p, d.name, d.xy, lineStyle(i)); err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(i)
-		p.Add(l)
-		p.Legend.Add(d.name, l)
 	}
 	p.Legend.Top = true
 	return single("path", "Capital along the transition",

@@ -44,13 +44,9 @@ func taxFigure(s tax.Schedule, incomes []float64, unit string) (figure, error) {
 		name string
 		xy   plotter.XYs
 	}{{"marginal rate", marg}, {"average rate", avg}} {
-		l, err := plotter.NewLine(d.xy)
-		if err != nil {
+		if err := addLine(p, d.name, d.xy, lineStyle(i)); err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(i)
-		p.Add(l)
-		p.Legend.Add(d.name, l)
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Left = true
@@ -85,21 +81,16 @@ func lorenzFigure(income, cons []float64, giniPre, giniPost float64) (figure, er
 	p := newPlot("Lorenz curves", "share of workers, poorest first", "share of the total")
 	p.X.Tick.Marker, p.Y.Tick.Marker = percentTicks{}, percentTicks{}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	eq, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	eq.LineStyle = draw.LineStyle{Color: okabeIto[0], Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}
-	p.Add(eq)
-	p.Legend.Add("perfect equality", eq)
+	if err := addLine(p, "perfect equality", plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, dashed()); err != nil {
+		return figure{}, err
+	}
 	for i, d := range []struct {
 		name string
 		x    []float64
 	}{{fmt.Sprintf("pre-tax income (Gini %.3f)", giniPre), income}, {fmt.Sprintf("consumption (Gini %.3f)", giniPost), cons}} {
-		l, err := plotter.NewLine(lorenz(d.x))
-		if err != nil {
+		if err := addLine(p, d.name, lorenz(d.x), lineStyle(i+4)); err != nil {
 			return figure{}, err
 		}
-		l.LineStyle = lineStyle(i + 4)
-		p.Add(l)
-		p.Legend.Add(d.name, l)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	return single("lorenz", "Lorenz curves", "Cumulative share of pre-tax income and of consumption held by the poorest workers, in the last round; the Gini coefficients are the run's exact values.", p), nil

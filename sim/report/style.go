@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -90,6 +91,19 @@ func (percentTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// addLine adds the line through xy to p in style, named name in the
+// legend.
+func addLine(p *plot.Plot, name string, xy plotter.XYer, style draw.LineStyle) error {
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.LineStyle = style
+	p.Add(l)
+	p.Legend.Add(name, l)
+	return nil
 }
 
 // dashed is the style of a reference level: a thin dashed line.
