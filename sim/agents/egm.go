@@ -25,6 +25,7 @@ func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, wa
 		return nil, err
 	}
 	w := s.newEGM(ch, b, g)
+	w.measure = true
 	for it := 1; it <= maxEGMIterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -77,9 +78,10 @@ func (s *Saver) startPolicy(ch *Chain, b *Budget, g []float64, warm *Policy) (*P
 func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
 	n, G := ch.States(), len(g)
 	w := &egm{up: make([]float64, n*G), cm: make([]float64, G), cNew: make([]float64, n*G), mNew: make([]float64, n*G),
-		ev: make([]float64, G), betaR: make([]float64, G), cTax: b.Tax.Consumption}
+		ev: make([]float64, G), betaR: make([]float64, G), wealth: make([]float64, G), cTax: b.Tax.Consumption}
 	for j, a := range g {
 		w.betaR[j] = s.Discount * b.Return(a)
+		w.wealth[j] = b.Wealth(a)
 	}
 	return w
 }
@@ -111,23 +113,26 @@ func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64, cT
 
 // egm is Solve's buffers.
 type egm struct {
-	up    []float64 // u'(c(m(g_j, s'); s')), state-major
-	cm    []float64 // cash on hand at g_j in one state
-	cNew  []float64 // the next iterate's knots
-	mNew  []float64
-	ev    []float64 // the expectation for one state
-	betaR []float64 // β·R(g_j)
-	cTax  float64   // the consumption tax of the round solved for
+	up     []float64 // u'(c(m(g_j, s'); s')), state-major
+	cm     []float64 // cash on hand at g_j in one state
+	cNew   []float64 // the next iterate's knots
+	mNew   []float64
+	ev     []float64 // the expectation for one state
+	betaR  []float64 // β·R(g_j)
+	wealth []float64 // b.Wealth(g_j): cash on hand less income
+	cTax   float64   // the consumption tax of the round solved for
+
+	measure bool // iterate measures the change of consumption (Solve's stopping rule)
 }
 
 // iterate is one step of the endogenous grid method from p: the next
-// knots in w.cNew and w.mNew, and the largest relative change of
-// consumption at a knot.
+// knots in w.cNew and w.mNew, and, when w.measure is set, the largest
+// relative change of consumption at a knot.
 func (s *Saver) iterate(p *Policy, ch *Chain, b *Budget, g []float64, w *egm) float64 {
 	n, G := ch.States(), len(g)
 	for sp := range n {
-		for j, a := range g {
-			w.cm[j] = b.Cash(a, sp)
+		for j, x := range w.wealth { // b.Cash(g_j, sp)
+			w.cm[j] = x + b.Income[sp]
 		}
 		p.consumptionSorted(sp, w.cm, w.up[sp*G:(sp+1)*G])
 		for j := range G {
@@ -157,7 +162,11 @@ func (s *Saver) iterate(p *Policy, ch *Chain, b *Budget, g []float64, w *egm) fl
 				_, y := p.hours(st, c)
 				w.mNew[k] -= p.lab.Net(y)
 			}
-			worst = max(worst, math.Abs(c-p.C[k])/c)
+		}
+		if w.measure {
+			for j, c := range w.cNew[st*G : (st+1)*G] {
+				worst = max(worst, math.Abs(c-p.C[st*G+j])/c)
+			}
 		}
 	}
 	return worst

@@ -78,23 +78,41 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 		p.Rate[t], p.Wage[t] = e.m.Prices(p.Capital[t], p.Labor)
 		p.budgets[t], p.Revenue[t].Labor = NewBudget(ch, e.rf.policy(t), p.Rate[t], p.Wage[t], p.Transfer[t], ch.Stationary)
 	}
+	// each round's moves are built beside the backward pass, as soon as
+	// its policy is known
+	moves, built := make([]*agents.Moves, n), make([]chan struct{}, n)
+	for t := range built {
+		built[t] = make(chan struct{})
+	}
+	todo := make(chan int, n)
+	go func() {
+		for t := range todo {
+			moves[t] = agents.NewMoves(ch, p.policies[t], &p.budgets[t], g, nil)
+			close(built[t])
+		}
+	}()
 	next, bNext := p.polAfter, &p.After.Budget
 	for t := n - 1; t >= 0; t-- {
 		if err := ctx.Err(); err != nil {
+			close(todo)
 			return nil, err
 		}
 		pol, err := sv.Backward(ch, next, bNext, g, e.rf.policy(t).Consumption)
 		if err != nil {
+			close(todo)
 			return nil, err
 		}
 		p.policies[t], next, bNext = pol, pol, &p.budgets[t]
+		todo <- t
 	}
+	close(todo)
 	p.mass = make([][]float64, n+1)
 	p.mass[0] = p.Before.Histogram.Mass
 	res := make([]float64, e.unknowns())
 	for t := range n {
 		p.mass[t+1] = make([]float64, len(p.mass[t]))
-		agents.Forward(ch, p.policies[t], &p.budgets[t], g, p.mass[t], p.mass[t+1], nil)
+		<-built[t]
+		moves[t].Push(p.mass[t], p.mass[t+1])
 		h := &agents.Histogram{Mass: p.mass[t], Grid: g}
 		rv := HistogramRevenue(h, p.policies[t], &p.budgets[t], e.rf.policy(t))
 		p.Revenue[t].Capital, p.Revenue[t].Wealth, p.Revenue[t].Consumption = rv.Capital, rv.Wealth, rv.Consumption

@@ -170,6 +170,21 @@ func (e *pathEval) newton(ctx context.Context, x []float64) error {
 	fresh, last := false, math.Inf(1)
 	var inv *broyden
 	var prevRes, step []float64
+	// with no Jacobian yet, it is computed beside the first evaluation
+	type computed struct {
+		lu  *mat.LU
+		err error
+	}
+	var pending chan computed
+	if p.jac == nil {
+		jctx, cancel := context.WithCancel(ctx)
+		defer cancel() // not needed when the start already clears
+		pending = make(chan computed, 1)
+		go func() {
+			lu, err := e.jacobian(jctx)
+			pending <- computed{lu, err}
+		}()
+	}
 	for k := 0; ; k++ {
 		res, err := e.eval(ctx, x)
 		if err != nil {
@@ -184,7 +199,14 @@ func (e *pathEval) newton(ctx context.Context, x []float64) error {
 			return fmt.Errorf("the transition did not converge in %d Newton steps (largest excess %.3g per household)", k, worst)
 		}
 		switch {
-		case p.jac == nil || (!fresh && worst > last/2):
+		case pending != nil:
+			c := <-pending
+			if c.err != nil {
+				return c.err
+			}
+			pending, p.jac = nil, c.lu
+			fresh, inv = true, &broyden{lu: p.jac}
+		case !fresh && worst > last/2:
 			if p.jac, err = e.jacobian(ctx); err != nil {
 				return err
 			}
