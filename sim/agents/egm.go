@@ -25,7 +25,7 @@ func (s *Saver) Solve(ctx context.Context, ch *Chain, b *Budget, g []float64, wa
 		return nil, err
 	}
 	w := s.newEGM(ch, b, g)
-	w.measure = true
+	w.measure, w.lab = true, b.Labor
 	for it := 1; it <= maxEGMIterations; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -89,18 +89,20 @@ func (s *Saver) newEGM(ch *Chain, b *Budget, g []float64) *egm {
 // Backward returns the policy of the round before one whose policy is next
 // and whose budget is bNext, as a household that foresees that round's
 // prices, transfer and taxes takes it: one step of the endogenous grid
-// method on grid g. The round's own budget enters when the policy is
-// applied (its cash on hand), except its consumption tax cTax: a change of
-// it between the rounds moves the Euler equation by (1 + cTax)/(1 +
-// bNext's), u'(c) = β·R·(1 + cTax)/(1 + τ_c')·E u'(c'). Hours must be
-// inelastic. Its lookup table is not built: Consumption searches the knots
-// (the same values) until Index is called.
-func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64, cTax float64) (*Policy, error) {
-	if next.lab != nil || bNext.Labor != nil {
-		return nil, errors.New("a foreseen path of prices is solved for inelastic hours only")
+// method on grid g. The round's own budget b enters when the policy is
+// applied (its cash on hand), except its consumption tax and, with elastic
+// hours, its labour (the wage and the labour tax its hours earn): a change
+// of the consumption tax between the rounds moves the Euler equation by
+// (1 + τ_c)/(1 + τ_c'), u'(c) = β·R·(1 + τ_c)/(1 + τ_c')·E u'(c'), and the
+// hours that go with c are the round's own. Its lookup table is not built:
+// Consumption searches the knots (the same values) until Index is called.
+func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64, b *Budget) (*Policy, error) {
+	if (next.lab == nil) != (bNext.Labor == nil) || (b.Labor == nil) != (bNext.Labor == nil) {
+		return nil, errors.New("a backward step needs the rounds' hours both elastic or both inelastic")
 	}
 	w := s.newEGM(ch, bNext, g)
-	if cNext := bNext.Tax.Consumption; cTax != cNext {
+	w.lab = b.Labor
+	if cTax, cNext := b.Tax.Consumption, bNext.Tax.Consumption; cTax != cNext {
 		f := (1 + cTax) / (1 + cNext)
 		for j := range w.betaR {
 			w.betaR[j] *= f
@@ -108,7 +110,7 @@ func (s *Saver) Backward(ch *Chain, next *Policy, bNext *Budget, g []float64, cT
 		w.cTax = cTax
 	}
 	s.iterate(next, ch, bNext, g, w)
-	return &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: cTax, sv: *s, Iters: 1}, nil
+	return &Policy{M: w.mNew, C: w.cNew, G: len(g), Limit: g[0], cTax: w.cTax, lab: b.Labor, sv: *s, Iters: 1}, nil
 }
 
 // egm is Solve's buffers.
@@ -122,7 +124,8 @@ type egm struct {
 	wealth []float64 // b.Wealth(g_j): cash on hand less income
 	cTax   float64   // the consumption tax of the round solved for
 
-	measure bool // iterate measures the change of consumption (Solve's stopping rule)
+	measure bool   // iterate measures the change of consumption (Solve's stopping rule)
+	lab     *Labor // the hours of the round solved for (nil: inelastic)
 }
 
 // iterate is one step of the endogenous grid method from p: the next
@@ -158,9 +161,9 @@ func (s *Saver) iterate(p *Policy, ch *Chain, b *Budget, g []float64, w *egm) fl
 			k := st*G + j
 			w.cNew[k] = c
 			w.mNew[k] = (1+w.cTax)*c + a
-			if p.lab != nil { // cash before labour income
-				_, y := p.hours(st, c)
-				w.mNew[k] -= p.lab.Net(y)
+			if w.lab != nil { // cash before labour income
+				_, y := w.lab.Choose(st, s.Marginal(c)/(1+w.cTax))
+				w.mNew[k] -= w.lab.Net(y)
 			}
 		}
 		if w.measure {

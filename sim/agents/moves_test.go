@@ -50,7 +50,7 @@ func TestMovesAdjoint(t *testing.T) {
 // consumption today, consumption being a normal good.
 func TestBackwardFixedPoint(t *testing.T) {
 	ch, sv, b, g, pol := aiyagariPolicy(t, 1e-13)
-	back, err := sv.Backward(ch, pol, b, g, b.Tax.Consumption)
+	back, err := sv.Backward(ch, pol, b, g, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestBackwardFixedPoint(t *testing.T) {
 	for s, y := range b.Income {
 		richer.Income[s] = y + 0.1
 	}
-	up, _ := sv.Backward(ch, pol, &richer, g, richer.Tax.Consumption)
+	up, _ := sv.Backward(ch, pol, &richer, g, b)
 	for s := range ch.States() {
 		m := b.Cash(g[len(g)/2], s)
 		if c0, c1 := pol.Consumption(s, m), up.Consumption(s, m); !(c1 > c0) {

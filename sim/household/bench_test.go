@@ -80,7 +80,7 @@ func BenchmarkTransitionPath(b *testing.B) {
 	}
 	g := before.Histogram.Grid
 	for b.Loop() {
-		p := &Path{Before: before, After: after, Labor: before.Market.Labor}
+		p := newPath(before, after, 300)
 		if p.polBefore, err = refined(ctx, &h.Saver, before.Chain, before.Policy, &before.Budget, g); err != nil {
 			b.Fatal(err)
 		}

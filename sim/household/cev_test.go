@@ -131,13 +131,9 @@ func valuesMonteCarlo(t *testing.T, h *Config) {
 		t.Fatal(err)
 	}
 	ch, g := p.Before.Chain, p.Before.Histogram.Grid
-	vAfter, err := value(ctx, sv, p.After, p.ruleAfter)
+	v, vAfter, err := p.values(ctx, sv)
 	if err != nil {
 		t.Fatal(err)
-	}
-	v := vAfter
-	for i := horizon - 1; i >= 0; i-- {
-		v = stepValue(sv, ch, p.ruleAt(i), &p.budgets[i], g, v)
 	}
 	n, G := ch.States(), len(g)
 	d0 := p.Before.Histogram.Mass

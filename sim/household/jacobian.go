@@ -40,36 +40,53 @@ func (in pathInput) step() float64 {
 	return fakeNewsStep / max(math.Abs(in.dr), math.Abs(in.dw), math.Abs(in.dT))
 }
 
+// The households' outcomes a round's Jacobian tracks: the capital they
+// carry into the next round, the taxes they pay, and (with elastic hours)
+// the efficiency labour they supply.
+const (
+	outSaved = iota
+	outTaxes
+	outLabor
+	numOutcomes
+)
+
 // blockJacobians are the households' sequence-space Jacobians at the
-// stationary equilibrium after a reform: of the capital they carry into
-// the next round (A) and of revenue (R), each with respect to every input,
-// round by round: A[i].At(t, s) is dA_t/dx_s of input i.
+// stationary equilibrium after a reform: J[o][i].At(t, s) is the change of
+// outcome o in round t for a unit of input i in round s.
 type blockJacobians struct {
-	A, R []*mat.Dense
+	J [numOutcomes][]*mat.Dense
 }
 
-// ssPoint is what households at each (state, grid point) do in a round
-// near the stationary equilibrium after: their saving (clamped to the
-// grid) and the taxes they pay.
-type ssPoint struct {
-	saved, rho []float64
-}
+// pointOutcomes is what households at each (state, grid point) do in a
+// round near the stationary equilibrium after, by outcome: their saving
+// (clamped to the grid), the taxes they pay and the efficiency labour they
+// supply.
+type pointOutcomes [numOutcomes][]float64
 
-// points returns the moves of households following pol with cash on hand
-// from budget b at wage w, and what they do at each point; it pushes the
-// mass one round on into next.
-func (e *pathEval) points(pol *agents.Policy, b *agents.Budget, w float64, mass, next []float64) (*agents.Moves, ssPoint) {
+// points returns the moves of households following pol with budget b at
+// wage w, and what they do at each point; it pushes the mass one round on
+// into next.
+func (e *pathEval) points(pol *agents.Policy, b *agents.Budget, w float64, mass, next []float64) (*agents.Moves, pointOutcomes) {
 	a := e.p.After
 	ch, g := a.Chain, a.Histogram.Grid
 	G := len(g)
-	pt := ssPoint{saved: make([]float64, len(mass)), rho: make([]float64, len(mass))}
-	mv := agents.NewMoves(ch, pol, b, g, pt.saved)
+	var pt pointOutcomes
+	for o := range pt {
+		pt[o] = make([]float64, len(mass))
+	}
+	mv := agents.NewMoves(ch, pol, b, g, pt[outSaved])
 	mv.Push(mass, next)
 	tp := &e.rf.After
 	for k := range mass {
 		s, x := k/G, g[k%G]
-		c, _ := pol.Decide(s, x, b.Cash(x, s))
-		pt.rho[k] = tp.Paid(tp.LaborTax(w*ch.Levels[s]), b.Rate, x, c)
+		if b.Labor == nil {
+			c, _ := pol.Decide(s, x, b.Cash(x, s))
+			pt[outTaxes][k] = tp.Paid(tp.LaborTax(w*ch.Levels[s]), b.Rate, x, c)
+			continue
+		}
+		c, _, h, y := pol.ChooseHours(s, b.Cash(x, s))
+		pt[outTaxes][k] = tp.Paid(b.Labor.Tax(y), b.Rate, x, c)
+		pt[outLabor][k] = ch.Levels[s] * h
 	}
 	return mv, pt
 }
@@ -82,42 +99,48 @@ func dot(x, y []float64) float64 {
 	return s
 }
 
-// blocks computes the households' Jacobians in the inputs by the
-// fake-news algorithm: for a change of each input in one round, the
-// policies of the rounds before it (one backward pass), the change each
-// makes to the next round's distribution and to the outcomes at once, and
-// the expectation vectors that carry a change of the distribution to later
-// outcomes.
-func (e *pathEval) blocks(ctx context.Context, inputs []pathInput) (*blockJacobians, error) {
-	a, n, ni := e.p.After, e.n, len(inputs)
-	ch := a.Chain
+// blocks computes the households' Jacobians of the outcomes outs in the
+// inputs by the fake-news algorithm: for a change of each input in one
+// round, the policies of the rounds before it (one backward pass), the
+// change each makes to the next round's distribution and to the outcomes
+// at once, and the expectation vectors that carry a change of the
+// distribution to later outcomes.
+func (e *pathEval) blocks(ctx context.Context, inputs []pathInput, outs []int) (*blockJacobians, error) {
+	a, n, ni, no := e.p.After, e.n, len(inputs), len(outs)
 	dss := a.Histogram.Mass
 	nG := len(dss)
-	r, w, T := a.Market.Rate, a.Market.Wage, a.Transfer
-	bss, _ := NewBudget(ch, &e.rf.After, r, w, T, ch.Stationary)
+	bss, _, err := e.budget(&e.rf.After, a.Market.Rate, a.Market.Wage, a.Transfer)
+	if err != nil {
+		return nil, err
+	}
 	nextSS := make([]float64, nG)
-	mvSS, ss := e.points(e.p.polAfter, &bss, w, dss, nextSS)
-	yA, yR := dot(dss, ss.saved), dot(dss, ss.rho)
-	// expectation vectors: E_k = Λ E_{k−1}, E_0 the outcome by point
-	ea, er := mat.NewDense(n, nG, nil), mat.NewDense(n, nG, nil)
-	ea.SetRow(0, ss.saved)
-	er.SetRow(0, ss.rho)
-	for k := 1; k < n; k++ {
-		mvSS.Expect(ea.RawRowView(k-1), ea.RawRowView(k))
-		mvSS.Expect(er.RawRowView(k-1), er.RawRowView(k))
+	mvSS, ss := e.points(e.p.polAfter, &bss, a.Market.Wage, dss, nextSS)
+	var yss [numOutcomes]float64
+	for o := range yss {
+		yss[o] = dot(dss, ss[o])
+	}
+	// expectation vectors of each outcome: E_k = Λ E_{k−1}, E_0 the
+	// outcome by point
+	ex := make([]*mat.Dense, no)
+	for j, o := range outs {
+		ex[j] = mat.NewDense(n, nG, nil)
+		ex[j].SetRow(0, ss[o])
+		for k := 1; k < n; k++ {
+			mvSS.Expect(ex[j].RawRowView(k-1), ex[j].RawRowView(k))
+		}
 	}
 	all := make([]int, nG)
 	for k := range all {
 		all[k] = k
 	}
 	full := mat.NewDense(ni*n, nG, nil) // row i·n + u: the fake news of input i in round u to the distribution
-	fa, fr := make([]*mat.Dense, ni), make([]*mat.Dense, ni)
+	first := make([][numOutcomes][]float64, ni)
 	rounds := make([]int, ni)
 	var eg errgroup.Group
 	for i, in := range inputs { // the inputs side by side
 		eg.Go(func() error {
 			var err error
-			fa[i], fr[i], rounds[i], err = e.fakeNews(ctx, in, &bss, full.Slice(i*n, (i+1)*n, 0, nG).(*mat.Dense), all, nextSS, yA, yR)
+			first[i], rounds[i], err = e.fakeNews(ctx, in, &bss, full.Slice(i*n, (i+1)*n, 0, nG).(*mat.Dense), all, nextSS, &yss)
 			return err
 		})
 	}
@@ -142,72 +165,90 @@ func (e *pathEval) blocks(ctx context.Context, inputs []pathInput) (*blockJacobi
 			}
 		}
 	}
-	E := make([]float32, 2*(n-1)*nA) // A's rounds 0 … n−2, then R's
-	for t := range n - 1 {
-		ra, rr := ea.RawRowView(t), er.RawRowView(t)
-		oa, or := E[t*nA:(t+1)*nA], E[(n-1+t)*nA:(n+t)*nA]
-		for i, k := range act {
-			oa[i], or[i] = float32(ra[k]-yA), float32(rr[k]-yR)
-		}
-	}
-	prod := make([]float32, 2*(n-1)*ni*nu)
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-		blas32.General{Rows: 2 * (n - 1), Cols: nA, Stride: nA, Data: E},
-		blas32.General{Rows: ni * nu, Cols: nA, Stride: nA, Data: D},
-		0, blas32.General{Rows: 2 * (n - 1), Cols: ni * nu, Stride: ni * nu, Data: prod})
-	at := func(row, col int) float64 { return float64(prod[row*ni*nu+col]) }
-	jb := &blockJacobians{A: make([]*mat.Dense, ni), R: make([]*mat.Dense, ni)}
-	for i := range ni {
-		for t := 1; t < n; t++ {
-			for u := range nu {
-				fa[i].Set(t, u, at(t-1, i*nu+u))
-				fr[i].Set(t, u, at(n-1+t-1, i*nu+u))
+	E := make([]float32, no*(n-1)*nA) // row j·(n−1) + t: outcome j's E_t
+	for j, o := range outs {
+		for t := range n - 1 {
+			src, dst := ex[j].RawRowView(t), E[(j*(n-1)+t)*nA:(j*(n-1)+t+1)*nA]
+			for i, k := range act {
+				dst[i] = float32(src[k] - yss[o])
 			}
 		}
-		jb.A[i], jb.R[i] = accumulate(fa[i]), accumulate(fr[i])
+	}
+	cols := ni * nu
+	prod := make([]float32, no*(n-1)*cols)
+	blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas32.General{Rows: no * (n - 1), Cols: nA, Stride: nA, Data: E},
+		blas32.General{Rows: cols, Cols: nA, Stride: nA, Data: D},
+		0, blas32.General{Rows: no * (n - 1), Cols: cols, Stride: cols, Data: prod})
+	jb := &blockJacobians{}
+	for j, o := range outs {
+		jb.J[o] = make([]*mat.Dense, ni)
+		for i := range ni {
+			f := mat.NewDense(n, n, nil)
+			f.SetRow(0, first[i][o])
+			for t := 1; t < n; t++ {
+				row := prod[(j*(n-1)+t-1)*cols+i*nu:]
+				for u := range nu {
+					f.Set(t, u, float64(row[u]))
+				}
+			}
+			jb.J[o][i] = accumulate(f)
+		}
 	}
 	return jb, nil
 }
 
 // fakeNews computes, for a change of input in in round u, u = 0 … n−1,
-// the change of this round's saving and revenue (fa's and fr's row 0) and
-// of the next round's distribution at the points act (row u of D), one
-// backward pass over the policies before the change, until the news is
-// below newsTail: rounds is the number of rounds of news computed, the
-// rest none.
-func (e *pathEval) fakeNews(ctx context.Context, in pathInput, bss *agents.Budget, D *mat.Dense, act []int, nextSS []float64, yA, yR float64) (fa, fr *mat.Dense, rounds int, err error) {
+// the change of each outcome in that round (first[o][u]) and of the next
+// round's distribution at the points act (row u of D), one backward pass
+// over the policies before the change, until the news is below newsTail:
+// rounds is the number of rounds of news computed, the rest none.
+func (e *pathEval) fakeNews(ctx context.Context, in pathInput, bss *agents.Budget, D *mat.Dense, act []int, nextSS []float64, yss *[numOutcomes]float64) (first [numOutcomes][]float64, rounds int, err error) {
 	a, n := e.p.After, e.n
 	ch, g, sv := a.Chain, a.Histogram.Grid, e.h.Saver
 	dss := a.Histogram.Mass
-	r, w, T := a.Market.Rate, a.Market.Wage, a.Transfer
+	w := a.Market.Wage
 	h := in.step()
-	dw := h * in.dw
-	bx, _ := NewBudget(ch, &e.rf.After, r+h*in.dr, w+dw, T+h*in.dT, ch.Stationary)
-	fa, fr = mat.NewDense(n, n, nil), mat.NewDense(n, n, nil)
+	bx, _, err := e.budget(&e.rf.After, a.Market.Rate+h*in.dr, w+h*in.dw, a.Transfer+h*in.dT)
+	if err != nil {
+		return first, 0, err
+	}
+	for o := range first {
+		first[o] = make([]float64, n)
+	}
+	// the policy of the round of the change: with inelastic hours the
+	// stationary one (its own prices enter through cash on hand alone),
+	// with elastic hours one step back at its own wage
 	pol := e.p.polAfter
+	if bx.Labor != nil {
+		if pol, err = sv.Backward(ch, pol, bss, g, &bx); err != nil {
+			return first, 0, err
+		}
+	}
 	next := make([]float64, len(dss))
 	ahead := 0.0 // the news of a change one round ahead
 	for u := range n {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, 0, err
+			return first, 0, err
 		}
 		cash, wage := bss, w
 		switch u {
 		case 0:
-			cash, wage = &bx, w+dw
+			cash, wage = &bx, w+h*in.dw
 		case 1:
-			if pol, err = sv.Backward(ch, pol, &bx, g, bx.Tax.Consumption); err != nil {
-				return nil, nil, 0, err
+			if pol, err = sv.Backward(ch, pol, &bx, g, bss); err != nil {
+				return first, 0, err
 			}
 		default:
-			if pol, err = sv.Backward(ch, pol, bss, g, bss.Tax.Consumption); err != nil {
-				return nil, nil, 0, err
+			if pol, err = sv.Backward(ch, pol, bss, g, bss); err != nil {
+				return first, 0, err
 			}
 		}
 		pol.Index() // points looks consumption up at every grid point
 		_, pt := e.points(pol, cash, wage, dss, next)
-		fa.Set(0, u, (dot(dss, pt.saved)-yA)/h)
-		fr.Set(0, u, (dot(dss, pt.rho)-yR)/h)
+		for o := range first {
+			first[o][u] = (dot(dss, pt[o]) - yss[o]) / h
+		}
 		row, news := D.RawRowView(u), 0.0
 		for i, k := range act {
 			row[i] = (next[k] - nextSS[k]) / h
@@ -217,10 +258,10 @@ func (e *pathEval) fakeNews(ctx context.Context, in pathInput, bss *agents.Budge
 		case u == 1:
 			ahead = news
 		case u > 1 && news < newsTail*ahead:
-			return fa, fr, u + 1, nil
+			return first, u + 1, nil
 		}
 	}
-	return fa, fr, n, nil
+	return first, n, nil
 }
 
 // reached returns the columns of the fake news d whose largest entry is
@@ -265,47 +306,60 @@ func accumulate(f *mat.Dense) *mat.Dense {
 
 // jacobian returns the LU factors of the residuals' Jacobian in the
 // unknowns at the equilibrium after, from the households' Jacobians in
-// capital (through the firm's prices) and the transfer.
+// capital and labour (through the firm's prices) and the transfer.
 func (e *pathEval) jacobian(ctx context.Context) (*mat.LU, error) {
-	n, k, l := e.n, e.p.After.Market.Capital, e.p.Labor
-	const dk = 1e-6
-	r1, w1 := e.m.Prices(k*(1+dk), l)
-	r0, w0 := e.m.Prices(k*(1-dk), l)
-	inputs := []pathInput{{dr: (r1 - r0) / (2 * dk * k), dw: (w1 - w0) / (2 * dk * k)}}
-	if e.redistribute {
-		inputs = append(inputs, pathInput{dT: 1})
+	n, a := e.n, e.p.After
+	k, l := a.Market.Capital, a.Market.Labor
+	if l == 0 {
+		l = 1
 	}
-	jb, err := e.blocks(ctx, inputs)
+	const d = 1e-6
+	rk1, wk1 := e.m.Prices(k*(1+d), l)
+	rk0, wk0 := e.m.Prices(k*(1-d), l)
+	// the unknowns' blocks: each an input to the households, where its
+	// columns start in x, its first round, and the outcome it is the
+	// market's other side of (its residual: outcome less the unknown, one
+	// round on for capital)
+	type block struct {
+		in        pathInput
+		col, from int
+		out       int
+	}
+	blocks := []block{{in: pathInput{dr: (rk1 - rk0) / (2 * d * k), dw: (wk1 - wk0) / (2 * d * k)}, col: 0, from: 1, out: outSaved}}
+	if e.redistribute {
+		blocks = append(blocks, block{in: pathInput{dT: 1}, col: e.transferAt(), out: outTaxes})
+	}
+	if e.hours() {
+		rl1, wl1 := e.m.Prices(k, l*(1+d))
+		rl0, wl0 := e.m.Prices(k, l*(1-d))
+		blocks = append(blocks, block{in: pathInput{dr: (rl1 - rl0) / (2 * d * l), dw: (wl1 - wl0) / (2 * d * l)}, col: e.laborAt(), out: outLabor})
+	}
+	inputs, outs := make([]pathInput, len(blocks)), make([]int, len(blocks))
+	for i, b := range blocks {
+		inputs[i], outs[i] = b.in, b.out
+	}
+	jb, err := e.blocks(ctx, inputs, outs)
 	if err != nil {
 		return nil, err
 	}
 	u := e.unknowns()
 	m := mat.NewDense(u, u, nil)
-	for t := range n {
-		for s := 1; s < n; s++ { // capital K_s: column s − 1
-			if t < n-1 {
-				v := jb.A[0].At(t, s)
-				if s == t+1 {
-					v--
+	for _, rb := range blocks { // the residuals: capital's rows 0 … n−2, the others' 0 … n−1
+		row, last := rb.col, n
+		if rb.out == outSaved {
+			row, last = 0, n-1
+		}
+		for i, cb := range blocks {
+			J := jb.J[rb.out][i]
+			for t := range last {
+				for s := cb.from; s < n; s++ {
+					v := J.At(t, s)
+					if cb.out == rb.out && ((rb.out == outSaved && s == t+1) || (rb.out != outSaved && s == t)) {
+						v--
+					}
+					m.Set(row+t, cb.col+s-cb.from, v)
 				}
-				m.Set(t, s-1, v)
 			}
-			if e.redistribute {
-				m.Set(n-1+t, s-1, jb.R[0].At(t, s))
-			}
-		}
-		if !e.redistribute {
-			continue
-		}
-		for s := range n { // transfer T_s: column n − 1 + s
-			if t < n-1 {
-				m.Set(t, n-1+s, jb.A[1].At(t, s))
-			}
-			v := jb.R[1].At(t, s)
-			if s == t {
-				v--
-			}
-			m.Set(n-1+t, n-1+s, v)
 		}
 	}
 	var lu mat.LU

@@ -2,16 +2,19 @@ package household
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/market"
 )
 
 // pathEval evaluates a transition path. Its unknowns x are the capital
-// per household at the start of rounds 1 … H−1 (round 0's is Before's) and,
-// with revenue redistributed, the transfer of rounds 0 … H−1; its residuals
-// the excess supply of capital in rounds 0 … H−2 and, with the transfer,
-// revenue less the transfer in rounds 0 … H−1.
+// per household at the start of rounds 1 … H−1 (round 0's is Before's),
+// then, with revenue redistributed, the transfer of rounds 0 … H−1, and,
+// with elastic hours, the efficiency labour per household of rounds 0 …
+// H−1; its residuals the excess supply of capital in rounds 0 … H−2, then
+// revenue less the transfer and labour supplied less labour in rounds 0 …
+// H−1.
 type pathEval struct {
 	h            *Config
 	m            market.Config
@@ -21,24 +24,56 @@ type pathEval struct {
 	n            int // horizon
 }
 
-// unknowns is the length of x.
-func (e *pathEval) unknowns() int {
+// hours reports whether households choose their hours.
+func (e *pathEval) hours() bool { return e.h.Hours != nil }
+
+// transferAt and laborAt are where the transfers and the labour start in x.
+func (e *pathEval) transferAt() int { return e.n - 1 }
+func (e *pathEval) laborAt() int {
 	if e.redistribute {
 		return 2*e.n - 1
 	}
 	return e.n - 1
 }
 
+// unknowns is the length of x.
+func (e *pathEval) unknowns() int {
+	u := e.laborAt()
+	if e.hours() {
+		u += e.n
+	}
+	return u
+}
+
+// budget is households' budget in a round of taxes tp at prices r and w
+// with the transfer T, and the labour tax's revenue per household when
+// hours are inelastic (with elastic hours it depends on the hours chosen).
+func (e *pathEval) budget(tp *TaxPolicy, r, w, T float64) (agents.Budget, float64, error) {
+	ch := e.p.Before.Chain
+	if !e.hours() {
+		b, labor := NewBudget(ch, tp, r, w, T, ch.Stationary)
+		return b, labor, nil
+	}
+	lab, err := e.h.Labor(ch, tp, w)
+	if err != nil {
+		return agents.Budget{}, 0, err
+	}
+	return NewLaborBudget(ch, tp, r, T, lab), 0, nil
+}
+
 // initial is the path that jumps to After at once.
 func (e *pathEval) initial() []float64 {
 	x := make([]float64, e.unknowns())
-	a := e.p.After
-	for i := range e.n - 1 {
+	a, n := e.p.After, e.n
+	for i := range n - 1 {
 		x[i] = a.Market.Capital
 	}
-	if e.redistribute {
-		for i := range e.n {
-			x[e.n-1+i] = a.Transfer
+	for i := range n {
+		if e.redistribute {
+			x[e.transferAt()+i] = a.Transfer
+		}
+		if e.hours() {
+			x[e.laborAt()+i] = a.Market.Labor
 		}
 	}
 	return x
@@ -48,15 +83,16 @@ func (e *pathEval) initial() []float64 {
 // equilibria after: a start for a nearby reform's path.
 func (e *pathEval) shifted(prev *Path, x []float64) {
 	copy(x, prev.x)
-	n := e.n
-	dk := e.p.After.Market.Capital - prev.After.Market.Capital
+	n, a, pa := e.n, e.p.After, prev.After
 	for i := range n - 1 {
-		x[i] += dk
+		x[i] += a.Market.Capital - pa.Market.Capital
 	}
-	if e.redistribute {
-		dt := e.p.After.Transfer - prev.After.Transfer
-		for i := range n {
-			x[n-1+i] += dt
+	for i := range n {
+		if e.redistribute {
+			x[e.transferAt()+i] += a.Transfer - pa.Transfer
+		}
+		if e.hours() {
+			x[e.laborAt()+i] += a.Market.Labor - pa.Market.Labor
 		}
 	}
 }
@@ -71,12 +107,18 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 	p.budgets, p.policies = make([]agents.Budget, n), make([]*agents.Policy, n)
 	p.Capital[0] = p.Before.Market.Capital
 	copy(p.Capital[1:], x[:n-1])
+	if e.hours() {
+		p.Labor = append([]float64(nil), x[e.laborAt():e.laborAt()+n]...)
+	}
 	for t := range n {
 		if e.redistribute {
-			p.Transfer[t] = x[n-1+t]
+			p.Transfer[t] = x[e.transferAt()+t]
 		}
-		p.Rate[t], p.Wage[t] = e.m.Prices(p.Capital[t], p.Labor)
-		p.budgets[t], p.Revenue[t].Labor = NewBudget(ch, e.rf.policy(t), p.Rate[t], p.Wage[t], p.Transfer[t], ch.Stationary)
+		p.Rate[t], p.Wage[t] = e.m.Prices(p.Capital[t], p.Labor[t])
+		var err error
+		if p.budgets[t], p.Revenue[t].Labor, err = e.budget(e.rf.policy(t), p.Rate[t], p.Wage[t], p.Transfer[t]); err != nil {
+			return nil, fmt.Errorf("round %d of the path: %w", t, err)
+		}
 	}
 	// each round's moves are built beside the backward pass, as soon as
 	// its policy is known
@@ -97,7 +139,7 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 			close(todo)
 			return nil, err
 		}
-		pol, err := sv.Backward(ch, next, bNext, g, e.rf.policy(t).Consumption)
+		pol, err := sv.Backward(ch, next, bNext, g, &p.budgets[t])
 		if err != nil {
 			close(todo)
 			return nil, err
@@ -116,6 +158,12 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 		h := &agents.Histogram{Mass: p.mass[t], Grid: g}
 		rv := HistogramRevenue(h, p.policies[t], &p.budgets[t], e.rf.policy(t))
 		p.Revenue[t].Capital, p.Revenue[t].Wealth, p.Revenue[t].Consumption = rv.Capital, rv.Wealth, rv.Consumption
+		if e.hours() {
+			var eff float64
+			p.policies[t].Index() // the moves are built: no one else reads it
+			p.Revenue[t].Labor, eff, _ = HistogramLabor(h, p.policies[t], &p.budgets[t], ch)
+			res[e.laborAt()+t] = eff - p.Labor[t]
+		}
 		supply := (&agents.Histogram{Mass: p.mass[t+1], Grid: g}).Mean()
 		demand := p.After.Market.Capital
 		if t+1 < n {
@@ -126,7 +174,7 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 			res[t] = p.Excess[t]
 		}
 		if e.redistribute {
-			res[n-1+t] = p.Revenue[t].Total() - p.Transfer[t]
+			res[e.transferAt()+t] = p.Revenue[t].Total() - p.Transfer[t]
 		}
 	}
 	return res, nil

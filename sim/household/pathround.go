@@ -27,7 +27,7 @@ func (p *Path) At(j int) PathRound {
 	case j >= p.Horizon():
 		return p.After.round(p.polAfter, p.ruleAfter)
 	}
-	pr := PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor, Transfer: p.Transfer[j], Revenue: p.Revenue[j],
+	pr := PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor[j], Transfer: p.Transfer[j], Revenue: p.Revenue[j],
 		Excess: p.Excess[j], Budget: &p.budgets[j], Rule: p.ruleAt(j)}
 	if p.rules == nil {
 		pr.Policy = p.policies[j]

@@ -31,7 +31,7 @@ func (p *Path) followRules(ctx context.Context, h *Config, m market.Config, rf *
 		}
 		hist := &agents.Histogram{Mass: p.mass[t], Grid: g}
 		k := hist.Mean()
-		r, w := m.Prices(k, p.Labor)
+		r, w := m.Prices(k, p.Labor[t])
 		tp := rf.policy(t)
 		if !redistribute {
 			transfer = 0

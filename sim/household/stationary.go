@@ -36,9 +36,10 @@ type Stationary struct {
 	// of following it (nil until computed).
 	refined      *agents.Policy
 	refinedValue []float64
-	HoursMean    float64 // mean hours (1 without elastic hours)
-	Revenue      Revenue // per household, by tax
-	Transfer     float64 // per household (= Revenue.Total() when revenue is redistributed)
+	refinedHours []float64 // the present value of the hours' disutility in refinedValue (elastic hours)
+	HoursMean    float64   // mean hours (1 without elastic hours)
+	Revenue      Revenue   // per household, by tax
+	Transfer     float64   // per household (= Revenue.Total() when revenue is redistributed)
 }
 
 // Tolerances are a stationary solve's: on r, the policy's largest relative

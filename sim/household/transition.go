@@ -40,9 +40,9 @@ type Path struct {
 	// capital the path has the firm rent then (the last round: less
 	// After's).
 	Excess     []float64
-	Labor      float64 // efficiency labour per household
-	Gap        float64 // |K at the horizon − After's K| / After's K
-	Iterations int     // Newton steps
+	Labor      []float64 // efficiency labour per household
+	Gap        float64   // |K at the horizon − After's K| / After's K
+	Iterations int       // Newton steps
 	Before     *Stationary
 	After      *Stationary
 
@@ -113,10 +113,7 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 	if err != nil {
 		return nil, err
 	}
-	p := &Path{Before: before, After: after, Labor: before.Market.Labor}
-	if p.Labor == 0 {
-		p.Labor = 1
-	}
+	p := newPath(before, after, horizon)
 	if h.Saver.Heuristic() { // no expectations to solve: the rules, round by round
 		p.ruleBefore, p.ruleAfter = before.Rule, after.Rule
 		if err := p.followRules(ctx, h, m, &rf, redistribute, horizon); err != nil {
@@ -131,6 +128,19 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 		return p, fmt.Errorf("%w: capital is %.6g in round %d against %.6g after (%.2g relative); lengthen the horizon", ErrHorizon, p.Capital[horizon-1], horizon-1, kAfter, p.Gap)
 	}
 	return p, nil
+}
+
+// newPath is a path from before to after over horizon rounds, its labour
+// Before's in every round (with elastic hours, until solved).
+func newPath(before, after *Stationary, horizon int) *Path {
+	p := &Path{Before: before, After: after, Labor: make([]float64, horizon)}
+	for t := range p.Labor {
+		p.Labor[t] = before.Market.Labor
+		if p.Labor[t] == 0 {
+			p.Labor[t] = 1
+		}
+	}
+	return p
 }
 
 // solveForesight solves the path of optimal savers who foresee it: their
@@ -306,8 +316,8 @@ func solveEnds(ctx context.Context, h *Config, m market.Config, warm, near *Stat
 // transitionChecks refuses what the path solver does not handle.
 func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) error {
 	switch {
-	case h.Hours != nil:
-		return errors.New("a transition with elastic hours is not solved yet")
+	case h.Hours != nil && h.Saver.Heuristic():
+		return errors.New("a transition with elastic hours is solved for optimal savers, not rules of thumb")
 	case h.Saver.Saving == agents.SaveLLM:
 		return errors.New("a transition is solved for optimal savers and rules of thumb, not LLM savers")
 	case before == nil || before.Rule == nil:
@@ -340,7 +350,7 @@ func refined(ctx context.Context, sv *agents.Saver, ch *agents.Chain, pol *agent
 				return nil, err
 			}
 		}
-		next, err := sv.Backward(ch, pol, b, g, b.Tax.Consumption)
+		next, err := sv.Backward(ch, pol, b, g, b)
 		if err != nil {
 			return nil, err
 		}

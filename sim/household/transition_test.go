@@ -114,7 +114,7 @@ func TestTransitionRefusals(t *testing.T) {
 	}
 	subsidy := noTax // a 90% wage subsidy: no stationary equilibrium after it
 	subsidy.Labor = tax.MustNew([]float64{0}, []float64{-0.9}, tax.Bounds{Min: -1, Max: 1})
-	elastic := &Config{Saver: h.Saver, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}
+	elasticRule := &Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveFixedRate, Share: 0.2}, Productivity: h.Productivity, Hours: &Hours{Kappa: 1, Elasticity: 0.5, Max: 1}}
 	llm := &Config{Saver: agents.Saver{RiskAversion: 3, Discount: 0.96, Saving: agents.SaveLLM}, Productivity: h.Productivity}
 	for name, c := range map[string]struct {
 		h       *Config
@@ -124,7 +124,7 @@ func TestTransitionRefusals(t *testing.T) {
 	}{
 		"short horizon":        {h, Reform{Before: noTax, After: wealthTax(0.01), Switch: 5}, 6, "must extend at least two rounds past"},
 		"huge horizon":         {h, Reform{Before: noTax, After: wealthTax(0.01)}, 1_000_000, "is over 2000"},
-		"elastic hours":        {elastic, Reform{Before: noTax, After: noTax}, 60, "elastic hours"},
+		"elastic hours, rules": {elasticRule, Reform{Before: noTax, After: noTax}, 60, "not rules of thumb"},
 		"LLM savers":           {llm, Reform{Before: noTax, After: noTax}, 60, "not LLM savers"},
 		"no equilibrium after": {h, Reform{Before: noTax, After: subsidy}, 60, "the stationary equilibrium after the reform"},
 	} {
