@@ -132,8 +132,8 @@ func (c Config) Validate() error {
 		add("Objective", "unknown metric %q", c.Objective)
 	} else if c.Households == nil && (slices.Contains(householdColumns, c.Objective) || IsReformObjective(c.Objective)) {
 		add("Objective", "%q is a metric of households that save", c.Objective)
-	} else if h := c.Households; IsReformObjective(c.Objective) && (h.Hours != nil || h.Saver.Saving == agents.SaveLLM) {
-		add("Objective", "%q counts the transition, which is solved for optimal savers and rules of thumb with fixed hours", c.Objective)
+	} else if h := c.Households; IsReformObjective(c.Objective) && h.Saver.Saving == agents.SaveLLM {
+		add("Objective", "%q counts the transition, which is solved for optimal savers and rules of thumb, not LLM savers", c.Objective)
 	}
 	if c.Households != nil {
 		errs = append(errs, field.Within("Households", c.Households.Validate()))

@@ -61,16 +61,7 @@ func TestForeseenReform(t *testing.T) {
 			t.Errorf("round %d: r = %v, the path's %v", rf.Announce+j, r[rf.Announce+j], p.Rate)
 		}
 	}
-	sum, sq := 0.0, 0.0
-	for _, g := range rf.CEV {
-		sum += g
-		sq += g * g
-	}
-	mean := sum / n
-	se := math.Sqrt((sq/n - mean*mean) / n)
-	if d := math.Abs(mean - rf.Gains.MeanCEV); d > 4*se {
-		t.Errorf("the households' mean g %.6g, the distribution's %.6g: %.2g apart, over 4 standard errors (%.2g)", mean, rf.Gains.MeanCEV, d, se)
-	}
+	meanCEVWithin(t, rf)
 }
 
 // TestForeseenNullReform: a reform to the policy in force leaves every
@@ -146,5 +137,60 @@ func TestForeseenRules(t *testing.T) {
 		if want := path.At(i - 10).Capital; math.Abs(k[i]/want-1) > tol {
 			t.Errorf("round %d, adaptive: capital %v, the path's %v", i, k[i], want)
 		}
+	}
+}
+
+// TestForeseenHours: households who choose their hours foresee an
+// announced wealth tax. Prices and labour stay at the stationary
+// equilibrium's until the announcement, then follow the path, whose
+// labour the sample's hours supply within sampling error; the households'
+// g averages to the distribution's exact mean within sampling error.
+func TestForeseenHours(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves a transition with hours")
+	}
+	const n, notice, change = 20000, 10, 20
+	cfg := foresightConfig(n, 30, notice)
+	cfg.Households.Hours = &household.Hours{Kappa: 0.5, Elasticity: 0.5, Max: 5}
+	e, rows := runSaversWith(t, cfg, &planner.Fixed{Rates: []float64{0}, SwitchRound: change, After: []float64{0.01}})
+	r, l := columnOf(e, rows, "interest_rate"), columnOf(e, rows, "labor_mean") // mean hours
+	st, rf := e.Stationary(), e.Reform()
+	if rf == nil {
+		t.Fatal("no reform solved")
+	}
+	for i := range change - notice {
+		if r[i] != st.Market.Rate {
+			t.Fatalf("round %d: r = %v before the announcement, want the stationary %v", i, r[i], st.Market.Rate)
+		}
+	}
+	for j := range 10 {
+		p := rf.Path.At(j)
+		if r[rf.Announce+j] != p.Rate {
+			t.Errorf("round %d: r = %v, the path's %v", rf.Announce+j, r[rf.Announce+j], p.Rate)
+		}
+		if d := l[rf.Announce+j]/p.Hours - 1; math.Abs(d) > 0.02 { // hours' coefficient of variation is about 0.5: 1/√N·0.5 ≈ 0.004
+			t.Errorf("round %d: the sample works %v hours on average, the path %v (%.3g apart)", rf.Announce+j, l[rf.Announce+j], p.Hours, d)
+		}
+	}
+	if p0 := rf.Path.At(0); p0.Labor == st.Market.Labor {
+		t.Errorf("labour at the announcement %v, unchanged from the stationary %v: hours do not respond", p0.Labor, st.Market.Labor)
+	}
+	meanCEVWithin(t, rf)
+}
+
+// meanCEVWithin checks that the simulated households' mean g is the
+// distribution's exact mean within 4 standard errors.
+func meanCEVWithin(t *testing.T, rf *Reform) {
+	t.Helper()
+	n := float64(len(rf.CEV))
+	sum, sq := 0.0, 0.0
+	for _, g := range rf.CEV {
+		sum += g
+		sq += g * g
+	}
+	mean := sum / n
+	se := math.Sqrt((sq/n - mean*mean) / n)
+	if d := math.Abs(mean - rf.Gains.MeanCEV); d > 4*se {
+		t.Errorf("the households' mean g %.6g, the distribution's %.6g: %.2g apart, over 4 standard errors (%.2g)", mean, rf.Gains.MeanCEV, d, se)
 	}
 }

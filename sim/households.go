@@ -212,7 +212,7 @@ func (h *houses) round(ctx context.Context, out *RoundStats) error {
 		pr.rv.Consumption = tp.Consumption * t.c / fn
 		h.lastCTax = pr.rv.Consumption
 	}
-	if h.cfg.Hours != nil {
+	if h.cfg.Hours != nil && h.fore == nil {
 		pr.rv.Labor = t.laborTax / fn
 		h.lastLaborTax = pr.rv.Labor
 	}

@@ -159,9 +159,6 @@ func (h *Config) validateExpectations() []error {
 	switch h.Expectations {
 	case "", Adaptive:
 	case PerfectForesight:
-		if h.Hours != nil {
-			errs = append(errs, field.Errorf("Expectations", "perfect foresight is not solved with elastic hours yet: set it to %q", Adaptive))
-		}
 	default:
 		errs = append(errs, field.Errorf("Expectations", "must be %q or %q, got %q", Adaptive, PerfectForesight, h.Expectations))
 	}

@@ -119,9 +119,7 @@ func (e *pathEval) blocks(ctx context.Context, inputs []pathInput, outs []int) (
 	for o := range yss {
 		yss[o] = dot(dss, ss[o])
 	}
-	// expectation vectors of each outcome: E_k = Λ E_{k−1}, E_0 the
-	// outcome by point
-	ex := make([]*mat.Dense, no)
+	ex := make([]*mat.Dense, no) // expectation vectors: E_k = Λ E_{k−1}, E_0 the outcome by point
 	for j, o := range outs {
 		ex[j] = mat.NewDense(n, nG, nil)
 		ex[j].SetRow(0, ss[o])
@@ -148,12 +146,35 @@ func (e *pathEval) blocks(ctx context.Context, inputs []pathInput, outs []int) (
 		return nil, err
 	}
 	nu := slices.Max(rounds) // the rounds of news past which every input's is none
-	// F[t][u] = E_{t−1}·dD_u for t ≥ 1, every input and outcome in one
-	// product over the grid points the fake news reaches. The fake news
-	// moves no mass in all (each row sums to 0), so E's rows enter less
-	// their stationary mean (dss·E_k = dss·E_0), which keeps what is left
-	// of them small and the product exact enough in single precision: it
-	// only steers Newton's steps.
+	prod := newsProduct(full, ex, outs, &yss, ni, nu, n)
+	cols := ni * nu
+	jb := &blockJacobians{}
+	for j, o := range outs {
+		jb.J[o] = make([]*mat.Dense, ni)
+		for i := range ni {
+			f := mat.NewDense(n, n, nil)
+			f.SetRow(0, first[i][o])
+			for t := 1; t < n; t++ {
+				row := prod[(j*(n-1)+t-1)*cols+i*nu:]
+				for u := range nu {
+					f.Set(t, u, float64(row[u]))
+				}
+			}
+			jb.J[o][i] = accumulate(f)
+		}
+	}
+	return jb, nil
+}
+
+// newsProduct returns F[t][u] = E_{t−1}·dD_u for t ≥ 1, every outcome's
+// and input's in one product over the grid points the fake news full
+// reaches (nu rounds of it per input): row j·(n−1) + t − 1, column i·nu +
+// u. The fake news moves no mass in all (each row sums to 0), so E's rows
+// enter less their stationary mean yss (dss·E_k = dss·E_0), which keeps
+// what is left of them small and the product exact enough in single
+// precision: it only steers Newton's steps.
+func newsProduct(full *mat.Dense, ex []*mat.Dense, outs []int, yss *[numOutcomes]float64, ni, nu, n int) []float32 {
+	no := len(outs)
 	act := reached(full)
 	nA := len(act)
 	D := make([]float32, ni*nu*nA) // row i·nu + u
@@ -180,22 +201,7 @@ func (e *pathEval) blocks(ctx context.Context, inputs []pathInput, outs []int) (
 		blas32.General{Rows: no * (n - 1), Cols: nA, Stride: nA, Data: E},
 		blas32.General{Rows: cols, Cols: nA, Stride: nA, Data: D},
 		0, blas32.General{Rows: no * (n - 1), Cols: cols, Stride: cols, Data: prod})
-	jb := &blockJacobians{}
-	for j, o := range outs {
-		jb.J[o] = make([]*mat.Dense, ni)
-		for i := range ni {
-			f := mat.NewDense(n, n, nil)
-			f.SetRow(0, first[i][o])
-			for t := 1; t < n; t++ {
-				row := prod[(j*(n-1)+t-1)*cols+i*nu:]
-				for u := range nu {
-					f.Set(t, u, float64(row[u]))
-				}
-			}
-			jb.J[o][i] = accumulate(f)
-		}
-	}
-	return jb, nil
+	return prod
 }
 
 // fakeNews computes, for a change of input in in round u, u = 0 … n−1,

@@ -97,11 +97,10 @@ func (e *pathEval) shifted(prev *Path, x []float64) {
 	}
 }
 
-// eval evaluates the path x, filling e.p, and returns the residuals.
-func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
+// setPrices sets the path's capital, labour, transfers, prices and
+// budgets from x.
+func (e *pathEval) setPrices(x []float64) error {
 	p, n := e.p, e.n
-	ch, g := p.Before.Chain, p.Before.Histogram.Grid
-	sv := e.h.Saver
 	p.Rate, p.Wage, p.Capital, p.Transfer = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	p.Revenue, p.Excess = make([]Revenue, n), make([]float64, n)
 	p.budgets, p.policies = make([]agents.Budget, n), make([]*agents.Policy, n)
@@ -117,8 +116,19 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 		p.Rate[t], p.Wage[t] = e.m.Prices(p.Capital[t], p.Labor[t])
 		var err error
 		if p.budgets[t], p.Revenue[t].Labor, err = e.budget(e.rf.policy(t), p.Rate[t], p.Wage[t], p.Transfer[t]); err != nil {
-			return nil, fmt.Errorf("round %d of the path: %w", t, err)
+			return fmt.Errorf("round %d of the path: %w", t, err)
 		}
+	}
+	return nil
+}
+
+// eval evaluates the path x, filling e.p, and returns the residuals.
+func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
+	p, n := e.p, e.n
+	ch, g := p.Before.Chain, p.Before.Histogram.Grid
+	sv := e.h.Saver
+	if err := e.setPrices(x); err != nil {
+		return nil, err
 	}
 	// each round's moves are built beside the backward pass, as soon as
 	// its policy is known
@@ -161,7 +171,7 @@ func (e *pathEval) eval(ctx context.Context, x []float64) ([]float64, error) {
 		if e.hours() {
 			var eff float64
 			p.policies[t].Index() // the moves are built: no one else reads it
-			p.Revenue[t].Labor, eff, _ = HistogramLabor(h, p.policies[t], &p.budgets[t], ch)
+			p.Revenue[t].Labor, eff, p.Hours[t] = HistogramLabor(h, p.policies[t], &p.budgets[t], ch)
 			res[e.laborAt()+t] = eff - p.Labor[t]
 		}
 		supply := (&agents.Histogram{Mass: p.mass[t+1], Grid: g}).Mean()

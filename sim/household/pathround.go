@@ -10,6 +10,7 @@ import (
 // economy's aggregates then: per household, at the round's start.
 type PathRound struct {
 	Rate, Wage, Capital, Labor, Transfer float64
+	Hours                                float64 // mean hours (1 with inelastic hours)
 	Revenue                              Revenue
 	Excess                               float64 // the capital carried into the next round less the capital rented then
 	Budget                               *agents.Budget
@@ -27,7 +28,7 @@ func (p *Path) At(j int) PathRound {
 	case j >= p.Horizon():
 		return p.After.round(p.polAfter, p.ruleAfter)
 	}
-	pr := PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor[j], Transfer: p.Transfer[j], Revenue: p.Revenue[j],
+	pr := PathRound{Rate: p.Rate[j], Wage: p.Wage[j], Capital: p.Capital[j], Labor: p.Labor[j], Hours: p.Hours[j], Transfer: p.Transfer[j], Revenue: p.Revenue[j],
 		Excess: p.Excess[j], Budget: &p.budgets[j], Rule: p.ruleAt(j)}
 	if p.rules == nil {
 		pr.Policy = p.policies[j]
@@ -51,7 +52,7 @@ func (st *Stationary) Round() PathRound { return st.round(st.Policy, st.Rule) }
 // round is a round of the stationary equilibrium whose households follow
 // rule (pol when they are optimal savers, else nil).
 func (st *Stationary) round(pol *agents.Policy, rule agents.Rule) PathRound {
-	return PathRound{Rate: st.Market.Rate, Wage: st.Market.Wage, Capital: st.Market.Capital, Labor: st.Market.Labor,
+	return PathRound{Rate: st.Market.Rate, Wage: st.Market.Wage, Capital: st.Market.Capital, Labor: st.Market.Labor, Hours: st.HoursMean,
 		Transfer: st.Transfer, Revenue: st.Revenue, Budget: &st.Budget, Policy: pol, Rule: rule}
 }
 

@@ -41,6 +41,7 @@ type Path struct {
 	// After's).
 	Excess     []float64
 	Labor      []float64 // efficiency labour per household
+	Hours      []float64 // mean hours (1 with inelastic hours)
 	Gap        float64   // |K at the horizon − After's K| / After's K
 	Iterations int       // Newton steps
 	Before     *Stationary
@@ -133,8 +134,9 @@ func SolveTransitionNear(ctx context.Context, h *Config, m market.Config, before
 // newPath is a path from before to after over horizon rounds, its labour
 // Before's in every round (with elastic hours, until solved).
 func newPath(before, after *Stationary, horizon int) *Path {
-	p := &Path{Before: before, After: after, Labor: make([]float64, horizon)}
+	p := &Path{Before: before, After: after, Labor: make([]float64, horizon), Hours: make([]float64, horizon)}
 	for t := range p.Labor {
+		p.Hours[t] = 1
 		p.Labor[t] = before.Market.Labor
 		if p.Labor[t] == 0 {
 			p.Labor[t] = 1

@@ -26,7 +26,7 @@ func TestExpectationDefaults(t *testing.T) {
 		{"a planner that learns", []string{"planner.kind=search"}, household.Adaptive, 0, 0},
 		{"a rule of thumb that foresees", []string{"agents.saving=buffer_stock", "agents.expectations=perfect_foresight"}, household.PerfectForesight, 300, 0},
 		{"a rule of thumb", []string{"agents.saving=fixed_rate"}, household.Adaptive, 0, 0},
-		{"elastic hours", []string{"utility.labor=elastic"}, household.Adaptive, 0, 0},
+		{"elastic hours", []string{"utility.labor=elastic"}, household.PerfectForesight, 300, 0},
 	} {
 		s, err := Parse("f.toml", []byte(saverDoc), c.sets)
 		if err != nil {
@@ -57,7 +57,6 @@ func TestExpectationErrors(t *testing.T) {
 		{"a horizon of 10⁶", []string{"agents.transition_horizon=1000000"}, "agents.transition_horizon: must be between 2 and 2000 rounds"},
 		{"a horizon shorter than the notice", with("planner.announce_round=0", "agents.transition_horizon=11"), "agents.transition_horizon: must extend at least two rounds past the reform's notice (10 rounds), got 11"},
 		{"an unknown kind", []string{"agents.expectations=rational"}, `agents.expectations: must be "adaptive" or "perfect_foresight", got "rational"`},
-		{"elastic hours", []string{"utility.labor=elastic", "agents.expectations=perfect_foresight"}, "agents.expectations: perfect foresight is not solved with elastic hours yet"},
 		{"workers", nil, "agents.expectations: does not apply unless agents.behavior = \"saver\""},
 	} {
 		doc := saverDoc

@@ -131,14 +131,14 @@ func (s *Scenario) resolveHouseholds() {
 }
 
 // resolveExpectations fills the expectations: perfect foresight where it is
-// solved (optimal savers with fixed hours, under a planner that sets its
-// schedules in advance), adaptive elsewhere; the horizon and the
+// is the default (optimal savers under a planner that sets its schedules in
+// advance), adaptive elsewhere; the horizon and the
 // announcement with it.
 func (s *Scenario) resolveExpectations() {
 	a, pl := &s.Agents, &s.Planner
 	if a.Expectations == "" {
 		a.Expectations = household.Adaptive
-		if a.Saving == agents.SaveOptimal && s.Utility.Labor == "inelastic" && slices.Contains(foreseenPlanners, pl.Kind) {
+		if a.Saving == agents.SaveOptimal && slices.Contains(foreseenPlanners, pl.Kind) {
 			a.Expectations = household.PerfectForesight
 		}
 	}

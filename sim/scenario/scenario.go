@@ -123,8 +123,8 @@ type Agents struct {
 	TargetRatio    *float64              `toml:"target_ratio,omitempty"`    // buffer_stock: target wealth in years of labour income; default 3
 	Speed          *float64              `toml:"speed,omitempty"`           // buffer_stock: share of the gap closed each round, (0, 1]; default 0.2
 	// Expectations: perfect_foresight | adaptive; default perfect_foresight
-	// for optimal savers with fixed hours under a planner that sets its
-	// schedules in advance (none, flat, fixed, us_federal), adaptive otherwise.
+	// for optimal savers under a planner that sets its schedules in advance
+	// (none, flat, fixed, us_federal), adaptive otherwise.
 	Expectations      household.Expectations `toml:"expectations,omitempty"`
 	TransitionHorizon *int                   `toml:"transition_horizon,omitempty"` // perfect_foresight: rounds a reform's transition is solved over, 2–2000; default 300
 }
