@@ -26,6 +26,11 @@ type Productivity struct {
 
 	Levels     []float64   // markov: productivity of each state, > 0
 	Transition [][]float64 // markov: row-stochastic matrix, Transition[s][s'] = P(s' | s)
+
+	// TopState, when not nil, adds a rare, very productive state to the
+	// chain (Castañeda, Díaz-Giménez and Ríos-Rull 2003's lever on the top
+	// of the wealth distribution).
+	TopState *TopState
 }
 
 // MaxStates bounds the chain: a household's state is a uint8.
@@ -57,9 +62,9 @@ func (p Productivity) Validate() error {
 		default:
 			errs = append(errs, field.Errorf("Method", "must be tauchen or rouwenhorst, got %q", p.Method))
 		}
-		return errors.Join(errs...)
+		return errors.Join(append(errs, p.validateTop())...)
 	case "markov":
-		return p.validateMarkov()
+		return errors.Join(p.validateMarkov(), p.validateTop())
 	}
 	return field.Errorf("Process", "must be ar1 or markov, got %q", p.Process)
 }
@@ -196,6 +201,12 @@ func (p Productivity) Chain() (*Chain, error) {
 		logs, P = Rouwenhorst(p.Rho, p.Sigma, p.States)
 	default:
 		logs, P = Tauchen(p.Rho, p.Sigma, p.States, p.Width)
+	}
+	if p.TopState != nil {
+		var err error
+		if logs, P, err = withTop(logs, P, p.TopState); err != nil {
+			return nil, err
+		}
 	}
 	return newChain(logs, P)
 }

@@ -249,3 +249,36 @@ func TestErgodicChains(t *testing.T) {
 		}
 	}
 }
+
+// TestTopState: a top state entered with probability e from every state
+// and kept with probability s holds e/(e + 1 − s) of households (its
+// inflow (1 − π)·e equals its outflow π·(1 − s)), the others keep their
+// shares among themselves, and its level is Level times the others' mean
+// level. Worked by hand for the two-state chain of TestChainNormalised,
+// π = (0.75, 0.25), levels (1, 3), mean 1.5, with a top state of 20 times
+// that mean (level 30), e = 0.01, s = 0.8: π_top = 0.01/0.21 = 1/21; the
+// others hold 20/21 in the ratio 3 : 1; the mean level is (20/21)·1.5 +
+// (1/21)·30 = 60/21, so the scaled levels are (21/60, 63/60, 630/60).
+func TestTopState(t *testing.T) {
+	ch, err := Productivity{Process: "markov", Levels: []float64{1, 3}, Transition: [][]float64{{0.9, 0.1}, {0.3, 0.7}},
+		TopState: &TopState{Level: 20, Entry: 0.01, Stay: 0.8}}.Chain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPi := []float64{0.75 * 20 / 21, 0.25 * 20 / 21, 1.0 / 21}
+	wantLevels := []float64{21.0 / 60, 63.0 / 60, 630.0 / 60}
+	for s := range 3 {
+		if math.Abs(ch.Stationary[s]-wantPi[s]) > 1e-14 || math.Abs(ch.Levels[s]-wantLevels[s]) > 1e-13 {
+			t.Errorf("state %d: π %v, level %v; want %v, %v", s, ch.Stationary[s], ch.Levels[s], wantPi[s], wantLevels[s])
+		}
+	}
+	// rows: the others scaled by 1 − e, the top state's left by π of the others
+	want := [][]float64{{0.9 * 0.99, 0.1 * 0.99, 0.01}, {0.3 * 0.99, 0.7 * 0.99, 0.01}, {0.2 * 0.75, 0.2 * 0.25, 0.8}}
+	for s, row := range want {
+		for j, x := range row {
+			if math.Abs(ch.P[s*3+j]-x) > 1e-15 {
+				t.Errorf("P[%d][%d] = %v, want %v", s, j, ch.P[s*3+j], x)
+			}
+		}
+	}
+}

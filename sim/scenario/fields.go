@@ -73,6 +73,18 @@ func (p part) key(name string) (key, index string, ok bool) {
 		if f, ok := p.table.FieldByName(base); ok {
 			return joinKey(p.prefix, tagName(f)), index, true
 		}
+		if head, rest, nested := strings.Cut(base, "."); nested { // a field of a table within the part's
+			if f, ok := p.table.FieldByName(head); ok {
+				t := f.Type
+				if t.Kind() == reflect.Pointer {
+					t = t.Elem()
+				}
+				if t.Kind() == reflect.Struct {
+					k, _, ok := part{prefix: joinKey(p.prefix, tagName(f)), table: t}.key(rest)
+					return k, index, ok
+				}
+			}
+		}
 	}
 	return p.prefix, index, true // a field the scenario does not name: its table
 }

@@ -1,9 +1,12 @@
 package scenario
 
 import (
+	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
@@ -93,8 +96,12 @@ func (s *Scenario) resolveHouseholds() {
 		if p.Method == "" {
 			p.Method = "tauchen"
 		}
-		orDefault(&p.Rho, defaultRho)
-		orDefault(&p.Sigma, defaultSigma)
+		if _, ok := agents.EarningsPresets[p.Preset]; !ok { // a preset's ρ and s.d. are its own, not keys of the file
+			orDefault(&p.Rho, defaultRho)
+			if p.SigmaInnovation == nil {
+				orDefault(&p.Sigma, defaultSigma)
+			}
+		}
 		orDefault(&p.States, defaultStates)
 		if p.Method == "tauchen" {
 			orDefault(&p.Width, defaultWidth)
@@ -287,7 +294,28 @@ func (s *Scenario) validateProductivityKeys(v *validator) {
 	ar1 := p.Process == "ar1"
 	const pre = "population.productivity."
 	if !ar1 {
-		refuseEach(v, map[string]bool{pre + "rho": p.Rho != nil, pre + "sigma": p.Sigma != nil, pre + "states": p.States != nil, pre + "method": p.Method != ""}, `unless process = "ar1"`)
+		refuseEach(v, map[string]bool{pre + "rho": p.Rho != nil, pre + "sigma": p.Sigma != nil, pre + "states": p.States != nil, pre + "method": p.Method != "",
+			pre + "preset": p.Preset != "", pre + "sigma_innovation": p.SigmaInnovation != nil}, `unless process = "ar1"`)
+	}
+	if _, ok := agents.EarningsPresets[p.Preset]; ar1 && p.Preset != "" {
+		if !ok {
+			v.add(pre+"preset", "unknown preset %q; the presets are %s", p.Preset, strings.Join(slices.Sorted(maps.Keys(agents.EarningsPresets)), ", "))
+		}
+		refuseEach(v, map[string]bool{pre + "rho": s.given(pre + "rho"), pre + "sigma": s.given(pre + "sigma"), pre + "sigma_innovation": p.SigmaInnovation != nil},
+			fmt.Sprintf("with preset = %q, which sets persistence and dispersion", p.Preset))
+	}
+	if ar1 && s.given(pre+"sigma") && p.SigmaInnovation != nil {
+		v.add(pre+"sigma_innovation", "give the dispersion once: sigma (the unconditional s.d. of log productivity) or sigma_innovation (the innovation's s.d.), not both")
+	}
+	if t := p.TopState; t != nil {
+		for _, k := range []struct {
+			name string
+			x    *float64
+		}{{"level", t.Level}, {"entry", t.Entry}, {"stay", t.Stay}} {
+			if k.x == nil {
+				v.add(pre+"top_state."+k.name, "is missing: a top state needs level, entry and stay")
+			}
+		}
 	}
 	notApplicable(v, p.Width != nil && !(ar1 && p.Method == "tauchen"), pre+"width", `unless process = "ar1" with method = "tauchen"`)
 	notApplicable(v, p.Levels != nil && p.Process != "markov", pre+"levels", `unless process = "markov"`)
@@ -318,12 +346,23 @@ func (s *Scenario) householdsConfig() *household.Config {
 		return nil
 	}
 	p, a := s.Population.Productivity, s.Agents
+	rho, sigma := val(p.Rho), val(p.Sigma)
+	switch pr, ok := agents.EarningsPresets[p.Preset]; {
+	case ok:
+		rho, sigma = pr.Rho, pr.Sigma()
+	case p.SigmaInnovation != nil:
+		sigma = *p.SigmaInnovation / math.Sqrt(1-rho*rho)
+	}
+	var top *agents.TopState
+	if t := p.TopState; t != nil {
+		top = &agents.TopState{Level: val(t.Level), Entry: val(t.Entry), Stay: val(t.Stay)}
+	}
 	return &household.Config{
 		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: val(s.Utility.Discount),
 			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax),
 			Saving: a.Saving, Share: val(a.SavingRate), Target: val(a.TargetRatio), Speed: val(a.Speed)},
-		Productivity: agents.Productivity{Process: p.Process, Rho: val(p.Rho), Sigma: val(p.Sigma), States: intVal(p.States),
-			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition},
+		Productivity: agents.Productivity{Process: p.Process, Rho: rho, Sigma: sigma, States: intVal(p.States),
+			Method: p.Method, Width: val(p.Width), Levels: p.Levels, Transition: p.Transition, TopState: top},
 		InitialWealth: a.InitialWealth, InitialValue: val(a.InitialValue),
 		Taxes:        s.householdTaxes(),
 		Hours:        s.hours(),

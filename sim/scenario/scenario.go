@@ -132,14 +132,25 @@ type Agents struct {
 // Productivity is savers' productivity process. Only the keys of the chosen
 // process may be given.
 type Productivity struct {
-	Process    string      `toml:"process"`              // ar1 | markov
-	Rho        *float64    `toml:"rho,omitempty"`        // ar1: persistence ρ ∈ (−1, 1)
-	Sigma      *float64    `toml:"sigma,omitempty"`      // ar1: unconditional sd of log productivity
-	States     *int        `toml:"states,omitempty"`     // ar1: number of states; default 7
-	Method     string      `toml:"method,omitempty"`     // ar1: tauchen | rouwenhorst; default tauchen
-	Width      *float64    `toml:"width,omitempty"`      // ar1, tauchen: grid half-width in sds; default 3
-	Levels     []float64   `toml:"levels,omitempty"`     // markov: productivity per state (scaled to stationary mean 1)
-	Transition [][]float64 `toml:"transition,omitempty"` // markov: row-stochastic matrix
+	Process string   `toml:"process"`          // ar1 | markov
+	Preset  string   `toml:"preset,omitempty"` // ar1: an estimated process (agents.EarningsPresets) in place of rho and sigma
+	Rho     *float64 `toml:"rho,omitempty"`    // ar1: persistence ρ ∈ (−1, 1)
+	Sigma   *float64 `toml:"sigma,omitempty"`  // ar1: unconditional sd of log productivity
+	// ar1: the sd of the innovation ε in log l' = ρ·log l + ε, in place of sigma
+	SigmaInnovation *float64    `toml:"sigma_innovation,omitempty"`
+	States          *int        `toml:"states,omitempty"`     // ar1: number of states; default 7
+	Method          string      `toml:"method,omitempty"`     // ar1: tauchen | rouwenhorst; default tauchen
+	Width           *float64    `toml:"width,omitempty"`      // ar1, tauchen: grid half-width in sds; default 3
+	Levels          []float64   `toml:"levels,omitempty"`     // markov: productivity per state (scaled to stationary mean 1)
+	Transition      [][]float64 `toml:"transition,omitempty"` // markov: row-stochastic matrix
+	TopState        *TopState   `toml:"top_state,omitempty"`  // a rare, very productive state added to the chain
+}
+
+// TopState is a rare, very productive state (agents.TopState).
+type TopState struct {
+	Level *float64 `toml:"level"` // times the chain's mean level, > 1
+	Entry *float64 `toml:"entry"` // probability a round of entering it from any other state
+	Stay  *float64 `toml:"stay"`  // probability a round of staying in it
 }
 
 // Tax is the bracket structure and what happens to revenue.
