@@ -93,7 +93,7 @@ func (e *Engine) initHouses() error {
 // stationary distribution (or the state from the chain's stationary
 // distribution and the wealth as configured).
 func (h *houses) start(ctx context.Context) error {
-	st, err := household.SolveStationary(ctx, h.cfg, h.market, h.cfg.Taxes.Policy(h.sched), h.redistribute)
+	st, err := household.SolveNear(ctx, h.cfg, h.market, h.cfg.Taxes.Policy(h.sched), h.redistribute, h.cfg.Warm)
 	if err != nil {
 		return fmt.Errorf("stationary equilibrium: %w", err)
 	}

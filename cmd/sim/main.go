@@ -122,6 +122,7 @@ Usage:
   sim compare DIR... [flags]      statistics across seeds: means, CIs, paired tests, Pareto front
   sim report DIR                  plots and a self-contained report.html of a run or a sweep
   sim pareto FILE.toml [flags]    the Pareto front of tax schedules for two or more objectives
+  sim calibrate FILE.toml [flags] estimate scenario keys so that the model meets its targets
   sim version                     print the version
 
 Run 'sim COMMAND --help' for a command's flags. Scenario keys, units and
@@ -151,6 +152,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return reportCmd(rest, stdout, stderr)
 	case "pareto":
 		return paretoCmd(ctx, rest, getenv, stdout, stderr)
+	case "calibrate":
+		return calibrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, versionString())
 		return nil

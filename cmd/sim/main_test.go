@@ -94,8 +94,8 @@ func TestEveryScenarioRuns(t *testing.T) {
 	}
 	var runs []run
 	for _, f := range files {
-		if strings.Contains(f, "bench-10m") || strings.HasPrefix(filepath.Base(f), "sweep-") {
-			continue // the 10M benchmark runs in TestREADMECommands; sweeps in TestSweep*
+		if strings.Contains(f, "bench-10m") || strings.HasPrefix(filepath.Base(f), "sweep-") || strings.HasPrefix(filepath.Base(f), "calibrate-") {
+			continue // the 10M benchmark and calibrations run in TestREADMECommands; sweeps in TestSweep*
 		}
 		r := run{name: filepath.Base(f), file: f}
 		if r.name == "capital-tax-transition.toml" { // a transition per candidate: a short search here, the full one in TestREADMECommands

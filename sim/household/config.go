@@ -34,6 +34,11 @@ type Config struct {
 	Taxes Taxes
 	// Hours, when not nil, makes hours a choice (utility.labor = "elastic").
 	Hours *Hours
+	// Warm, when not nil, is a stationary equilibrium of nearby parameters
+	// (a calibration's) that the first one's solve starts from when it is
+	// on the grid the solve chooses (SolveNear). Not a key of the scenario;
+	// results agree with a solve without it within the solve's tolerance.
+	Warm *Stationary
 	// Expectations are what households expect of prices and transfers; ""
 	// is Adaptive.
 	Expectations Expectations

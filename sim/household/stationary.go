@@ -81,6 +81,20 @@ func SolveStationary(ctx context.Context, h *Config, m market.Config, p TaxPolic
 // (warm: its grid, policy, distribution and r), as a planner's model does
 // for candidate policies one after another; warm may be nil.
 func SolveFrom(ctx context.Context, h *Config, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol Tolerances) (*Stationary, error) {
+	return solveStationary(ctx, h, m, p, redistribute, warm, tol, true)
+}
+
+// SolveNear is SolveStationary starting from warm (nil for none) on the
+// grid SolveStationary chooses: warm's policy, distribution and r are
+// used only when its grid is that one, so that the equilibrium found
+// depends on warm only within the solve's tolerance.
+func SolveNear(ctx context.Context, h *Config, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary) (*Stationary, error) {
+	return solveStationary(ctx, h, m, p, redistribute, warm, Exact, false)
+}
+
+// solveStationary is SolveFrom, on warm's grid when it is wider than the
+// one chosen and warmGrid is set.
+func solveStationary(ctx context.Context, h *Config, m market.Config, p TaxPolicy, redistribute bool, warm *Stationary, tol Tolerances, warmGrid bool) (*Stationary, error) {
 	ch, sv, lo, hi, err := setup(h, m, &p)
 	if err != nil {
 		return nil, err
@@ -89,9 +103,11 @@ func SolveFrom(ctx context.Context, h *Config, m market.Config, p TaxPolicy, red
 	if top == 0 {
 		top = 50 * m.WageAt((lo+hi)/2) * ch.Levels[len(ch.Levels)-1]
 	}
-	if warm != nil && warm.GridMax >= top {
+	switch {
+	case warm != nil && warmGrid && warm.GridMax >= top:
 		top = warm.GridMax
-	} else {
+	case warm != nil && !warmGrid && warm.GridMax == top:
+	default:
 		warm = nil
 	}
 	for widen := 0; ; widen++ {
@@ -203,7 +219,7 @@ const maxTransferIterations = 200
 func solveOnGrid(ctx context.Context, h *Config, sv *agents.Saver, ch *agents.Chain, m market.Config, p *TaxPolicy, redistribute bool, lo, hi, top float64, warm *Stationary, tol Tolerances) (*Stationary, error) {
 	sp := &supplier{hh: h, sv: sv, ch: ch, m: m, p: p, redistribute: redistribute, tol: tol, g: sv.Grid(top),
 		st: &Stationary{Chain: ch, GridMax: top, HoursMean: 1}, transfer: math.NaN(), prevR: math.NaN()}
-	if warm != nil && warm.GridMax == top {
+	if warm != nil && warm.GridMax == top && warm.Chain.States() == ch.States() {
 		sp.pol, sp.hist, sp.transfer = warm.Policy, warm.Histogram, warm.Transfer
 	}
 	guess := min(hi, 1/sv.Discount-1) - 0.01

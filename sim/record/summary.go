@@ -43,6 +43,7 @@ type Equilibrium struct {
 	Labor                 float64 `json:"labor"`              // efficiency labour L per household (1 with inelastic hours)
 	HoursMean             float64 `json:"hours_mean"`         // mean hours (1 with inelastic hours)
 	Output                float64 `json:"output"`             // Y per household
+	CapitalOutput         float64 `json:"capital_output"`     // K/Y
 	SavingRate            float64 `json:"saving_rate"`        // δK/Y
 	WealthGini            float64 `json:"wealth_gini"`        // of the stationary distribution
 	WealthTop1Share       float64 `json:"wealth_top1_share"`  // share of wealth held by the richest 1%

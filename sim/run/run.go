@@ -35,6 +35,10 @@ type Options struct {
 	Source     string                // the scenario's file, named in scenario.toml's header
 	Version    string                // the program's version, recorded in summary.json
 	Observe    func(*sim.RoundStats) // called after every round (progress); may be nil
+	// Warm is a stationary equilibrium of households of nearby parameters
+	// that the first one's solve starts from (household.Config.Warm); nil
+	// for none.
+	Warm *household.Stationary
 	// Waiting is called about once a second, from another goroutine, while
 	// the rounds run with an LLM (a progress line for slow or failing
 	// endpoints); may be nil.
@@ -70,6 +74,9 @@ func timedEngine(ctx context.Context, s *scenario.Scenario, o Options) (*sim.Eng
 		// would pass the budget; the client refuses any request that could,
 		// the first round's too
 		cfg.LLM.SetBudget(cfg.MaxCost)
+	}
+	if cfg.Households != nil {
+		cfg.Households.Warm = o.Warm
 	}
 	tp := &timedPlanner{Planner: pl}
 	eng, err := sim.NewContext(ctx, cfg, tp)
@@ -197,7 +204,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 			TokensIn: u.TokensIn, TokensOut: u.TokensOut, Cost: u.Cost, SpentCost: u.SpentCost, Fallbacks: u.Fallbacks}
 	}
 	if st := eng.Stationary(); st != nil {
-		sum.Equilibrium = equilibrium(st)
+		sum.Equilibrium = Equilibrium(st)
 	}
 	var cev []float64
 	if rf := eng.Reform(); rf != nil {
@@ -292,7 +299,7 @@ func reform(rf *sim.Reform) *record.Reform {
 	g, p := rf.Gains, rf.Path
 	out := &record.Reform{Households: "simulated", AnnounceRound: rf.Announce, SwitchRound: rf.Change, Horizon: p.Horizon(), HorizonGap: p.Gap, NewtonSteps: p.Iterations,
 		MeanCEV: record.Float(g.MeanCEV), UtilitarianCEV: record.Float(g.UtilitarianCEV), ShareGaining: record.Float(g.ShareGaining),
-		SteadyStateCEV: record.Float(g.SteadyStateCEV), After: equilibrium(p.After)}
+		SteadyStateCEV: record.Float(g.SteadyStateCEV), After: Equilibrium(p.After)}
 	if rf.OfOptimal {
 		out.Households = "optimal savers"
 	}
@@ -347,10 +354,10 @@ func gains(rf *sim.Reform) *record.Gains {
 	return out
 }
 
-// equilibrium is summary.json's record of the stationary equilibrium st.
-func equilibrium(st *household.Stationary) *record.Equilibrium {
+// Equilibrium is summary.json's record of the stationary equilibrium st.
+func Equilibrium(st *household.Stationary) *record.Equilibrium {
 	eq := st.Market
-	return &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output,
+	return &record.Equilibrium{InterestRate: eq.Rate, Wage: eq.Wage, Capital: eq.Capital, Output: eq.Output, CapitalOutput: eq.Capital / eq.Output,
 		Labor: eq.Labor, HoursMean: st.HoursMean,
 		SavingRate: st.SavingRate, WealthGini: st.WealthGini, WealthTop1Share: st.WealthTop1, WealthTop10Share: st.WealthTop10,
 		ConstrainedShare: st.Constrained, EulerError: record.Float(st.EulerError), GridMax: st.GridMax, Evaluations: eq.Iterations,

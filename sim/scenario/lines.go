@@ -103,3 +103,7 @@ func lineOf(lines map[string]int, key string) int {
 	}
 	return 0
 }
+
+// KeyLine returns the line the dotted key is written on in the TOML
+// document data (its table's, or the nearest enclosing key's), 0 if none.
+func KeyLine(data []byte, key string) int { return lineOf(keyLines(data), key) }

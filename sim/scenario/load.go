@@ -54,6 +54,10 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 		return nil, Errors{{File: file, Line: lineOf(lines, "base"), Key: "base",
 			Msg: "this is a sweep file (base, grid, variant, replicates): run it with 'sim sweep'"}}
 	}
+	if md.IsDefined("scenario") && (md.IsDefined("estimate") || md.IsDefined("target")) {
+		return nil, Errors{{File: file, Line: lineOf(lines, "scenario"), Key: "scenario",
+			Msg: "this is a calibration file (scenario, estimate, target): run it with 'sim calibrate'"}}
+	}
 	for _, k := range md.Undecoded() {
 		key := k.String()
 		errs = append(errs, &Error{File: file, Line: lineOf(lines, key), Key: key, Msg: "unknown key" + suggest(key)})

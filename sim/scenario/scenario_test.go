@@ -37,6 +37,12 @@ func TestExampleScenariosLoad(t *testing.T) {
 			}
 			continue
 		}
+		if strings.HasPrefix(filepath.Base(f), "calibrate-") {
+			if _, err := Load(f, nil); err == nil || !strings.Contains(err.Error(), "sim calibrate") {
+				t.Errorf("%s: a calibration file loaded as a scenario should point to 'sim calibrate': %v", f, err)
+			}
+			continue
+		}
 		if _, err := Load(f, nil); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
