@@ -132,8 +132,8 @@ func (c Config) Validate() error {
 		add("Objective", "unknown metric %q", c.Objective)
 	} else if c.Households == nil && (slices.Contains(householdColumns, c.Objective) || IsReformObjective(c.Objective)) {
 		add("Objective", "%q is a metric of households that save", c.Objective)
-	} else if h := c.Households; IsReformObjective(c.Objective) && h.Saver.Saving == agents.SaveLLM {
-		add("Objective", "%q counts the transition, which is solved for optimal savers and rules of thumb, not LLM savers", c.Objective)
+	} else if why := transitionRefused(c.Households); IsReformObjective(c.Objective) && why != "" {
+		add("Objective", "%q counts the transition, which is %s", c.Objective, why)
 	}
 	if c.Households != nil {
 		errs = append(errs, field.Within("Households", c.Households.Validate()))
@@ -224,4 +224,18 @@ func (r Redistribution) Validate() error {
 		return field.Errorf("Kind", "must be lump_sum, none or targeted, got %q", r.Kind)
 	}
 	return nil
+}
+
+// transitionRefused says for whom a transition is not solved ("" when it
+// is for households h).
+func transitionRefused(h *household.Config) string {
+	switch {
+	case h == nil:
+		return ""
+	case h.Saver.Saving == agents.SaveLLM:
+		return "solved for optimal savers and rules of thumb, not LLM savers"
+	case h.Typed():
+		return "not solved yet for households of several patience types"
+	}
+	return ""
 }

@@ -31,6 +31,8 @@ type houses struct {
 	chain        *agents.Chain
 	grid         []float64
 	policy       *agents.Policy        // solved at the prices of the last round run
+	policies     []*agents.Policy      // with several patience types, each type's (policy unused)
+	typ          []uint8               // with several patience types, each household's
 	stationary   *household.Stationary // of the first policy, solved before round 0
 	counts       []float64             // households in each state at the start of the round
 	lastL        float64               // efficiency labour per household last round (elastic hours)
@@ -101,15 +103,25 @@ func (h *houses) start(ctx context.Context) error {
 	h.lastCTax = st.Revenue.Consumption
 	h.lastL, h.lastLaborTax = st.Market.Labor, st.Revenue.Labor
 	h.grid = st.Histogram.Grid
+	// households are drawn from the distribution's layers: one, or one
+	// per patience type
+	layers := stationaryLayers(st)
+	if len(st.Types) > 0 {
+		h.policies, h.typ = make([]*agents.Policy, len(st.Types)), make([]uint8, h.work.n)
+		for j, ly := range layers {
+			h.policies[j] = ly.pol
+		}
+	}
 	n, G := h.chain.States(), len(h.grid)
-	cum := make([]float64, n*G) // over (state, point) for "stationary", over states otherwise
+	cum := make([]float64, len(layers)*n*G) // over (type, state, point) for "stationary", over (type, state) otherwise
 	acc := 0.0
 	for k := range cum {
-		switch {
+		ly := layers[k/(n*G)]
+		switch j := k % (n * G); {
 		case h.cfg.InitialWealth == household.StartStationary:
-			acc += st.Histogram.Mass[k]
-		case k%G == 0:
-			acc += h.chain.Stationary[k/G]
+			acc += ly.share * ly.mass[j]
+		case j%G == 0:
+			acc += ly.share * h.chain.Stationary[j/G]
 		}
 		cum[k] = acc
 	}
@@ -119,6 +131,10 @@ func (h *houses) start(ctx context.Context) error {
 		for i := lo; i < hi; i++ {
 			u := r.Float64() * acc
 			k := searchCum(cum, u)
+			if h.typ != nil {
+				h.typ[i] = uint8(k / (n * G))
+			}
+			k %= n * G
 			pop.State[i] = uint8(k / G)
 			if h.cfg.InitialWealth == household.StartStationary {
 				pop.Wealth[i] = h.grid[k%G]

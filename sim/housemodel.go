@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/econsim/econsim/sim/agents"
 	"github.com/econsim/econsim/sim/household"
 	"github.com/econsim/econsim/sim/planner"
 	"github.com/econsim/econsim/sim/tax"
@@ -74,39 +75,43 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 	pts := make([]point, 0, len(mass))
 	var sz, stx, sc, su, swu, sw, slog, sclog float64
 	minU := math.Inf(1)
-	for k, x := range mass {
-		if x <= 0 {
-			continue
+	layers := stationaryLayers(st)
+	for _, ly := range layers {
+		for k, m := range ly.mass {
+			x := ly.share * m
+			if x <= 0 {
+				continue
+			}
+			s, a := k/G, g[k%G]
+			lab := w * st.Chain.Levels[s]
+			var c, ltx, ui float64
+			if b.Labor != nil { // elastic hours: income and utility from the hours chosen
+				var hr float64
+				c, _, hr, lab = ly.pol.ChooseHours(s, b.Cash(a, s))
+				ltx = b.Labor.Tax(lab)
+				ui = u(c) - b.Labor.Disutility(hr)
+			} else {
+				c, _ = ly.rule.Decide(s, a, b.Cash(a, s))
+				ltx = p.LaborTax(lab)
+				ui = u(c)
+			}
+			z := lab + b.Rate*a
+			sz += x * z
+			stx += x * p.Paid(ltx, b.Rate, a, c)
+			sc += x * c
+			su += x * ui
+			if x > 1e-12 { // the worst-off household present
+				minU = min(minU, ui)
+			}
+			wt := x * welfare.InvIncomeWeight(z)
+			swu += wt * ui
+			sw += wt
+			if c > 0 {
+				slog += x * math.Log(c)
+				sclog += x * c * math.Log(c)
+			}
+			pts = append(pts, point{z, c, x})
 		}
-		s, a := k/G, g[k%G]
-		lab := w * st.Chain.Levels[s]
-		var c, ltx, ui float64
-		if b.Labor != nil { // elastic hours: income and utility from the hours chosen
-			var hr float64
-			c, _, hr, lab = st.Policy.ChooseHours(s, b.Cash(a, s))
-			ltx = b.Labor.Tax(lab)
-			ui = u(c) - b.Labor.Disutility(hr)
-		} else {
-			c, _ = st.Rule.Decide(s, a, b.Cash(a, s))
-			ltx = p.LaborTax(lab)
-			ui = u(c)
-		}
-		z := lab + b.Rate*a
-		sz += x * z
-		stx += x * p.Paid(ltx, b.Rate, a, c)
-		sc += x * c
-		su += x * ui
-		if x > 1e-12 { // the worst-off household present
-			minU = min(minU, ui)
-		}
-		wt := x * welfare.InvIncomeWeight(z)
-		swu += wt * ui
-		sw += wt
-		if c > 0 {
-			slog += x * math.Log(c)
-			sclog += x * c * math.Log(c)
-		}
-		pts = append(pts, point{z, c, x})
 	}
 	gini := func(key func(point) float64) float64 {
 		slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(key(a), key(b)) })
@@ -139,4 +144,26 @@ func stationaryStats(st *household.Stationary, n int, u func(c float64) float64,
 		gini: st.WealthGini, top1: st.WealthTop1, top10: st.WealthTop10, constrained: st.Constrained, revenue: st.Revenue})
 	s.extraNames = householdColumns
 	return s
+}
+
+// stationaryLayer is a part of a stationary distribution: its mass (scaled
+// by share) and what its households follow.
+type stationaryLayer struct {
+	mass  []float64
+	rule  agents.Rule
+	pol   *agents.Policy
+	share float64
+}
+
+// stationaryLayers are st's distribution's layers: one, or one per
+// patience type.
+func stationaryLayers(st *household.Stationary) []stationaryLayer {
+	if len(st.Types) == 0 {
+		return []stationaryLayer{{st.Histogram.Mass, st.Rule, st.Policy, 1}}
+	}
+	out := make([]stationaryLayer, len(st.Types))
+	for j, te := range st.Types {
+		out[j] = stationaryLayer{te.Histogram.Mass, te.Policy, te.Policy, te.Share}
+	}
+	return out
 }

@@ -65,6 +65,10 @@ func (h *houses) pass(b *agents.Budget, rule agents.Rule, w float64) {
 		for i := lo; i < hi; i++ {
 			st := int(pop.State[i])
 			a := pop.Wealth[i]
+			pol := pol
+			if h.typ != nil { // its patience type's
+				pol = h.policies[h.typ[i]]
+			}
 			lab := w * ch.Levels[st]
 			m := b.Cash(a, st)
 			var cons, next float64

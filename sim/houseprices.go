@@ -132,6 +132,10 @@ func (h *houses) laborSupply(b *agents.Budget, pol *agents.Policy) float64 {
 		sum := 0.0
 		for i := lo; i < hi; i++ {
 			st := int(pop.State[i])
+			pol := pol
+			if h.typ != nil { // its patience type's
+				pol = h.policies[h.typ[i]]
+			}
 			_, _, hr, _ := pol.ChooseHours(st, b.Cash(pop.Wealth[i], st))
 			sum += h.chain.Levels[st] * hr
 		}
@@ -188,6 +192,22 @@ func (h *houses) askLLM(ctx context.Context, pr *housePrices, announced string, 
 // without bound: in a small economy near r = 1/β − 1 a round's r can cross
 // it by sampling noise alone.
 func (h *houses) solvePolicy(ctx context.Context, tp *household.TaxPolicy, pr *housePrices) (int, error) {
+	if h.typ != nil { // each patience type's
+		iters := 0
+		for j, t := range h.cfg.Types() {
+			sv := h.cfg.Saver
+			sv.Discount = t.Discount
+			expect := pr.b
+			expect.Rate = min(pr.r, tp.ExpectedRateCap(t.Discount))
+			pol, err := sv.Solve(ctx, h.chain, &expect, h.grid, h.policies[j], roundPolicyTolerance)
+			if err != nil {
+				return 0, fmt.Errorf("the policy of households of discount factor %v at r = %.6g, w = %.6g: %w", t.Discount, pr.r, pr.w, err)
+			}
+			h.policies[j] = pol
+			iters += pol.Iters
+		}
+		return iters, nil
+	}
 	expect := pr.b
 	expect.Rate = min(pr.r, tp.ExpectedRateCap(h.cfg.Saver.Discount))
 	pol, err := h.cfg.Saver.Solve(ctx, h.chain, &expect, h.grid, h.policy, roundPolicyTolerance)

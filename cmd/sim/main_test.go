@@ -412,17 +412,21 @@ func docCommands(t *testing.T, path string) ([]docCommand, bool) {
 	return cmds, sawTest
 }
 
-// shellFields splits a command line on spaces, keeping "quoted phrases"
-// together (without the quotes), as a shell would for these examples.
+// shellFields splits a command line on spaces, keeping "quoted" or
+// 'quoted' phrases together (without the quotes), as a shell would for
+// these examples.
 func shellFields(s string) []string {
 	var out []string
 	var cur strings.Builder
-	inQuote, have := false, false
+	var quote rune
+	have := false
 	for _, r := range s {
 		switch {
-		case r == '"':
-			inQuote, have = !inQuote, true
-		case r == ' ' && !inQuote:
+		case quote == 0 && (r == '"' || r == '\''):
+			quote, have = r, true
+		case r == quote:
+			quote = 0
+		case r == ' ' && quote == 0:
 			if have {
 				out = append(out, cur.String())
 				cur.Reset()

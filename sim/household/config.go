@@ -34,6 +34,10 @@ type Config struct {
 	Taxes Taxes
 	// Hours, when not nil, makes hours a choice (utility.labor = "elastic").
 	Hours *Hours
+	// Patience, with two types or more, gives households permanent discount
+	// factors that differ (Saver.Discount is then unused): every type is
+	// solved at the same prices, and r clears their total capital.
+	Patience []Patience
 	// Warm, when not nil, is a stationary equilibrium of nearby parameters
 	// (a calibration's) that the first one's solve starts from when it is
 	// on the grid the solve chooses (SolveNear). Not a key of the scenario;
@@ -122,6 +126,7 @@ func (h *Config) Validate() error {
 		}
 	}
 	errs = append(errs, h.validateExpectations()...)
+	errs = append(errs, h.validatePatience()...)
 	noCapital := "households who all start with nothing leave the firm no capital in round 0 (no output, an unbounded r): start from \"stationary\" or a positive \"value\""
 	switch h.InitialWealth {
 	case StartStationary:

@@ -34,6 +34,11 @@ type Stationary struct {
 	// A transition's from this equilibrium, kept for the next one from it:
 	// the policy refined to the backward step's fixed point, and the value
 	// of following it (nil until computed).
+	// Types, with several patience types, are each type's policy and
+	// distribution; Histogram is then their mixture, and Policy and Rule
+	// are nil.
+	Types []TypeEquilibrium
+
 	refined      *agents.Policy
 	refinedValue []float64
 	refinedHours []float64 // the present value of the hours' disutility in refinedValue (elastic hours)
@@ -136,6 +141,12 @@ func setup(h *Config, m market.Config, p *TaxPolicy) (ch *agents.Chain, sv agent
 		return nil, sv, 0, 0, field.Within("Productivity", err)
 	}
 	sv = h.Saver
+	if h.Typed() { // r must keep the most patient type's wealth bounded
+		sv.Discount = 0
+		for _, t := range h.Types() {
+			sv.Discount = max(sv.Discount, t.Discount)
+		}
+	}
 	lo, hi, err = rateBounds(&sv, m, p)
 	return ch, sv, lo, hi, err
 }
@@ -221,6 +232,9 @@ func solveOnGrid(ctx context.Context, h *Config, sv *agents.Saver, ch *agents.Ch
 		st: &Stationary{Chain: ch, GridMax: top, HoursMean: 1}, transfer: math.NaN(), prevR: math.NaN()}
 	if warm != nil && warm.GridMax == top && warm.Chain.States() == ch.States() {
 		sp.pol, sp.hist, sp.transfer = warm.Policy, warm.Histogram, warm.Transfer
+		if len(warm.Types) == len(h.Types()) && h.Typed() {
+			sp.types = append([]TypeEquilibrium(nil), warm.Types...)
+		}
 	}
 	guess := min(hi, 1/sv.Discount-1) - 0.01
 	if sv.Heuristic() {
@@ -291,6 +305,9 @@ func (st *Stationary) fillStatistics(sv *agents.Saver, m market.Config) {
 	st.WealthTop10 = welfare.TopShareWeighted(g, w, 0.10)
 	st.Constrained = st.Histogram.Constrained()
 	st.EulerError = math.NaN() // a rule of thumb does not solve the Euler equation
+	if len(st.Types) > 0 {
+		st.EulerError = st.typesEulerError(sv)
+	}
 	if st.Policy != nil {
 		st.EulerError = sv.EulerErrorWhereHeld(st.Chain, st.Policy, &st.Budget, st.Histogram)
 	}

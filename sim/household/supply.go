@@ -42,7 +42,8 @@ type supplier struct {
 
 	pol      *agents.Policy
 	hist     *agents.Histogram
-	transfer float64 // the last evaluation's
+	types    []TypeEquilibrium // with several patience types, each one's (pol and hist unused)
+	transfer float64           // the last evaluation's
 	prevR    float64
 	labor    float64 // efficiency labour of the last evaluation (elastic hours)
 }
@@ -110,6 +111,14 @@ func (sp *supplier) at(ctx context.Context, r, w float64, lab *agents.Labor, lab
 	}
 	if err := negativeTransfer(&b, sp.g, sp.transfer); err != nil {
 		return 0, 0, err
+	}
+	if sp.hh.Typed() {
+		supply, rv, err := sp.atTypes(ctx, &b, labor)
+		if err != nil {
+			return 0, 0, err
+		}
+		st.Budget, st.Revenue, st.Transfer = b, rv, sp.transfer
+		return supply, rv.Total() - sp.transfer, nil
 	}
 	rule := sp.sv.Rule(ch, &b, w, sp.m.Depreciation)
 	if rule == nil {

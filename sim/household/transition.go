@@ -318,6 +318,8 @@ func solveEnds(ctx context.Context, h *Config, m market.Config, warm, near *Stat
 // transitionChecks refuses what the path solver does not handle.
 func transitionChecks(h *Config, before *Stationary, rf *Reform, horizon int) error {
 	switch {
+	case h.Typed():
+		return fmt.Errorf("a transition is %w", errTyped)
 	case h.Hours != nil && h.Saver.Heuristic():
 		return errors.New("a transition with elastic hours is solved for optimal savers, not rules of thumb")
 	case h.Saver.Saving == agents.SaveLLM:

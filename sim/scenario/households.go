@@ -1,12 +1,10 @@
 package scenario
 
 import (
-	"fmt"
 	"maps"
 	"math"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/econsim/econsim/sim"
 	"github.com/econsim/econsim/sim/agents"
@@ -46,7 +44,7 @@ var (
 		"Saving": "agents.saving", "Share": "agents.saving_rate", "Target": "agents.target_ratio", "Speed": "agents.speed"}}
 	productivityPart = part{"population.productivity", reflect.TypeOf(Productivity{}), nil}
 	householdsPart   = part{"", nil, map[string]string{"InitialWealth": "agents.initial_wealth", "InitialValue": "agents.initial_value",
-		"Expectations": "agents.expectations", "Horizon": "agents.transition_horizon"}}
+		"Expectations": "agents.expectations", "Horizon": "agents.transition_horizon", "Patience": "utility.discount"}}
 )
 
 func init() {
@@ -72,7 +70,10 @@ func (s *Scenario) resolveHouseholds() {
 		u.Kind = "crra"
 	}
 	orDefault(&u.RiskAversion, defaultRiskAversion)
-	orDefault(&u.Discount, defaultDiscount)
+	if u.Discount == nil {
+		d := defaultDiscount
+		u.Discount = &Discount{Value: &d}
+	}
 	if u.Labor == "" {
 		u.Labor = "inelastic"
 	}
@@ -145,7 +146,7 @@ func (s *Scenario) resolveExpectations() {
 	a, pl := &s.Agents, &s.Planner
 	if a.Expectations == "" {
 		a.Expectations = household.Adaptive
-		if a.Saving == agents.SaveOptimal && slices.Contains(foreseenPlanners, pl.Kind) {
+		if a.Saving == agents.SaveOptimal && slices.Contains(foreseenPlanners, pl.Kind) && len(s.Utility.Discount.patience()) <= 1 {
 			a.Expectations = household.PerfectForesight
 		}
 	}
@@ -230,6 +231,7 @@ func (s *Scenario) validateHouseholds(v *validator) {
 	}
 	notApplicable(v, s.Planner.ReportGap, "planner.report_gap", "to savers")
 	s.validateExpectations(v)
+	s.validateDiscount(v)
 }
 
 // validateExpectations checks what perfect foresight needs of the planner;
@@ -288,40 +290,6 @@ func (s *Scenario) validateHouseholdTaxes(v *validator) {
 	}
 }
 
-// validateProductivityKeys refuses the keys of the other process.
-func (s *Scenario) validateProductivityKeys(v *validator) {
-	p := s.Population.Productivity
-	ar1 := p.Process == "ar1"
-	const pre = "population.productivity."
-	if !ar1 {
-		refuseEach(v, map[string]bool{pre + "rho": p.Rho != nil, pre + "sigma": p.Sigma != nil, pre + "states": p.States != nil, pre + "method": p.Method != "",
-			pre + "preset": p.Preset != "", pre + "sigma_innovation": p.SigmaInnovation != nil}, `unless process = "ar1"`)
-	}
-	if _, ok := agents.EarningsPresets[p.Preset]; ar1 && p.Preset != "" {
-		if !ok {
-			v.add(pre+"preset", "unknown preset %q; the presets are %s", p.Preset, strings.Join(slices.Sorted(maps.Keys(agents.EarningsPresets)), ", "))
-		}
-		refuseEach(v, map[string]bool{pre + "rho": s.given(pre + "rho"), pre + "sigma": s.given(pre + "sigma"), pre + "sigma_innovation": p.SigmaInnovation != nil},
-			fmt.Sprintf("with preset = %q, which sets persistence and dispersion", p.Preset))
-	}
-	if ar1 && s.given(pre+"sigma") && p.SigmaInnovation != nil {
-		v.add(pre+"sigma_innovation", "give the dispersion once: sigma (the unconditional s.d. of log productivity) or sigma_innovation (the innovation's s.d.), not both")
-	}
-	if t := p.TopState; t != nil {
-		for _, k := range []struct {
-			name string
-			x    *float64
-		}{{"level", t.Level}, {"entry", t.Entry}, {"stay", t.Stay}} {
-			if k.x == nil {
-				v.add(pre+"top_state."+k.name, "is missing: a top state needs level, entry and stay")
-			}
-		}
-	}
-	notApplicable(v, p.Width != nil && !(ar1 && p.Method == "tauchen"), pre+"width", `unless process = "ar1" with method = "tauchen"`)
-	notApplicable(v, p.Levels != nil && p.Process != "markov", pre+"levels", `unless process = "markov"`)
-	notApplicable(v, p.Transition != nil && p.Process != "markov", pre+"transition", `unless process = "markov"`)
-}
-
 // nonDecreasing reports whether rates never fall.
 func nonDecreasing(rates []float64) bool {
 	for i := 1; i < len(rates); i++ {
@@ -358,7 +326,8 @@ func (s *Scenario) householdsConfig() *household.Config {
 		top = &agents.TopState{Level: val(t.Level), Entry: val(t.Entry), Stay: val(t.Stay)}
 	}
 	return &household.Config{
-		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: val(s.Utility.Discount),
+		Patience: s.Utility.Discount.patience(),
+		Saver: agents.Saver{RiskAversion: val(s.Utility.RiskAversion), Discount: s.Utility.Discount.Scalar(),
 			BorrowingLimit: val(a.BorrowingLimit), GridPoints: intVal(a.GridPoints), GridMax: val(a.GridMax),
 			Saving: a.Saving, Share: val(a.SavingRate), Target: val(a.TargetRatio), Speed: val(a.Speed)},
 		Productivity: agents.Productivity{Process: p.Process, Rho: rho, Sigma: sigma, States: intVal(p.States),

@@ -90,6 +90,9 @@ func (s *Scenario) field(key string) (reflect.Value, error) {
 			v = f
 			continue
 		}
+		if f.Type() == reflect.TypeFor[*Discount]() { // a number or a table
+			return f, nil
+		}
 		if tableType(f.Type()) != nil {
 			return reflect.Value{}, fmt.Errorf("is a table: set its keys one by one (e.g. %s.%s=…)", key, tagName(tableType(f.Type()).Field(0)))
 		}
@@ -123,6 +126,12 @@ func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
 }
 
 func assign(f reflect.Value, val string) error {
+	if f.CanAddr() {
+		if d, ok := f.Addr().Interface().(**Discount); ok {
+			*d = &Discount{}
+			return (*d).set(val)
+		}
+	}
 	switch f.Kind() {
 	case reflect.String:
 		if u, err := strconv.Unquote(val); err == nil {

@@ -102,9 +102,9 @@ type Utility struct {
 	Kappa      *float64 `toml:"kappa"`               // disutility scale κ > 0; default 4e-6 (quasilinear), 1.25e-10 (isoelastic)
 	Eta        *float64 `toml:"eta,omitempty"`       // isoelastic only: curvature η ≥ 0; default 1 (log)
 	// crra (savers) only: u(c) = (c^(1−μ) − 1)/(1 − μ), ln c when μ = 1.
-	RiskAversion *float64 `toml:"risk_aversion,omitempty"` // μ ∈ [0.1, 50]; default 3
-	Discount     *float64 `toml:"discount,omitempty"`      // β ∈ (0, 1) per round; default 0.96
-	Labor        string   `toml:"labor,omitempty"`         // savers: inelastic | elastic (hours chosen, disutility kappa·h^(1+1/e)/(1+1/e)); default inelastic
+	RiskAversion *float64  `toml:"risk_aversion,omitempty"` // μ ∈ [0.1, 50]; default 3
+	Discount     *Discount `toml:"discount,omitempty"`      // β ∈ (0, 1) per round, or patience types; default 0.96
+	Labor        string    `toml:"labor,omitempty"`         // savers: inelastic | elastic (hours chosen, disutility kappa·h^(1+1/e)/(1+1/e)); default inelastic
 }
 
 // Agents is how workers decide.

@@ -1,0 +1,56 @@
+package sim
+
+import (
+	"math"
+	"testing"
+
+	"github.com/econsim/econsim/sim/household"
+)
+
+// TestPatienceTypesEngine: households of three patience types are placed
+// in their shares and each type's sample holds its stationary capital
+// within sampling error after three rounds; the rounds are the same to the
+// bit on 1 and 3 goroutines.
+func TestPatienceTypesEngine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stationary equilibria of three types")
+	}
+	const n = 30000
+	cfg := saverConfig(n, 3, 1)
+	h := *cfg.Households
+	h.Saver.GridPoints = 200
+	h.Patience = household.UniformPatience(0.95, 0.015, 3)
+	cfg.Households = &h
+	e, rows := runSavers(t, cfg)
+	st := e.Stationary()
+	if len(st.Types) != 3 {
+		t.Fatalf("%d types solved, want 3", len(st.Types))
+	}
+	count, sum, sq := make([]float64, 3), make([]float64, 3), make([]float64, 3)
+	for i, a := range e.pop.Wealth {
+		j := e.house.typ[i]
+		count[j]++
+		sum[j] += a
+		sq[j] += a * a
+	}
+	for j, te := range st.Types {
+		p := te.Share
+		if d := count[j]/n - p; math.Abs(d) > 4*math.Sqrt(p*(1-p)/n) {
+			t.Errorf("type %d: %.0f households, a share of %.4f against %.4f", j, count[j], count[j]/n, p)
+		}
+		mean := sum[j] / count[j]
+		se := math.Sqrt((sq[j]/count[j] - mean*mean) / count[j])
+		if d := mean - te.Capital; math.Abs(d) > 4*se {
+			t.Errorf("type %d (β %v): the sample holds %.4f, the stationary distribution %.4f (se %.3g)", j, te.Discount, mean, te.Capital, se)
+		}
+	}
+	cfg.Workers = 3
+	_, again := runSavers(t, cfg)
+	for r := range rows {
+		for k := range rows[r] {
+			if math.Float64bits(again[r][k]) != math.Float64bits(rows[r][k]) && !(math.IsNaN(again[r][k]) && math.IsNaN(rows[r][k])) {
+				t.Fatalf("3 workers: round %d %s = %v, want %v (1 worker)", r, e.Columns()[k], again[r][k], rows[r][k])
+			}
+		}
+	}
+}
