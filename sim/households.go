@@ -173,6 +173,16 @@ func (e *Engine) Productivity() func(i int) float64 {
 	return func(i int) float64 { return e.house.chain.Levels[e.pop.State[i]] }
 }
 
+// Discount returns household i's discount factor, for households of
+// several patience types (nil otherwise).
+func (e *Engine) Discount() func(i int) float64 {
+	if e.house == nil || e.house.typ == nil {
+		return nil
+	}
+	types := e.house.cfg.Types()
+	return func(i int) float64 { return types[e.house.typ[i]].Discount }
+}
+
 // Stationary returns the stationary equilibrium solved before round 0 for
 // an economy of savers (nil before the first round and for workers).
 func (e *Engine) Stationary() *household.Stationary {

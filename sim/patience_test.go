@@ -44,6 +44,12 @@ func TestPatienceTypesEngine(t *testing.T) {
 			t.Errorf("type %d (β %v): the sample holds %.4f, the stationary distribution %.4f (se %.3g)", j, te.Discount, mean, te.Capital, se)
 		}
 	}
+	disc := e.Discount()
+	for i := range 100 {
+		if want := st.Types[e.house.typ[i]].Discount; disc(i) != want {
+			t.Fatalf("household %d: agents.csv's discount %v, its type's %v", i, disc(i), want)
+		}
+	}
 	cfg.Workers = 3
 	_, again := runSavers(t, cfg)
 	for r := range rows {

@@ -23,7 +23,6 @@ type evaluator struct {
 	o        Options
 	j        *journal
 	all      []Evaluation
-	made     int // new evaluations (not from the journal)
 	replayed int
 	warm     *household.Stationary // where each solve starts
 	last     *household.Stationary // the last solve's
@@ -48,7 +47,6 @@ func (ev *evaluator) at(ctx context.Context, x []float64) (Evaluation, error) {
 		if err := ev.j.append(e); err != nil {
 			return Evaluation{}, err
 		}
-		ev.made++
 	}
 	ev.all = append(ev.all, e)
 	ev.progress(e, ok, earlier)

@@ -97,16 +97,17 @@ func (c *Calibration) Run(ctx context.Context, dir string, o Options) (*Result, 
 		}
 		return e.Objective
 	}
+	// the budget and convergence end the search without an error; an
+	// error of the method itself (a NaN it cannot step from) leaves the
+	// best point found, which is what is reported
 	_, optErr := optimize.Minimize(optimize.Problem{Func: fn}, z0, settings, &optimize.NelderMead{SimplexSize: 1})
 	if stop != nil {
 		return nil, stop
 	}
-	if optErr != nil && ev.made < c.File.Budget && !errors.Is(optErr, optimize.ErrLinesearcherFailure) {
-		if len(ev.all) == 0 || !ev.anyOK() {
-			return nil, fmt.Errorf("%w (%d): %s", ErrEveryEvaluationFailed, len(ev.all), ev.firstErr())
-		}
-	}
 	if !ev.anyOK() {
+		if optErr != nil {
+			return nil, fmt.Errorf("%w (%d); the first: %s (Nelder–Mead: %v)", ErrEveryEvaluationFailed, len(ev.all), ev.firstErr(), optErr)
+		}
 		return nil, fmt.Errorf("%w (%d); the first: %s", ErrEveryEvaluationFailed, len(ev.all), ev.firstErr())
 	}
 	res.Best, res.Evaluations, res.Replayed = ev.best(), len(ev.all), ev.replayed

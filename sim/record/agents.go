@@ -25,6 +25,9 @@ type Agents struct {
 	// CEV is each household's consumption-equivalent gain from a reform it
 	// foresaw, from its state and wealth at the announcement (nil without).
 	CEV []float64
+	// Discount is each household's discount factor, for households of
+	// several patience types (nil otherwise).
+	Discount func(i int) float64
 }
 
 // WriteAgents writes dir/agents.csv: the final round of min(N, AgentSample)
@@ -32,7 +35,7 @@ type Agents struct {
 // stored in order of potential income, an exact quantile sample of it —
 // with their skill, hours, income, consumption and utility (and, for
 // savers, wealth and productivity; for a calibrated population, kappa;
-// after a foreseen reform, cev).
+// after a foreseen reform, cev; with patience types, discount).
 func WriteAgents(dir string, a Agents) error {
 	skill, hours, income, cons, util := a.Skill, a.Hours, a.Income, a.Consumption, a.Utility
 	n := len(skill)
@@ -47,6 +50,9 @@ func WriteAgents(dir string, a Agents) error {
 	}
 	if a.CEV != nil {
 		b.WriteString(",cev")
+	}
+	if a.Discount != nil {
+		b.WriteString(",discount")
 	}
 	b.WriteByte('\n')
 	f := func(x float64) { b.WriteByte(','); b.WriteString(strconv.FormatFloat(x, 'g', -1, 64)) }
@@ -67,6 +73,9 @@ func WriteAgents(dir string, a Agents) error {
 		}
 		if a.CEV != nil {
 			f(a.CEV[i])
+		}
+		if a.Discount != nil {
+			f(a.Discount(i))
 		}
 		b.WriteByte('\n')
 	}

@@ -221,7 +221,7 @@ func write(ctx context.Context, s *scenario.Scenario, dir string, o Options) (*r
 		return sum, record.WriteSummary(dir, sum)
 	}
 	if err := record.WriteAgents(dir, record.Agents{Skill: pop.Skill, Hours: pop.Hours, Income: pop.Income, Consumption: pop.Consumption, Utility: pop.Utility,
-		Wealth: pop.Wealth, Productivity: eng.Productivity(), Kappa: pop.Kappa, CEV: cev}); err != nil {
+		Wealth: pop.Wealth, Productivity: eng.Productivity(), Kappa: pop.Kappa, CEV: cev, Discount: eng.Discount()}); err != nil {
 		return nil, err
 	}
 	if err := record.WriteSummary(dir, sum); err != nil {
