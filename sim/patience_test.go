@@ -1,10 +1,13 @@
 package sim
 
 import (
+	"context"
 	"math"
 	"testing"
 
 	"github.com/econsim/econsim/sim/household"
+	"github.com/econsim/econsim/sim/planner"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // TestPatienceTypesEngine: households of three patience types are placed
@@ -58,5 +61,37 @@ func TestPatienceTypesEngine(t *testing.T) {
 				t.Fatalf("3 workers: round %d %s = %v, want %v (1 worker)", r, e.Columns()[k], again[r][k], rows[r][k])
 			}
 		}
+	}
+}
+
+// TestPatienceTypesModel: the search planner's model of households of
+// several patience types counts every type: the revenue its metrics sum
+// point by point, type by type, is the transfer the equilibrium pays back
+// (a 1% wealth tax returned lump-sum), and a search over the wealth tax
+// runs on it.
+func TestPatienceTypesModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stationary equilibria of two types")
+	}
+	cfg := saverConfig(2000, 2, 2)
+	h := *cfg.Households
+	h.Saver.GridPoints = 150
+	h.Patience = household.UniformPatience(0.95, 0.01, 2)
+	h.Taxes.Instrument = household.WealthRate
+	cfg.Households = &h
+	pol := h.Taxes.Policy(tax.MustNew([]float64{0}, []float64{0.01}, cfg.Bounds))
+	st, err := household.SolveStationary(context.Background(), &h, cfg.Market, pol, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := stationaryStats(st, cfg.Agents, h.Saver.Period, pol, cfg.Market.Depreciation)
+	if d := m.Revenue - st.Transfer; math.Abs(d) > 1e-9 || !(st.Transfer > 0) {
+		t.Errorf("the model's revenue %.12f, the transfer %.12f", m.Revenue, st.Transfer)
+	}
+	cfg.Bounds = tax.Bounds{Min: 0, Max: 0.03}
+	cfg.Objective = "utilitarian"
+	e, _ := runSaversWith(t, cfg, &planner.Search{Objective: "utilitarian", Budget: 4})
+	if r := e.Schedule().Rate(0); !(r >= 0 && r <= 0.03) {
+		t.Errorf("the search chose a wealth tax of %v, outside [0, 0.03]", r)
 	}
 }

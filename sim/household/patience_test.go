@@ -9,6 +9,7 @@ import (
 
 	"github.com/econsim/econsim/internal/testenv"
 	"github.com/econsim/econsim/sim/agents"
+	"github.com/econsim/econsim/sim/tax"
 )
 
 // TestUniformPatience: the types are the midpoints of equal bins of
@@ -123,5 +124,51 @@ func TestPatienceErrors(t *testing.T) {
 	h.Expectations = PerfectForesight
 	if err := h.Validate(); err == nil || !strings.Contains(err.Error(), "several patience types is not solved yet") {
 		t.Errorf("perfect foresight with types: %v", err)
+	}
+}
+
+// TestPatienceTypesBalance: the national accounts' identity C = Y − δK
+// holds for households of three patience types, each consuming by its own
+// policy, with a 20% capital income tax and a 1% wealth tax returned
+// lump-sum (the transfer their revenue), and with hours a choice under a
+// 20% labour tax.
+func TestPatienceTypesBalance(t *testing.T) {
+	testenv.SkipUnlessLong(t, "stationary equilibria of several types")
+	ctx := context.Background()
+	taxed := wealthTax(0.01)
+	taxed.AssetTaxes.Capital = 0.2
+	for _, elastic := range []bool{false, true} {
+		h := Aiyagari(3, 0.6, 0.4, "rouwenhorst")
+		h.Saver.GridPoints = 200
+		h.Patience = UniformPatience(0.95, 0.015, 3)
+		p := taxed
+		if elastic {
+			h.Hours = &Hours{Kappa: 0.5, Elasticity: 0.5, Max: 5}
+			p.Labor = tax.MustNew([]float64{0}, []float64{0.2}, tax.DefaultBounds)
+		}
+		st, err := SolveStationary(ctx, h, AiyagariMarket, p, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := st.Histogram.Grid
+		G := len(g)
+		c := 0.0
+		for _, te := range st.Types {
+			for k, x := range te.Histogram.Mass {
+				s, a := k/G, g[k%G]
+				ck, _, _, _ := te.Policy.ChooseHours(s, st.Budget.Cash(a, s))
+				if !elastic {
+					ck, _ = te.Policy.Choose(s, st.Budget.Cash(a, s))
+				}
+				c += te.Share * x * ck
+			}
+		}
+		eq := st.Market
+		if want := eq.Output - AiyagariMarket.Depreciation*eq.Capital; math.Abs(c-want) > 1e-6*want {
+			t.Errorf("elastic %v: C = %.9f, Y − δK = %.9f", elastic, c, want)
+		}
+		if d := st.Revenue.Total() - st.Transfer; math.Abs(d) > 1e-9 {
+			t.Errorf("elastic %v: revenue less the transfer %.3g", elastic, d)
+		}
 	}
 }
