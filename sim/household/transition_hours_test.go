@@ -72,26 +72,7 @@ func TestElasticTransition(t *testing.T) {
 		t.Errorf("labour at the horizon %.9f, after %.9f", p.Labor[horizon-1], p.After.Market.Labor)
 	}
 	newtonK, newtonL := append([]float64(nil), p.Capital...), append([]float64(nil), p.Labor...)
-	e := &pathEval{h: h, m: AiyagariMarket, rf: &rf, p: p, redistribute: true, n: horizon}
-	x := e.initial()
-	const damping = 0.2
-	steps := 0
-	for ; steps < 5000; steps++ {
-		res, err := e.eval(ctx, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if maxAbs(res) < 1e-11 {
-			break
-		}
-		for i := range res {
-			if i < horizon-1 {
-				x[i] += damping * res[i]
-			} else {
-				x[i] += res[i]
-			}
-		}
-	}
+	steps := dampedPath(t, &pathEval{h: h, m: AiyagariMarket, rf: &rf, p: p, redistribute: true, n: horizon})
 	worst := 0.0
 	for i := range horizon {
 		worst = max(worst, math.Abs(p.Capital[i]-newtonK[i]), math.Abs(p.Labor[i]-newtonL[i]))

@@ -155,26 +155,7 @@ func TestNewtonAgreesWithDampedFixedPoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	newton := append([]float64(nil), p.Capital...)
-	e := &pathEval{h: h, m: AiyagariMarket, rf: &rf, p: p, redistribute: true, n: horizon}
-	x := e.initial()
-	const damping = 0.2
-	steps := 0
-	for ; steps < 5000; steps++ {
-		res, err := e.eval(ctx, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if maxAbs(res) < 1e-11 {
-			break
-		}
-		for i := range res {
-			if i < horizon-1 {
-				x[i] += damping * res[i]
-			} else {
-				x[i] += res[i]
-			}
-		}
-	}
+	steps := dampedPath(t, &pathEval{h: h, m: AiyagariMarket, rf: &rf, p: p, redistribute: true, n: horizon})
 	worst := 0.0
 	for i, k := range p.Capital {
 		worst = max(worst, math.Abs(k-newton[i]))
@@ -183,6 +164,35 @@ func TestNewtonAgreesWithDampedFixedPoint(t *testing.T) {
 	if steps == 5000 || worst > 1e-8 {
 		t.Errorf("after %d steps the damped path differs from Newton's by %.3g", steps, worst)
 	}
+}
+
+// dampedPath solves e's path by a damped fixed point from the jump to the
+// equilibrium after: capital K ← K + 0.2·(A − K), every other unknown (the
+// transfer, labour) ← what households pay or supply, until every residual
+// is below 1e-11; it returns the steps taken (5000 when it did not get
+// there), e.p holding the path.
+func dampedPath(t *testing.T, e *pathEval) int {
+	t.Helper()
+	x := e.initial()
+	const damping = 0.2
+	steps := 0
+	for ; steps < 5000; steps++ {
+		res, err := e.eval(context.Background(), x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if maxAbs(res) < 1e-11 {
+			break
+		}
+		for i := range res {
+			if i < e.n-1 {
+				x[i] += damping * res[i]
+			} else {
+				x[i] += res[i]
+			}
+		}
+	}
+	return steps
 }
 
 // TestTransitionCoarse is a transition on a coarse grid, quick enough for
